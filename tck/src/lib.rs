@@ -1,3 +1,20 @@
 //! Conformance test kit for Cloudstate protocol 0.2.
+//!
+//! The TCK certifies SDKs (it plays the proxy and drives a user function through every protocol
+//! exchange) and proxies (it plays the client and the user function, and sees all traffic between them).
+//! Cases are data ([`case`]); the runner ([`run`]) emits events that reporters ([`report`]) turn into
+//! console output, JUnit XML and JSON.
 
 #![forbid(unsafe_code)]
+
+pub mod case;
+pub mod cli;
+pub mod error;
+pub mod exit;
+pub mod model;
+pub mod report;
+pub mod run;
+pub mod sdk;
+pub mod spec;
+pub mod target;
+pub mod wire;

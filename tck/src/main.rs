@@ -1,12 +1,5 @@
-//! The `cloudstate-tck` binary.
+//! The `cloudstate-tck` binary: everything happens in [`cloudstate_tck::cli::main`].
 
-use clap::Parser;
-
-/// Conformance test kit for Cloudstate protocol 0.2.
-#[derive(Debug, Parser)]
-#[command(name = "cloudstate-tck", version, about)]
-struct Cli {}
-
-fn main() {
-    let _ = Cli::parse();
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(cloudstate_tck::cli::main())
 }

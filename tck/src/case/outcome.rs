@@ -1,0 +1,128 @@
+//! How a case ends, and what a failure carries.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// The result of a case body: `Ok` when every check held.
+pub type Verdict = Result<(), CaseFailure>;
+
+/// Why a case did not pass: a conformance failure, or an error that kept the TCK from running it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseFailure {
+    /// Failure (the target broke a rule) or error (the case could not be run).
+    pub kind: FailureKind,
+    /// One or more sentences saying what went wrong.
+    pub message: String,
+    /// The expected message, rendered for people, when the failure is a mismatch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// The actual message, rendered for people, when the failure is a mismatch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+}
+
+/// The two ways a case can end badly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// The target did not conform.
+    Fail,
+    /// The TCK could not run the case: unreachable target, crash, no exchange at all.
+    Error,
+}
+
+impl CaseFailure {
+    /// A conformance failure with a message only.
+    pub fn fail(message: impl Into<String>) -> Self {
+        CaseFailure {
+            kind: FailureKind::Fail,
+            message: message.into(),
+            expected: None,
+            actual: None,
+        }
+    }
+
+    /// A conformance failure that shows what was expected and what came instead.
+    pub fn mismatch(message: impl Into<String>, expected: String, actual: String) -> Self {
+        CaseFailure {
+            kind: FailureKind::Fail,
+            message: message.into(),
+            expected: Some(expected),
+            actual: Some(actual),
+        }
+    }
+
+    /// An error: the case could not be run.
+    pub fn error(message: impl Into<String>) -> Self {
+        CaseFailure {
+            kind: FailureKind::Error,
+            message: message.into(),
+            expected: None,
+            actual: None,
+        }
+    }
+
+    /// A unified diff of expected against actual, when both are present.
+    pub fn diff(&self) -> Option<String> {
+        let (expected, actual) = (self.expected.as_deref()?, self.actual.as_deref()?);
+        Some(crate::wire::unified_diff(expected, actual))
+    }
+}
+
+impl fmt::Display for CaseFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// How a case ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every check held.
+    Pass,
+    /// The target did not conform.
+    Fail(CaseFailure),
+    /// The case did not run, for the given reason.
+    Skip {
+        /// Why it did not run.
+        reason: String,
+    },
+    /// The TCK could not run the case.
+    Error(CaseFailure),
+}
+
+impl Outcome {
+    /// The outcome of a finished case body.
+    pub fn from_verdict(verdict: Verdict) -> Outcome {
+        match verdict {
+            Ok(()) => Outcome::Pass,
+            Err(failure) if failure.kind == FailureKind::Error => Outcome::Error(failure),
+            Err(failure) => Outcome::Fail(failure),
+        }
+    }
+
+    /// The short name of the outcome: `pass`, `fail`, `skip` or `error`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail(_) => "fail",
+            Outcome::Skip { .. } => "skip",
+            Outcome::Error(_) => "error",
+        }
+    }
+
+    /// The failure or error, if the case did not pass.
+    pub fn failure(&self) -> Option<&CaseFailure> {
+        match self {
+            Outcome::Fail(failure) | Outcome::Error(failure) => Some(failure),
+            Outcome::Pass | Outcome::Skip { .. } => None,
+        }
+    }
+
+    /// Whether the case failed or errored: both count against the target.
+    pub fn is_failure(&self) -> bool {
+        self.failure().is_some()
+    }
+}

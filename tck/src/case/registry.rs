@@ -1,0 +1,129 @@
+//! The registry: every case the TCK knows, as data.
+
+use futures::future::BoxFuture;
+
+use super::{CaseInfo, Verdict};
+use crate::sdk::SdkCx;
+
+/// A case body in SDK mode: the TCK plays the proxy against a user function.
+pub type SdkCaseFn = fn(SdkCx) -> BoxFuture<'static, Verdict>;
+
+/// How a case runs.
+#[derive(Clone, Copy)]
+pub enum CaseBody {
+    /// Against a user function, with the TCK as its proxy.
+    Sdk(SdkCaseFn),
+}
+
+impl std::fmt::Debug for CaseBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CaseBody::Sdk(_) => f.write_str("CaseBody::Sdk"),
+        }
+    }
+}
+
+/// A case: its description and its body.
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    /// What the case is and what it checks.
+    pub info: CaseInfo,
+    /// What it does.
+    pub body: CaseBody,
+}
+
+/// Declares an SDK-mode case from an `async fn(SdkCx) -> Verdict`.
+macro_rules! sdk_case {
+    (
+        id: $id:literal,
+        summary: $summary:literal,
+        requirements: [$($requirement:literal),* $(,)?],
+        services: $services:expr,
+        run: $body:path $(,)?
+    ) => {
+        $crate::case::Case {
+            info: $crate::case::CaseInfo {
+                id: $id,
+                summary: $summary,
+                requirements: &[$($requirement),*],
+                services: $services,
+            },
+            body: $crate::case::CaseBody::Sdk(|cx| Box::pin($body(cx))),
+        }
+    };
+}
+pub(crate) use sdk_case;
+
+/// Every case, in run order: by area, then in the order each area declares them.
+pub fn all_cases() -> Vec<&'static Case> {
+    crate::sdk::CASE_GROUPS
+        .iter()
+        .flat_map(|group| group.iter())
+        .collect()
+}
+
+/// The case with this exact ID.
+pub fn find_case(id: &str) -> Option<&'static Case> {
+    all_cases().into_iter().find(|case| case.info.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::case::parse_id;
+
+    #[test]
+    fn every_id_is_well_formed_and_unique() {
+        let mut seen = BTreeSet::new();
+        for case in all_cases() {
+            assert!(
+                parse_id(case.info.id).is_some(),
+                "malformed case ID {}",
+                case.info.id
+            );
+            assert!(
+                seen.insert(case.info.id),
+                "duplicate case ID {}",
+                case.info.id
+            );
+            assert!(
+                !case.info.summary.is_empty(),
+                "{} has no summary",
+                case.info.id
+            );
+            assert!(
+                !case.info.requirements.is_empty(),
+                "{} names no requirement",
+                case.info.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_requirement_exists_in_the_spec() {
+        for case in all_cases() {
+            for id in case.info.requirements {
+                assert!(
+                    crate::spec::requirement(id).is_some(),
+                    "{} names unknown requirement {id}",
+                    case.info.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_service_is_a_model_service() {
+        for case in all_cases() {
+            for service in case.info.services {
+                assert!(
+                    cloudstate_protocol::names::model::ALL.contains(service),
+                    "{} needs unknown service {service}",
+                    case.info.id
+                );
+            }
+        }
+    }
+}

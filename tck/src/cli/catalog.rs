@@ -1,0 +1,87 @@
+//! `list` and `explain`: the registry, printed.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::args::{ExplainArgs, ListArgs, ListFormat};
+use crate::case::{Case, all_cases, find_case};
+use crate::error::TckError;
+use crate::spec;
+
+/// Prints every case, as text or JSON.
+pub(super) fn list(args: &ListArgs) -> String {
+    let cases = all_cases();
+    match args.format {
+        ListFormat::Text => {
+            let width = cases
+                .iter()
+                .map(|case| case.info.id.len())
+                .max()
+                .unwrap_or(0);
+            let mut out = String::new();
+            for case in &cases {
+                let _ = writeln!(out, "{:width$}  {}", case.info.id, case.info.summary);
+            }
+            let _ = writeln!(out, "{} cases", cases.len());
+            out
+        }
+        ListFormat::Json => {
+            let records: Vec<_> = cases.iter().map(|case| case_json(case)).collect();
+            let mut text = serde_json::to_string_pretty(&records).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    }
+}
+
+fn case_json(case: &Case) -> serde_json::Value {
+    json!({
+        "id": case.info.id,
+        "area": case.info.area(),
+        "mode": case.info.mode(),
+        "summary": case.info.summary,
+        "requirements": case.info.requirements,
+        "services": case.info.services,
+    })
+}
+
+/// Explains one case: summary, where it belongs, what it needs, and the full text of its requirements.
+pub(super) fn explain(args: &ExplainArgs) -> Result<String, TckError> {
+    let case = find_case(&args.case_id).ok_or_else(|| {
+        TckError::BadArguments(format!(
+            "`{}` is not a case ID (see `cloudstate-tck list`)",
+            args.case_id
+        ))
+    })?;
+    let info = &case.info;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", info.id);
+    let _ = writeln!(out, "  {}", info.summary);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "area:     {}", info.area());
+    let _ = writeln!(out, "mode:     {}", info.mode());
+    let services = if info.services.is_empty() {
+        "none".to_owned()
+    } else {
+        info.services.join(", ")
+    };
+    let _ = writeln!(out, "services: {services}");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "requirements:");
+    for id in info.requirements {
+        match spec::requirement(id) {
+            Some(requirement) => {
+                let _ = writeln!(
+                    out,
+                    "  {id} (spec/{}): {}",
+                    requirement.chapter, requirement.text
+                );
+            }
+            None => {
+                let _ = writeln!(out, "  {id}: (not found in the spec)");
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,68 @@
+//! The command line: parsing, and one module per subcommand. `main.rs` only calls [`main`].
+
+mod args;
+mod catalog;
+mod sdk;
+mod serve;
+
+pub use args::Cli;
+
+use clap::Parser as _;
+
+use crate::exit;
+
+/// Parses the command line, runs the command, and returns the process exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                exit::BAD_ARGUMENTS
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return exit::SETUP_ERROR;
+        }
+    };
+    runtime.block_on(run(cli.command))
+}
+
+async fn run(command: args::Command) -> u8 {
+    let result = match command {
+        args::Command::List(list) => {
+            print!("{}", catalog::list(&list));
+            Ok(exit::OK)
+        }
+        args::Command::Explain(explain) => catalog::explain(&explain).map(|text| {
+            print!("{text}");
+            exit::OK
+        }),
+        args::Command::ServeModel(serve_args) => serve::run(serve_args).await,
+        args::Command::Sdk(sdk_args) => {
+            tokio::select! {
+                result = sdk::run(sdk_args) => result,
+                () = serve::shutdown_signal() => {
+                    eprintln!("interrupted: the target was stopped; reports were not finished");
+                    Ok(130)
+                }
+            }
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            error.exit_code()
+        }
+    }
+}

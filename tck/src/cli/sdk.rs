@@ -1,0 +1,242 @@
+//! `cloudstate-tck sdk`: certify a user function, already running or started by the TCK.
+
+use std::io::IsTerminal as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::args::{CommonArgs, SdkArgs};
+use crate::case::{Mode, Selection, all_cases};
+use crate::error::TckError;
+use crate::exit;
+use crate::report::{ConsoleReporter, JsonReporter, JunitReporter};
+use crate::run::{
+    ExpectedFailures, NotSpawned, Reporter, RunOptions, SdkTarget, ServiceInfoReport, TargetInfo,
+    TargetMonitor, run_sdk,
+};
+use crate::target::{ConnectError, Discovery, SpawnedProcess, check_address, connect, discover};
+
+/// How long `--target` is retried before the TCK gives up on it.
+const TARGET_CONNECT_WAIT: Duration = Duration::from_secs(10);
+
+/// Runs the SDK suite; returns the exit code.
+pub(super) async fn run(args: SdkArgs) -> Result<u8, TckError> {
+    let prepared = prepare(&args.common)?;
+    match (&args.target, &args.spawn) {
+        (Some(address), _) => {
+            check_address(address).map_err(connect_error)?;
+            let channel = connect(address, TARGET_CONNECT_WAIT)
+                .await
+                .map_err(connect_error)?;
+            let info = TargetInfo {
+                address: address.clone(),
+                spawned: None,
+                service_info: None,
+            };
+            let spec_wait = prepared.options.case_timeout.min(Duration::from_secs(5));
+            let discovery = discover(&channel, spec_wait).await;
+            finish(prepared, channel, info, discovery, &mut NotSpawned).await
+        }
+        (None, Some(command)) => {
+            let port = match args.spawn_port {
+                Some(port) => port,
+                None => free_port()?,
+            };
+            let address = format!("127.0.0.1:{port}");
+            let env = [("HOST", "127.0.0.1".to_owned()), ("PORT", port.to_string())];
+            let mut process = SpawnedProcess::start(command, &env)
+                .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
+            let wait = Duration::from_millis(args.spawn_timeout_ms);
+            let ready = wait_until_ready(&mut process, &address, wait).await;
+            let (channel, spec) = match ready {
+                Ok(ready) => ready,
+                Err(error) => {
+                    process.stop(Duration::from_secs(2)).await;
+                    return Err(with_output(error, &process));
+                }
+            };
+            let info = TargetInfo {
+                address,
+                spawned: Some(command.clone()),
+                service_info: None,
+            };
+            let code = finish(
+                prepared,
+                channel,
+                info,
+                Discovery::Answered(spec),
+                &mut process,
+            )
+            .await;
+            process.stop(Duration::from_secs(5)).await;
+            code
+        }
+        (None, None) => Err(TckError::BadArguments(
+            "give --target HOST:PORT or --spawn CMD".to_owned(),
+        )),
+    }
+}
+
+/// What every run needs before it touches the target.
+pub(super) struct Prepared {
+    pub(super) cases: Vec<&'static crate::case::Case>,
+    pub(super) options: RunOptions,
+    pub(super) reporters: Vec<Box<dyn Reporter + Send>>,
+}
+
+/// Selection, expected failures and reporters, from the common options.
+pub(super) fn prepare(common: &CommonArgs) -> Result<Prepared, TckError> {
+    let selection = Selection::new(&common.select, &common.skip)
+        .map_err(|error| TckError::BadArguments(error.to_string()))?;
+    let cases = selection.apply(&all_cases(), Mode::Sdk);
+    if cases.is_empty() {
+        return Err(TckError::NoCaseSelected(format!(
+            "no SDK-mode case matches --select {:?} --skip {:?}",
+            common.select, common.skip
+        )));
+    }
+    let expected = match &common.expected_failures {
+        Some(path) => ExpectedFailures::load(path)
+            .map_err(|error| TckError::BadArguments(error.to_string()))?,
+        None => ExpectedFailures::default(),
+    };
+    let seed = common.seed.unwrap_or_else(clock_seed);
+    let options = RunOptions {
+        case_timeout: Duration::from_millis(common.timeout_ms),
+        seed,
+        expected,
+    };
+    let mut reporters: Vec<Box<dyn Reporter + Send>> = vec![Box::new(
+        ConsoleReporter::stdout().with_progress(std::io::stdout().is_terminal()),
+    )];
+    if let Some(path) = &common.junit {
+        reporters.push(Box::new(JunitReporter::new(path)));
+    }
+    if let Some(path) = &common.json {
+        reporters.push(Box::new(JsonReporter::new(path)));
+    }
+    Ok(Prepared {
+        cases,
+        options,
+        reporters,
+    })
+}
+
+async fn finish(
+    mut prepared: Prepared,
+    channel: tonic::transport::Channel,
+    mut info: TargetInfo,
+    discovery: Discovery,
+    monitor: &mut dyn TargetMonitor,
+) -> Result<u8, TckError> {
+    let spec = match discovery {
+        Discovery::Answered(spec) => {
+            info.service_info = spec.service_info.as_ref().map(|s| ServiceInfoReport {
+                service_name: s.service_name.clone(),
+                service_version: s.service_version.clone(),
+                service_runtime: s.service_runtime.clone(),
+                support_library_name: s.support_library_name.clone(),
+                support_library_version: s.support_library_version.clone(),
+                protocol_major_version: s.protocol_major_version,
+                protocol_minor_version: s.protocol_minor_version,
+            });
+            Some(Arc::new(spec))
+        }
+        Discovery::NoAnswer(reason) => {
+            println!(
+                "warning: {reason}; running every selected case, since the served services are unknown"
+            );
+            None
+        }
+    };
+    let target = SdkTarget {
+        channel,
+        spec,
+        info,
+    };
+    let summary = run_sdk(
+        &prepared.cases,
+        &target,
+        &prepared.options,
+        monitor,
+        &mut prepared.reporters,
+    )
+    .await?;
+    Ok(if summary.is_success() {
+        exit::OK
+    } else {
+        exit::CONFORMANCE_FAILURES
+    })
+}
+
+async fn wait_until_ready(
+    process: &mut SpawnedProcess,
+    address: &str,
+    wait: Duration,
+) -> Result<
+    (
+        tonic::transport::Channel,
+        cloudstate_protocol::cloudstate::EntitySpec,
+    ),
+    TckError,
+> {
+    let give_up = Instant::now() + wait;
+    let mut last_problem = "it did not accept connections".to_owned();
+    loop {
+        if let Some(status) = process.exit_status() {
+            return Err(TckError::Setup(format!(
+                "the target `{}` exited before it answered `discover` ({status})",
+                process.command()
+            )));
+        }
+        if Instant::now() >= give_up {
+            return Err(TckError::Setup(format!(
+                "the target `{}` did not answer `discover` on {address} within {} ms: {last_problem}",
+                process.command(),
+                wait.as_millis()
+            )));
+        }
+        match connect(address, Duration::from_millis(100)).await {
+            Ok(channel) => match discover(&channel, Duration::from_secs(2)).await {
+                Discovery::Answered(spec) => return Ok((channel, spec)),
+                Discovery::NoAnswer(reason) => last_problem = reason,
+            },
+            Err(ConnectError::Unreachable(_) | ConnectError::BadAddress(_)) => {}
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn with_output(error: TckError, process: &SpawnedProcess) -> TckError {
+    let output = process.output_text();
+    match error {
+        TckError::Setup(message) if output.is_empty() => {
+            TckError::Setup(format!("{message}\nthe process printed nothing"))
+        }
+        TckError::Setup(message) => {
+            TckError::Setup(format!("{message}\nits last output:\n{output}"))
+        }
+        other => other,
+    }
+}
+
+fn connect_error(error: ConnectError) -> TckError {
+    match error {
+        ConnectError::BadAddress(message) => TckError::BadArguments(message),
+        ConnectError::Unreachable(message) => TckError::Setup(message),
+    }
+}
+
+fn free_port() -> Result<u16, TckError> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .map_err(|error| TckError::Setup(format!("cannot find a free port: {error}")))
+}
+
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos() as u64)
+}

@@ -1,0 +1,43 @@
+//! `cloudstate-tck serve-model`: the built-in model service on a port, until Ctrl-C or SIGTERM.
+
+use tokio::net::TcpListener;
+
+use super::args::ServeModelArgs;
+use crate::error::TckError;
+use crate::exit;
+use crate::model::{ModelOptions, serve_model};
+
+/// Serves the model; returns the exit code once stopped.
+pub(super) async fn run(args: ServeModelArgs) -> Result<u8, TckError> {
+    let address = format!("{}:{}", args.host, args.port);
+    let listener = TcpListener::bind(&address)
+        .await
+        .map_err(|error| TckError::Setup(format!("cannot bind {address}: {error}")))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|error| TckError::Setup(format!("cannot bind {address}: {error}")))?;
+    println!(
+        "cloudstate-tck {}: serving the TCK model on {bound}",
+        env!("CARGO_PKG_VERSION")
+    );
+    serve_model(listener, ModelOptions::default(), shutdown_signal())
+        .await
+        .map_err(|error| TckError::Setup(format!("the model service stopped: {error}")))?;
+    Ok(exit::OK)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub(super) async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}

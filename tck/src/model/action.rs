@@ -1,0 +1,378 @@
+//! The action model (`ActionTckModel`, `ActionTwo`) behind `cloudstate.action.ActionProtocol`.
+//!
+//! Dispatch is on the command's `service_name` and `name`, per call shape: `handleUnary` serves
+//! `ActionTckModel/ProcessUnary` and `ActionTwo/Call`, and each streamed shape serves the matching
+//! `ActionTckModel/ProcessStreamed…` method. Anything else ends the call with gRPC status `NOT_FOUND`; a
+//! missing payload, a payload of the wrong type or bytes that do not decode end it with `INVALID_ARGUMENT`.
+//! A streamed-in or duplex header that carries a payload is accepted, and the payload is handled as the
+//! first request.
+
+use cloudstate_protocol::cloudstate::action::action_protocol_server::ActionProtocol;
+use cloudstate_protocol::cloudstate::action::action_response::Response as Outcome;
+use cloudstate_protocol::cloudstate::action::{ActionCommand, ActionResponse};
+use cloudstate_protocol::cloudstate::tck::model::action::process_step::Step;
+use cloudstate_protocol::cloudstate::tck::model::action::{
+    OtherRequest, ProcessGroup, ProcessStep, Request as ModelRequest, Response as ModelResponse,
+};
+use cloudstate_protocol::cloudstate::{Failure, Forward, Reply, SideEffect};
+use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
+use tonic::{Request, Response, Status, Streaming};
+
+use super::payload::{pack, unpack};
+use super::server::{Reaction, ResponseStream, Session, drive};
+
+/// The command name of the only `ActionTwo` method.
+const CALL: &str = "Call";
+
+/// Applies `steps` in order to `response`: a reply, forward or failure replaces the current outcome, and a
+/// side effect is appended. A step with no case set is ignored.
+pub(crate) fn fold_steps<'a>(
+    response: &mut ActionResponse,
+    steps: impl IntoIterator<Item = &'a ProcessStep>,
+) {
+    for step in steps {
+        match &step.step {
+            Some(Step::Reply(reply)) => {
+                response.response = Some(Outcome::Reply(Reply {
+                    payload: Some(pack(&ModelResponse {
+                        message: reply.message.clone(),
+                    })),
+                    metadata: None,
+                }));
+            }
+            Some(Step::Forward(forward)) => {
+                response.response = Some(Outcome::Forward(Forward {
+                    service_name: ACTION_TWO.to_owned(),
+                    command_name: CALL.to_owned(),
+                    payload: Some(pack(&OtherRequest {
+                        id: forward.id.clone(),
+                    })),
+                    metadata: None,
+                }));
+            }
+            Some(Step::Fail(fail)) => {
+                response.response = Some(Outcome::Failure(Failure {
+                    command_id: 0,
+                    description: fail.message.clone(),
+                    restart: false,
+                }));
+            }
+            Some(Step::Effect(effect)) => response.side_effects.push(SideEffect {
+                service_name: ACTION_TWO.to_owned(),
+                command_name: CALL.to_owned(),
+                payload: Some(pack(&OtherRequest {
+                    id: effect.id.clone(),
+                })),
+                synchronous: effect.synchronous,
+                metadata: None,
+            }),
+            None => {}
+        }
+    }
+}
+
+/// Folds every step of every group into `response` (unary and streamed-in calls).
+pub(crate) fn fold_request(response: &mut ActionResponse, request: &ModelRequest) {
+    fold_steps(response, request.groups.iter().flat_map(|g| &g.steps));
+}
+
+/// One response per group (streamed-out and duplex calls).
+pub(crate) fn per_group(request: &ModelRequest) -> Vec<ActionResponse> {
+    request.groups.iter().map(group_response).collect()
+}
+
+fn group_response(group: &ProcessGroup) -> ActionResponse {
+    let mut response = ActionResponse::default();
+    fold_steps(&mut response, &group.steps);
+    response
+}
+
+/// The answer of `ActionTwo/Call`: a reply with an empty `Response`.
+pub(crate) fn empty_reply() -> ActionResponse {
+    ActionResponse {
+        response: Some(Outcome::Reply(Reply {
+            payload: Some(pack(&ModelResponse::default())),
+            metadata: None,
+        })),
+        side_effects: Vec::new(),
+    }
+}
+
+/// Checks that a command names `ActionTckModel/<method>`.
+fn expect_method(command: &ActionCommand, method: &str, call: &str) -> Result<(), Status> {
+    if command.service_name == ACTION_TCK_MODEL && command.name == method {
+        Ok(())
+    } else {
+        Err(unknown(command, call))
+    }
+}
+
+fn unknown(command: &ActionCommand, call: &str) -> Status {
+    Status::not_found(format!(
+        "the action model serves no command {:?} of service {:?} through {call}",
+        command.name, command.service_name
+    ))
+}
+
+/// Decodes the payload of a command as a model `Request`.
+fn model_request(command: &ActionCommand) -> Result<ModelRequest, Status> {
+    unpack::<ModelRequest>(command.payload.as_ref())
+        .map_err(|error| Status::invalid_argument(error.to_string()))
+}
+
+/// The `cloudstate.action.ActionProtocol` service of the model.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ModelAction;
+
+#[tonic::async_trait]
+impl ActionProtocol for ModelAction {
+    async fn handle_unary(
+        &self,
+        request: Request<ActionCommand>,
+    ) -> Result<Response<ActionResponse>, Status> {
+        let command = request.into_inner();
+        if command.service_name == ACTION_TWO && command.name == CALL {
+            unpack::<OtherRequest>(command.payload.as_ref())
+                .map_err(|error| Status::invalid_argument(error.to_string()))?;
+            return Ok(Response::new(empty_reply()));
+        }
+        expect_method(&command, "ProcessUnary", "handleUnary")?;
+        let mut response = ActionResponse::default();
+        fold_request(&mut response, &model_request(&command)?);
+        Ok(Response::new(response))
+    }
+
+    async fn handle_streamed_in(
+        &self,
+        request: Request<Streaming<ActionCommand>>,
+    ) -> Result<Response<ActionResponse>, Status> {
+        let mut inbound = request.into_inner();
+        let Some(header) = inbound.message().await? else {
+            return Err(Status::invalid_argument(
+                "handleStreamedIn: the stream ended before the header command",
+            ));
+        };
+        expect_method(&header, "ProcessStreamedIn", "handleStreamedIn")?;
+        let mut response = ActionResponse::default();
+        if header.payload.is_some() {
+            fold_request(&mut response, &model_request(&header)?);
+        }
+        while let Some(command) = inbound.message().await? {
+            fold_request(&mut response, &model_request(&command)?);
+        }
+        Ok(Response::new(response))
+    }
+
+    type handleStreamedOutStream = ResponseStream<ActionResponse>;
+
+    async fn handle_streamed_out(
+        &self,
+        request: Request<ActionCommand>,
+    ) -> Result<Response<Self::handleStreamedOutStream>, Status> {
+        let command = request.into_inner();
+        expect_method(&command, "ProcessStreamedOut", "handleStreamedOut")?;
+        let responses = per_group(&model_request(&command)?);
+        let stream: ResponseStream<ActionResponse> =
+            Box::pin(futures::stream::iter(responses.into_iter().map(Ok)));
+        Ok(Response::new(stream))
+    }
+
+    type handleStreamedStream = ResponseStream<ActionResponse>;
+
+    async fn handle_streamed(
+        &self,
+        request: Request<Streaming<ActionCommand>>,
+    ) -> Result<Response<Self::handleStreamedStream>, Status> {
+        Ok(Response::new(drive(
+            request.into_inner(),
+            DuplexSession::default(),
+        )))
+    }
+}
+
+/// A duplex `ProcessStreamed` call: the header, then one response per group of each request.
+#[derive(Debug, Default)]
+struct DuplexSession {
+    header_seen: bool,
+}
+
+impl Session for DuplexSession {
+    type In = ActionCommand;
+    type Out = ActionResponse;
+
+    fn on_message(&mut self, command: ActionCommand) -> Reaction<ActionResponse> {
+        if !self.header_seen {
+            if let Err(status) = expect_method(&command, "ProcessStreamed", "handleStreamed") {
+                return Reaction::fail(status);
+            }
+            self.header_seen = true;
+            if command.payload.is_none() {
+                return Reaction::send(Vec::new());
+            }
+        }
+        match model_request(&command) {
+            Ok(request) => Reaction::send(per_group(&request)),
+            Err(status) => Reaction::fail(status),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudstate_protocol::cloudstate::tck::model::action::{Fail, Forward as ForwardStep};
+    use cloudstate_protocol::cloudstate::tck::model::action::{
+        Reply as ReplyStep, SideEffect as EffectStep,
+    };
+
+    fn reply(message: &str) -> ProcessStep {
+        ProcessStep {
+            step: Some(Step::Reply(ReplyStep {
+                message: message.into(),
+            })),
+        }
+    }
+    fn forward(id: &str) -> ProcessStep {
+        ProcessStep {
+            step: Some(Step::Forward(ForwardStep { id: id.into() })),
+        }
+    }
+    fn fail(message: &str) -> ProcessStep {
+        ProcessStep {
+            step: Some(Step::Fail(Fail {
+                message: message.into(),
+            })),
+        }
+    }
+    fn effect(id: &str, synchronous: bool) -> ProcessStep {
+        ProcessStep {
+            step: Some(Step::Effect(EffectStep {
+                id: id.into(),
+                synchronous,
+            })),
+        }
+    }
+    fn group(steps: Vec<ProcessStep>) -> ProcessGroup {
+        ProcessGroup { steps }
+    }
+    fn side_effect(id: &str, synchronous: bool) -> SideEffect {
+        SideEffect {
+            service_name: ACTION_TWO.into(),
+            command_name: "Call".into(),
+            payload: Some(pack(&OtherRequest { id: id.into() })),
+            synchronous,
+            metadata: None,
+        }
+    }
+
+    #[test]
+    fn later_outcomes_replace_earlier_ones_and_effects_accumulate() {
+        let request = ModelRequest {
+            groups: vec![
+                group(vec![reply("one"), effect("a", false)]),
+                group(vec![forward("x"), effect("b", true)]),
+                group(vec![fail("boom"), effect("c", false)]),
+            ],
+        };
+        let mut response = ActionResponse::default();
+        fold_request(&mut response, &request);
+        assert_eq!(
+            response.response,
+            Some(Outcome::Failure(Failure {
+                command_id: 0,
+                description: "boom".into(),
+                restart: false
+            }))
+        );
+        assert_eq!(
+            response.side_effects,
+            vec![
+                side_effect("a", false),
+                side_effect("b", true),
+                side_effect("c", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn reply_and_forward_have_the_exact_shape() {
+        let mut response = ActionResponse::default();
+        fold_steps(&mut response, &[reply("one")]);
+        let expected_payload = prost_types::Any {
+            type_url: "type.googleapis.com/cloudstate.tck.model.action.Response".into(),
+            value: vec![0x0a, 0x03, b'o', b'n', b'e'],
+        };
+        assert_eq!(
+            response.response,
+            Some(Outcome::Reply(Reply {
+                payload: Some(expected_payload),
+                metadata: None
+            }))
+        );
+        fold_steps(&mut response, &[forward("one")]);
+        assert_eq!(
+            response.response,
+            Some(Outcome::Forward(Forward {
+                service_name: "cloudstate.tck.model.action.ActionTwo".into(),
+                command_name: "Call".into(),
+                payload: Some(pack(&OtherRequest { id: "one".into() })),
+                metadata: None
+            }))
+        );
+    }
+
+    #[test]
+    fn no_steps_means_no_outcome() {
+        let mut response = ActionResponse::default();
+        fold_request(
+            &mut response,
+            &ModelRequest {
+                groups: vec![group(vec![])],
+            },
+        );
+        assert_eq!(response, ActionResponse::default());
+    }
+
+    #[test]
+    fn streamed_shapes_answer_once_per_group() {
+        let request = ModelRequest {
+            groups: vec![
+                group(vec![reply("one")]),
+                group(vec![fail("two"), effect("a", false)]),
+                group(vec![]),
+            ],
+        };
+        let responses = per_group(&request);
+        assert_eq!(responses.len(), 3);
+        assert!(matches!(responses[1].response, Some(Outcome::Failure(_))));
+        assert_eq!(responses[1].side_effects, vec![side_effect("a", false)]);
+        assert_eq!(responses[2], ActionResponse::default());
+    }
+
+    #[test]
+    fn duplex_session_checks_the_header() {
+        let mut session = DuplexSession::default();
+        let bad = session.on_message(ActionCommand {
+            service_name: ACTION_TCK_MODEL.into(),
+            name: "Nope".into(),
+            ..ActionCommand::default()
+        });
+        assert!(bad.end);
+        let mut session = DuplexSession::default();
+        let header = session.on_message(ActionCommand {
+            service_name: ACTION_TCK_MODEL.into(),
+            name: "ProcessStreamed".into(),
+            ..ActionCommand::default()
+        });
+        assert!(!header.end && header.out.is_empty());
+        let request = ModelRequest {
+            groups: vec![group(vec![reply("x")]), group(vec![reply("y")])],
+        };
+        let answer = session.on_message(ActionCommand {
+            payload: Some(pack(&request)),
+            ..ActionCommand::default()
+        });
+        assert!(!answer.end);
+        assert_eq!(answer.out.len(), 2);
+    }
+}

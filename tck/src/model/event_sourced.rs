@@ -1,0 +1,381 @@
+//! The event-sourced model (`EventSourcedTckModel`, `EventSourcedTwo`, `EventSourcedConfigured`) behind
+//! `cloudstate.eventsourced.EventSourced`.
+//!
+//! The state is a string; each event `Persisted{value}` appends its value, and a snapshot replaces the
+//! state. Protocol errors end the stream after a top-level `Failure`: a first message that is not an init,
+//! a second init, an empty message, an event before init or after the first command, an init for a service
+//! this model does not serve, and an undecodable snapshot or event (`command_id` 0 for all of these), and a
+//! command with an unknown name or a bad payload (the command's id). The stream then completes with status
+//! OK. Event sequence numbers are taken as given, not checked for gaps.
+
+use cloudstate_protocol::cloudstate::eventsourced::event_sourced_server::EventSourced;
+use cloudstate_protocol::cloudstate::eventsourced::event_sourced_stream_in::Message as In;
+use cloudstate_protocol::cloudstate::eventsourced::event_sourced_stream_out::Message as Out;
+use cloudstate_protocol::cloudstate::eventsourced::{
+    EventSourcedEvent, EventSourcedInit, EventSourcedReply, EventSourcedStreamIn,
+    EventSourcedStreamOut,
+};
+use cloudstate_protocol::cloudstate::tck::model::request_action::Action;
+use cloudstate_protocol::cloudstate::tck::model::{
+    Persisted, Request as ModelRequest, Response as ModelResponse,
+};
+use cloudstate_protocol::cloudstate::{
+    ClientAction, Command, Failure, Forward, Reply, SideEffect, client_action,
+};
+use cloudstate_protocol::names::model::{
+    EVENT_SOURCED_CONFIGURED, EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO,
+};
+use tonic::{Request, Response, Status, Streaming};
+
+use super::payload::{pack, unpack};
+use super::server::{Reaction, ResponseStream, Session, drive};
+
+/// The model takes a snapshot every this many events.
+pub(crate) const SNAPSHOT_EVERY: i64 = 5;
+
+/// The state of one event-sourced entity.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct EntityState {
+    /// The concatenated event values.
+    pub(crate) state: String,
+    /// The sequence number of the last event applied (replayed, or emitted by an earlier command).
+    pub(crate) sequence: i64,
+}
+
+/// Whether the events that moved the sequence from `before` to `after` reached or passed a multiple of
+/// [`SNAPSHOT_EVERY`].
+pub(crate) fn crosses_snapshot(before: i64, after: i64) -> bool {
+    after.div_euclid(SNAPSHOT_EVERY) > before.div_euclid(SNAPSHOT_EVERY)
+}
+
+/// Runs the actions of one `Process` command against `entity`.
+///
+/// Emitted events are applied at once. The reply carries every emitted event, and a snapshot of the state
+/// after all of them when they reach or pass a multiple of five. A `Fail` stops processing at once and
+/// yields a `ClientAction.failure` (restart false) with no events, no snapshot and no side effects; the
+/// entity, sequence number included, is left as it was.
+pub(crate) fn process(
+    command_id: i64,
+    entity: &mut EntityState,
+    request: &ModelRequest,
+) -> EventSourcedReply {
+    let mut next = entity.clone();
+    let mut events = Vec::new();
+    let mut forward = None;
+    let mut side_effects = Vec::new();
+    for action in request.actions.iter().filter_map(|a| a.action.as_ref()) {
+        match action {
+            Action::Emit(emit) => {
+                events.push(persisted(&emit.value));
+                next.state.push_str(&emit.value);
+                next.sequence += 1;
+            }
+            Action::Forward(target) => {
+                forward = Some(Forward {
+                    service_name: EVENT_SOURCED_TWO.to_owned(),
+                    command_name: "Call".to_owned(),
+                    payload: Some(pack(&two_request(&target.id))),
+                    metadata: None,
+                });
+            }
+            Action::Effect(effect) => side_effects.push(SideEffect {
+                service_name: EVENT_SOURCED_TWO.to_owned(),
+                command_name: "Call".to_owned(),
+                payload: Some(pack(&two_request(&effect.id))),
+                synchronous: effect.synchronous,
+                metadata: None,
+            }),
+            Action::Fail(fail) => return failure_reply(command_id, &fail.message),
+        }
+    }
+    let snapshot = crosses_snapshot(entity.sequence, next.sequence).then(|| persisted(&next.state));
+    let action = match forward {
+        Some(forward) => client_action::Action::Forward(forward),
+        None => client_action::Action::Reply(Reply {
+            payload: Some(pack(&ModelResponse {
+                message: next.state.clone(),
+            })),
+            metadata: None,
+        }),
+    };
+    *entity = next;
+    EventSourcedReply {
+        command_id,
+        client_action: Some(ClientAction {
+            action: Some(action),
+        }),
+        side_effects,
+        events,
+        snapshot,
+    }
+}
+
+/// An event or snapshot: `Persisted{value}`, packed.
+fn persisted(value: &str) -> prost_types::Any {
+    pack(&Persisted {
+        value: value.to_owned(),
+    })
+}
+
+fn two_request(id: &str) -> ModelRequest {
+    ModelRequest {
+        id: id.to_owned(),
+        actions: Vec::new(),
+    }
+}
+
+fn reply_with(command_id: i64, action: client_action::Action) -> EventSourcedReply {
+    EventSourcedReply {
+        command_id,
+        client_action: Some(ClientAction {
+            action: Some(action),
+        }),
+        side_effects: Vec::new(),
+        events: Vec::new(),
+        snapshot: None,
+    }
+}
+
+fn failure_reply(command_id: i64, description: &str) -> EventSourcedReply {
+    reply_with(
+        command_id,
+        client_action::Action::Failure(Failure {
+            command_id,
+            description: description.to_owned(),
+            restart: false,
+        }),
+    )
+}
+
+fn fatal(command_id: i64, description: String) -> Reaction<EventSourcedStreamOut> {
+    Reaction::send_and_end(EventSourcedStreamOut {
+        message: Some(Out::Failure(Failure {
+            command_id,
+            description,
+            restart: false,
+        })),
+    })
+}
+
+/// Which of the three event-sourced services a stream serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Model,
+    /// `EventSourcedTwo` or `EventSourcedConfigured`: `Call` only.
+    CallOnly,
+}
+
+#[derive(Debug)]
+struct Entity {
+    kind: Kind,
+    state: EntityState,
+    commands_seen: bool,
+}
+
+/// One `EventSourced.handle` stream.
+#[derive(Debug, Default)]
+pub(crate) struct EventSourcedSession {
+    entity: Option<Entity>,
+}
+
+impl EventSourcedSession {
+    fn init(&mut self, init: EventSourcedInit) -> Reaction<EventSourcedStreamOut> {
+        if self.entity.is_some() {
+            return fatal(
+                0,
+                "event sourced: a second init on the same stream".to_owned(),
+            );
+        }
+        let kind = match init.service_name.as_str() {
+            EVENT_SOURCED_TCK_MODEL => Kind::Model,
+            EVENT_SOURCED_TWO | EVENT_SOURCED_CONFIGURED => Kind::CallOnly,
+            other => {
+                return fatal(
+                    0,
+                    format!("event sourced: unknown service {other:?} in init"),
+                );
+            }
+        };
+        let state = match init.snapshot {
+            None => EntityState::default(),
+            Some(snapshot) => match unpack::<Persisted>(snapshot.snapshot.as_ref()) {
+                Ok(persisted) => EntityState {
+                    state: persisted.value,
+                    sequence: snapshot.snapshot_sequence,
+                },
+                Err(error) => return fatal(0, format!("event sourced: bad snapshot: {error}")),
+            },
+        };
+        self.entity = Some(Entity {
+            kind,
+            state,
+            commands_seen: false,
+        });
+        Reaction::send(Vec::new())
+    }
+
+    fn event(&mut self, event: EventSourcedEvent) -> Reaction<EventSourcedStreamOut> {
+        let Some(entity) = self.entity.as_mut() else {
+            return fatal(0, "event sourced: an event before init".to_owned());
+        };
+        if entity.commands_seen {
+            return fatal(0, "event sourced: an event after a command".to_owned());
+        }
+        match unpack::<Persisted>(event.payload.as_ref()) {
+            Ok(persisted) => {
+                entity.state.state.push_str(&persisted.value);
+                entity.state.sequence = event.sequence;
+                Reaction::send(Vec::new())
+            }
+            Err(error) => fatal(
+                0,
+                format!("event sourced: bad event {}: {error}", event.sequence),
+            ),
+        }
+    }
+
+    fn command(&mut self, command: Command) -> Reaction<EventSourcedStreamOut> {
+        let Some(entity) = self.entity.as_mut() else {
+            return fatal(
+                command.id,
+                "event sourced: a command before init".to_owned(),
+            );
+        };
+        entity.commands_seen = true;
+        let request = match unpack::<ModelRequest>(command.payload.as_ref()) {
+            Ok(request) => request,
+            Err(error) => return fatal(command.id, format!("event sourced: {error}")),
+        };
+        let reply = match (entity.kind, command.name.as_str()) {
+            (Kind::Model, "Process") => process(command.id, &mut entity.state, &request),
+            (Kind::CallOnly, "Call") => reply_with(
+                command.id,
+                client_action::Action::Reply(Reply {
+                    payload: Some(pack(&ModelResponse::default())),
+                    metadata: None,
+                }),
+            ),
+            (_, name) => {
+                return fatal(
+                    command.id,
+                    format!("event sourced: unknown command {name:?}"),
+                );
+            }
+        };
+        Reaction::send(vec![EventSourcedStreamOut {
+            message: Some(Out::Reply(reply)),
+        }])
+    }
+}
+
+impl Session for EventSourcedSession {
+    type In = EventSourcedStreamIn;
+    type Out = EventSourcedStreamOut;
+
+    fn on_message(&mut self, message: EventSourcedStreamIn) -> Reaction<EventSourcedStreamOut> {
+        match message.message {
+            Some(In::Init(init)) => self.init(init),
+            Some(In::Event(event)) => self.event(event),
+            Some(In::Command(command)) => self.command(command),
+            None => fatal(0, "event sourced: an empty message".to_owned()),
+        }
+    }
+}
+
+/// The `cloudstate.eventsourced.EventSourced` service of the model.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ModelEventSourced;
+
+#[tonic::async_trait]
+impl EventSourced for ModelEventSourced {
+    type handleStream = ResponseStream<EventSourcedStreamOut>;
+
+    async fn handle(
+        &self,
+        request: Request<Streaming<EventSourcedStreamIn>>,
+    ) -> Result<Response<Self::handleStream>, Status> {
+        Ok(Response::new(drive(
+            request.into_inner(),
+            EventSourcedSession::default(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudstate_protocol::cloudstate::tck::model::{Effect, Emit, Fail, RequestAction};
+
+    fn act(action: Action) -> RequestAction {
+        RequestAction {
+            action: Some(action),
+        }
+    }
+    fn emit(value: &str) -> RequestAction {
+        act(Action::Emit(Emit {
+            value: value.into(),
+        }))
+    }
+    fn request(actions: Vec<RequestAction>) -> ModelRequest {
+        ModelRequest {
+            id: "e".into(),
+            actions,
+        }
+    }
+    fn entity(state: &str, sequence: i64) -> EntityState {
+        EntityState {
+            state: state.into(),
+            sequence,
+        }
+    }
+    /// One command emitting each character of `values` as an event.
+    fn run(entity: &mut EntityState, values: &str) -> EventSourcedReply {
+        let actions = values.chars().map(|v| emit(&v.to_string())).collect();
+        process(1, entity, &request(actions))
+    }
+    fn snapshot(value: &str) -> Option<prost_types::Any> {
+        Some(pack(&Persisted {
+            value: value.into(),
+        }))
+    }
+
+    #[test]
+    fn snapshot_rule() {
+        assert!(crosses_snapshot(4, 5) && crosses_snapshot(4, 6) && crosses_snapshot(9, 11));
+        assert!(!crosses_snapshot(5, 6) && !crosses_snapshot(0, 4) && !crosses_snapshot(3, 3));
+    }
+
+    #[test]
+    fn snapshots_hold_the_state_after_all_events_of_the_reply() {
+        let mut state = EntityState::default();
+        let mut snapshots = Vec::new();
+        for values in ["A", "B", "C", "D", "E", "FGH", "IJ", "K"] {
+            let reply = run(&mut state, values);
+            assert_eq!(reply.events.len(), values.len());
+            snapshots.push(reply.snapshot);
+        }
+        assert_eq!(snapshots[4], snapshot("ABCDE"));
+        assert_eq!(snapshots[6], snapshot("ABCDEFGHIJ"));
+        assert_eq!(snapshots.iter().filter(|s| s.is_some()).count(), 2);
+        let mut state = entity("ABCDEFGHI", 9);
+        assert_eq!(run(&mut state, "JK").snapshot, snapshot("ABCDEFGHIJK"));
+    }
+
+    #[test]
+    fn failure_discards_events_and_does_not_move_the_sequence() {
+        let mut state = entity("ABC", 3);
+        let effect = act(Action::Effect(Effect {
+            id: "x".into(),
+            synchronous: true,
+        }));
+        let fail = act(Action::Fail(Fail {
+            message: "boom".into(),
+        }));
+        let actions = vec![emit("4"), effect, emit("5"), fail];
+        let reply = process(2, &mut state, &request(actions));
+        assert_eq!(reply, failure_reply(2, "boom"));
+        assert_eq!(state, entity("ABC", 3));
+        assert_eq!(run(&mut state, "D").snapshot, None);
+        assert_eq!(run(&mut state, "E").snapshot, snapshot("ABCDE"));
+    }
+}

@@ -1,0 +1,154 @@
+//! Serving the built-in model: the tonic router, the listener loop, and the driver of protocol streams.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+
+use cloudstate_protocol::cloudstate::action::action_protocol_server::ActionProtocolServer;
+use cloudstate_protocol::cloudstate::entity_discovery_server::EntityDiscoveryServer;
+use cloudstate_protocol::cloudstate::eventsourced::event_sourced_server::EventSourcedServer;
+use cloudstate_protocol::cloudstate::valueentity::value_entity_server::ValueEntityServer;
+use futures::{Stream, StreamExt};
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::Server;
+use tonic::transport::server::Router;
+use tonic::{Status, Streaming};
+
+use super::action::ModelAction;
+use super::discovery::ModelDiscovery;
+use super::event_sourced::ModelEventSourced;
+use super::value_entity::ModelValueEntity;
+
+/// Options of the built-in model service.
+///
+/// There are none yet: this is where deliberate faults (for showing that cases can fail) will be switched
+/// on. `ModelOptions::default()` is the conforming model.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ModelOptions {}
+
+/// Builds the tonic router of the model: `cloudstate.EntityDiscovery`, `cloudstate.action.ActionProtocol`,
+/// `cloudstate.valueentity.ValueEntity` and `cloudstate.eventsourced.EventSourced`.
+pub fn model_router(options: ModelOptions) -> Router {
+    // No option changes behaviour yet.
+    let ModelOptions {} = options;
+    Server::builder()
+        .add_service(EntityDiscoveryServer::new(ModelDiscovery::default()))
+        .add_service(ActionProtocolServer::new(ModelAction))
+        .add_service(ValueEntityServer::new(ModelValueEntity))
+        .add_service(EventSourcedServer::new(ModelEventSourced))
+}
+
+/// Serves the model on `listener` (plain HTTP/2 gRPC) until `shutdown` resolves.
+///
+/// Accepted connections get `TCP_NODELAY`, so small protocol messages are not held back. The future returns
+/// once the server has stopped; an error means the transport failed.
+pub async fn serve_model(
+    listener: TcpListener,
+    options: ModelOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), tonic::transport::Error> {
+    let incoming = TcpListenerStream::new(listener).map(|accepted| {
+        accepted.and_then(|stream| {
+            stream.set_nodelay(true)?;
+            Ok(stream)
+        })
+    });
+    model_router(options)
+        .serve_with_incoming_shutdown(incoming, shutdown)
+        .await
+}
+
+/// A boxed stream of responses, as the generated server traits want it.
+pub(crate) type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
+
+/// What a [`Session`] does with one incoming message.
+#[derive(Debug)]
+pub(crate) struct Reaction<T> {
+    /// Messages (or a final error status) to send, in order.
+    pub(crate) out: Vec<Result<T, Status>>,
+    /// Whether the response stream ends after `out` (status OK unless `out` ends with an error).
+    pub(crate) end: bool,
+}
+
+impl<T> Reaction<T> {
+    /// Send these messages and go on.
+    pub(crate) fn send(out: Vec<T>) -> Self {
+        Self {
+            out: out.into_iter().map(Ok).collect(),
+            end: false,
+        }
+    }
+
+    /// Send this one message and end the stream.
+    pub(crate) fn send_and_end(message: T) -> Self {
+        Self {
+            out: vec![Ok(message)],
+            end: true,
+        }
+    }
+
+    /// End the stream with an error status.
+    pub(crate) fn fail(status: Status) -> Self {
+        Self {
+            out: vec![Err(status)],
+            end: true,
+        }
+    }
+}
+
+/// The state machine behind one bidirectional protocol stream.
+pub(crate) trait Session: Send + 'static {
+    /// Incoming message type.
+    type In: Send + 'static;
+    /// Outgoing message type.
+    type Out: Send + 'static;
+    /// Handles one incoming message.
+    fn on_message(&mut self, message: Self::In) -> Reaction<Self::Out>;
+}
+
+struct Driver<S: Session> {
+    inbound: Streaming<S::In>,
+    session: S,
+    pending: VecDeque<Result<S::Out, Status>>,
+    ended: bool,
+}
+
+/// Runs `session` over `inbound` lazily, as the response stream is polled.
+///
+/// The handler returns at once, so response headers go out before the first request message arrives.
+/// Messages are read one at a time; each reaction is sent in full before the next message is read. The
+/// stream ends cleanly when the client half-closes, when the session ends it, or with the transport's
+/// status when reading fails. Nothing is spawned: dropping the response stream drops the session.
+pub(crate) fn drive<S: Session>(inbound: Streaming<S::In>, session: S) -> ResponseStream<S::Out> {
+    let driver = Driver {
+        inbound,
+        session,
+        pending: VecDeque::new(),
+        ended: false,
+    };
+    futures::stream::unfold(driver, |mut driver| async move {
+        loop {
+            if let Some(item) = driver.pending.pop_front() {
+                return Some((item, driver));
+            }
+            if driver.ended {
+                return None;
+            }
+            match driver.inbound.message().await {
+                Ok(Some(message)) => {
+                    let reaction = driver.session.on_message(message);
+                    driver.pending.extend(reaction.out);
+                    driver.ended = reaction.end;
+                }
+                Ok(None) => driver.ended = true,
+                Err(status) => {
+                    driver.pending.push_back(Err(status));
+                    driver.ended = true;
+                }
+            }
+        }
+    })
+    .boxed()
+}

@@ -1,0 +1,369 @@
+//! The console report: a header, one line per case with the details of every failure, and a closing line
+//! `N passed, N failed, N skipped` alone on its line.
+
+use std::io::{self, IsTerminal, Stdout, Write};
+use std::time::Duration;
+
+use crate::case::{CaseInfo, Outcome};
+use crate::run::{CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary};
+use crate::wire::format_trace;
+
+/// How many lines of wire trace a failure shows by default; the rest is in the JSON and JUnit reports.
+pub const DEFAULT_TRACE_LINES: usize = 60;
+
+/// How many lines of the target's last output the closing block shows.
+const TARGET_OUTPUT_LINES: usize = 60;
+
+/// Indentation of the details under a case line: the width of the outcome column.
+const INDENT: &str = "      ";
+
+/// Writes the run as people read it.
+///
+/// Every case gets one line: `PASS  <id>  (12 ms)`, `FAIL  <id>  (12 ms)`, `SKIP  <id>: <reason>` or
+/// `ERROR <id>  (12 ms)`. Failures and errors are followed by an indented block with the message, the
+/// requirements the case checks, the diff of expected against actual and the wire trace. Durations are
+/// always written as `(<n> ms)`. The last line of the report is `N passed, N failed, N skipped`, where
+/// failed counts errors too.
+#[derive(Debug)]
+pub struct ConsoleReporter<W: Write> {
+    out: W,
+    progress: bool,
+    trace_lines: usize,
+    selected: Option<usize>,
+    finished: usize,
+}
+
+impl ConsoleReporter<Stdout> {
+    /// A reporter on standard output, with a progress indicator when standard output is a terminal.
+    pub fn stdout() -> Self {
+        let out = io::stdout();
+        let progress = out.is_terminal();
+        ConsoleReporter::new(out).with_progress(progress)
+    }
+}
+
+impl<W: Write> ConsoleReporter<W> {
+    /// A reporter writing plain lines to `out`, without a progress indicator.
+    pub fn new(out: W) -> Self {
+        ConsoleReporter {
+            out,
+            progress: false,
+            trace_lines: DEFAULT_TRACE_LINES,
+            selected: None,
+            finished: 0,
+        }
+    }
+
+    /// Turns the progress indicator on or off: a `[12/75]` prefix on every case line, and a transient
+    /// `running <id>` line while a case runs. Meant for terminals only.
+    pub fn with_progress(mut self, progress: bool) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Sets how many lines of wire trace a failure shows (at least 2); longer traces keep their first and
+    /// last lines and say how many were left out.
+    pub fn with_trace_lines(mut self, lines: usize) -> Self {
+        self.trace_lines = lines.max(2);
+        self
+    }
+
+    /// Gives the writer back, e.g. to inspect what was written.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn run_started(&mut self, info: &RunInfo) -> io::Result<()> {
+        self.selected = Some(info.selected);
+        self.finished = 0;
+        let cases = if info.selected == 1 { "case" } else { "cases" };
+        let spawned = match &info.target.spawned {
+            Some(command) => format!(" (spawned: {command})"),
+            None => String::new(),
+        };
+        writeln!(
+            self.out,
+            "cloudstate-tck {}: {} mode, target {}{spawned}, {} {cases} selected, seed {}",
+            info.tck_version, info.mode, info.target.address, info.selected, info.seed
+        )?;
+        if let Some(service) = &info.target.service_info {
+            writeln!(
+                self.out,
+                "target says: {} {} on {}, {} {}, protocol {}.{}",
+                service.service_name,
+                service.service_version,
+                service.service_runtime,
+                service.support_library_name,
+                service.support_library_version,
+                service.protocol_major_version,
+                service.protocol_minor_version
+            )?;
+        }
+        writeln!(self.out)
+    }
+
+    fn case_started(&mut self, info: &CaseInfo) -> io::Result<()> {
+        if self.progress {
+            let prefix = self.prefix(self.finished + 1);
+            write!(self.out, "{prefix}running {}...", info.id)?;
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    fn case_finished(&mut self, report: &CaseReport) -> io::Result<()> {
+        self.finished += 1;
+        if self.progress {
+            // Erase the transient `running` line.
+            write!(self.out, "\r\x1b[2K")?;
+        }
+        let prefix = self.prefix(self.finished);
+        let id = report.info.id;
+        let duration = format_duration(report.duration);
+        let expected = report.expected_failure.as_deref();
+        match (&report.outcome, expected) {
+            (Outcome::Pass, None) => writeln!(self.out, "{prefix}PASS  {id}  {duration}")?,
+            (Outcome::Pass, Some(reason)) => writeln!(
+                self.out,
+                "{prefix}PASS  {id}  {duration}  UNEXPECTED PASS: listed as an expected failure ({reason})"
+            )?,
+            (Outcome::Skip { reason }, _) => writeln!(self.out, "{prefix}SKIP  {id}: {reason}")?,
+            (Outcome::Fail(_) | Outcome::Error(_), _) => {
+                let label = if matches!(report.outcome, Outcome::Fail(_)) {
+                    "FAIL "
+                } else {
+                    "ERROR"
+                };
+                match expected {
+                    Some(reason) => writeln!(
+                        self.out,
+                        "{prefix}{label} {id}  {duration}  (expected: {reason})"
+                    )?,
+                    None => writeln!(self.out, "{prefix}{label} {id}  {duration}")?,
+                }
+                let block = failure_block(report, self.trace_lines);
+                self.out.write_all(block.as_bytes())?;
+            }
+        }
+        self.out.flush()
+    }
+
+    fn run_finished(
+        &mut self,
+        summary: &RunSummary,
+        target_output: Option<&str>,
+    ) -> io::Result<()> {
+        writeln!(self.out)?;
+        let lists = [
+            (
+                "Unexpected passes (listed in the expected-failures file, but passed):",
+                &summary.unexpected_passes,
+            ),
+            (
+                "Unexpected failures (not listed in the expected-failures file):",
+                &summary.unexpected_failures,
+            ),
+            (
+                "Listed in the expected-failures file, but not run:",
+                &summary.expected_but_not_run,
+            ),
+        ];
+        for (title, ids) in lists {
+            if !ids.is_empty() {
+                writeln!(self.out, "{title}")?;
+                for id in ids {
+                    writeln!(self.out, "  {id}")?;
+                }
+            }
+        }
+        if let Some(output) = target_output.filter(|output| !output.trim().is_empty())
+            && summary.failed + summary.errored > 0
+        {
+            let lines: Vec<&str> = output.lines().collect();
+            let skipped = lines.len().saturating_sub(TARGET_OUTPUT_LINES);
+            if skipped > 0 {
+                writeln!(
+                    self.out,
+                    "Last output of the target ({skipped} earlier lines left out):"
+                )?;
+            } else {
+                writeln!(self.out, "Last output of the target:")?;
+            }
+            for line in &lines[skipped..] {
+                writeln!(self.out, "  | {line}")?;
+            }
+        }
+        let verdict = if summary.is_success() {
+            "every outcome as expected"
+        } else {
+            "NOT as expected"
+        };
+        writeln!(
+            self.out,
+            "Run finished in {}: {verdict}",
+            format_duration(summary.duration)
+        )?;
+        if summary.errored > 0 {
+            writeln!(
+                self.out,
+                "{} failed: {} did not conform, {} errored (the TCK could not run them)",
+                summary.failed + summary.errored,
+                summary.failed,
+                summary.errored
+            )?;
+        }
+        writeln!(
+            self.out,
+            "{} passed, {} failed, {} skipped",
+            summary.passed,
+            summary.failed + summary.errored,
+            summary.skipped
+        )?;
+        self.out.flush()
+    }
+
+    /// `[ 3/75] ` when the progress indicator is on, nothing otherwise.
+    fn prefix(&self, position: usize) -> String {
+        if !self.progress {
+            return String::new();
+        }
+        match self.selected {
+            Some(total) => {
+                let width = total.to_string().len();
+                format!("[{position:>width$}/{total}] ")
+            }
+            None => format!("[{position}/?] "),
+        }
+    }
+}
+
+impl<W: Write> Reporter for ConsoleReporter<W> {
+    fn handle(&mut self, event: &RunEvent) -> Result<(), ReportError> {
+        let result = match event {
+            RunEvent::RunStarted(info) => self.run_started(info),
+            RunEvent::CaseStarted { info, .. } => self.case_started(info),
+            RunEvent::CaseFinished(report) => self.case_finished(report),
+            RunEvent::RunFinished {
+                summary,
+                target_output,
+            } => self.run_finished(summary, target_output.as_deref()),
+        };
+        result.map_err(|source| ReportError {
+            kind: "console",
+            path: "the console".to_owned(),
+            source,
+        })
+    }
+}
+
+/// A duration as the console and its snapshot tests expect it: `(<n> ms)`.
+pub fn format_duration(duration: Duration) -> String {
+    format!("({} ms)", duration.as_millis())
+}
+
+/// Each requirement the case checks as `ID: text`, or the bare ID when the spec has no text for it.
+pub(super) fn requirement_lines(info: &CaseInfo) -> Vec<String> {
+    info.requirements
+        .iter()
+        .map(|id| match crate::spec::requirement(id) {
+            Some(requirement) => format!("{}: {}", requirement.id, requirement.text),
+            None => (*id).to_owned(),
+        })
+        .collect()
+}
+
+/// The indented details under a FAIL or ERROR line. Expected failures show their message only.
+fn failure_block(report: &CaseReport, trace_lines: usize) -> String {
+    let mut block = String::new();
+    let Some(failure) = report.outcome.failure() else {
+        return block;
+    };
+    push_indented(&mut block, INDENT, &failure.message);
+    if report.expected_failure.is_some() {
+        return block;
+    }
+    let requirements = requirement_lines(&report.info);
+    if !requirements.is_empty() {
+        block.push_str(&format!("{INDENT}requirements:\n"));
+        for line in &requirements {
+            push_indented(&mut block, &format!("{INDENT}  "), line);
+        }
+    }
+    if let Some(diff) = failure.diff() {
+        block.push_str(&format!("{INDENT}diff:\n"));
+        push_indented(&mut block, &format!("{INDENT}  "), &diff);
+    }
+    if !report.trace.is_empty() {
+        block.push_str(&format!("{INDENT}wire trace:\n"));
+        let trace = format_trace(&report.trace);
+        push_indented(
+            &mut block,
+            &format!("{INDENT}  "),
+            &cap_lines(&trace, trace_lines),
+        );
+    }
+    block
+}
+
+/// Keeps the first and last lines of `text`, at most `limit` in all, with a note of how many were left out.
+fn cap_lines(text: &str, limit: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= limit {
+        return lines.join("\n");
+    }
+    let head = limit / 2;
+    let tail = limit - head;
+    let left_out = lines.len() - limit;
+    let mut out = lines[..head].join("\n");
+    out.push_str(&format!(
+        "\n... {left_out} lines left out (the JSON and JUnit reports have the full trace) ...\n"
+    ));
+    out.push_str(&lines[lines.len() - tail..].join("\n"));
+    out
+}
+
+/// Appends every line of `text` with `indent` before it.
+fn push_indented(out: &mut String, indent: &str, text: &str) {
+    for line in text.lines() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(indent);
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_whole_milliseconds_in_parentheses() {
+        assert_eq!(format_duration(Duration::from_micros(12_700)), "(12 ms)");
+        assert_eq!(format_duration(Duration::ZERO), "(0 ms)");
+    }
+
+    #[test]
+    fn long_texts_keep_head_and_tail() {
+        let text: Vec<String> = (1..=10).map(|n| format!("line {n}")).collect();
+        let capped = cap_lines(&text.join("\n"), 4);
+        let lines: Vec<&str> = capped.lines().collect();
+        assert_eq!(lines.len(), 5, "{capped}");
+        assert_eq!(lines[0], "line 1");
+        assert_eq!(lines[1], "line 2");
+        assert!(lines[2].contains("6 lines left out"), "{capped}");
+        assert_eq!(lines[4], "line 10");
+        assert_eq!(cap_lines("a\nb", 4), "a\nb");
+    }
+
+    #[test]
+    fn progress_prefix_is_padded_to_the_total() {
+        let mut reporter = ConsoleReporter::new(Vec::new()).with_progress(true);
+        reporter.selected = Some(75);
+        assert_eq!(reporter.prefix(3), "[ 3/75] ");
+        let plain = ConsoleReporter::new(Vec::new());
+        assert_eq!(plain.prefix(3), "");
+    }
+}

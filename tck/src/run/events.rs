@@ -1,0 +1,159 @@
+//! What the runner tells reporters: events from the start of a run to its end.
+
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use crate::case::{CaseInfo, Mode, Outcome};
+use crate::wire::TraceEntry;
+
+/// What the target said about itself during discovery, as reports show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TargetInfo {
+    /// `host:port` the TCK talked to.
+    pub address: String,
+    /// The command the TCK spawned, if it spawned the target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spawned: Option<String>,
+    /// The user function's `ServiceInfo`, in SDK mode, when discovery answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_info: Option<ServiceInfoReport>,
+}
+
+/// `cloudstate.ServiceInfo`, field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceInfoReport {
+    /// `service_name`.
+    pub service_name: String,
+    /// `service_version`.
+    pub service_version: String,
+    /// `service_runtime`.
+    pub service_runtime: String,
+    /// `support_library_name`.
+    pub support_library_name: String,
+    /// `support_library_version`.
+    pub support_library_version: String,
+    /// `protocol_major_version`.
+    pub protocol_major_version: i32,
+    /// `protocol_minor_version`.
+    pub protocol_minor_version: i32,
+}
+
+/// Facts about a whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// The TCK's own version.
+    pub tck_version: &'static str,
+    /// What is certified.
+    pub mode: Mode,
+    /// The target.
+    pub target: TargetInfo,
+    /// The seed of everything random in the run.
+    pub seed: u64,
+    /// When the run started.
+    pub started_at: DateTime<FixedOffset>,
+    /// How many cases were selected.
+    pub selected: usize,
+}
+
+/// The full record of one finished case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReport {
+    /// The case.
+    #[serde(skip)]
+    pub info: CaseInfo,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Wall time from start to end.
+    pub duration: Duration,
+    /// When it started.
+    pub started_at: DateTime<FixedOffset>,
+    /// Every message and stream event of the case.
+    pub trace: Vec<TraceEntry>,
+    /// The reason given in the expected-failures file, when the case is listed there.
+    pub expected_failure: Option<String>,
+}
+
+impl CaseReport {
+    /// Whether this outcome disagrees with the expected-failures file: a listed case that passed, or an
+    /// unlisted case that failed.
+    pub fn is_unexpected(&self) -> bool {
+        match (&self.outcome, &self.expected_failure) {
+            (Outcome::Pass, Some(_)) => true,
+            (outcome, None) => outcome.is_failure(),
+            _ => false,
+        }
+    }
+}
+
+/// Totals at the end of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RunSummary {
+    /// Cases that passed.
+    pub passed: usize,
+    /// Cases that failed (non-conformance).
+    pub failed: usize,
+    /// Cases that errored (the TCK could not run them).
+    pub errored: usize,
+    /// Cases that were skipped.
+    pub skipped: usize,
+    /// Wall time of the whole run.
+    #[serde(skip)]
+    pub duration: Duration,
+    /// Listed in the expected-failures file, but passed.
+    pub unexpected_passes: Vec<String>,
+    /// Failed or errored, but not listed in the expected-failures file.
+    pub unexpected_failures: Vec<String>,
+    /// Listed in the expected-failures file, but not run (not selected, or skipped).
+    pub expected_but_not_run: Vec<String>,
+}
+
+impl RunSummary {
+    /// Whether the run is green: every outcome as expected.
+    pub fn is_success(&self) -> bool {
+        self.unexpected_passes.is_empty() && self.unexpected_failures.is_empty()
+    }
+}
+
+/// One step of a run, in order: `RunStarted`, then `CaseStarted`/`CaseFinished` pairs, then `RunFinished`.
+#[derive(Debug, Clone)]
+pub enum RunEvent {
+    /// The run begins.
+    RunStarted(RunInfo),
+    /// A case begins.
+    CaseStarted {
+        /// The case.
+        info: CaseInfo,
+        /// Its position in the run, from 0.
+        index: usize,
+    },
+    /// A case ended.
+    CaseFinished(Box<CaseReport>),
+    /// The run ended.
+    RunFinished {
+        /// Totals.
+        summary: RunSummary,
+        /// The last output of a process the TCK spawned, if any.
+        target_output: Option<String>,
+    },
+}
+
+/// A consumer of run events: console, JUnit, JSON.
+pub trait Reporter {
+    /// Takes one event. Reporters that write files do so on `RunFinished`.
+    fn handle(&mut self, event: &RunEvent) -> Result<(), ReportError>;
+}
+
+/// A report could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("failed to write the {kind} report to {path}: {source}")]
+pub struct ReportError {
+    /// Which report.
+    pub kind: &'static str,
+    /// Where.
+    pub path: String,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
+}

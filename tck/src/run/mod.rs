@@ -1,0 +1,11 @@
+//! Running cases: events for reporters, the runner, and expected failures.
+
+mod events;
+mod expected;
+mod runner;
+
+pub use events::{
+    CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary, ServiceInfoReport, TargetInfo,
+};
+pub use expected::{ExpectedFailures, ExpectedFailuresError};
+pub use runner::{NotSpawned, RunOptions, SdkTarget, TargetMonitor, run_sdk};

@@ -1,0 +1,221 @@
+//! What an SDK-mode case gets: a channel to the user function, what it discovered, a trace and a deadline.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use cloudstate_protocol::cloudstate::action::ActionCommand;
+use cloudstate_protocol::cloudstate::action::action_protocol_client::ActionProtocolClient;
+use cloudstate_protocol::cloudstate::crdt::crdt_client::CrdtClient;
+use cloudstate_protocol::cloudstate::crdt::{CrdtStreamIn, CrdtStreamOut};
+use cloudstate_protocol::cloudstate::entity_discovery_client::EntityDiscoveryClient;
+use cloudstate_protocol::cloudstate::eventsourced::event_sourced_client::EventSourcedClient;
+use cloudstate_protocol::cloudstate::eventsourced::{EventSourcedStreamIn, EventSourcedStreamOut};
+use cloudstate_protocol::cloudstate::valueentity::value_entity_client::ValueEntityClient;
+use cloudstate_protocol::cloudstate::valueentity::{ValueEntityStreamIn, ValueEntityStreamOut};
+use cloudstate_protocol::cloudstate::{Entity, EntitySpec, ProxyInfo};
+use tokio::time::Instant;
+use tonic::transport::Channel;
+
+use super::stream::ProtocolStream;
+use crate::case::CaseFailure;
+use crate::wire::{Direction, Trace, WireMessage as _};
+
+/// An action call: `ActionCommand`s in, `ActionResponse`s out.
+pub type ActionStream =
+    ProtocolStream<ActionCommand, cloudstate_protocol::cloudstate::action::ActionResponse>;
+/// An event-sourced entity stream.
+pub type EventSourcedStream = ProtocolStream<EventSourcedStreamIn, EventSourcedStreamOut>;
+/// A value entity stream.
+pub type ValueEntityStream = ProtocolStream<ValueEntityStreamIn, ValueEntityStreamOut>;
+/// A CRDT entity stream.
+pub type CrdtStream = ProtocolStream<CrdtStreamIn, CrdtStreamOut>;
+
+/// The context of one SDK-mode case.
+#[derive(Debug, Clone)]
+pub struct SdkCx {
+    channel: Channel,
+    spec: Option<Arc<EntitySpec>>,
+    trace: Trace,
+    deadline: Instant,
+    calls: Arc<AtomicU64>,
+    entities: Arc<AtomicU64>,
+}
+
+impl SdkCx {
+    /// A context for one case. `entities` numbers entity IDs across the whole run, so each case works on
+    /// entities no other case touched.
+    pub fn new(
+        channel: Channel,
+        spec: Option<Arc<EntitySpec>>,
+        trace: Trace,
+        deadline: Instant,
+        entities: Arc<AtomicU64>,
+    ) -> Self {
+        SdkCx {
+            channel,
+            spec,
+            trace,
+            deadline,
+            calls: Arc::new(AtomicU64::new(0)),
+            entities,
+        }
+    }
+
+    /// The trace of this case.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The entity spec the target announced at the start of the run.
+    pub fn spec(&self) -> Result<&EntitySpec, CaseFailure> {
+        self.spec.as_deref().ok_or_else(|| {
+            CaseFailure::fail("the target did not answer `discover`, so it announced no entities")
+        })
+    }
+
+    /// The discovered entity that serves `service`.
+    pub fn entity(&self, service: &str) -> Result<&Entity, CaseFailure> {
+        let spec = self.spec()?;
+        spec.entities
+            .iter()
+            .find(|entity| entity.service_name == service)
+            .ok_or_else(|| {
+                CaseFailure::fail(format!(
+                    "the target did not announce an entity for `{service}` in discovery"
+                ))
+            })
+    }
+
+    /// A fresh entity ID, `<prefix>-<n>`, unique within the run.
+    pub fn fresh_id(&self, prefix: &str) -> String {
+        format!(
+            "{prefix}-{}",
+            self.entities.fetch_add(1, Ordering::Relaxed) + 1
+        )
+    }
+
+    fn label(&self, call: &str) -> String {
+        format!("{call}#{}", self.calls.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    /// Calls `EntityDiscovery.discover`.
+    pub async fn discover(&self, info: ProxyInfo) -> Result<EntitySpec, CaseFailure> {
+        let label = self.label("EntityDiscovery.discover");
+        self.trace.record(&label, Direction::Sent, info.compact());
+        let mut client = EntityDiscoveryClient::new(self.channel.clone());
+        match tokio::time::timeout_at(self.deadline, client.discover(info)).await {
+            Err(_) => Err(CaseFailure::fail(format!(
+                "{label}: no answer before the case deadline"
+            ))),
+            Ok(Err(status)) => {
+                let message = format!(
+                    "{label}: failed with gRPC status {:?}: {}",
+                    status.code(),
+                    status.message()
+                );
+                self.trace.record(&label, Direction::Event, &message);
+                Err(if super::stream::is_transport_failure(&status) {
+                    CaseFailure::error(message)
+                } else {
+                    CaseFailure::fail(message)
+                })
+            }
+            Ok(Ok(response)) => {
+                let spec = response.into_inner();
+                self.trace
+                    .record(&label, Direction::Received, spec.compact());
+                Ok(spec)
+            }
+        }
+    }
+
+    /// Opens `EventSourced.handle`.
+    pub fn event_sourced(&self) -> EventSourcedStream {
+        let mut client = EventSourcedClient::new(self.channel.clone());
+        let label = self.label("EventSourced.handle");
+        ProtocolStream::streaming(
+            label,
+            self.trace.clone(),
+            self.deadline,
+            move |requests| async move { client.handle(requests).await },
+        )
+    }
+
+    /// Opens `ValueEntity.handle`.
+    pub fn value_entity(&self) -> ValueEntityStream {
+        let mut client = ValueEntityClient::new(self.channel.clone());
+        let label = self.label("ValueEntity.handle");
+        ProtocolStream::streaming(
+            label,
+            self.trace.clone(),
+            self.deadline,
+            move |requests| async move { client.handle(requests).await },
+        )
+    }
+
+    /// Opens `Crdt.handle`.
+    pub fn crdt(&self) -> CrdtStream {
+        let mut client = CrdtClient::new(self.channel.clone());
+        let label = self.label("Crdt.handle");
+        ProtocolStream::streaming(
+            label,
+            self.trace.clone(),
+            self.deadline,
+            move |requests| async move { client.handle(requests).await },
+        )
+    }
+
+    /// Calls `ActionProtocol.handleUnary` with one command; the answer comes from the returned stream.
+    pub fn action_unary(&self, command: ActionCommand) -> ActionStream {
+        let mut client = ActionProtocolClient::new(self.channel.clone());
+        let label = self.label("ActionProtocol.handleUnary");
+        self.trace
+            .record(&label, Direction::Sent, command.compact());
+        ProtocolStream::single(
+            label,
+            self.trace.clone(),
+            self.deadline,
+            move |_| async move { client.handle_unary(command).await },
+        )
+        .without_input()
+    }
+
+    /// Opens `ActionProtocol.handleStreamedIn`: send commands, half-close, then expect the one answer.
+    pub fn action_streamed_in(&self) -> ActionStream {
+        let mut client = ActionProtocolClient::new(self.channel.clone());
+        let label = self.label("ActionProtocol.handleStreamedIn");
+        ProtocolStream::single(
+            label,
+            self.trace.clone(),
+            self.deadline,
+            move |requests| async move { client.handle_streamed_in(requests).await },
+        )
+    }
+
+    /// Calls `ActionProtocol.handleStreamedOut` with one command; answers come from the returned stream.
+    pub fn action_streamed_out(&self, command: ActionCommand) -> ActionStream {
+        let mut client = ActionProtocolClient::new(self.channel.clone());
+        let label = self.label("ActionProtocol.handleStreamedOut");
+        self.trace
+            .record(&label, Direction::Sent, command.compact());
+        ProtocolStream::streaming(
+            label,
+            self.trace.clone(),
+            self.deadline,
+            move |_| async move { client.handle_streamed_out(command).await },
+        )
+        .without_input()
+    }
+
+    /// Opens `ActionProtocol.handleStreamed` (duplex).
+    pub fn action_streamed(&self) -> ActionStream {
+        let mut client = ActionProtocolClient::new(self.channel.clone());
+        let label = self.label("ActionProtocol.handleStreamed");
+        ProtocolStream::streaming(
+            label,
+            self.trace.clone(),
+            self.deadline,
+            move |requests| async move { client.handle_streamed(requests).await },
+        )
+    }
+}

@@ -1,0 +1,24 @@
+//! SDK mode: the TCK plays the proxy and drives a user function through the protocol.
+
+mod action;
+mod cx;
+mod discovery;
+mod event_sourced;
+mod payload;
+mod stream;
+mod value_entity;
+
+pub use cx::{ActionStream, CrdtStream, EventSourcedStream, SdkCx, ValueEntityStream};
+pub use discovery::{decode_descriptors, tck_proxy_info};
+pub use payload::{command, failure, failure_message, forward, pack, reply, side_effect};
+pub use stream::ProtocolStream;
+
+use crate::case::Case;
+
+/// The SDK-mode cases, one group per area, in run order.
+pub static CASE_GROUPS: &[&[Case]] = &[
+    discovery::CASES,
+    action::CASES,
+    value_entity::CASES,
+    event_sourced::CASES,
+];

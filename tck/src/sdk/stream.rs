@@ -1,0 +1,307 @@
+//! One protocol call from the TCK (as proxy) to the user function, seen as a sequence of messages.
+//!
+//! The call runs in its own task, so that nothing waits for response headers before the first message is
+//! sent (some servers send headers only with their first reply). Messages the TCK sends and receives are
+//! recorded in the case's trace. Every wait ends at the case deadline.
+
+use std::future::Future;
+
+use futures::StreamExt as _;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_stream::wrappers::UnboundedReceiverStream;
+use tonic::{Code, Response, Status, Streaming};
+
+use crate::case::{CaseFailure, Verdict};
+use crate::wire::{Direction, Trace, WireMessage};
+
+/// What the call task reports.
+enum Item<O> {
+    Message(O),
+    End,
+    Status(Status),
+}
+
+/// A protocol call in progress: requests go in with [`send`](Self::send), responses come out with
+/// [`recv`](Self::recv) and [`expect`](Self::expect).
+#[derive(Debug)]
+pub struct ProtocolStream<I, O> {
+    label: String,
+    sender: Option<mpsc::UnboundedSender<I>>,
+    items: mpsc::UnboundedReceiver<Item<O>>,
+    task: JoinHandle<()>,
+    trace: Trace,
+    deadline: Instant,
+    ended: bool,
+}
+
+impl<O> std::fmt::Debug for Item<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Item::Message(_) => f.write_str("Message"),
+            Item::End => f.write_str("End"),
+            Item::Status(status) => write!(f, "Status({status:?})"),
+        }
+    }
+}
+
+impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
+    /// Starts a call whose response is a stream (server or bidirectional streaming).
+    pub(crate) fn streaming<F, Fut>(label: String, trace: Trace, deadline: Instant, call: F) -> Self
+    where
+        F: FnOnce(UnboundedReceiverStream<I>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Response<Streaming<O>>, Status>> + Send + 'static,
+    {
+        Self::start(label, trace, deadline, move |requests, items| async move {
+            match call(requests).await {
+                Err(status) => {
+                    let _ = items.send(Item::Status(status));
+                }
+                Ok(response) => {
+                    let mut responses = response.into_inner();
+                    loop {
+                        let item = match responses.next().await {
+                            Some(Ok(message)) => Item::Message(message),
+                            Some(Err(status)) => Item::Status(status),
+                            None => Item::End,
+                        };
+                        let last = !matches!(item, Item::Message(_));
+                        if items.send(item).is_err() || last {
+                            break;
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    /// Starts a call whose response is one message (unary or client streaming).
+    pub(crate) fn single<F, Fut>(label: String, trace: Trace, deadline: Instant, call: F) -> Self
+    where
+        F: FnOnce(UnboundedReceiverStream<I>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Response<O>, Status>> + Send + 'static,
+    {
+        Self::start(label, trace, deadline, move |requests, items| async move {
+            match call(requests).await {
+                Ok(response) => {
+                    let _ = items.send(Item::Message(response.into_inner()));
+                    let _ = items.send(Item::End);
+                }
+                Err(status) => {
+                    let _ = items.send(Item::Status(status));
+                }
+            }
+        })
+    }
+
+    fn start<F, Fut>(label: String, trace: Trace, deadline: Instant, body: F) -> Self
+    where
+        F: FnOnce(UnboundedReceiverStream<I>, mpsc::UnboundedSender<Item<O>>) -> Fut
+            + Send
+            + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let (sender, requests) = mpsc::unbounded_channel();
+        let (item_sender, items) = mpsc::unbounded_channel();
+        trace.record(&label, Direction::Event, "call opened");
+        let task = tokio::spawn(body(UnboundedReceiverStream::new(requests), item_sender));
+        ProtocolStream {
+            label,
+            sender: Some(sender),
+            items,
+            task,
+            trace,
+            deadline,
+            ended: false,
+        }
+    }
+
+    /// Drops the request side without a trace entry: for calls whose one request was sent inline.
+    pub(crate) fn without_input(mut self) -> Self {
+        self.sender = None;
+        self
+    }
+
+    /// The stream's name in traces and messages, e.g. `EventSourced.handle#1`.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Sends a message to the target. Sending on a call that has ended is not an error here: the next
+    /// expectation reports how the call ended.
+    pub fn send(&mut self, message: I) {
+        self.trace
+            .record(&self.label, Direction::Sent, message.compact());
+        if let Some(sender) = &self.sender {
+            let _ = sender.send(message);
+        }
+    }
+
+    /// Half-closes the request side: the target sees the end of its input stream.
+    pub fn half_close(&mut self) {
+        if self.sender.take().is_some() {
+            self.trace
+                .record(&self.label, Direction::Event, "half-closed by the TCK");
+        }
+    }
+
+    /// The next message from the target; a failure if the call ends, fails or stays silent until the
+    /// case deadline.
+    pub async fn recv(&mut self) -> Result<O, CaseFailure> {
+        if self.ended {
+            return Err(CaseFailure::fail(format!(
+                "{}: expected a message, but the call had already ended",
+                self.label
+            )));
+        }
+        let item = match tokio::time::timeout_at(self.deadline, self.items.recv()).await {
+            Ok(Some(item)) => item,
+            Ok(None) => Item::End,
+            Err(_) => {
+                self.trace.record(
+                    &self.label,
+                    Direction::Event,
+                    "nothing received before the case deadline",
+                );
+                return Err(CaseFailure::fail(format!(
+                    "{}: the target sent nothing before the case deadline (expected a message)",
+                    self.label
+                )));
+            }
+        };
+        match item {
+            Item::Message(message) => {
+                self.trace
+                    .record(&self.label, Direction::Received, message.compact());
+                Ok(message)
+            }
+            Item::End => {
+                self.ended = true;
+                self.trace.record(
+                    &self.label,
+                    Direction::Event,
+                    "ended by the target (status OK)",
+                );
+                Err(CaseFailure::fail(format!(
+                    "{}: the target ended the call where a message was expected",
+                    self.label
+                )))
+            }
+            Item::Status(status) => Err(self.failed_with(&status, "a message was expected")),
+        }
+    }
+
+    /// Receives the next message and checks that it equals `expected`, byte for byte.
+    pub async fn expect(&mut self, expected: O) -> Verdict {
+        let actual = self
+            .recv()
+            .await
+            .map_err(|failure| with_expected(failure, &expected))?;
+        if actual == expected {
+            Ok(())
+        } else {
+            Err(CaseFailure::mismatch(
+                format!(
+                    "{}: the message received differs from the one expected",
+                    self.label
+                ),
+                expected.pretty(),
+                actual.pretty(),
+            ))
+        }
+    }
+
+    /// Expects the target to end the call with status OK and no further message.
+    pub async fn expect_end(&mut self) -> Verdict {
+        if self.ended {
+            return Ok(());
+        }
+        let item = match tokio::time::timeout_at(self.deadline, self.items.recv()).await {
+            Ok(Some(item)) => item,
+            Ok(None) => Item::End,
+            Err(_) => {
+                self.trace.record(
+                    &self.label,
+                    Direction::Event,
+                    "still open at the case deadline",
+                );
+                return Err(CaseFailure::fail(format!(
+                    "{}: the target did not end the call before the case deadline",
+                    self.label
+                )));
+            }
+        };
+        match item {
+            Item::End => {
+                self.ended = true;
+                self.trace.record(
+                    &self.label,
+                    Direction::Event,
+                    "ended by the target (status OK)",
+                );
+                Ok(())
+            }
+            Item::Message(message) => {
+                self.trace
+                    .record(&self.label, Direction::Received, message.compact());
+                Err(CaseFailure::mismatch(
+                    format!(
+                        "{}: expected the call to end, but the target sent another message",
+                        self.label
+                    ),
+                    "(end of stream, status OK)".to_owned(),
+                    message.pretty(),
+                ))
+            }
+            Item::Status(status) => {
+                Err(self.failed_with(&status, "the call was expected to end with status OK"))
+            }
+        }
+    }
+
+    /// Half-closes and expects the target to end the call cleanly.
+    pub async fn close(&mut self) -> Verdict {
+        self.half_close();
+        self.expect_end().await
+    }
+
+    fn failed_with(&mut self, status: &Status, expectation: &str) -> CaseFailure {
+        self.ended = true;
+        let description = format!("gRPC status {:?}: {}", status.code(), status.message());
+        self.trace.record(
+            &self.label,
+            Direction::Event,
+            format!("failed with {description}"),
+        );
+        let message = format!(
+            "{}: the call failed with {description}, where {expectation}",
+            self.label
+        );
+        if is_transport_failure(status) {
+            CaseFailure::error(message)
+        } else {
+            CaseFailure::fail(message)
+        }
+    }
+}
+
+impl<I, O> Drop for ProtocolStream<I, O> {
+    fn drop(&mut self) {
+        // Dropping the call cancels it on the wire (RST_STREAM), as a proxy does when it gives up.
+        self.task.abort();
+    }
+}
+
+/// Whether a status means the TCK could not talk to the target at all, rather than a protocol answer.
+pub(crate) fn is_transport_failure(status: &Status) -> bool {
+    status.code() == Code::Unavailable
+        || (status.code() == Code::Unknown && status.message().contains("transport error"))
+}
+
+fn with_expected<O: WireMessage>(mut failure: CaseFailure, expected: &O) -> CaseFailure {
+    if failure.expected.is_none() {
+        failure.expected = Some(expected.pretty());
+    }
+    failure
+}

@@ -1,0 +1,85 @@
+//! Running the binary and hosting services on loopback for tests.
+
+use std::process::Output;
+use std::time::Duration;
+
+use cloudstate_tck::model::{ModelOptions, serve_model};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// The binary under test.
+pub(crate) fn tck_binary() -> &'static str {
+    env!("CARGO_BIN_EXE_cloudstate-tck")
+}
+
+/// Runs the binary with these arguments, off the async runtime, and returns its output.
+pub(crate) async fn run_tck(args: &[&str]) -> Output {
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    let run = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(tck_binary())
+            .args(&args)
+            .output()
+            .expect("the binary runs")
+    });
+    tokio::time::timeout(Duration::from_secs(120), run)
+        .await
+        .expect("the binary finishes")
+        .expect("join")
+}
+
+/// The exit code, stdout and stderr of a run, for assertions.
+pub(crate) fn describe(output: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The built-in model service on a free loopback port; stops when dropped.
+pub(crate) struct ModelServer {
+    /// `127.0.0.1:<port>`.
+    pub(crate) address: String,
+    _stop: oneshot::Sender<()>,
+}
+
+impl ModelServer {
+    /// Binds 127.0.0.1:0 and serves the model; ready as soon as this returns (the socket is bound).
+    pub(crate) async fn start() -> ModelServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address").to_string();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(serve_model(listener, ModelOptions::default(), async move {
+            let _ = stopped.await;
+        }));
+        ModelServer {
+            address,
+            _stop: stop,
+        }
+    }
+}
+
+/// The last line of stdout: the closing `N passed, N failed, N skipped`.
+pub(crate) fn closing_line(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Parses `N passed, N failed, N skipped`.
+pub(crate) fn counts(line: &str) -> (usize, usize, usize) {
+    let numbers: Vec<usize> = line
+        .split(", ")
+        .map(|part| {
+            part.split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("a count")
+        })
+        .collect();
+    assert_eq!(numbers.len(), 3, "not a closing line: {line}");
+    (numbers[0], numbers[1], numbers[2])
+}
