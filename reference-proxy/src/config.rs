@@ -1,18 +1,16 @@
 //! Start-up configuration: environment variables, overridden by flags.
 
 use std::net::IpAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
 
 use clap::Parser;
 
-/// How the proxy is started: where it listens and where its user function is.
+/// How the proxy is started: where it listens, where its user function is, and where state is kept.
 #[derive(Debug, Clone, Parser)]
-#[command(
-    name = "reference-proxy",
-    version,
-    about = "A small, single-node reference proxy for Cloudstate protocol 0.2"
-)]
+#[command(name = "reference-proxy", version, about = "A small, single-node reference proxy for Cloudstate protocol 0.2")]
 pub struct Config {
-    /// The one public port: gRPC, HTTP/JSON, reflection and health.
+    /// The one public port: gRPC, HTTP/JSON, reflection, `/ready` and `/alive`.
     #[arg(long, env = "HTTP_PORT", default_value_t = 9000)]
     pub http_port: u16,
 
@@ -27,4 +25,50 @@ pub struct Config {
     /// Port of the user function.
     #[arg(long, env = "USER_FUNCTION_PORT", default_value_t = 8080)]
     pub user_function_port: u16,
+
+    /// Where state is kept: `memory`, or `sqlite:PATH` for a durable embedded file.
+    #[arg(long, env = "STORE", default_value = "memory")]
+    pub store: StoreConfig,
+
+    /// Accept a user function whatever protocol version it announces.
+    #[arg(long)]
+    pub no_version_check: bool,
+
+    /// How long to keep retrying `discover` before giving up, in seconds.
+    #[arg(long, env = "DISCOVERY_TIMEOUT_SECS", default_value_t = 60)]
+    pub discovery_timeout_secs: u64,
+}
+
+/// Where state is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// In memory: lost when the proxy stops.
+    Memory,
+    /// In an SQLite file: a reply is sent only once its writes are durable.
+    Sqlite(PathBuf),
+}
+
+impl FromStr for StoreConfig {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.split_once(':') {
+            None if text == "memory" => Ok(StoreConfig::Memory),
+            Some(("sqlite", path)) if !path.is_empty() => Ok(StoreConfig::Sqlite(PathBuf::from(path))),
+            _ => Err(format!("`{text}` is not a store: use `memory` or `sqlite:PATH`")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_parse() {
+        assert_eq!("memory".parse::<StoreConfig>(), Ok(StoreConfig::Memory));
+        assert_eq!("sqlite:/var/lib/p.db".parse::<StoreConfig>(), Ok(StoreConfig::Sqlite("/var/lib/p.db".into())));
+        assert!("sqlite:".parse::<StoreConfig>().is_err());
+        assert!("postgres:x".parse::<StoreConfig>().is_err());
+    }
 }

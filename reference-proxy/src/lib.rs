@@ -1,11 +1,22 @@
 //! A small, single-node reference proxy for Cloudstate protocol 0.2.
 //!
-//! The proxy discovers a user function, serves its services to clients over gRPC and HTTP/JSON, and
-//! drives its entities over the Cloudstate protocol while it owns their state. This crate is built up
-//! area by area; see the repository README for what it serves today.
+//! The proxy discovers a user function ([`discovery`]), serves its services to clients over gRPC and
+//! HTTP/JSON ([`frontend`]), and drives its entities over the Cloudstate protocol ([`entity`]) while it
+//! owns their state ([`store`]). Every call, from a client, a forward, a side effect or an event
+//! subscription, goes through one [`dispatch::Router`].
 
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod config;
+pub mod discovery;
+pub mod dispatch;
+pub mod effects;
+pub mod entity;
+pub mod frontend;
+pub mod eventing;
+pub mod spec;
+pub mod store;
+pub mod user_function;
 
 pub use config::Config;

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod error;
 pub mod exit;
 pub mod model;
+pub mod proxy;
 pub mod report;
 pub mod run;
 pub mod sdk;

@@ -28,6 +28,9 @@ pub const CHAPTERS: &[(&str, &str)] = &[
         "event-sourced.md",
         include_str!("../../spec/event-sourced.md"),
     ),
+    ("crdt.md", include_str!("../../spec/crdt.md")),
+    ("frontend.md", include_str!("../../spec/frontend.md")),
+    ("eventing.md", include_str!("../../spec/eventing.md")),
 ];
 
 /// Every requirement of every chapter, in chapter order.

@@ -3,22 +3,29 @@
 use futures::future::BoxFuture;
 
 use super::{CaseInfo, Verdict};
+use crate::proxy::ProxyCx;
 use crate::sdk::SdkCx;
 
 /// A case body in SDK mode: the TCK plays the proxy against a user function.
 pub type SdkCaseFn = fn(SdkCx) -> BoxFuture<'static, Verdict>;
+
+/// A case body in proxy mode: the TCK plays the client of a proxy and the user function behind it.
+pub type ProxyCaseFn = fn(ProxyCx) -> BoxFuture<'static, Verdict>;
 
 /// How a case runs.
 #[derive(Clone, Copy)]
 pub enum CaseBody {
     /// Against a user function, with the TCK as its proxy.
     Sdk(SdkCaseFn),
+    /// Against a proxy, with the TCK as its client and user function.
+    Proxy(ProxyCaseFn),
 }
 
 impl std::fmt::Debug for CaseBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CaseBody::Sdk(_) => f.write_str("CaseBody::Sdk"),
+            CaseBody::Proxy(_) => f.write_str("CaseBody::Proxy"),
         }
     }
 }
@@ -53,6 +60,30 @@ macro_rules! sdk_case {
     };
 }
 pub(crate) use sdk_case;
+
+/// Declares a proxy-mode case from an `async fn(ProxyCx) -> Verdict`.
+#[allow(unused_macros)]
+macro_rules! proxy_case {
+    (
+        id: $id:literal,
+        summary: $summary:literal,
+        requirements: [$($requirement:literal),* $(,)?],
+        services: $services:expr,
+        run: $body:path $(,)?
+    ) => {
+        $crate::case::Case {
+            info: $crate::case::CaseInfo {
+                id: $id,
+                summary: $summary,
+                requirements: &[$($requirement),*],
+                services: $services,
+            },
+            body: $crate::case::CaseBody::Proxy(|cx| Box::pin($body(cx))),
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use proxy_case;
 
 /// Every case, in run order: by area, then in the order each area declares them.
 pub fn all_cases() -> Vec<&'static Case> {

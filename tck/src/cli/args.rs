@@ -22,6 +22,11 @@ pub struct Cli {
 pub enum Command {
     /// Certify an SDK: the TCK plays the proxy against a user function that serves the TCK model.
     Sdk(SdkArgs),
+    /// Certify a proxy: the TCK plays its client and, through an interceptor, its user function.
+    Proxy(ProxyArgs),
+    /// Certify the TCK's own references: the SDK suite against the built-in model service, and the proxy
+    /// suite against the reference proxy in front of it.
+    Selftest(SelftestArgs),
     /// Serve the built-in TCK model: the reference user function, in Rust.
     ServeModel(ServeModelArgs),
     /// List the cases.
@@ -52,6 +57,44 @@ pub struct SdkArgs {
     #[arg(long, value_name = "MS", default_value_t = 30_000, requires = "spawn")]
     pub spawn_timeout_ms: u64,
     /// Options common to every run.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `cloudstate-tck proxy`.
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// The proxy to test, already running, with its user function pointed at the TCK's interceptor
+    /// (`--intercept-port`).
+    #[arg(long, value_name = "HOST:PORT", required_unless_present = "spawn", conflicts_with = "spawn")]
+    pub target: Option<String>,
+    /// Start the proxy with this shell command; the TCK sets `HTTP_PORT`, `USER_FUNCTION_HOST` and
+    /// `USER_FUNCTION_PORT` for it and always stops it at the end.
+    #[arg(long, value_name = "CMD")]
+    pub spawn: Option<String>,
+    /// The user function behind the proxy (default: the TCK's built-in model service).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub user_function: Option<String>,
+    /// The port of the interceptor, where the proxy finds its user function (default: 8090 with
+    /// `--target`, a free port with `--spawn`).
+    #[arg(long, value_name = "N")]
+    pub intercept_port: Option<u16>,
+    /// How long a spawned proxy may take to answer `/ready`.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    pub spawn_timeout_ms: u64,
+    /// Options common to every run.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `cloudstate-tck selftest`.
+#[derive(Debug, Args)]
+pub struct SelftestArgs {
+    /// The command that starts the reference proxy (default: the `reference-proxy` binary beside this
+    /// one, built first when it is missing and the TCK runs from its source tree).
+    #[arg(long, value_name = "CMD")]
+    pub proxy_command: Option<String>,
+    /// Options common to every run (reports default to `reports/selftest.xml` and `.json`).
     #[command(flatten)]
     pub common: CommonArgs,
 }

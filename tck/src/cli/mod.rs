@@ -2,7 +2,9 @@
 
 mod args;
 mod catalog;
+mod proxy;
 mod sdk;
+mod selftest;
 mod serve;
 
 pub use args::Cli;
@@ -48,13 +50,22 @@ async fn run(command: args::Command) -> u8 {
             exit::OK
         }),
         args::Command::ServeModel(serve_args) => serve::run(serve_args).await,
+        args::Command::Proxy(proxy_args) => {
+            tokio::select! {
+                result = proxy::run(proxy_args) => result,
+                () = serve::shutdown_signal() => interrupted(),
+            }
+        }
+        args::Command::Selftest(selftest_args) => {
+            tokio::select! {
+                result = selftest::run(selftest_args) => result,
+                () = serve::shutdown_signal() => interrupted(),
+            }
+        }
         args::Command::Sdk(sdk_args) => {
             tokio::select! {
                 result = sdk::run(sdk_args) => result,
-                () = serve::shutdown_signal() => {
-                    eprintln!("interrupted: the target was stopped; reports were not finished");
-                    Ok(130)
-                }
+                () = serve::shutdown_signal() => interrupted(),
             }
         }
     };
@@ -65,4 +76,9 @@ async fn run(command: args::Command) -> u8 {
             error.exit_code()
         }
     }
+}
+
+fn interrupted() -> Result<u8, crate::error::TckError> {
+    eprintln!("interrupted: the target was stopped; reports were not finished");
+    Ok(130)
 }

@@ -22,7 +22,7 @@ const TARGET_CONNECT_WAIT: Duration = Duration::from_secs(10);
 
 /// Runs the SDK suite; returns the exit code.
 pub(super) async fn run(args: SdkArgs) -> Result<u8, TckError> {
-    let prepared = prepare(&args.common)?;
+    let prepared = prepare(&args.common, &[Mode::Sdk])?;
     match (&args.target, &args.spawn) {
         (Some(address), _) => {
             check_address(address).map_err(connect_error)?;
@@ -86,14 +86,18 @@ pub(super) struct Prepared {
 }
 
 /// Selection, expected failures and reporters, from the common options.
-pub(super) fn prepare(common: &CommonArgs) -> Result<Prepared, TckError> {
+pub(super) fn prepare(common: &CommonArgs, modes: &[Mode]) -> Result<Prepared, TckError> {
     let selection = Selection::new(&common.select, &common.skip)
         .map_err(|error| TckError::BadArguments(error.to_string()))?;
-    let cases = selection.apply(&all_cases(), Mode::Sdk);
+    let all = all_cases();
+    let cases: Vec<_> = modes.iter().flat_map(|mode| selection.apply(&all, *mode)).collect();
     if cases.is_empty() {
+        let modes: Vec<&str> = modes.iter().map(|mode| mode.as_str()).collect();
         return Err(TckError::NoCaseSelected(format!(
-            "no SDK-mode case matches --select {:?} --skip {:?}",
-            common.select, common.skip
+            "no {}-mode case matches --select {:?} --skip {:?}",
+            modes.join("/"),
+            common.select,
+            common.skip
         )));
     }
     let expected = match &common.expected_failures {
@@ -208,7 +212,7 @@ async fn wait_until_ready(
     }
 }
 
-fn with_output(error: TckError, process: &SpawnedProcess) -> TckError {
+pub(super) fn with_output(error: TckError, process: &SpawnedProcess) -> TckError {
     let output = process.output_text();
     match error {
         TckError::Setup(message) if output.is_empty() => {
@@ -221,21 +225,21 @@ fn with_output(error: TckError, process: &SpawnedProcess) -> TckError {
     }
 }
 
-fn connect_error(error: ConnectError) -> TckError {
+pub(super) fn connect_error(error: ConnectError) -> TckError {
     match error {
         ConnectError::BadAddress(message) => TckError::BadArguments(message),
         ConnectError::Unreachable(message) => TckError::Setup(message),
     }
 }
 
-fn free_port() -> Result<u16, TckError> {
+pub(super) fn free_port() -> Result<u16, TckError> {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
         .map_err(|error| TckError::Setup(format!("cannot find a free port: {error}")))
 }
 
-fn clock_seed() -> u64 {
+pub(super) fn clock_seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_nanos() as u64)

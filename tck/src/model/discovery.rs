@@ -15,10 +15,11 @@ use prost_reflect::FileDescriptor;
 use tonic::{Request, Response, Status};
 
 /// The model files whose services the model serves; their imports are added to the descriptor set.
-const MODEL_FILES: [&str; 3] = [
+const MODEL_FILES: [&str; 4] = [
     "cloudstate/tck/model/action.proto",
     "cloudstate/tck/model/valueentity.proto",
     "cloudstate/tck/model/eventsourced.proto",
+    "cloudstate/tck/model/crdt.proto",
 ];
 
 /// The passivation timeout of the `…Configured` entities, in milliseconds.
@@ -26,8 +27,8 @@ const CONFIGURED_TIMEOUT_MS: i64 = 100;
 
 /// The `EntitySpec` the built-in model service answers `discover` with.
 ///
-/// It lists the action, value-entity and event-sourced model services (CRDT and eventing are not served),
-/// and carries in `proto` a `FileDescriptorSet` with the three model files and every file they import, in
+/// It lists the action, value-entity, event-sourced and CRDT model services (eventing is not served), and
+/// carries in `proto` a `FileDescriptorSet` with the four model files and every file they import, in
 /// dependency order, each encoded with its options intact (custom options such as `cloudstate.entity_key`
 /// and `google.api.http` included). The answer is the same on every call.
 pub fn entity_spec() -> EntitySpec {
@@ -71,6 +72,14 @@ pub fn entity_spec() -> EntitySpec {
                 names::EVENT_SOURCED,
                 model::EVENT_SOURCED_CONFIGURED,
                 "event-sourced-configured",
+                Some(CONFIGURED_TIMEOUT_MS),
+            ),
+            entity(names::CRDT, model::CRDT_TCK_MODEL, "crdt-tck-model", None),
+            entity(names::CRDT, model::CRDT_TWO, "crdt-tck-model-two", None),
+            entity(
+                names::CRDT,
+                model::CRDT_CONFIGURED,
+                "crdt-configured",
                 Some(CONFIGURED_TIMEOUT_MS),
             ),
         ],
@@ -197,8 +206,9 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(listed.len(), 8);
+        assert_eq!(listed.len(), 11);
         assert!(listed.contains(&(names::ACTION_PROTOCOL, model::ACTION_TWO, "")));
+        assert!(listed.contains(&(names::CRDT, model::CRDT_TWO, "crdt-tck-model-two")));
         assert!(listed.contains(&(
             names::VALUE_ENTITY,
             model::VALUE_ENTITY_TWO,
@@ -209,7 +219,7 @@ mod tests {
             .iter()
             .filter(|e| e.passivation_strategy.is_some())
             .collect();
-        assert_eq!(configured.len(), 2);
+        assert_eq!(configured.len(), 3);
         for e in configured {
             assert!(e.service_name.ends_with("Configured"));
             assert_eq!(
@@ -241,11 +251,8 @@ mod tests {
             );
         }
         let files: Vec<String> = pool.files().map(|f| f.name().to_owned()).collect();
-        assert!(
-            !files
-                .iter()
-                .any(|f| f.contains("crdt") || f.contains("eventing"))
-        );
+        assert!(files.contains(&"cloudstate/tck/model/crdt.proto".to_owned()));
+        assert!(!files.iter().any(|f| f.contains("eventing")));
         assert!(files.contains(&"google/protobuf/descriptor.proto".to_owned()));
         let entity_key = pool
             .get_extension_by_name("cloudstate.entity_key")

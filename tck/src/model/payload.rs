@@ -6,7 +6,7 @@
 //! be used to encode them.
 
 use cloudstate_protocol::cloudstate::tck::model as es;
-use cloudstate_protocol::cloudstate::tck::model::{action, valueentity};
+use cloudstate_protocol::cloudstate::tck::model::{action, crdt, valueentity};
 use cloudstate_protocol::names::PROTOBUF_TYPE_URL_PREFIX;
 use prost::Message;
 use prost_types::Any;
@@ -35,6 +35,9 @@ model_messages! {
     es::Request => "cloudstate.tck.model.Request",
     es::Response => "cloudstate.tck.model.Response",
     es::Persisted => "cloudstate.tck.model.Persisted",
+    crdt::Request => "cloudstate.tck.model.crdt.Request",
+    crdt::StreamedRequest => "cloudstate.tck.model.crdt.StreamedRequest",
+    crdt::Response => "cloudstate.tck.model.crdt.Response",
 }
 
 /// Why a payload could not be unpacked.
@@ -121,6 +124,9 @@ mod tests {
         assert_known::<es::Request>();
         assert_known::<es::Response>();
         assert_known::<es::Persisted>();
+        assert_known::<crdt::Request>();
+        assert_known::<crdt::StreamedRequest>();
+        assert_known::<crdt::Response>();
     }
 
     #[test]

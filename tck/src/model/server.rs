@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use cloudstate_protocol::cloudstate::action::action_protocol_server::ActionProtocolServer;
+use cloudstate_protocol::cloudstate::crdt::crdt_server::CrdtServer;
 use cloudstate_protocol::cloudstate::entity_discovery_server::EntityDiscoveryServer;
 use cloudstate_protocol::cloudstate::eventsourced::event_sourced_server::EventSourcedServer;
 use cloudstate_protocol::cloudstate::valueentity::value_entity_server::ValueEntityServer;
@@ -16,6 +17,7 @@ use tonic::transport::server::Router;
 use tonic::{Status, Streaming};
 
 use super::action::ModelAction;
+use super::crdt::ModelCrdt;
 use super::discovery::ModelDiscovery;
 use super::event_sourced::ModelEventSourced;
 use super::value_entity::ModelValueEntity;
@@ -29,7 +31,7 @@ use super::value_entity::ModelValueEntity;
 pub struct ModelOptions {}
 
 /// Builds the tonic router of the model: `cloudstate.EntityDiscovery`, `cloudstate.action.ActionProtocol`,
-/// `cloudstate.valueentity.ValueEntity` and `cloudstate.eventsourced.EventSourced`.
+/// `cloudstate.valueentity.ValueEntity`, `cloudstate.eventsourced.EventSourced` and `cloudstate.crdt.Crdt`.
 pub fn model_router(options: ModelOptions) -> Router {
     // No option changes behaviour yet.
     let ModelOptions {} = options;
@@ -38,6 +40,7 @@ pub fn model_router(options: ModelOptions) -> Router {
         .add_service(ActionProtocolServer::new(ModelAction))
         .add_service(ValueEntityServer::new(ModelValueEntity))
         .add_service(EventSourcedServer::new(ModelEventSourced))
+        .add_service(CrdtServer::new(ModelCrdt))
 }
 
 /// Serves the model on `listener` (plain HTTP/2 gRPC) until `shutdown` resolves.

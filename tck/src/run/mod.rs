@@ -8,4 +8,6 @@ pub use events::{
     CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary, ServiceInfoReport, TargetInfo,
 };
 pub use expected::{ExpectedFailures, ExpectedFailuresError};
-pub use runner::{NotSpawned, RunOptions, SdkTarget, TargetMonitor, run_sdk};
+pub use runner::{
+    CaseExecutor, NotSpawned, SdkExecutor, RunOptions, RunScope, SdkTarget, TargetMonitor, run_cases, run_sdk, served_services,
+};

@@ -13,6 +13,8 @@ use tonic::transport::Channel;
 
 use super::expected::ExpectedFailures;
 use super::{CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary, TargetInfo};
+use futures::future::BoxFuture;
+
 use crate::case::{Case, CaseBody, CaseFailure, Mode, Outcome, Verdict};
 use crate::sdk::SdkCx;
 use crate::wire::Trace;
@@ -37,6 +39,38 @@ pub struct SdkTarget {
     pub spec: Option<Arc<EntitySpec>>,
     /// How reports describe it.
     pub info: TargetInfo,
+}
+
+/// Starts case bodies: gives each the context of its mode.
+pub trait CaseExecutor: Send {
+    /// The body of `case`, ready to run, recording into `trace` and ending by `deadline`.
+    fn start(&mut self, case: &'static Case, trace: Trace, deadline: Instant) -> BoxFuture<'static, Verdict>;
+}
+
+/// Runs SDK-mode case bodies against a user function.
+#[derive(Debug, Clone)]
+pub struct SdkExecutor {
+    channel: Channel,
+    spec: Option<Arc<EntitySpec>>,
+    entity_ids: Arc<AtomicU64>,
+}
+
+impl SdkExecutor {
+    /// An executor for the user function behind `channel`, which announced `spec`.
+    pub fn new(channel: Channel, spec: Option<Arc<EntitySpec>>) -> Self {
+        SdkExecutor { channel, spec, entity_ids: Arc::new(AtomicU64::new(0)) }
+    }
+}
+
+impl CaseExecutor for SdkExecutor {
+    fn start(&mut self, case: &'static Case, trace: Trace, deadline: Instant) -> BoxFuture<'static, Verdict> {
+        match case.body {
+            CaseBody::Sdk(body) => {
+                body(SdkCx::new(self.channel.clone(), self.spec.clone(), trace, deadline, self.entity_ids.clone()))
+            }
+            CaseBody::Proxy(_) => Box::pin(async { Err(CaseFailure::error("a proxy-mode case cannot run in SDK mode")) }),
+        }
+    }
 }
 
 /// Watches a target process, if the TCK started one.
@@ -68,23 +102,48 @@ pub async fn run_sdk(
     monitor: &mut dyn TargetMonitor,
     reporters: &mut [Box<dyn Reporter + Send>],
 ) -> Result<RunSummary, ReportError> {
+    let served = target.spec.as_ref().map(|spec| served_services(spec));
+    let mut executor = SdkExecutor::new(target.channel.clone(), target.spec.clone());
+    let scope = RunScope { mode: Mode::Sdk, target: target.info.clone(), served };
+    run_cases(cases, scope, options, &mut executor, monitor, reporters).await
+}
+
+/// The names of the services a spec announces.
+pub fn served_services(spec: &EntitySpec) -> BTreeSet<String> {
+    spec.entities.iter().map(|entity| entity.service_name.clone()).collect()
+}
+
+/// What a run certifies and what the target serves.
+#[derive(Debug, Clone)]
+pub struct RunScope {
+    /// The mode of the run.
+    pub mode: Mode,
+    /// How reports describe the target.
+    pub target: TargetInfo,
+    /// The model services the user function serves, when known; cases needing others are skipped.
+    pub served: Option<BTreeSet<String>>,
+}
+
+/// Runs cases in order with the given executor, and reports every step.
+pub async fn run_cases(
+    cases: &[&'static Case],
+    scope: RunScope,
+    options: &RunOptions,
+    executor: &mut dyn CaseExecutor,
+    monitor: &mut dyn TargetMonitor,
+    reporters: &mut [Box<dyn Reporter + Send>],
+) -> Result<RunSummary, ReportError> {
     let started = Instant::now();
     let info = RunInfo {
         tck_version: env!("CARGO_PKG_VERSION"),
-        mode: Mode::Sdk,
-        target: target.info.clone(),
+        mode: scope.mode,
+        target: scope.target,
         seed: options.seed,
         started_at: Local::now().fixed_offset(),
         selected: cases.len(),
     };
     emit(reporters, &RunEvent::RunStarted(info))?;
-    let served: Option<BTreeSet<&str>> = target.spec.as_ref().map(|spec| {
-        spec.entities
-            .iter()
-            .map(|e| e.service_name.as_str())
-            .collect()
-    });
-    let entity_ids = Arc::new(AtomicU64::new(0));
+    let served = scope.served;
     let mut reports = Vec::with_capacity(cases.len());
 
     for (index, case) in cases.iter().enumerate() {
@@ -104,7 +163,7 @@ pub async fn run_sdk(
                 .services
                 .iter()
                 .copied()
-                .filter(|s| !served.contains(s))
+                .filter(|s| !served.contains(*s))
                 .collect(),
             None => Vec::new(),
         };
@@ -113,15 +172,8 @@ pub async fn run_sdk(
                 reason: format!("the target does not serve {}", missing.join(", ")),
             }
         } else {
-            let CaseBody::Sdk(body) = case.body;
-            let cx = SdkCx::new(
-                target.channel.clone(),
-                target.spec.clone(),
-                trace.clone(),
-                Instant::now() + options.case_timeout,
-                entity_ids.clone(),
-            );
-            let verdict = run_with_deadline(body(cx), options.case_timeout).await;
+            let body = executor.start(case, trace.clone(), Instant::now() + options.case_timeout);
+            let verdict = run_with_deadline(body, options.case_timeout).await;
             let verdict = match (verdict, monitor.exited()) {
                 (Err(failure), Some(exit)) => {
                     Err(CaseFailure::error(format!("{exit}; {}", failure.message)))

@@ -1,6 +1,7 @@
 //! SDK mode: the TCK plays the proxy and drives a user function through the protocol.
 
 mod action;
+mod crdt;
 mod cx;
 mod discovery;
 mod event_sourced;
@@ -21,4 +22,5 @@ pub static CASE_GROUPS: &[&[Case]] = &[
     action::CASES,
     value_entity::CASES,
     event_sourced::CASES,
+    crdt::CASES,
 ];

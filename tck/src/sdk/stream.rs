@@ -260,6 +260,57 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
         }
     }
 
+    /// Expects the target to send no message for `duration` (or until the case deadline, if sooner).
+    ///
+    /// A message in that time is a failure. The call ending in that time is not: it is recorded, and a
+    /// later [`expect_end`](Self::expect_end) accepts it, while a later [`recv`](Self::recv) reports it.
+    pub async fn expect_silence(&mut self, duration: std::time::Duration) -> Verdict {
+        if self.ended {
+            return Ok(());
+        }
+        let until = std::cmp::min(Instant::now() + duration, self.deadline);
+        let item = match tokio::time::timeout_at(until, self.items.recv()).await {
+            Err(_) => {
+                self.trace.record(
+                    &self.label,
+                    Direction::Event,
+                    format!(
+                        "nothing received for {} ms, as expected",
+                        duration.as_millis()
+                    ),
+                );
+                return Ok(());
+            }
+            Ok(Some(item)) => item,
+            Ok(None) => Item::End,
+        };
+        match item {
+            Item::Message(message) => {
+                self.trace
+                    .record(&self.label, Direction::Received, message.compact());
+                Err(CaseFailure::mismatch(
+                    format!(
+                        "{}: expected no message for {} ms, but the target sent one",
+                        self.label,
+                        duration.as_millis()
+                    ),
+                    format!("(no message for {} ms)", duration.as_millis()),
+                    message.pretty(),
+                ))
+            }
+            Item::End => {
+                self.ended = true;
+                self.trace.record(
+                    &self.label,
+                    Direction::Event,
+                    "ended by the target (status OK)",
+                );
+                Ok(())
+            }
+            Item::Status(status) => Err(self.failed_with(&status, "no message was expected")),
+        }
+    }
+
     /// Half-closes and expects the target to end the call cleanly.
     pub async fn close(&mut self) -> Verdict {
         self.half_close();

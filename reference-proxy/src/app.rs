@@ -1,0 +1,88 @@
+//! The proxy's life: open the store, discover the user function, wire the entity handlers into one
+//! router, bind the public port, and serve until told to stop.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use crate::config::{Config, StoreConfig};
+use crate::discovery::{StartupError, discover};
+use crate::dispatch::{Dispatch, Router};
+use crate::effects::Effects;
+use crate::entity::action::ActionHandler;
+use crate::entity::crdt::CrdtHandler;
+use crate::entity::event_sourced::EventSourcedHandler;
+use crate::entity::value_entity::ValueEntityHandler;
+use crate::entity::{EntityContext, EventSink};
+use crate::eventing::EventLogSubscriptions;
+use crate::spec::EntityType;
+use crate::store::Store;
+use crate::store::memory::MemoryStore;
+use crate::store::sqlite::SqliteStore;
+
+/// Why the proxy stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The store could not be opened.
+    #[error("cannot open the store: {0}")]
+    Store(String),
+    /// Discovery failed.
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    /// The public port could not be bound or served.
+    #[error("cannot serve on {address}: {source}")]
+    Serve {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Runs the proxy until `shutdown` resolves.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), AppError> {
+    let store: Arc<dyn Store> = match &config.store {
+        StoreConfig::Memory => Arc::new(MemoryStore::default()),
+        StoreConfig::Sqlite(path) => {
+            Arc::new(SqliteStore::open(path).map_err(|error| AppError::Store(format!("{}: {error}", path.display())))?)
+        }
+    };
+    let (user_function, spec) = discover(
+        &config.user_function_host,
+        config.user_function_port,
+        !config.no_version_check,
+        Duration::from_secs(config.discovery_timeout_secs),
+    )
+    .await?;
+    let spec = Arc::new(spec);
+    let effects = Arc::new(Effects::new(spec.clone(), user_function.clone()));
+    let subscriptions = Arc::new(EventLogSubscriptions::new(&spec));
+    let events: Arc<dyn EventSink> = subscriptions.clone();
+    let cx = EntityContext { user_function, spec: spec.clone(), store, effects: effects.clone(), events };
+    let mut handlers: HashMap<EntityType, Arc<dyn Dispatch>> = HashMap::new();
+    handlers.insert(EntityType::Action, Arc::new(ActionHandler::new(cx.clone())));
+    handlers.insert(EntityType::ValueEntity, Arc::new(ValueEntityHandler::new(cx.clone())));
+    handlers.insert(EntityType::EventSourced, Arc::new(EventSourcedHandler::new(cx.clone())));
+    handlers.insert(EntityType::Crdt, Arc::new(CrdtHandler::new(cx)));
+    let router = Arc::new(Router::new(spec.clone(), handlers));
+    let dispatch: Arc<dyn Dispatch> = router.clone();
+    let weak: Weak<dyn Dispatch> = Arc::downgrade(&dispatch);
+    effects.set_router(weak.clone());
+    subscriptions.set_router(weak);
+
+    let address = SocketAddr::new(config.bind_address, config.http_port);
+    let listener = TcpListener::bind(address).await.map_err(|source| AppError::Serve { address, source })?;
+    let bound = listener.local_addr().map_err(|source| AppError::Serve { address, source })?;
+    println!(
+        "reference-proxy {}: serving {} services of the user function at {}:{} on {bound}",
+        env!("CARGO_PKG_VERSION"),
+        spec.services.len(),
+        config.user_function_host,
+        config.user_function_port
+    );
+    crate::frontend::serve(listener, router, shutdown).await.map_err(|source| AppError::Serve { address: bound, source })
+}

@@ -1,0 +1,100 @@
+//! Start-up: find the user function, ask it what it serves, and check the answer before serving anything.
+
+use std::time::Duration;
+
+use cloudstate_protocol::cloudstate::entity_discovery_client::EntityDiscoveryClient;
+use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
+use cloudstate_protocol::names::{ENTITY_TYPES, PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION};
+use tonic::transport::Endpoint;
+
+use crate::spec::UserSpec;
+use crate::user_function::UserFunction;
+
+/// Why the proxy cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The user function address is not usable.
+    #[error("invalid user function address {0}")]
+    BadAddress(String),
+    /// The user function did not answer `discover` in time.
+    #[error("the user function at {address} did not answer discover within {seconds} s: {last_error}")]
+    Unreachable {
+        /// Where it was expected.
+        address: String,
+        /// How long the proxy tried.
+        seconds: u64,
+        /// The last error seen.
+        last_error: String,
+    },
+    /// The user function answered, but its spec cannot be served; it was told with `reportError`.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// The `ProxyInfo` this proxy announces.
+pub fn proxy_info() -> ProxyInfo {
+    ProxyInfo {
+        protocol_major_version: PROTOCOL_MAJOR_VERSION,
+        protocol_minor_version: PROTOCOL_MINOR_VERSION,
+        proxy_name: "reference-proxy".to_owned(),
+        proxy_version: env!("CARGO_PKG_VERSION").to_owned(),
+        supported_entity_types: ENTITY_TYPES.iter().map(|t| (*t).to_owned()).collect(),
+    }
+}
+
+/// Calls `discover` with backoff until the user function answers (or `give_up_after` passes), then checks
+/// the protocol version (unless `check_version` is off) and the spec. Problems with the spec are reported
+/// to the user function with `reportError`.
+pub async fn discover(
+    host: &str,
+    port: u16,
+    check_version: bool,
+    give_up_after: Duration,
+) -> Result<(UserFunction, UserSpec), StartupError> {
+    let address = format!("{host}:{port}");
+    let endpoint = Endpoint::from_shared(format!("http://{address}"))
+        .map_err(|error| StartupError::BadAddress(format!("{address}: {error}")))?
+        .connect_timeout(Duration::from_secs(2))
+        .tcp_nodelay(true);
+    let channel = endpoint.connect_lazy();
+    let user_function = UserFunction { channel: channel.clone() };
+    let started = tokio::time::Instant::now();
+    let mut backoff = Duration::from_millis(50);
+    let spec = loop {
+        let mut client = EntityDiscoveryClient::new(channel.clone());
+        let last_error = match tokio::time::timeout(Duration::from_secs(5), client.discover(proxy_info())).await {
+            Ok(Ok(response)) => break response.into_inner(),
+            Ok(Err(status)) => format!("{:?}: {}", status.code(), status.message()),
+            Err(_) => "no answer within 5 s".to_owned(),
+        };
+        if started.elapsed() + backoff > give_up_after {
+            return Err(StartupError::Unreachable { address, seconds: give_up_after.as_secs(), last_error });
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(2));
+    };
+    match check(spec, check_version) {
+        Ok(spec) => Ok((user_function, spec)),
+        Err(message) => {
+            user_function.report_error(&message).await;
+            Err(StartupError::Refused(message))
+        }
+    }
+}
+
+/// Checks the version and the spec; the error is the message for `reportError`.
+pub fn check(spec: EntitySpec, check_version: bool) -> Result<UserSpec, String> {
+    if check_version {
+        let (major, minor) = spec
+            .service_info
+            .as_ref()
+            .map_or((0, 0), |info| (info.protocol_major_version, info.protocol_minor_version));
+        if (major, minor) != (PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION) {
+            return Err(format!(
+                "incompatible protocol version: the user function speaks {major}.{minor}, this proxy speaks \
+                 {PROTOCOL_MAJOR_VERSION}.{PROTOCOL_MINOR_VERSION}"
+            ));
+        }
+    }
+    UserSpec::new(spec).map_err(|error| format!("cannot serve the announced entities: {error}"))
+}

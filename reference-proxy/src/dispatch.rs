@@ -1,0 +1,90 @@
+//! The one entry point for every call the proxy serves: from clients (gRPC, HTTP/JSON), from forwards,
+//! from side effects and from eventing. The router picks the handler of the service's entity type.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use cloudstate_protocol::cloudstate::Metadata;
+use futures::stream::BoxStream;
+use tonic::Status;
+
+use crate::spec::{EntityType, MethodSpec, ServiceSpec, UserSpec};
+
+/// A stream of encoded protobuf messages, or the status that ended it.
+pub type MessageStream = BoxStream<'static, Result<Bytes, Status>>;
+
+/// One call: which method, and its encoded input messages (exactly one for unary and server-streaming
+/// methods).
+pub struct Call {
+    /// The service called.
+    pub service: Arc<ServiceSpec>,
+    /// The method called.
+    pub method: Arc<MethodSpec>,
+    /// The encoded input messages.
+    pub requests: MessageStream,
+    /// Metadata for the user function (for example CloudEvent attributes of a delivered event).
+    pub metadata: Option<Metadata>,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Call({}/{})", self.service.name, self.method.name())
+    }
+}
+
+impl Call {
+    /// A call with one input message.
+    pub fn single(service: Arc<ServiceSpec>, method: Arc<MethodSpec>, request: Bytes) -> Call {
+        let requests = Box::pin(futures::stream::once(async move { Ok(request) }));
+        Call { service, method, requests, metadata: None }
+    }
+}
+
+/// Serves calls. Implemented by the router and by each entity type's handler.
+#[tonic::async_trait]
+pub trait Dispatch: Send + Sync + 'static {
+    /// Runs a call; returns its encoded output messages (exactly one for unary and client-streaming
+    /// methods), or the status the caller gets.
+    async fn dispatch(&self, call: Call) -> Result<MessageStream, Status>;
+}
+
+/// Routes each call to the handler of its service's entity type.
+pub struct Router {
+    spec: Arc<UserSpec>,
+    handlers: HashMap<EntityType, Arc<dyn Dispatch>>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router").field("services", &self.spec.services.keys()).finish()
+    }
+}
+
+impl Router {
+    /// A router over the given handlers.
+    pub fn new(spec: Arc<UserSpec>, handlers: HashMap<EntityType, Arc<dyn Dispatch>>) -> Router {
+        Router { spec, handlers }
+    }
+
+    /// The spec it routes by.
+    pub fn spec(&self) -> &Arc<UserSpec> {
+        &self.spec
+    }
+
+    /// Dispatches a call by names: `service` is a full service name, `method` a simple method name.
+    pub async fn call(&self, service: &str, method: &str, requests: MessageStream) -> Result<MessageStream, Status> {
+        let (service, method) = self.spec.route(service, method)?;
+        self.dispatch(Call { service, method, requests, metadata: None }).await
+    }
+}
+
+#[tonic::async_trait]
+impl Dispatch for Router {
+    async fn dispatch(&self, call: Call) -> Result<MessageStream, Status> {
+        let handler = self.handlers.get(&call.service.entity_type).ok_or_else(|| {
+            Status::unimplemented(format!("entity type of {} is not served by this proxy", call.service.name))
+        })?;
+        handler.dispatch(call).await
+    }
+}

@@ -1,0 +1,110 @@
+//! What a user function asks for besides its reply: forwards and side effects, and turning a
+//! `ClientAction` into what the caller gets.
+
+use std::sync::{Arc, OnceLock, Weak};
+
+use bytes::Bytes;
+use cloudstate_protocol::cloudstate::{ClientAction, Forward, SideEffect, client_action};
+use futures::StreamExt as _;
+use prost_types::Any;
+use tonic::Status;
+
+use crate::dispatch::{Call, Dispatch, MessageStream};
+use crate::spec::UserSpec;
+use crate::user_function::UserFunction;
+
+/// What the caller gets for one command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// An encoded output message.
+    Reply(Bytes),
+    /// No message (an action that answered nothing).
+    NoReply,
+}
+
+/// Runs forwards and side effects through the router. Shared by every entity handler.
+#[derive(Debug)]
+pub struct Effects {
+    router: OnceLock<Weak<dyn Dispatch>>,
+    spec: Arc<UserSpec>,
+    user_function: UserFunction,
+}
+
+impl Effects {
+    /// Effects for this user function; [`set_router`](Self::set_router) must be called before use.
+    pub fn new(spec: Arc<UserSpec>, user_function: UserFunction) -> Effects {
+        Effects { router: OnceLock::new(), spec, user_function }
+    }
+
+    /// Connects the router that forwards and side effects go through.
+    pub fn set_router(&self, router: Weak<dyn Dispatch>) {
+        let _ = self.router.set(router);
+    }
+
+    /// The user function, for reporting errors.
+    pub fn user_function(&self) -> &UserFunction {
+        &self.user_function
+    }
+
+    /// Turns a `ClientAction` into the caller's outcome: a reply's payload bytes, the result of a forward,
+    /// or `UNKNOWN` with a failure's description.
+    pub async fn resolve(&self, action: Option<ClientAction>) -> Result<Outcome, Status> {
+        match action.and_then(|action| action.action) {
+            None => Ok(Outcome::NoReply),
+            Some(client_action::Action::Reply(reply)) => {
+                Ok(Outcome::Reply(reply.payload.map(|any| Bytes::from(any.value)).unwrap_or_default()))
+            }
+            Some(client_action::Action::Failure(failure)) => Err(Status::unknown(failure.description)),
+            Some(client_action::Action::Forward(forward)) => self.forward(forward).await.map(Outcome::Reply),
+        }
+    }
+
+    /// Calls the forward's target with its payload and returns the target's one reply.
+    pub async fn forward(&self, forward: Forward) -> Result<Bytes, Status> {
+        let what = format!("forward to {}/{}", forward.service_name, forward.command_name);
+        let mut responses = self.call(&what, &forward.service_name, &forward.command_name, forward.payload).await?;
+        match responses.next().await {
+            Some(result) => result,
+            None => Ok(Bytes::new()),
+        }
+    }
+
+    /// Runs side effects: synchronous ones in order, each finished before the next and before this
+    /// returns; asynchronous ones in the background. Their results are ignored.
+    pub async fn side_effects(self: &Arc<Self>, effects: Vec<SideEffect>) {
+        for effect in effects {
+            let what = format!("side effect to {}/{}", effect.service_name, effect.command_name);
+            if effect.synchronous {
+                drain(self.call(&what, &effect.service_name, &effect.command_name, effect.payload).await).await;
+            } else {
+                let this = self.clone();
+                tokio::spawn(async move {
+                    let run = this.call(&what, &effect.service_name, &effect.command_name, effect.payload);
+                    drain(run.await).await;
+                });
+            }
+        }
+    }
+
+    async fn call(&self, what: &str, service: &str, method: &str, payload: Option<Any>) -> Result<MessageStream, Status> {
+        let route = self.spec.route(service, method);
+        let (service, method) = match route {
+            Ok(route) => route,
+            Err(_) => {
+                let message = format!("{what}: no such service or method was announced in discovery");
+                self.user_function.report_error(&message).await;
+                return Err(Status::internal(message));
+            }
+        };
+        let router = self.router.get().and_then(Weak::upgrade).ok_or_else(|| Status::unavailable("the proxy is stopping"))?;
+        let payload = Bytes::from(payload.map(|any| any.value).unwrap_or_default());
+        router.dispatch(Call::single(service, method, payload)).await
+    }
+}
+
+async fn drain(result: Result<MessageStream, Status>) {
+    match result {
+        Ok(mut stream) => while stream.next().await.is_some() {},
+        Err(status) => eprintln!("reference-proxy: a side effect failed: {status}"),
+    }
+}

@@ -1,0 +1,202 @@
+//! Event-sourced entities (`cloudstate.eventsourced.EventSourced`): the latest snapshot and the later
+//! events go to the user function when its stream opens; each reply's events are appended to the journal
+//! before the caller is answered, and its snapshot is saved after them.
+
+use std::sync::Arc;
+
+use cloudstate_protocol::cloudstate::eventsourced::event_sourced_client::EventSourcedClient;
+use cloudstate_protocol::cloudstate::eventsourced::{
+    EventSourcedEvent, EventSourcedInit, EventSourcedReply, EventSourcedSnapshot,
+    EventSourcedStreamIn, EventSourcedStreamOut, event_sourced_stream_in, event_sourced_stream_out,
+};
+use cloudstate_protocol::cloudstate::{Command, client_action};
+use tokio::sync::mpsc;
+use tonic::Status;
+
+use crate::dispatch::{Call, Dispatch, MessageStream};
+use crate::entity::EntityContext;
+use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoing, unavailable};
+use crate::spec::ServiceSpec;
+use crate::store::Snapshot;
+
+/// Serves the unary methods of event-sourced services, one stream per active entity.
+#[derive(Debug)]
+pub struct EventSourcedHandler {
+    registry: Arc<Registry<EventSourcedProtocol>>,
+}
+
+impl EventSourcedHandler {
+    /// A handler with no running entities.
+    pub fn new(cx: EntityContext) -> EventSourcedHandler {
+        let protocol = EventSourcedProtocol { cx: cx.clone() };
+        EventSourcedHandler {
+            registry: Registry::new(protocol, cx),
+        }
+    }
+
+    /// How many entities are running.
+    #[cfg(test)]
+    pub(crate) fn active(&self) -> usize {
+        self.registry.active()
+    }
+}
+
+#[tonic::async_trait]
+impl Dispatch for EventSourcedHandler {
+    async fn dispatch(&self, call: Call) -> Result<MessageStream, Status> {
+        self.registry.dispatch(call).await
+    }
+}
+
+/// The event-sourced protocol. The stream's state is the sequence number of the last stored event.
+#[derive(Debug)]
+pub(crate) struct EventSourcedProtocol {
+    cx: EntityContext,
+}
+
+fn stream_in(message: event_sourced_stream_in::Message) -> EventSourcedStreamIn {
+    EventSourcedStreamIn {
+        message: Some(message),
+    }
+}
+
+#[tonic::async_trait]
+impl Protocol for EventSourcedProtocol {
+    type In = EventSourcedStreamIn;
+    type Out = EventSourcedStreamOut;
+    type Reply = EventSourcedReply;
+    type State = i64;
+
+    async fn recover(
+        &self,
+        service: &ServiceSpec,
+        entity_id: &str,
+    ) -> Result<(i64, Vec<EventSourcedStreamIn>), Status> {
+        let journal = self
+            .cx
+            .store
+            .load_journal(&service.persistence_id, entity_id)
+            .await
+            .map_err(unavailable)?;
+        let mut sequence = journal
+            .snapshot
+            .as_ref()
+            .map_or(0, |snapshot| snapshot.sequence);
+        let init = EventSourcedInit {
+            service_name: service.name.clone(),
+            entity_id: entity_id.to_owned(),
+            snapshot: journal.snapshot.map(|snapshot| EventSourcedSnapshot {
+                snapshot_sequence: snapshot.sequence,
+                snapshot: Some(snapshot.state),
+            }),
+        };
+        let mut messages = vec![stream_in(event_sourced_stream_in::Message::Init(init))];
+        for (event_sequence, payload) in journal.events {
+            sequence = sequence.max(event_sequence);
+            let event = EventSourcedEvent {
+                sequence: event_sequence,
+                payload: Some(payload),
+            };
+            messages.push(stream_in(event_sourced_stream_in::Message::Event(event)));
+        }
+        Ok((sequence, messages))
+    }
+
+    async fn open(
+        &self,
+        requests: mpsc::UnboundedReceiver<EventSourcedStreamIn>,
+    ) -> Result<tonic::Streaming<EventSourcedStreamOut>, Status> {
+        let mut client = EventSourcedClient::new(self.cx.user_function.channel.clone());
+        Ok(client.handle(outgoing(requests)).await?.into_inner())
+    }
+
+    fn command(&self, command: Command) -> EventSourcedStreamIn {
+        stream_in(event_sourced_stream_in::Message::Command(command))
+    }
+
+    fn classify(&self, message: EventSourcedStreamOut) -> Incoming<EventSourcedReply> {
+        match message.message {
+            Some(event_sourced_stream_out::Message::Reply(reply)) => {
+                Incoming::Reply(reply.command_id, reply)
+            }
+            Some(event_sourced_stream_out::Message::Failure(failure)) => Incoming::Failure(failure),
+            None => Incoming::Empty,
+        }
+    }
+
+    async fn apply(
+        &self,
+        service: &ServiceSpec,
+        entity_id: &str,
+        sequence: &mut i64,
+        reply: EventSourcedReply,
+    ) -> Step {
+        let EventSourcedReply {
+            command_id: _,
+            client_action,
+            side_effects,
+            events,
+            snapshot,
+        } = reply;
+        let restart = match client_action
+            .as_ref()
+            .and_then(|action| action.action.as_ref())
+        {
+            Some(client_action::Action::Failure(failure)) => Some(failure.restart),
+            _ => None,
+        };
+        let answer = Answer {
+            client_action,
+            side_effects,
+        };
+        match restart {
+            // A failed command persists nothing; with `restart` the user function's state is rebuilt
+            // from the journal.
+            Some(true) => return Step::Restart(answer),
+            Some(false) => return Step::Done(answer),
+            None => {}
+        }
+        if events.is_empty() {
+            if snapshot.is_some() {
+                eprintln!(
+                    "reference-proxy: entity {entity_id} of {}: ignoring a snapshot sent without events",
+                    service.name
+                );
+            }
+            return Step::Done(answer);
+        }
+        let persistence_id = &service.persistence_id;
+        let first = *sequence + 1;
+        if let Err(error) = self
+            .cx
+            .store
+            .append_events(persistence_id, entity_id, first, &events)
+            .await
+        {
+            return Step::Reset(unavailable(error));
+        }
+        *sequence += i64::try_from(events.len()).unwrap_or(i64::MAX);
+        if let Some(state) = snapshot {
+            let snapshot = Snapshot {
+                sequence: *sequence,
+                state,
+            };
+            // The events are stored: a lost snapshot only makes the next recovery replay more of them.
+            if let Err(error) = self
+                .cx
+                .store
+                .save_snapshot(persistence_id, entity_id, &snapshot)
+                .await
+            {
+                eprintln!(
+                    "reference-proxy: entity {entity_id} of {}: saving a snapshot: {error}",
+                    service.name
+                );
+            }
+        }
+        self.cx
+            .events
+            .persisted(persistence_id, entity_id, first, &events);
+        Step::Done(answer)
+    }
+}

@@ -1,0 +1,262 @@
+//! The life of one entity: activation (open the stream with the recovered state), one command at a time,
+//! passivation after idleness, restart, and crashing on protocol violations.
+//!
+//! The task owns the entity's stream and queue; nothing here holds a lock while it waits for the user
+//! function.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cloudstate_protocol::cloudstate::Command;
+use tokio::sync::mpsc;
+use tonic::Status;
+
+use crate::entity::registry::{EntityKey, Incoming, Job, Protocol, Registry, Step};
+use crate::spec::ServiceSpec;
+
+/// How long a closing stream may take to end after the proxy half-closed it, before it is cancelled.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One open protocol stream.
+struct Session<P: Protocol> {
+    sender: mpsc::UnboundedSender<P::In>,
+    responses: tonic::Streaming<P::Out>,
+    state: P::State,
+    next_id: i64,
+}
+
+/// What handling one command left the entity in.
+enum After {
+    /// Ready for the next command.
+    Ready,
+    /// Close the stream and reopen it at once.
+    Restart,
+    /// Close the stream; the next command reopens it.
+    Reset,
+    /// The entity is gone; queued commands must fail.
+    Crash { report: Option<String> },
+}
+
+/// What happened while the entity waited for a command.
+enum Idle<Out> {
+    Command(Option<Job>),
+    Message(Result<Option<Out>, Status>),
+    Timeout,
+}
+
+impl<P: Protocol> Registry<P> {
+    /// Runs one entity until it passivates or crashes.
+    pub(crate) async fn run(
+        self: Arc<Self>,
+        service: Arc<ServiceSpec>,
+        key: EntityKey,
+        mut queue: mpsc::UnboundedReceiver<Job>,
+    ) {
+        let mut session: Option<Session<P>> = None;
+        loop {
+            let Some(job) = self
+                .next_job(&service, &key, &mut queue, &mut session)
+                .await
+            else {
+                return;
+            };
+            let active = match session.as_mut() {
+                Some(active) => active,
+                None => match self.open(&service, &key.1).await {
+                    Ok(opened) => session.insert(opened),
+                    Err(status) => {
+                        let _ = job.reply.send(Err(status));
+                        continue;
+                    }
+                },
+            };
+            match self.handle(&service, &key.1, active, job).await {
+                After::Ready => {}
+                After::Reset => close(session.take()).await,
+                After::Restart => {
+                    close(session.take()).await;
+                    match self.open(&service, &key.1).await {
+                        Ok(opened) => session = Some(opened),
+                        Err(status) => eprintln!(
+                            "reference-proxy: restarting entity {} of {}: {status}",
+                            key.1, key.0
+                        ),
+                    }
+                }
+                After::Crash { report } => {
+                    // The stream is cancelled, not closed: the user function broke it or it is gone.
+                    drop(session.take());
+                    self.remove_and_fail(&key, &mut queue);
+                    if let Some(message) = report {
+                        self.cx.user_function.report_error(&message).await;
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Waits for the next command. Passivates the entity when it stays idle, and notices a stream that
+    /// ends or speaks while no command is in flight. `None`: the entity is gone.
+    async fn next_job(
+        &self,
+        service: &ServiceSpec,
+        key: &EntityKey,
+        queue: &mut mpsc::UnboundedReceiver<Job>,
+        session: &mut Option<Session<P>>,
+    ) -> Option<Job> {
+        let Some(active) = session.as_mut() else {
+            // No stream (it failed to open or was reset): stop unless a command is waiting.
+            return self.next_or_remove(key, queue);
+        };
+        let idle = tokio::select! {
+            job = queue.recv() => Idle::Command(job),
+            message = active.responses.message() => Idle::Message(message),
+            () = tokio::time::sleep(service.passivation) => Idle::Timeout,
+        };
+        match idle {
+            Idle::Command(Some(job)) => Some(job),
+            // Every sender is gone: the registry itself was dropped.
+            Idle::Command(None) => {
+                close(session.take()).await;
+                None
+            }
+            Idle::Timeout => {
+                close(session.take()).await;
+                self.next_or_remove(key, queue)
+            }
+            Idle::Message(Ok(Some(_))) => {
+                drop(session.take());
+                self.remove_and_fail(key, queue);
+                let message = format!(
+                    "entity {} of {}: the user function sent a message while no command was in flight",
+                    key.1, key.0
+                );
+                self.cx.user_function.report_error(&message).await;
+                None
+            }
+            Idle::Message(Ok(None) | Err(_)) => {
+                // The user function ended the stream between commands: the entity stops, and the next
+                // command starts it again.
+                drop(session.take());
+                self.next_or_remove(key, queue)
+            }
+        }
+    }
+
+    /// Recovers the entity's state and opens its stream. Command IDs start at 1.
+    async fn open(&self, service: &ServiceSpec, entity_id: &str) -> Result<Session<P>, Status> {
+        let (state, init) = self.protocol.recover(service, entity_id).await?;
+        let (sender, receiver) = mpsc::unbounded_channel();
+        for message in init {
+            let _ = sender.send(message);
+        }
+        let responses = self.protocol.open(receiver).await?;
+        Ok(Session {
+            sender,
+            responses,
+            state,
+            next_id: 1,
+        })
+    }
+
+    /// Sends one command and handles its reply. Answers the command's caller in every case.
+    async fn handle(
+        &self,
+        service: &ServiceSpec,
+        entity_id: &str,
+        session: &mut Session<P>,
+        job: Job,
+    ) -> After {
+        let id = session.next_id;
+        session.next_id += 1;
+        let command = Command {
+            entity_id: entity_id.to_owned(),
+            id,
+            name: job.name,
+            payload: Some(job.payload),
+            streamed: false,
+            metadata: None,
+        };
+        let violation = |what: String| {
+            let message = format!("entity {entity_id} of {}: {what}", service.name);
+            let status =
+                Status::unknown(format!("protocol violation by the user function: {what}"));
+            (
+                Err(status),
+                After::Crash {
+                    report: Some(message),
+                },
+            )
+        };
+        let (result, after) = if session.sender.send(self.protocol.command(command)).is_err() {
+            let status = Status::unavailable(format!(
+                "entity {entity_id}: its stream to the user function is closed"
+            ));
+            (Err(status), After::Crash { report: None })
+        } else {
+            match session.responses.message().await {
+                Ok(Some(message)) => match self.protocol.classify(message) {
+                    Incoming::Reply(reply_id, reply) if reply_id == id => {
+                        match self
+                            .protocol
+                            .apply(service, entity_id, &mut session.state, reply)
+                            .await
+                        {
+                            Step::Done(answer) => (Ok(answer), After::Ready),
+                            Step::Restart(answer) => (Ok(answer), After::Restart),
+                            Step::Reset(status) => (Err(status), After::Reset),
+                            Step::Violation(what) => violation(what),
+                        }
+                    }
+                    Incoming::Reply(reply_id, _) => violation(format!(
+                        "a reply for command {reply_id} while command {id} was in flight"
+                    )),
+                    Incoming::Failure(failure) => violation(format!(
+                        "a stream failure (command {}) while command {id} was in flight: {}",
+                        failure.command_id, failure.description
+                    )),
+                    Incoming::Empty => {
+                        violation(format!("an empty message while command {id} was in flight"))
+                    }
+                },
+                Ok(None) => (
+                    Err(Status::unavailable(format!(
+                        "the user function ended the stream of entity {entity_id} during a command"
+                    ))),
+                    After::Crash { report: None },
+                ),
+                Err(error) => (
+                    Err(Status::unavailable(format!(
+                        "the stream of entity {entity_id} failed during a command: {}",
+                        error.message()
+                    ))),
+                    After::Crash { report: None },
+                ),
+            }
+        };
+        let _ = job.reply.send(result);
+        after
+    }
+}
+
+/// Closes a stream: half-closes it, then waits (a bounded time) for the user function to end it.
+async fn close<P: Protocol>(session: Option<Session<P>>) {
+    let Some(Session {
+        sender,
+        mut responses,
+        ..
+    }) = session
+    else {
+        return;
+    };
+    drop(sender);
+    let ended = tokio::time::timeout(CLOSE_TIMEOUT, async {
+        while let Ok(Some(_)) = responses.message().await {}
+    });
+    if ended.await.is_err() {
+        eprintln!(
+            "reference-proxy: the user function did not end a closed entity stream; cancelling it"
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! The entity types: one handler per type, each driving the user function over its protocol.
+
+pub mod action;
+mod action_streams;
+pub mod crdt;
+pub mod crdt_state;
+mod crdt_stream;
+pub mod event_sourced;
+pub mod lifecycle;
+pub mod registry;
+pub mod value_entity;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use prost_types::Any;
+
+use crate::effects::Effects;
+use crate::spec::UserSpec;
+use crate::store::Store;
+use crate::user_function::UserFunction;
+
+/// Told about every event an event-sourced entity persisted, in order (eventing subscribes to this).
+pub trait EventSink: Send + Sync + std::fmt::Debug + 'static {
+    /// `events` were persisted for the entity, numbered from `first_sequence`.
+    fn persisted(&self, persistence_id: &str, entity_id: &str, first_sequence: i64, events: &[Any]);
+}
+
+/// An event sink that drops everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoEvents;
+
+impl EventSink for NoEvents {
+    fn persisted(&self, _: &str, _: &str, _: i64, _: &[Any]) {}
+}
+
+/// What every entity handler shares.
+#[derive(Debug, Clone)]
+pub struct EntityContext {
+    /// The user function.
+    pub user_function: UserFunction,
+    /// What it announced.
+    pub spec: Arc<UserSpec>,
+    /// Where state lives.
+    pub store: Arc<dyn Store>,
+    /// Forwards and side effects.
+    pub effects: Arc<Effects>,
+    /// Subscribers to persisted events.
+    pub events: Arc<dyn EventSink>,
+}

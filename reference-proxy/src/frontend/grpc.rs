@@ -1,0 +1,188 @@
+//! gRPC for every discovered user service: `/<package.Service>/<Method>` in all four call shapes, with
+//! message bytes passed through untouched to [`Router::call`].
+//!
+//! The proxy never decodes a client's message here: the router's handlers decode what they need (the
+//! entity key, for example). Statuses from the router reach the client unchanged; a path that names no
+//! discovered method gets `UNIMPLEMENTED`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use bytes::{Buf, BufMut, Bytes};
+use futures::StreamExt;
+use http::{Request, Response};
+use hyper::body::Incoming;
+use tonic::body::Body;
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::server::{
+    ClientStreamingService, Grpc, ServerStreamingService, StreamingService, UnaryService,
+};
+use tonic::{Status, Streaming};
+
+use crate::dispatch::{MessageStream, Router};
+
+/// Serves one gRPC call to a user service.
+pub(super) async fn handle(router: Arc<Router>, request: Request<Incoming>) -> Response<Body> {
+    let Some((service, method)) = split_path(request.uri().path()) else {
+        let path = request.uri().path().to_owned();
+        return Status::unimplemented(format!("unknown method {path}")).into_http();
+    };
+    let route = match router.spec().route(service, method) {
+        Ok((_, spec)) => spec,
+        Err(status) => return status.into_http(),
+    };
+    let call = RawCall {
+        router,
+        service: service.to_owned(),
+        method: method.to_owned(),
+    };
+    let mut grpc = Grpc::new(RawCodec);
+    match (
+        route.descriptor.is_client_streaming(),
+        route.descriptor.is_server_streaming(),
+    ) {
+        (false, false) => grpc.unary(call, request).await,
+        (false, true) => grpc.server_streaming(call, request).await,
+        (true, false) => grpc.client_streaming(call, request).await,
+        (true, true) => grpc.streaming(call, request).await,
+    }
+}
+
+/// `/<package.Service>/<Method>` → (`package.Service`, `Method`).
+fn split_path(path: &str) -> Option<(&str, &str)> {
+    let (service, method) = path.strip_prefix('/')?.split_once('/')?;
+    (!service.is_empty() && !method.is_empty() && !method.contains('/'))
+        .then_some((service, method))
+}
+
+/// The first message of a call's output, for methods that answer exactly once.
+pub(super) async fn single_reply(mut replies: MessageStream) -> Result<Bytes, Status> {
+    match replies.next().await {
+        Some(reply) => reply,
+        None => Err(Status::internal("the call ended without a reply")),
+    }
+}
+
+type BoxFuture<T> =
+    Pin<Box<dyn Future<Output = Result<tonic::Response<T>, Status>> + Send + 'static>>;
+
+/// One call to a user method, for each of tonic's four service shapes.
+#[derive(Clone)]
+struct RawCall {
+    router: Arc<Router>,
+    service: String,
+    method: String,
+}
+
+impl RawCall {
+    fn dispatch(
+        &self,
+        requests: MessageStream,
+    ) -> impl Future<Output = Result<MessageStream, Status>> + Send + 'static {
+        let RawCall {
+            router,
+            service,
+            method,
+        } = self.clone();
+        async move { router.call(&service, &method, requests).await }
+    }
+}
+
+fn once(message: Bytes) -> MessageStream {
+    Box::pin(futures::stream::once(async move { Ok(message) }))
+}
+
+impl UnaryService<Bytes> for RawCall {
+    type Response = Bytes;
+    type Future = BoxFuture<Bytes>;
+
+    fn call(&mut self, request: tonic::Request<Bytes>) -> Self::Future {
+        let replies = self.dispatch(once(request.into_inner()));
+        Box::pin(async move { single_reply(replies.await?).await.map(tonic::Response::new) })
+    }
+}
+
+impl ServerStreamingService<Bytes> for RawCall {
+    type Response = Bytes;
+    type ResponseStream = MessageStream;
+    type Future = BoxFuture<MessageStream>;
+
+    fn call(&mut self, request: tonic::Request<Bytes>) -> Self::Future {
+        let replies = self.dispatch(once(request.into_inner()));
+        Box::pin(async move { replies.await.map(tonic::Response::new) })
+    }
+}
+
+impl ClientStreamingService<Bytes> for RawCall {
+    type Response = Bytes;
+    type Future = BoxFuture<Bytes>;
+
+    fn call(&mut self, request: tonic::Request<Streaming<Bytes>>) -> Self::Future {
+        let replies = self.dispatch(Box::pin(request.into_inner()));
+        Box::pin(async move { single_reply(replies.await?).await.map(tonic::Response::new) })
+    }
+}
+
+impl StreamingService<Bytes> for RawCall {
+    type Response = Bytes;
+    type ResponseStream = MessageStream;
+    type Future = BoxFuture<MessageStream>;
+
+    fn call(&mut self, request: tonic::Request<Streaming<Bytes>>) -> Self::Future {
+        let replies = self.dispatch(Box::pin(request.into_inner()));
+        Box::pin(async move { replies.await.map(tonic::Response::new) })
+    }
+}
+
+/// A codec whose messages are their encoded bytes.
+#[derive(Debug, Clone, Copy, Default)]
+struct RawCodec;
+
+impl Codec for RawCodec {
+    type Encode = Bytes;
+    type Decode = Bytes;
+    type Encoder = RawCodec;
+    type Decoder = RawCodec;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        RawCodec
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        RawCodec
+    }
+}
+
+impl Encoder for RawCodec {
+    type Item = Bytes;
+    type Error = Status;
+
+    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        dst.put(item);
+        Ok(())
+    }
+}
+
+impl Decoder for RawCodec {
+    type Item = Bytes;
+    type Error = Status;
+
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, Status> {
+        Ok(Some(src.copy_to_bytes(src.remaining())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_path;
+
+    #[test]
+    fn paths_split_into_service_and_method() {
+        assert_eq!(split_path("/a.B/C"), Some(("a.B", "C")));
+        assert_eq!(split_path("/a.B/C/D"), None);
+        assert_eq!(split_path("/a.B/"), None);
+        assert_eq!(split_path("//C"), None);
+        assert_eq!(split_path("a.B/C"), None);
+    }
+}

@@ -1,0 +1,201 @@
+//! What the user function announced, checked and indexed for routing: services, methods, entity keys,
+//! HTTP rules and eventing subscriptions.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cloudstate_protocol::cloudstate::EntitySpec;
+use cloudstate_protocol::names;
+use prost_reflect::{DescriptorPool, DynamicMessage, FieldDescriptor, MessageDescriptor, MethodDescriptor, Value};
+use tonic::Status;
+
+/// How long an entity may stay idle before the proxy passivates it, when discovery does not say.
+pub const DEFAULT_PASSIVATION: Duration = Duration::from_secs(30);
+
+/// The four entity types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityType {
+    /// `cloudstate.action.ActionProtocol`.
+    Action,
+    /// `cloudstate.valueentity.ValueEntity`.
+    ValueEntity,
+    /// `cloudstate.eventsourced.EventSourced`.
+    EventSourced,
+    /// `cloudstate.crdt.Crdt`.
+    Crdt,
+}
+
+impl EntityType {
+    /// The entity type for a protocol service name.
+    pub fn from_name(name: &str) -> Option<EntityType> {
+        match name {
+            names::ACTION_PROTOCOL => Some(EntityType::Action),
+            names::VALUE_ENTITY => Some(EntityType::ValueEntity),
+            names::EVENT_SOURCED => Some(EntityType::EventSourced),
+            names::CRDT => Some(EntityType::Crdt),
+            _ => None,
+        }
+    }
+}
+
+/// One announced service.
+#[derive(Debug, Clone)]
+pub struct ServiceSpec {
+    /// Full service name.
+    pub name: String,
+    /// Its entity type.
+    pub entity_type: EntityType,
+    /// The namespace of its state.
+    pub persistence_id: String,
+    /// Idle time before passivation.
+    pub passivation: Duration,
+    /// Its methods, by simple name.
+    pub methods: BTreeMap<String, Arc<MethodSpec>>,
+}
+
+/// One method of an announced service.
+#[derive(Debug, Clone)]
+pub struct MethodSpec {
+    /// The method's descriptor (input, output, streaming, options).
+    pub descriptor: MethodDescriptor,
+    /// The fields of the input that make up the entity ID, in field order.
+    pub key_fields: Vec<FieldDescriptor>,
+}
+
+impl MethodSpec {
+    /// The simple method name.
+    pub fn name(&self) -> &str {
+        self.descriptor.name()
+    }
+
+    /// The input message type.
+    pub fn input(&self) -> MessageDescriptor {
+        self.descriptor.input()
+    }
+
+    /// The output message type.
+    pub fn output(&self) -> MessageDescriptor {
+        self.descriptor.output()
+    }
+
+    /// The entity ID carried by an encoded input message: the key fields' values, joined with `-`.
+    pub fn entity_id(&self, input: &[u8]) -> Result<String, Status> {
+        if self.key_fields.is_empty() {
+            return Ok(String::new());
+        }
+        let message = DynamicMessage::decode(self.input(), input).map_err(|error| {
+            Status::invalid_argument(format!("the request is not a valid {}: {error}", self.input().full_name()))
+        })?;
+        let parts: Vec<String> =
+            self.key_fields.iter().map(|field| key_text(&message.get_field(field))).collect();
+        let id = parts.join("-");
+        if id.is_empty() {
+            return Err(Status::invalid_argument(format!(
+                "the request has no entity key: set {}",
+                self.key_fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        Ok(id)
+    }
+}
+
+fn key_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::I32(n) => n.to_string(),
+        Value::I64(n) => n.to_string(),
+        Value::U32(n) => n.to_string(),
+        Value::U64(n) => n.to_string(),
+        Value::F32(n) => n.to_string(),
+        Value::F64(n) => n.to_string(),
+        Value::EnumNumber(n) => n.to_string(),
+        Value::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        Value::Message(_) | Value::List(_) | Value::Map(_) => String::new(),
+    }
+}
+
+/// Everything the user function announced, checked.
+#[derive(Debug, Clone)]
+pub struct UserSpec {
+    /// The descriptors of every announced file.
+    pub pool: DescriptorPool,
+    /// The announced services, by full name.
+    pub services: BTreeMap<String, Arc<ServiceSpec>>,
+    /// What discovery returned, as is.
+    pub entity_spec: EntitySpec,
+}
+
+/// Why an `EntitySpec` cannot be served. The message is what the proxy reports to the user function.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SpecError(pub String);
+
+impl UserSpec {
+    /// Checks an `EntitySpec` and indexes it.
+    pub fn new(entity_spec: EntitySpec) -> Result<UserSpec, SpecError> {
+        if entity_spec.entities.is_empty() {
+            return Err(SpecError("the EntitySpec announces no entities".to_owned()));
+        }
+        let pool = DescriptorPool::decode(entity_spec.proto.as_slice())
+            .map_err(|error| SpecError(format!("EntitySpec.proto is not a valid FileDescriptorSet: {error}")))?;
+        let key_options: Vec<_> = ["cloudstate.entity_key", "cloudstate.legacy_entity_key"]
+            .iter()
+            .filter_map(|name| pool.get_extension_by_name(name))
+            .collect();
+        let mut services = BTreeMap::new();
+        for entity in &entity_spec.entities {
+            let entity_type = EntityType::from_name(&entity.entity_type).ok_or_else(|| {
+                SpecError(format!(
+                    "service {} has entity type `{}`, which this proxy does not support",
+                    entity.service_name, entity.entity_type
+                ))
+            })?;
+            let descriptor = pool.get_service_by_name(&entity.service_name).ok_or_else(|| {
+                SpecError(format!("service {} is not declared in EntitySpec.proto", entity.service_name))
+            })?;
+            let mut methods = BTreeMap::new();
+            for method in descriptor.methods() {
+                let key_fields: Vec<FieldDescriptor> = method
+                    .input()
+                    .fields()
+                    .filter(|field| key_options.iter().any(|ext| field.options().get_extension(ext).as_bool() == Some(true)))
+                    .collect();
+                if entity_type != EntityType::Action && key_fields.is_empty() {
+                    return Err(SpecError(format!(
+                        "method {}.{} has no entity key: mark a field of {} with (cloudstate.entity_key) = true",
+                        entity.service_name,
+                        method.name(),
+                        method.input().full_name()
+                    )));
+                }
+                methods.insert(method.name().to_owned(), Arc::new(MethodSpec { descriptor: method, key_fields }));
+            }
+            let passivation = entity
+                .passivation_strategy
+                .as_ref()
+                .and_then(|strategy| strategy.strategy.as_ref())
+                .map(|cloudstate_protocol::cloudstate::entity_passivation_strategy::Strategy::Timeout(timeout)| {
+                    Duration::from_millis(u64::try_from(timeout.timeout).unwrap_or(0))
+                })
+                .filter(|timeout| !timeout.is_zero())
+                .unwrap_or(DEFAULT_PASSIVATION);
+            let service = ServiceSpec {
+                name: entity.service_name.clone(),
+                entity_type,
+                persistence_id: entity.persistence_id.clone(),
+                passivation,
+                methods,
+            };
+            services.insert(entity.service_name.clone(), Arc::new(service));
+        }
+        Ok(UserSpec { pool, services, entity_spec })
+    }
+
+    /// The service and method for a call, or `UNIMPLEMENTED`.
+    pub fn route(&self, service: &str, method: &str) -> Result<(Arc<ServiceSpec>, Arc<MethodSpec>), Status> {
+        let found = self.services.get(service).and_then(|s| s.methods.get(method).map(|m| (s.clone(), m.clone())));
+        found.ok_or_else(|| Status::unimplemented(format!("unknown method {service}/{method}")))
+    }
+}

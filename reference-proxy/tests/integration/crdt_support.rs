@@ -1,0 +1,324 @@
+//! Test support for CRDT entities: a scripted fake user function whose `Crdt.handle` streams the test
+//! drives message by message, a discovery service that records `reportError`, and a router with the
+//! CRDT handler over the TCK model's CRDT services.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use cloudstate_protocol::cloudstate::crdt::crdt_server::{Crdt, CrdtServer};
+use cloudstate_protocol::cloudstate::crdt::{
+    CrdtDelete, CrdtDelta, CrdtInit, CrdtReply, CrdtStateAction, CrdtStreamIn, CrdtStreamOut,
+    crdt_delta, crdt_state_action, crdt_stream_in, crdt_stream_out,
+};
+use cloudstate_protocol::cloudstate::entity_discovery_server::{
+    EntityDiscovery, EntityDiscoveryServer,
+};
+use cloudstate_protocol::cloudstate::entity_passivation_strategy::Strategy;
+use cloudstate_protocol::cloudstate::tck::model::crdt::{Request, StreamedRequest};
+use cloudstate_protocol::cloudstate::{
+    ClientAction, Command, Entity, EntityPassivationStrategy, EntitySpec, ProxyInfo, Reply,
+    TimeoutPassivationStrategy, UserFunctionError, client_action,
+};
+use cloudstate_protocol::names::{self, model};
+use futures::StreamExt as _;
+use futures::stream::BoxStream;
+use prost::Message as _;
+use prost_types::Any;
+use reference_proxy::dispatch::{Dispatch, MessageStream, Router};
+use reference_proxy::effects::Effects;
+use reference_proxy::entity::crdt::CrdtHandler;
+use reference_proxy::entity::{EntityContext, NoEvents};
+use reference_proxy::spec::{EntityType, UserSpec};
+use reference_proxy::store::memory::MemoryStore;
+use reference_proxy::user_function::UserFunction;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tonic::transport::server::TcpIncoming;
+use tonic::transport::{Endpoint, Server};
+use tonic::{Status, Streaming};
+
+/// Waits at most 5 s for `future`.
+pub async fn within<F: std::future::Future>(future: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(5), future)
+        .await
+        .expect("timed out")
+}
+
+/// One `Crdt.handle` stream as the user function sees it.
+pub struct UserStream {
+    input: Streaming<CrdtStreamIn>,
+    output: Option<mpsc::UnboundedSender<Result<CrdtStreamOut, Status>>>,
+}
+
+impl UserStream {
+    /// The proxy's next message; `None` once it closed or dropped the stream.
+    pub async fn recv(&mut self) -> Option<crdt_stream_in::Message> {
+        match within(self.input.message()).await {
+            Ok(Some(message)) => Some(message.message.expect("an empty CrdtStreamIn")),
+            Ok(None) | Err(_) => None,
+        }
+    }
+
+    /// The init message, which must come first.
+    pub async fn init(&mut self) -> CrdtInit {
+        match self.recv().await {
+            Some(crdt_stream_in::Message::Init(init)) => init,
+            other => panic!("expected init, got {other:?}"),
+        }
+    }
+
+    /// The next message, which must be a command.
+    pub async fn command(&mut self) -> Command {
+        match self.recv().await {
+            Some(crdt_stream_in::Message::Command(command)) => command,
+            other => panic!("expected a command, got {other:?}"),
+        }
+    }
+
+    /// Waits until the proxy closes (or drops) its side of the stream.
+    pub async fn closed(&mut self) {
+        if let Some(message) = self.recv().await {
+            panic!("expected the stream to close, got {message:?}");
+        }
+    }
+
+    /// Sends a message to the proxy.
+    pub fn send(&self, message: crdt_stream_out::Message) {
+        let output = self.output.as_ref().expect("the stream was ended");
+        output
+            .send(Ok(CrdtStreamOut {
+                message: Some(message),
+            }))
+            .expect("the stream is gone");
+    }
+
+    /// Ends the user function's side of the stream.
+    pub fn end(&mut self) {
+        self.output = None;
+    }
+}
+
+#[derive(Clone)]
+struct Fake {
+    streams: mpsc::UnboundedSender<UserStream>,
+    errors: mpsc::UnboundedSender<String>,
+}
+
+#[tonic::async_trait]
+impl Crdt for Fake {
+    type handleStream = BoxStream<'static, Result<CrdtStreamOut, Status>>;
+
+    async fn handle(
+        &self,
+        request: tonic::Request<Streaming<CrdtStreamIn>>,
+    ) -> Result<tonic::Response<Self::handleStream>, Status> {
+        let (output, mut messages) = mpsc::unbounded_channel();
+        let stream = UserStream {
+            input: request.into_inner(),
+            output: Some(output),
+        };
+        let _ = self.streams.send(stream);
+        let messages = futures::stream::poll_fn(move |cx| messages.poll_recv(cx));
+        Ok(tonic::Response::new(messages.boxed()))
+    }
+}
+
+#[tonic::async_trait]
+impl EntityDiscovery for Fake {
+    async fn discover(
+        &self,
+        _: tonic::Request<ProxyInfo>,
+    ) -> Result<tonic::Response<EntitySpec>, Status> {
+        Err(Status::unimplemented("not in these tests"))
+    }
+
+    async fn report_error(
+        &self,
+        request: tonic::Request<UserFunctionError>,
+    ) -> Result<tonic::Response<()>, Status> {
+        let _ = self.errors.send(request.into_inner().message);
+        Ok(tonic::Response::new(()))
+    }
+}
+
+/// A proxy's router with only the CRDT handler, in front of the fake user function.
+pub struct Harness {
+    router: Arc<Router>,
+    streams: mpsc::UnboundedReceiver<UserStream>,
+    errors: mpsc::UnboundedReceiver<String>,
+}
+
+fn entity(service: &str, passivation_ms: Option<i64>) -> Entity {
+    Entity {
+        entity_type: names::CRDT.to_owned(),
+        service_name: service.to_owned(),
+        persistence_id: service.to_owned(),
+        passivation_strategy: passivation_ms.map(|timeout| EntityPassivationStrategy {
+            strategy: Some(Strategy::Timeout(TimeoutPassivationStrategy { timeout })),
+        }),
+    }
+}
+
+impl Harness {
+    /// Starts the fake user function; `CrdtTckModel` passivates after `passivation_ms` (default 30 s),
+    /// `CrdtConfigured` after 100 ms.
+    pub async fn start(passivation_ms: Option<i64>) -> Harness {
+        let (streams_tx, streams) = mpsc::unbounded_channel();
+        let (errors_tx, errors) = mpsc::unbounded_channel();
+        let fake = Fake {
+            streams: streams_tx,
+            errors: errors_tx,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let server = Server::builder()
+            .add_service(CrdtServer::new(fake.clone()))
+            .add_service(EntityDiscoveryServer::new(fake));
+        tokio::spawn(server.serve_with_incoming(TcpIncoming::from(listener)));
+        let channel = Endpoint::from_shared(format!("http://{address}"))
+            .expect("endpoint")
+            .connect_lazy();
+
+        let entities = vec![
+            entity(model::CRDT_TCK_MODEL, passivation_ms),
+            entity(model::CRDT_TWO, None),
+            entity(model::CRDT_CONFIGURED, Some(100)),
+        ];
+        let proto = cloudstate_protocol::FILE_DESCRIPTOR_SET.to_vec();
+        let entity_spec = EntitySpec {
+            proto,
+            entities,
+            service_info: None,
+        };
+        let spec = Arc::new(UserSpec::new(entity_spec).expect("spec"));
+        let user_function = UserFunction { channel };
+        let effects = Arc::new(Effects::new(spec.clone(), user_function.clone()));
+        let cx = EntityContext {
+            user_function,
+            spec: spec.clone(),
+            store: Arc::new(MemoryStore::default()),
+            effects: effects.clone(),
+            events: Arc::new(NoEvents),
+        };
+        let mut handlers: HashMap<EntityType, Arc<dyn Dispatch>> = HashMap::new();
+        handlers.insert(EntityType::Crdt, Arc::new(CrdtHandler::new(cx)));
+        let router = Arc::new(Router::new(spec, handlers));
+        let weak: std::sync::Weak<dyn Dispatch> =
+            Arc::downgrade(&(router.clone() as Arc<dyn Dispatch>));
+        effects.set_router(weak);
+        Harness {
+            router,
+            streams,
+            errors,
+        }
+    }
+
+    /// The next entity stream the proxy opens.
+    pub async fn stream(&mut self) -> UserStream {
+        within(self.streams.recv()).await.expect("no stream")
+    }
+
+    /// The next error the proxy reports.
+    pub async fn error(&mut self) -> String {
+        within(self.errors.recv()).await.expect("no error")
+    }
+
+    /// Calls a unary method with `Request{id}` in the background; the task yields the one output.
+    pub fn call(&self, service: &str, method: &str, id: &str) -> JoinHandle<Result<Bytes, Status>> {
+        let router = self.router.clone();
+        let (service, method) = (service.to_owned(), method.to_owned());
+        let request = Bytes::from(
+            Request {
+                id: id.to_owned(),
+                actions: Vec::new(),
+            }
+            .encode_to_vec(),
+        );
+        tokio::spawn(async move {
+            let requests = futures::stream::once(async move { Ok(request) }).boxed();
+            let mut responses = router.call(&service, &method, requests).await?;
+            let response = responses.next().await.expect("no output message");
+            assert!(responses.next().await.is_none(), "more than one output");
+            response
+        })
+    }
+
+    /// Calls `CrdtTckModel.ProcessStreamed` with `StreamedRequest{id}`.
+    pub async fn streamed(&self, id: &str) -> MessageStream {
+        let request = StreamedRequest {
+            id: id.to_owned(),
+            ..StreamedRequest::default()
+        };
+        let request = Bytes::from(request.encode_to_vec());
+        let requests = futures::stream::once(async move { Ok(request) }).boxed();
+        within(
+            self.router
+                .call(model::CRDT_TCK_MODEL, "ProcessStreamed", requests),
+        )
+        .await
+        .expect("the streamed call failed")
+    }
+}
+
+/// Awaits a background call.
+pub async fn outcome(call: JoinHandle<Result<Bytes, Status>>) -> Result<Bytes, Status> {
+    within(call).await.expect("the call panicked")
+}
+
+/// A reply whose payload bytes are `text` (the proxy passes them through as they are).
+pub fn reply_with(text: &str) -> Option<ClientAction> {
+    let payload = Any {
+        type_url: "type.googleapis.com/cloudstate.tck.model.crdt.Response".to_owned(),
+        value: text.as_bytes().to_vec(),
+    };
+    let reply = Reply {
+        payload: Some(payload),
+        metadata: None,
+    };
+    Some(ClientAction {
+        action: Some(client_action::Action::Reply(reply)),
+    })
+}
+
+/// A delta of one kind.
+pub fn delta(delta: crdt_delta::Delta) -> CrdtDelta {
+    CrdtDelta { delta: Some(delta) }
+}
+
+/// A state action that merges `delta`.
+pub fn update(delta: crdt_delta::Delta) -> Option<CrdtStateAction> {
+    Some(CrdtStateAction {
+        action: Some(crdt_state_action::Action::Update(self::delta(delta))),
+        write_consistency: 0,
+    })
+}
+
+/// A state action that deletes the entity.
+pub fn delete() -> Option<CrdtStateAction> {
+    Some(CrdtStateAction {
+        action: Some(crdt_state_action::Action::Delete(CrdtDelete {})),
+        write_consistency: 0,
+    })
+}
+
+/// A `CrdtReply` message.
+pub fn reply(
+    command_id: i64,
+    client_action: Option<ClientAction>,
+    state_action: Option<CrdtStateAction>,
+    streamed: bool,
+) -> crdt_stream_out::Message {
+    crdt_stream_out::Message::Reply(CrdtReply {
+        command_id,
+        client_action,
+        side_effects: Vec::new(),
+        state_action,
+        streamed,
+    })
+}

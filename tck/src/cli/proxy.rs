@@ -1,0 +1,223 @@
+//! `cloudstate-tck proxy`: certify a proxy. The TCK starts (or reaches) the user function, puts its
+//! interceptor in front of it, starts (or reaches) the proxy pointed at the interceptor, and runs the
+//! proxy-mode cases as the proxy's client.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
+use prost::Message as _;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+use tonic::transport::Channel;
+
+use super::args::ProxyArgs;
+use super::sdk::{Prepared, connect_error, free_port, prepare, with_output};
+use crate::case::Mode;
+use crate::error::TckError;
+use crate::exit;
+use crate::model::{ModelOptions, serve_model};
+use crate::proxy::{CallEvent, Interceptor, ProxyExecutor, StartupDiscovery};
+use crate::run::{NotSpawned, RunScope, TargetInfo, TargetMonitor, run_cases, served_services};
+use crate::target::{Discovery, SpawnedProcess, check_address, connect, discover};
+
+/// The built-in model service, running in this process until dropped.
+#[derive(Debug)]
+pub(super) struct InProcessModel {
+    pub(super) channel: Channel,
+    pub(super) address: String,
+    _stop: oneshot::Sender<()>,
+}
+
+/// Starts the built-in model service on a free loopback port.
+pub(super) async fn start_model() -> Result<InProcessModel, TckError> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|error| TckError::Setup(format!("cannot bind the model service: {error}")))?;
+    let address = listener.local_addr().map_err(|error| TckError::Setup(error.to_string()))?.to_string();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(serve_model(listener, ModelOptions::default(), async move {
+        let _ = stopped.await;
+    }));
+    let channel = connect(&address, Duration::from_secs(5)).await.map_err(connect_error)?;
+    Ok(InProcessModel { channel, address, _stop: stop })
+}
+
+/// Everything a proxy run needs once the proxy is up.
+#[derive(Debug)]
+pub(super) struct ProxySession {
+    pub(super) executor: ProxyExecutor,
+    pub(super) info: TargetInfo,
+    pub(super) served: Option<std::collections::BTreeSet<String>>,
+    pub(super) process: Option<SpawnedProcess>,
+    _interceptor: Interceptor,
+}
+
+/// How to reach the proxy under test.
+#[derive(Debug, Clone)]
+pub(super) enum ProxyTarget {
+    /// Already running at this address.
+    Running(String),
+    /// Started by the TCK with this command.
+    Spawn(String),
+}
+
+/// Starts the interceptor in front of `upstream`, then reaches or starts the proxy, waits until it is
+/// ready, and captures the discovery exchange it made.
+pub(super) async fn start_session(
+    target: ProxyTarget,
+    upstream: Channel,
+    intercept_port: Option<u16>,
+    spawn_timeout: Duration,
+) -> Result<ProxySession, TckError> {
+    let served = match discover(&upstream, Duration::from_secs(5)).await {
+        Discovery::Answered(spec) => Some(served_services(&spec)),
+        Discovery::NoAnswer(_) => None,
+    };
+    let port = match (intercept_port, &target) {
+        (Some(port), _) => port,
+        (None, ProxyTarget::Running(_)) => 8090,
+        (None, ProxyTarget::Spawn(_)) => 0,
+    };
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|error| TckError::Setup(format!("cannot bind the interceptor on 127.0.0.1:{port}: {error}")))?;
+    let interceptor = Interceptor::start(listener, upstream)
+        .map_err(|error| TckError::Setup(format!("cannot start the interceptor: {error}")))?;
+    let (address, process) = match target {
+        ProxyTarget::Running(address) => {
+            check_address(&address).map_err(connect_error)?;
+            (address, None)
+        }
+        ProxyTarget::Spawn(command) => {
+            let http_port = free_port()?;
+            let env = [
+                ("HTTP_PORT", http_port.to_string()),
+                ("USER_FUNCTION_HOST", "127.0.0.1".to_owned()),
+                ("USER_FUNCTION_PORT", interceptor.address.port().to_string()),
+            ];
+            let process = SpawnedProcess::start(&command, &env)
+                .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
+            (format!("127.0.0.1:{http_port}"), Some(process))
+        }
+    };
+    let mut process = process;
+    if let Err(error) = wait_until_ready(&address, process.as_mut(), spawn_timeout).await {
+        return Err(match process.as_mut() {
+            Some(process) => {
+                process.stop(Duration::from_secs(2)).await;
+                with_output(error, process)
+            }
+            None => error,
+        });
+    }
+    let channel = connect(&address, Duration::from_secs(5)).await.map_err(connect_error)?;
+    let startup = capture_startup_discovery(&interceptor).await;
+    let info = TargetInfo {
+        address: address.clone(),
+        spawned: process.as_ref().map(|p| p.command().to_owned()),
+        service_info: None,
+    };
+    let executor = ProxyExecutor {
+        channel,
+        http_address: address,
+        traffic: interceptor.traffic.clone(),
+        startup: Arc::new(startup),
+        entity_ids: Arc::new(AtomicU64::new(0)),
+    };
+    Ok(ProxySession { executor, info, served, process, _interceptor: interceptor })
+}
+
+/// Waits until `GET /ready` answers 200, failing early when a spawned proxy exits.
+async fn wait_until_ready(address: &str, mut process: Option<&mut SpawnedProcess>, wait: Duration) -> Result<(), TckError> {
+    let give_up = Instant::now() + wait;
+    let mut last = "it did not accept connections".to_owned();
+    loop {
+        if let Some(process) = process.as_deref_mut()
+            && let Some(status) = process.exit_status()
+        {
+            return Err(TckError::Setup(format!(
+                "the proxy `{}` exited before it was ready ({status})",
+                process.command()
+            )));
+        }
+        if Instant::now() >= give_up {
+            return Err(TckError::Setup(format!(
+                "the proxy at {address} was not ready within {} ms: {last}",
+                wait.as_millis()
+            )));
+        }
+        match crate::proxy::http_get(address, "/ready").await {
+            Ok(response) if response.status == 200 => return Ok(()),
+            Ok(response) => last = format!("GET /ready answered {}", response.status),
+            Err(error) => last = format!("GET /ready failed: {error}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Reads the `discover` call the proxy made at start-up from the interceptor's record.
+async fn capture_startup_discovery(interceptor: &Interceptor) -> StartupDiscovery {
+    let mut startup = StartupDiscovery::default();
+    let deadline = Instant::now() + Duration::from_millis(500);
+    while let Some(mut call) = interceptor.traffic.next_call(deadline).await {
+        if call.path != "/cloudstate.EntityDiscovery/discover" {
+            continue;
+        }
+        while let Some(event) = call.next_event_until(deadline).await {
+            match event {
+                CallEvent::FromProxy(bytes) => startup.proxy_info = ProxyInfo::decode(bytes).ok(),
+                CallEvent::FromUserFunction(bytes) => startup.entity_spec = EntitySpec::decode(bytes).ok(),
+                CallEvent::Ended(_) | CallEvent::ProxyCancelled => break,
+                CallEvent::ProxyHalfClosed => {}
+            }
+        }
+        if startup.proxy_info.is_some() {
+            break;
+        }
+    }
+    startup
+}
+
+/// Runs the proxy suite; returns the exit code.
+pub(super) async fn run(args: ProxyArgs) -> Result<u8, TckError> {
+    let mut prepared = prepare(&args.common, &[Mode::Proxy])?;
+    let (upstream, _model) = match &args.user_function {
+        Some(address) => {
+            check_address(address).map_err(connect_error)?;
+            (connect(address, Duration::from_secs(10)).await.map_err(connect_error)?, None)
+        }
+        None => {
+            let model = start_model().await?;
+            (model.channel.clone(), Some(model))
+        }
+    };
+    let target = match (&args.target, &args.spawn) {
+        (Some(address), _) => ProxyTarget::Running(address.clone()),
+        (None, Some(command)) => ProxyTarget::Spawn(command.clone()),
+        (None, None) => return Err(TckError::BadArguments("give --target HOST:PORT or --spawn CMD".to_owned())),
+    };
+    let session =
+        start_session(target, upstream, args.intercept_port, Duration::from_millis(args.spawn_timeout_ms)).await?;
+    run_session(&mut prepared, session).await
+}
+
+async fn run_session(prepared: &mut Prepared, mut session: ProxySession) -> Result<u8, TckError> {
+    let scope = RunScope { mode: Mode::Proxy, target: session.info.clone(), served: session.served.clone() };
+    let mut executor = session.executor.clone();
+    let summary = match session.process.as_mut() {
+        Some(process) => {
+            run_cases(&prepared.cases, scope, &prepared.options, &mut executor, process, &mut prepared.reporters).await
+        }
+        None => {
+            let monitor: &mut dyn TargetMonitor = &mut NotSpawned;
+            run_cases(&prepared.cases, scope, &prepared.options, &mut executor, monitor, &mut prepared.reporters).await
+        }
+    };
+    if let Some(process) = session.process.as_mut() {
+        process.stop(Duration::from_secs(5)).await;
+    }
+    Ok(if summary?.is_success() { exit::OK } else { exit::CONFORMANCE_FAILURES })
+}

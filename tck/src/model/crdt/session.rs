@@ -1,0 +1,224 @@
+//! The CRDT model (`CrdtTckModel`, `CrdtTwo`, `CrdtConfigured`) behind `cloudstate.crdt.Crdt`.
+//!
+//! A `CrdtTckModel` entity holds one CRDT whose type is its id's prefix (`GCounter-7`); `CrdtTwo` and
+//! `CrdtConfigured` entities hold none and only answer `Call`. Protocol errors end the stream after a
+//! top-level `Failure`: a first message that is not an init, a second init, an empty message, an init for a
+//! service this model does not serve or for an id of no CRDT type, and a delta that does not fit the
+//! CRDT (`command_id` 0 for these), and a command with an unknown name or a bad payload (the command's
+//! id). The stream then completes with status OK. Once the entity is deleted (by a command or by the
+//! proxy), later commands fail with a `ClientAction.failure` and later deltas are ignored.
+
+use cloudstate_protocol::cloudstate::crdt::crdt_server::Crdt;
+use cloudstate_protocol::cloudstate::crdt::crdt_stream_in::Message as In;
+use cloudstate_protocol::cloudstate::crdt::crdt_stream_out::Message as OutMessage;
+use cloudstate_protocol::cloudstate::crdt::{
+    CrdtDelta, CrdtInit, CrdtStreamIn, CrdtStreamOut, CrdtStreamedMessage,
+};
+use cloudstate_protocol::cloudstate::tck::model::crdt::{Request as ModelRequest, StreamedRequest};
+use cloudstate_protocol::cloudstate::{Command, Failure, StreamCancelled};
+use cloudstate_protocol::names::model::{CRDT_CONFIGURED, CRDT_TCK_MODEL, CRDT_TWO};
+use tonic::{Request, Response, Status, Streaming};
+
+use super::entity::{Answer, CrdtEntity, Out, call_reply, failure, nothing_cancelled};
+use crate::model::payload::unpack;
+use crate::model::server::{Reaction, ResponseStream, Session, drive};
+
+/// The description of the failure of commands sent after the entity was deleted.
+const DELETED: &str = "the entity was deleted";
+
+fn fatal(command_id: i64, description: String) -> Reaction<CrdtStreamOut> {
+    Reaction::send_and_end(CrdtStreamOut {
+        message: Some(OutMessage::Failure(Failure {
+            command_id,
+            description,
+            restart: false,
+        })),
+    })
+}
+
+fn streamed(messages: Vec<CrdtStreamedMessage>) -> impl Iterator<Item = CrdtStreamOut> {
+    messages.into_iter().map(|message| CrdtStreamOut {
+        message: Some(OutMessage::StreamedMessage(message)),
+    })
+}
+
+fn send(answer: Answer) -> Reaction<CrdtStreamOut> {
+    let first = CrdtStreamOut {
+        message: Some(match answer.answer {
+            Out::Reply(reply) => OutMessage::Reply(reply),
+            Out::Cancelled(response) => OutMessage::StreamCancelledResponse(response),
+        }),
+    };
+    Reaction::send(
+        std::iter::once(first)
+            .chain(streamed(answer.streamed))
+            .collect(),
+    )
+}
+
+/// What a stream serves.
+#[derive(Debug)]
+enum Kind {
+    /// `CrdtTckModel`, with its CRDT.
+    Model(CrdtEntity),
+    /// `CrdtTwo` or `CrdtConfigured`: `Call` only, no CRDT.
+    CallOnly,
+}
+
+#[derive(Debug)]
+struct Active {
+    kind: Kind,
+    deleted: bool,
+}
+
+/// One `Crdt.handle` stream.
+#[derive(Debug, Default)]
+pub(crate) struct CrdtSession {
+    entity: Option<Active>,
+}
+
+impl CrdtSession {
+    fn init(&mut self, init: CrdtInit) -> Reaction<CrdtStreamOut> {
+        if self.entity.is_some() {
+            return fatal(0, "crdt: a second init on the same stream".to_owned());
+        }
+        let kind = match init.service_name.as_str() {
+            CRDT_TCK_MODEL => match CrdtEntity::new(&init.entity_id, init.delta.as_ref()) {
+                Ok(entity) => Kind::Model(entity),
+                Err(error) => return fatal(0, format!("crdt: bad init: {error}")),
+            },
+            CRDT_TWO | CRDT_CONFIGURED => Kind::CallOnly,
+            other => return fatal(0, format!("crdt: unknown service {other:?} in init")),
+        };
+        self.entity = Some(Active {
+            kind,
+            deleted: false,
+        });
+        Reaction::send(Vec::new())
+    }
+
+    fn delta(&mut self, delta: &CrdtDelta) -> Reaction<CrdtStreamOut> {
+        let Some(active) = self.entity.as_mut() else {
+            return fatal(0, "crdt: a delta before init".to_owned());
+        };
+        let Kind::Model(entity) = &mut active.kind else {
+            return Reaction::send(Vec::new());
+        };
+        if active.deleted {
+            return Reaction::send(Vec::new());
+        }
+        match entity.apply_delta(delta) {
+            Ok(messages) => Reaction::send(streamed(messages).collect()),
+            Err(error) => fatal(0, format!("crdt: bad delta: {error}")),
+        }
+    }
+
+    fn delete(&mut self) -> Reaction<CrdtStreamOut> {
+        let Some(active) = self.entity.as_mut() else {
+            return fatal(0, "crdt: a delete before init".to_owned());
+        };
+        active.deleted = true;
+        if let Kind::Model(entity) = &mut active.kind
+            && let Err(error) = entity.clear()
+        {
+            return fatal(0, format!("crdt: {error}"));
+        }
+        Reaction::send(Vec::new())
+    }
+
+    fn command(&mut self, command: Command) -> Reaction<CrdtStreamOut> {
+        let Some(active) = self.entity.as_mut() else {
+            return fatal(command.id, "crdt: a command before init".to_owned());
+        };
+        if active.deleted {
+            return send(failure(command.id, DELETED));
+        }
+        match (&mut active.kind, command.name.as_str()) {
+            (Kind::Model(entity), "Process") => {
+                match unpack::<ModelRequest>(command.payload.as_ref()) {
+                    Ok(request) => {
+                        let (answer, deleted) = entity.process(command.id, &request);
+                        active.deleted = deleted;
+                        send(answer)
+                    }
+                    Err(error) => fatal(command.id, format!("crdt: {error}")),
+                }
+            }
+            (Kind::Model(entity), "ProcessStreamed") => {
+                match unpack::<StreamedRequest>(command.payload.as_ref()) {
+                    Ok(_) if !command.streamed => send(failure(
+                        command.id,
+                        "ProcessStreamed must be sent as a streamed command",
+                    )),
+                    Ok(request) => send(entity.open_stream(command.id, request)),
+                    Err(error) => fatal(command.id, format!("crdt: {error}")),
+                }
+            }
+            (Kind::CallOnly, "Call") => match unpack::<ModelRequest>(command.payload.as_ref()) {
+                Ok(request) => {
+                    let reply = call_reply(command.id, &request);
+                    active.deleted = reply.state_action.is_some();
+                    send(Answer {
+                        answer: Out::Reply(reply),
+                        streamed: Vec::new(),
+                    })
+                }
+                Err(error) => fatal(command.id, format!("crdt: {error}")),
+            },
+            (_, name) => fatal(command.id, format!("crdt: unknown command {name:?}")),
+        }
+    }
+
+    fn cancelled(&mut self, cancelled: &StreamCancelled) -> Reaction<CrdtStreamOut> {
+        let Some(active) = self.entity.as_mut() else {
+            return fatal(
+                cancelled.id,
+                "crdt: a stream cancellation before init".to_owned(),
+            );
+        };
+        let answer = match &mut active.kind {
+            Kind::Model(entity) if !active.deleted => entity.cancel(cancelled.id),
+            // Nothing is streamed here: the cancellation changes nothing.
+            _ => Ok(nothing_cancelled(cancelled.id)),
+        };
+        match answer {
+            Ok(answer) => send(answer),
+            Err(error) => fatal(cancelled.id, format!("crdt: cancel update failed: {error}")),
+        }
+    }
+}
+
+impl Session for CrdtSession {
+    type In = CrdtStreamIn;
+    type Out = CrdtStreamOut;
+
+    fn on_message(&mut self, message: CrdtStreamIn) -> Reaction<CrdtStreamOut> {
+        match message.message {
+            Some(In::Init(init)) => self.init(init),
+            Some(In::Delta(delta)) => self.delta(&delta),
+            Some(In::Delete(_)) => self.delete(),
+            Some(In::Command(command)) => self.command(command),
+            Some(In::StreamCancelled(cancelled)) => self.cancelled(&cancelled),
+            None => fatal(0, "crdt: an empty message".to_owned()),
+        }
+    }
+}
+
+/// The `cloudstate.crdt.Crdt` service of the model.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ModelCrdt;
+
+#[tonic::async_trait]
+impl Crdt for ModelCrdt {
+    type handleStream = ResponseStream<CrdtStreamOut>;
+
+    async fn handle(
+        &self,
+        request: Request<Streaming<CrdtStreamIn>>,
+    ) -> Result<Response<Self::handleStream>, Status> {
+        Ok(Response::new(drive(
+            request.into_inner(),
+            CrdtSession::default(),
+        )))
+    }
+}

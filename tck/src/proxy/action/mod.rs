@@ -1,0 +1,82 @@
+//! Proxy-mode action cases: the TCK calls `ActionTckModel` through the proxy and checks both what it gets
+//! and the `ActionProtocol` calls the proxy makes to the model behind it (spec chapter `action.md`,
+//! section "What the proxy does", and `frontend.md` for HTTP). These are cases 158 to 166 of the
+//! original Cloudstate TCK, in its order.
+
+mod calls;
+mod effects;
+mod failures;
+mod http;
+mod probe;
+mod support;
+
+use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
+
+use crate::case::{Case, proxy_case};
+
+/// The cases of this area, in run order.
+pub(crate) static CASES: &[Case] = &[
+    proxy_case! {
+        id: "action.proxy.unary_command_processing",
+        summary: "a unary call becomes one handleUnary call with the full command, and the client gets the reply",
+        requirements: ["FRONT-001", "ACT-026", "ACT-027", "ACT-031"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: calls::unary_command_processing,
+    },
+    proxy_case! {
+        id: "action.proxy.streamed_in_command_processing",
+        summary: "a client-streaming call becomes a header, one command per request and a half-close, and the client gets the reply",
+        requirements: ["ACT-026", "ACT-028", "ACT-029", "ACT-030", "ACT-031"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: calls::streamed_in_command_processing,
+    },
+    proxy_case! {
+        id: "action.proxy.streamed_out_command_processing",
+        summary: "a server-streaming call becomes one full command, and the client gets each reply, then the end",
+        requirements: ["ACT-026", "ACT-027", "ACT-031", "ACT-033"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: calls::streamed_out_command_processing,
+    },
+    proxy_case! {
+        id: "action.proxy.streamed_command_processing",
+        summary: "a duplex call passes each request and its reply on at once, and the client's completion as a half-close",
+        requirements: ["ACT-026", "ACT-028", "ACT-029", "ACT-030", "ACT-031", "ACT-033"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: calls::streamed_command_processing,
+    },
+    proxy_case! {
+        id: "action.proxy.unary_forwards_and_side_effects",
+        summary: "a unary forward and a unary side effect each become a separate ActionTwo.Call, and a forward answers with its result",
+        requirements: ["ACT-031", "ACT-037", "ACT-039"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: effects::unary_forwards_and_side_effects,
+    },
+    proxy_case! {
+        id: "action.proxy.streamed_forwards_and_side_effects",
+        summary: "in a duplex call a forward's result is the next client message, and a side effect alone gives a call but no message",
+        requirements: ["ACT-032", "ACT-033", "ACT-037", "ACT-039"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: effects::streamed_forwards_and_side_effects,
+    },
+    proxy_case! {
+        id: "action.proxy.unary_failures",
+        summary: "a unary failure reaches the client as gRPC status UNKNOWN with the failure's description",
+        requirements: ["ACT-034"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: failures::unary_failures,
+    },
+    proxy_case! {
+        id: "action.proxy.streamed_failures",
+        summary: "a failure in a duplex call ends the client's stream with UNKNOWN at once, and the proxy closes the protocol call",
+        requirements: ["ACT-034", "ACT-035", "ACT-036"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: failures::streamed_failures,
+    },
+    proxy_case! {
+        id: "action.proxy.unary_http_api",
+        summary: "ProcessUnary over HTTP/JSON answers 200 with JSON or 500 with the description, the default route works, bad JSON gets 400",
+        requirements: ["ACT-027", "FRONT-004", "FRONT-005", "FRONT-006", "FRONT-007", "FRONT-009", "FRONT-010"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: http::unary_http_api,
+    },
+];

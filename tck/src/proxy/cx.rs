@@ -1,0 +1,149 @@
+//! What a proxy-mode case gets: a channel and an HTTP address to the proxy, the traffic the interceptor
+//! recorded, what discovery looked like at start-up, a trace and a deadline.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
+use tokio::time::Instant;
+use tonic::transport::Channel;
+use tonic::{Response, Status};
+
+use super::http::{HttpResponse, request};
+use super::traffic::{CallProbe, Traffic};
+use crate::case::{CaseFailure, Verdict};
+use crate::wire::{Direction, Trace};
+
+/// The discovery exchange the proxy made when it started, as the interceptor saw it.
+#[derive(Debug, Clone, Default)]
+pub struct StartupDiscovery {
+    /// What the proxy announced.
+    pub proxy_info: Option<ProxyInfo>,
+    /// What the user function answered.
+    pub entity_spec: Option<EntitySpec>,
+}
+
+/// Everything a proxy-mode case needs.
+#[derive(Debug, Clone)]
+pub struct ProxyCx {
+    channel: Channel,
+    http_address: String,
+    traffic: Traffic,
+    startup: Arc<StartupDiscovery>,
+    trace: Trace,
+    deadline: Instant,
+    entities: Arc<AtomicU64>,
+    calls: Arc<AtomicU64>,
+}
+
+impl ProxyCx {
+    /// A context for one case.
+    pub fn new(
+        channel: Channel,
+        http_address: String,
+        traffic: Traffic,
+        startup: Arc<StartupDiscovery>,
+        trace: Trace,
+        deadline: Instant,
+        entities: Arc<AtomicU64>,
+    ) -> Self {
+        ProxyCx { channel, http_address, traffic, startup, trace, deadline, entities, calls: Arc::new(AtomicU64::new(0)) }
+    }
+
+    /// A gRPC channel to the proxy, for the generated model clients.
+    pub fn channel(&self) -> Channel {
+        self.channel.clone()
+    }
+
+    /// The trace of this case.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The case deadline.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// The discovery exchange at start-up.
+    pub fn startup(&self) -> &StartupDiscovery {
+        &self.startup
+    }
+
+    /// A fresh entity ID, `<prefix>-<n>`, unique within the run.
+    pub fn fresh_id(&self, prefix: &str) -> String {
+        format!("{prefix}-{}", self.entities.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    /// Runs a client call to the proxy until the case deadline, tracing the request and the outcome.
+    pub async fn client<T: std::fmt::Debug>(
+        &self,
+        what: &str,
+        call: impl Future<Output = Result<Response<T>, Status>>,
+    ) -> Result<Result<T, Status>, CaseFailure> {
+        let label = format!("client#{}", self.calls.fetch_add(1, Ordering::Relaxed) + 1);
+        self.trace.record(&label, Direction::Sent, format!("client -> proxy {what}"));
+        match tokio::time::timeout_at(self.deadline, call).await {
+            Err(_) => Err(CaseFailure::fail(format!("{label}: the proxy did not answer `{what}` before the case deadline"))),
+            Ok(Ok(response)) => {
+                let response = response.into_inner();
+                self.trace.record(&label, Direction::Received, format!("proxy -> client {response:?}"));
+                Ok(Ok(response))
+            }
+            Ok(Err(status)) => {
+                self.trace.record(
+                    &label,
+                    Direction::Received,
+                    format!("proxy -> client gRPC status {:?}: {}", status.code(), status.message()),
+                );
+                Ok(Err(status))
+            }
+        }
+    }
+
+    /// Sends an HTTP request to the proxy's HTTP/JSON frontend.
+    pub async fn http(&self, method: &str, path: &str, body: Option<&str>) -> Result<HttpResponse, CaseFailure> {
+        let label = format!("http#{}", self.calls.fetch_add(1, Ordering::Relaxed) + 1);
+        self.trace.record(&label, Direction::Sent, format!("{method} {path} {}", body.unwrap_or("")));
+        let response = tokio::time::timeout_at(self.deadline, request(&self.http_address, method, path, body))
+            .await
+            .map_err(|_| CaseFailure::fail(format!("{label}: no HTTP response before the case deadline")))?
+            .map_err(|error| CaseFailure::error(format!("{label}: HTTP request failed: {error}")))?;
+        self.trace.record(&label, Direction::Received, format!("{} {}", response.status, response.body));
+        Ok(response)
+    }
+
+    /// The next call the proxy makes to the user function; a failure if it is not to `path`, or if none
+    /// comes before the deadline.
+    pub async fn expect_call(&self, path: &str) -> Result<CallProbe, CaseFailure> {
+        let label = format!("{}#{}", path.trim_start_matches('/'), self.calls.fetch_add(1, Ordering::Relaxed) + 1);
+        let Some(call) = self.traffic.next_call(self.deadline).await else {
+            return Err(CaseFailure::fail(format!(
+                "expected the proxy to call {path} on the user function, but it made no call before the case deadline"
+            )));
+        };
+        self.trace.record(&label, Direction::Event, format!("call opened by the proxy on connection {}", call.connection));
+        if call.path != path {
+            return Err(CaseFailure::mismatch(
+                "the proxy made another call to the user function than expected",
+                path.to_owned(),
+                call.path,
+            ));
+        }
+        Ok(CallProbe::new(call, label, self.trace.clone(), self.deadline))
+    }
+
+    /// Expects the proxy to make no new call to the user function within `quiet`.
+    pub async fn expect_no_call(&self, quiet: Duration) -> Verdict {
+        let until = (Instant::now() + quiet).min(self.deadline);
+        match self.traffic.next_call(until).await {
+            None => Ok(()),
+            Some(call) => Err(CaseFailure::fail(format!(
+                "the proxy made an unexpected call to the user function: {}",
+                call.path
+            ))),
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Proxy mode: the TCK plays the client of a proxy and, through its interceptor, the user function
+//! behind it, so that it sees both what clients get and every protocol message.
+
+mod action;
+mod crdt;
+mod cx;
+mod discovery;
+mod event_sourced;
+mod eventing;
+mod executor;
+mod http;
+mod intercept;
+mod raw;
+mod reflection;
+mod traffic;
+mod value_entity;
+
+pub use cx::{ProxyCx, StartupDiscovery};
+pub use executor::{ProxyExecutor, QUIET_AFTER_CASE};
+pub use http::{HttpResponse, http_get};
+pub use intercept::Interceptor;
+pub use raw::RawCodec;
+pub use traffic::{CallEvent, CallProbe, PROTOCOL_METHODS, RecordedCall, Traffic, message_names};
+
+use crate::case::Case;
+
+/// The proxy-mode cases, one group per area, in run order.
+pub static CASE_GROUPS: &[&[Case]] = &[
+    discovery::CASES,
+    action::CASES,
+    value_entity::CASES,
+    event_sourced::CASES,
+    crdt::CASES,
+    reflection::CASES,
+    eventing::CASES,
+];

@@ -1,0 +1,15 @@
+//! Proxy-mode gRPC server reflection cases (spec chapter `frontend.md`). This is case 183 of the original
+//! Cloudstate TCK, following standard gRPC reflection where the original followed the Akka proxy.
+
+mod server_reflection;
+
+use crate::case::{Case, proxy_case};
+
+/// The cases of this area, in run order.
+pub(crate) static CASES: &[Case] = &[proxy_case! {
+    id: "reflection.proxy.server_reflection",
+    summary: "server reflection lists the announced services and itself, finds a service's file, and answers NOT_FOUND for an unknown symbol",
+    requirements: ["FRONT-011", "FRONT-012", "FRONT-013", "FRONT-014", "FRONT-015"],
+    services: &[],
+    run: server_reflection::server_reflection,
+}];

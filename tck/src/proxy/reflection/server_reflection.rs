@@ -1,0 +1,255 @@
+//! Case 183 of the original TCK: one `ServerReflectionInfo` stream to the proxy with four requests.
+//!
+//! 1. `list_services ""` and 2. `list_services "nonsense.blabla."`: the announced services and
+//!    `grpc.reflection.v1alpha.ServerReflection`, each once, in any order.
+//! 3. `file_containing_symbol` for the first announced service (by name): a file that declares it.
+//! 4. `file_containing_symbol "nonsense.blabla.Void"`: `NOT_FOUND`, as an `ErrorResponse` on the stream or
+//!    as the status that ends it. The original TCK expected an empty `FileDescriptorResponse` here, as the
+//!    Akka proxy answered; see `frontend.md` for why this TCK follows standard gRPC reflection instead.
+//!
+//! Every response must echo its request and the request's host. No call reaches the user function.
+
+use std::collections::BTreeSet;
+
+use prost::Message as _;
+use prost_types::FileDescriptorProto;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::UnboundedReceiverStream;
+use tonic::{Code, Status, Streaming};
+use tonic_reflection::pb::v1alpha::server_reflection_client::ServerReflectionClient;
+use tonic_reflection::pb::v1alpha::server_reflection_request::MessageRequest;
+use tonic_reflection::pb::v1alpha::server_reflection_response::MessageResponse;
+use tonic_reflection::pb::v1alpha::{ServerReflectionRequest, ServerReflectionResponse};
+
+use crate::case::{CaseFailure, Verdict};
+use crate::proxy::ProxyCx;
+use crate::wire::Direction;
+
+/// The reflection service, which lists itself.
+const REFLECTION: &str = "grpc.reflection.v1alpha.ServerReflection";
+/// The host the requests name, which responses must echo.
+const HOST: &str = "cloudstate-tck";
+/// A symbol no file declares.
+const UNKNOWN_SYMBOL: &str = "nonsense.blabla.Void";
+/// `google.rpc.Code.NOT_FOUND`.
+const NOT_FOUND: i32 = 5;
+/// The label of this stream in the trace.
+const LABEL: &str = "client ServerReflectionInfo";
+
+pub(super) async fn server_reflection(cx: ProxyCx) -> Verdict {
+    let Some(spec) = &cx.startup().entity_spec else {
+        return Err(CaseFailure::fail(
+            "no discovery answer was recorded at start-up, so the services the proxy should list are unknown",
+        ));
+    };
+    let announced: BTreeSet<String> = spec
+        .entities
+        .iter()
+        .map(|entity| entity.service_name.clone())
+        .collect();
+    let Some(first) = announced.first().cloned() else {
+        return Err(CaseFailure::error("the user function announced no service"));
+    };
+    let mut expected = announced;
+    expected.insert(REFLECTION.to_owned());
+
+    let (requests, stream) = mpsc::unbounded_channel::<ServerReflectionRequest>();
+    let mut stream = Some(stream);
+    let mut responses: Option<Streaming<ServerReflectionResponse>> = None;
+    let mut ask = async |message: MessageRequest| -> Result<Result<ServerReflectionResponse, Status>, CaseFailure> {
+        let request = ServerReflectionRequest { host: HOST.to_owned(), message_request: Some(message) };
+        cx.trace().record(LABEL, Direction::Sent, format!("client -> proxy {request:?}"));
+        requests
+            .send(request.clone())
+            .map_err(|_| CaseFailure::fail("the proxy ended the reflection stream before the TCK sent its next request"))?;
+        if let Some(stream) = stream.take() {
+            let mut client = ServerReflectionClient::new(cx.channel());
+            let call = client.server_reflection_info(UnboundedReceiverStream::new(stream));
+            match cx.client("ServerReflectionInfo", call).await? {
+                Ok(opened) => responses = Some(opened),
+                Err(status) => return Ok(Err(status)),
+            }
+        }
+        let Some(open) = responses.as_mut() else {
+            return Err(CaseFailure::fail("the reflection stream is over"));
+        };
+        let next = tokio::time::timeout_at(cx.deadline(), open.message()).await.map_err(|_| {
+            CaseFailure::fail(format!("the proxy did not answer the reflection request {request:?} before the case deadline"))
+        })?;
+        let response = match next {
+            Ok(Some(response)) => response,
+            Ok(None) => {
+                cx.trace().record(LABEL, Direction::Received, "proxy -> client end of stream, status OK");
+                return Err(CaseFailure::mismatch(
+                    "the proxy ended the reflection stream instead of answering a request",
+                    format!("a response to {request:?}"),
+                    "(end of stream, status OK)".to_owned(),
+                ));
+            }
+            Err(status) => {
+                let text = format!("proxy -> client gRPC status {:?}: {}", status.code(), status.message());
+                cx.trace().record(LABEL, Direction::Received, text);
+                return Ok(Err(status));
+            }
+        };
+        cx.trace().record(LABEL, Direction::Received, format!("proxy -> client {response:?}"));
+        check_echo(&request, &response)?;
+        Ok(Ok(response))
+    };
+
+    for argument in ["", "nonsense.blabla."] {
+        let answer = ask(MessageRequest::ListServices(argument.to_owned())).await?;
+        check_services(argument, &expected, answer)?;
+    }
+    let answer = ask(MessageRequest::FileContainingSymbol(first.clone())).await?;
+    check_declaring_file(&first, answer)?;
+    let answer = ask(MessageRequest::FileContainingSymbol(
+        UNKNOWN_SYMBOL.to_owned(),
+    ))
+    .await?;
+    check_not_found(answer)
+}
+
+/// FRONT-015: the response names the request it answers and its host.
+fn check_echo(request: &ServerReflectionRequest, response: &ServerReflectionResponse) -> Verdict {
+    if response.original_request.as_ref() == Some(request) && response.valid_host == request.host {
+        return Ok(());
+    }
+    Err(CaseFailure::mismatch(
+        "a reflection response must carry its request as original_request and the request's host as valid_host",
+        format!(
+            "valid_host: {:?}, original_request: {request:?}",
+            request.host
+        ),
+        format!(
+            "valid_host: {:?}, original_request: {:?}",
+            response.valid_host, response.original_request
+        ),
+    ))
+}
+
+fn check_services(
+    argument: &str,
+    expected: &BTreeSet<String>,
+    answer: Result<ServerReflectionResponse, Status>,
+) -> Verdict {
+    let what = format!("list_services {argument:?}");
+    let listed: Vec<String> = match message(&what, answer)? {
+        MessageResponse::ListServicesResponse(list) => list
+            .service
+            .into_iter()
+            .map(|service| service.name)
+            .collect(),
+        other => return Err(wrong_kind(&what, "a ListServiceResponse", &other)),
+    };
+    let distinct: BTreeSet<String> = listed.iter().cloned().collect();
+    if distinct == *expected && distinct.len() == listed.len() {
+        return Ok(());
+    }
+    let mut sorted = listed;
+    sorted.sort();
+    Err(CaseFailure::mismatch(
+        format!(
+            "{what}: the proxy must list every announced service and {REFLECTION}, each once, and nothing else (any order)"
+        ),
+        expected.iter().cloned().collect::<Vec<_>>().join("\n"),
+        sorted.join("\n"),
+    ))
+}
+
+fn check_declaring_file(
+    service: &str,
+    answer: Result<ServerReflectionResponse, Status>,
+) -> Verdict {
+    let what = format!("file_containing_symbol {service:?}");
+    let files = match message(&what, answer)? {
+        MessageResponse::FileDescriptorResponse(files) => files.file_descriptor_proto,
+        other => return Err(wrong_kind(&what, "a FileDescriptorResponse", &other)),
+    };
+    let mut names = Vec::new();
+    for bytes in &files {
+        let file = FileDescriptorProto::decode(bytes.as_slice()).map_err(|error| {
+            CaseFailure::fail(format!(
+                "{what}: a returned file is not a FileDescriptorProto: {error}"
+            ))
+        })?;
+        let package = file.package();
+        let declares = file.service.iter().any(|declared| {
+            let name = declared.name();
+            if package.is_empty() {
+                name == service
+            } else {
+                format!("{package}.{name}") == service
+            }
+        });
+        if declares {
+            return Ok(());
+        }
+        names.push(file.name().to_owned());
+    }
+    Err(CaseFailure::mismatch(
+        format!("{what}: the response must contain the file that declares the service"),
+        format!("a file declaring {service}"),
+        if names.is_empty() {
+            "(no file)".to_owned()
+        } else {
+            format!("files: {}", names.join(", "))
+        },
+    ))
+}
+
+/// FRONT-014: `NOT_FOUND`, in an `ErrorResponse` or as the status ending the stream.
+fn check_not_found(answer: Result<ServerReflectionResponse, Status>) -> Verdict {
+    let what = format!("file_containing_symbol {UNKNOWN_SYMBOL:?}");
+    let expected =
+        "an ErrorResponse with error_code 5 (NOT_FOUND), or the stream ended with status NOT_FOUND"
+            .to_owned();
+    let actual = match answer {
+        Err(status) if status.code() == Code::NotFound => return Ok(()),
+        Err(status) => format!(
+            "the stream ended with gRPC status {:?}: {}",
+            status.code(),
+            status.message()
+        ),
+        Ok(response) => match response.message_response {
+            Some(MessageResponse::ErrorResponse(error)) if error.error_code == NOT_FOUND => {
+                return Ok(());
+            }
+            other => format!("{other:?}"),
+        },
+    };
+    Err(CaseFailure::mismatch(
+        format!("{what}: an unknown symbol must be answered with NOT_FOUND"),
+        expected,
+        actual,
+    ))
+}
+
+/// The message of a response to a request that must succeed.
+fn message(
+    what: &str,
+    answer: Result<ServerReflectionResponse, Status>,
+) -> Result<MessageResponse, CaseFailure> {
+    match answer {
+        Ok(ServerReflectionResponse {
+            message_response: Some(message),
+            ..
+        }) => Ok(message),
+        Ok(_) => Err(CaseFailure::fail(format!(
+            "{what}: the reflection response carries no answer"
+        ))),
+        Err(status) => Err(CaseFailure::fail(format!(
+            "{what}: the proxy ended the reflection stream with gRPC status {:?}: {}",
+            status.code(),
+            status.message()
+        ))),
+    }
+}
+
+fn wrong_kind(what: &str, wanted: &str, got: &MessageResponse) -> CaseFailure {
+    CaseFailure::mismatch(
+        format!("{what}: the proxy answered with another kind of response"),
+        wanted.to_owned(),
+        format!("{got:?}"),
+    )
+}

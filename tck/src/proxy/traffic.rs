@@ -1,0 +1,239 @@
+//! What the interceptor saw between the proxy and the user function: every call, and every message and
+//! stream event of each call, in order. Proxy-mode cases read it with expectations that end at the case
+//! deadline.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tokio::sync::{Mutex, mpsc};
+use tokio::time::Instant;
+
+use crate::case::{CaseFailure, Verdict};
+use crate::wire::{Direction, Trace, WireMessage, render_compact};
+
+/// The protocol methods, by gRPC path, with the full names of their request and response messages.
+pub const PROTOCOL_METHODS: &[(&str, &str, &str)] = &[
+    ("/cloudstate.EntityDiscovery/discover", "cloudstate.ProxyInfo", "cloudstate.EntitySpec"),
+    ("/cloudstate.EntityDiscovery/reportError", "cloudstate.UserFunctionError", "google.protobuf.Empty"),
+    ("/cloudstate.action.ActionProtocol/handleUnary", "cloudstate.action.ActionCommand", "cloudstate.action.ActionResponse"),
+    ("/cloudstate.action.ActionProtocol/handleStreamedIn", "cloudstate.action.ActionCommand", "cloudstate.action.ActionResponse"),
+    ("/cloudstate.action.ActionProtocol/handleStreamedOut", "cloudstate.action.ActionCommand", "cloudstate.action.ActionResponse"),
+    ("/cloudstate.action.ActionProtocol/handleStreamed", "cloudstate.action.ActionCommand", "cloudstate.action.ActionResponse"),
+    ("/cloudstate.valueentity.ValueEntity/handle", "cloudstate.valueentity.ValueEntityStreamIn", "cloudstate.valueentity.ValueEntityStreamOut"),
+    ("/cloudstate.eventsourced.EventSourced/handle", "cloudstate.eventsourced.EventSourcedStreamIn", "cloudstate.eventsourced.EventSourcedStreamOut"),
+    ("/cloudstate.crdt.Crdt/handle", "cloudstate.crdt.CrdtStreamIn", "cloudstate.crdt.CrdtStreamOut"),
+];
+
+/// The request and response message names of a protocol path.
+pub fn message_names(path: &str) -> Option<(&'static str, &'static str)> {
+    PROTOCOL_METHODS.iter().find(|(p, _, _)| *p == path).map(|(_, input, output)| (*input, *output))
+}
+
+/// One thing that happened on an intercepted call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallEvent {
+    /// A message from the proxy to the user function.
+    FromProxy(Bytes),
+    /// A message from the user function to the proxy.
+    FromUserFunction(Bytes),
+    /// The proxy half-closed its side.
+    ProxyHalfClosed,
+    /// The user function ended the call with this status (`None` is OK).
+    Ended(Option<String>),
+    /// The proxy cancelled the call (or its connection went away) before the end.
+    ProxyCancelled,
+}
+
+/// A call the proxy made to the user function, as the interceptor relayed it.
+#[derive(Debug)]
+pub struct RecordedCall {
+    /// The gRPC path, e.g. `/cloudstate.eventsourced.EventSourced/handle`.
+    pub path: String,
+    /// Which interceptor connection it came on.
+    pub connection: u64,
+    events: mpsc::UnboundedReceiver<CallEvent>,
+}
+
+impl RecordedCall {
+    /// The next event, or `None` at the deadline or when the call record is closed.
+    pub async fn next_event_until(&mut self, deadline: Instant) -> Option<CallEvent> {
+        tokio::time::timeout_at(deadline, self.events.recv()).await.ok().flatten()
+    }
+}
+
+/// Creates a call record and the sender the interceptor feeds.
+pub(super) fn recorded_call(path: String, connection: u64) -> (RecordedCall, mpsc::UnboundedSender<CallEvent>) {
+    let (sender, events) = mpsc::unbounded_channel();
+    (RecordedCall { path, connection, events }, sender)
+}
+
+/// Every call the interceptor relayed, in the order the proxy made them.
+#[derive(Debug, Clone)]
+pub struct Traffic {
+    calls: Arc<Mutex<mpsc::UnboundedReceiver<RecordedCall>>>,
+}
+
+impl Traffic {
+    /// A new record and the sender of new calls for the interceptor.
+    pub fn new() -> (Traffic, mpsc::UnboundedSender<RecordedCall>) {
+        let (sender, calls) = mpsc::unbounded_channel();
+        (Traffic { calls: Arc::new(Mutex::new(calls)) }, sender)
+    }
+
+    /// The next call the proxy made, whatever it is, or `None` at the deadline.
+    pub async fn next_call(&self, deadline: Instant) -> Option<RecordedCall> {
+        let mut calls = self.calls.lock().await;
+        tokio::time::timeout_at(deadline, calls.recv()).await.ok().flatten()
+    }
+
+    /// Drops every call recorded so far (between cases).
+    pub async fn clear(&self) -> Vec<String> {
+        let mut calls = self.calls.lock().await;
+        let mut dropped = Vec::new();
+        while let Ok(call) = calls.try_recv() {
+            dropped.push(call.path);
+        }
+        dropped
+    }
+}
+
+/// A recorded call under expectation: messages are compared byte for byte, and every wait ends at the
+/// case deadline.
+#[derive(Debug)]
+pub struct CallProbe {
+    call: RecordedCall,
+    label: String,
+    trace: Trace,
+    deadline: Instant,
+    names: (&'static str, &'static str),
+}
+
+impl CallProbe {
+    /// Wraps a recorded call.
+    pub fn new(call: RecordedCall, label: String, trace: Trace, deadline: Instant) -> Self {
+        let names = message_names(&call.path).unwrap_or(("", ""));
+        CallProbe { call, label, trace, deadline, names }
+    }
+
+    /// The call's path.
+    pub fn path(&self) -> &str {
+        &self.call.path
+    }
+
+    /// The next event on the call, traced.
+    pub async fn next_event(&mut self) -> Result<CallEvent, CaseFailure> {
+        let event = tokio::time::timeout_at(self.deadline, self.call.events.recv()).await;
+        let event = match event {
+            Ok(Some(event)) => event,
+            Ok(None) => CallEvent::Ended(Some("the interceptor lost the call".to_owned())),
+            Err(_) => {
+                return Err(CaseFailure::fail(format!(
+                    "{}: nothing more happened on this call before the case deadline",
+                    self.label
+                )));
+            }
+        };
+        let (direction, text) = match &event {
+            CallEvent::FromProxy(bytes) => (Direction::Sent, format!("proxy -> user function {}", render_compact(self.names.0, bytes))),
+            CallEvent::FromUserFunction(bytes) => {
+                (Direction::Received, format!("user function -> proxy {}", render_compact(self.names.1, bytes)))
+            }
+            CallEvent::ProxyHalfClosed => (Direction::Event, "half-closed by the proxy".to_owned()),
+            CallEvent::Ended(None) => (Direction::Event, "ended by the user function (status OK)".to_owned()),
+            CallEvent::Ended(Some(status)) => (Direction::Event, format!("ended with {status}")),
+            CallEvent::ProxyCancelled => (Direction::Event, "cancelled by the proxy".to_owned()),
+        };
+        self.trace.record(&self.label, direction, text);
+        Ok(event)
+    }
+
+    /// Expects the next event to be this message from the proxy to the user function.
+    pub async fn expect_from_proxy<M: WireMessage>(&mut self, expected: M) -> Verdict {
+        match self.next_event().await? {
+            CallEvent::FromProxy(bytes) => self.compare("proxy -> user function", &expected, &bytes),
+            other => Err(self.unexpected("a message from the proxy", &expected.pretty(), &other)),
+        }
+    }
+
+    /// Expects the next event to be this message from the user function to the proxy.
+    pub async fn expect_from_user_function<M: WireMessage>(&mut self, expected: M) -> Verdict {
+        match self.next_event().await? {
+            CallEvent::FromUserFunction(bytes) => self.compare("user function -> proxy", &expected, &bytes),
+            other => Err(self.unexpected("a message from the user function", &expected.pretty(), &other)),
+        }
+    }
+
+    /// The next message from the proxy, decoded, for cases that check only some fields.
+    pub async fn recv_from_proxy<M: WireMessage>(&mut self) -> Result<M, CaseFailure> {
+        match self.next_event().await? {
+            CallEvent::FromProxy(bytes) => M::decode(bytes).map_err(|error| {
+                CaseFailure::fail(format!("{}: the proxy sent a message that is not a {}: {error}", self.label, M::FULL_NAME))
+            }),
+            other => Err(self.unexpected("a message from the proxy", M::FULL_NAME, &other)),
+        }
+    }
+
+    /// The next message from the user function, decoded.
+    pub async fn recv_from_user_function<M: WireMessage>(&mut self) -> Result<M, CaseFailure> {
+        match self.next_event().await? {
+            CallEvent::FromUserFunction(bytes) => M::decode(bytes).map_err(|error| {
+                CaseFailure::fail(format!("{}: the user function sent a message that is not a {}: {error}", self.label, M::FULL_NAME))
+            }),
+            other => Err(self.unexpected("a message from the user function", M::FULL_NAME, &other)),
+        }
+    }
+
+    /// Expects the proxy to half-close its side next.
+    pub async fn expect_proxy_half_close(&mut self) -> Verdict {
+        match self.next_event().await? {
+            CallEvent::ProxyHalfClosed => Ok(()),
+            other => Err(self.unexpected("the proxy to half-close the call", "(half-close)", &other)),
+        }
+    }
+
+    /// Expects the call to end with status OK next.
+    pub async fn expect_end(&mut self) -> Verdict {
+        match self.next_event().await? {
+            CallEvent::Ended(None) => Ok(()),
+            other => Err(self.unexpected("the call to end with status OK", "(end, status OK)", &other)),
+        }
+    }
+
+    /// Expects the proxy to close the call (half-close, then the user function ends it), as on passivation.
+    pub async fn expect_closed(&mut self) -> Verdict {
+        loop {
+            match self.next_event().await? {
+                CallEvent::ProxyHalfClosed => {}
+                CallEvent::Ended(None) | CallEvent::ProxyCancelled => return Ok(()),
+                other => return Err(self.unexpected("the proxy to close the call", "(half-close and end)", &other)),
+            }
+        }
+    }
+
+    fn compare<M: WireMessage>(&self, what: &str, expected: &M, bytes: &Bytes) -> Verdict {
+        match M::decode(bytes.clone()) {
+            Ok(actual) if actual == *expected => Ok(()),
+            Ok(actual) => Err(CaseFailure::mismatch(
+                format!("{}: the {what} message differs from the one expected", self.label),
+                expected.pretty(),
+                actual.pretty(),
+            )),
+            Err(error) => Err(CaseFailure::mismatch(
+                format!("{}: the {what} message does not decode as {}: {error}", self.label, M::FULL_NAME),
+                expected.pretty(),
+                format!("0x{}", crate::wire::hex(bytes)),
+            )),
+        }
+    }
+
+    fn unexpected(&self, wanted: &str, expected: &str, event: &CallEvent) -> CaseFailure {
+        let actual = match event {
+            CallEvent::FromProxy(bytes) => format!("proxy -> user function {}", crate::wire::render_pretty(self.names.0, bytes)),
+            CallEvent::FromUserFunction(bytes) => {
+                format!("user function -> proxy {}", crate::wire::render_pretty(self.names.1, bytes))
+            }
+            other => format!("{other:?}"),
+        };
+        CaseFailure::mismatch(format!("{}: expected {wanted}", self.label), expected.to_owned(), actual)
+    }
+}

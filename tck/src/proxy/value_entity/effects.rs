@@ -1,0 +1,56 @@
+//! Forwards and side effects through the proxy: both reach `ValueEntityTwo` as commands on the target
+//! entity's own stream.
+
+use cloudstate_protocol::names::model::{VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO};
+
+use super::support::{
+    Expected, effect, expect_call_exchange, expect_exchange, expect_new_stream, forward_to,
+    process_in, process_ok, request, update,
+};
+use crate::case::Verdict;
+use crate::proxy::ProxyCx;
+
+/// Case 168: a forward gives the client the empty `Response` of `ValueEntityTwo.Call`, which the proxy
+/// sends as command 1 on a new `ValueEntityTwo` stream; an asynchronous and then a synchronous side effect
+/// become commands 2 and 3 on that stream while the client gets the entity's state; the entity's own
+/// stream carries commands 1 to 5 throughout.
+pub(super) async fn forwards_and_side_effects(cx: ProxyCx) -> Verdict {
+    let id = cx.fresh_id("ve-effects");
+    let one = request(&id, vec![update("one")]);
+    process_ok(&cx, &one, "one").await?;
+    let mut entity = expect_new_stream(&cx, VALUE_ENTITY_TCK_MODEL, &id).await?;
+    expect_exchange(
+        &mut entity,
+        process_in(1, &one),
+        Expected::reply(1, "one").update("one").out(),
+    )
+    .await?;
+
+    let forwarding = request(&id, vec![forward_to(&id)]);
+    process_ok(&cx, &forwarding, "").await?;
+    expect_exchange(
+        &mut entity,
+        process_in(2, &forwarding),
+        Expected::forward(2, &id).out(),
+    )
+    .await?;
+    let mut two = expect_new_stream(&cx, VALUE_ENTITY_TWO, &id).await?;
+    expect_call_exchange(&mut two, &id, 1).await?;
+
+    for (command_id, synchronous, two_command_id) in [(3, false, 2), (4, true, 3)] {
+        let effecting = request(&id, vec![effect(&id, synchronous)]);
+        process_ok(&cx, &effecting, "one").await?;
+        let reply = Expected::reply(command_id, "one").side_effect(&id, synchronous);
+        expect_exchange(&mut entity, process_in(command_id, &effecting), reply.out()).await?;
+        expect_call_exchange(&mut two, &id, two_command_id).await?;
+    }
+
+    let read = request(&id, Vec::new());
+    process_ok(&cx, &read, "one").await?;
+    expect_exchange(
+        &mut entity,
+        process_in(5, &read),
+        Expected::reply(5, "one").out(),
+    )
+    .await
+}

@@ -1,0 +1,70 @@
+//! Proxy-mode value-entity cases: the TCK calls the value-entity model through the proxy and checks what
+//! the client gets and every message on the proxy's `ValueEntity.handle` streams (cases 167 to 171 of the
+//! original TCK, and two new ones).
+
+pub(in crate::proxy) mod checks;
+mod effects;
+mod failures;
+mod http_api;
+mod passivation;
+mod state;
+mod support;
+
+use cloudstate_protocol::names::model::{
+    VALUE_ENTITY_CONFIGURED, VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO,
+};
+
+use crate::case::{Case, proxy_case};
+
+/// The cases of this area, in run order.
+pub(crate) static CASES: &[Case] = &[
+    proxy_case! {
+        id: "value_entity.proxy.state_changes",
+        summary: "reads, updates and deletes reach the client, on one stream with commands numbered 1 to 8",
+        requirements: ["VE-004", "VE-005", "VE-017", "VE-018", "VE-020", "VE-021"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: state::state_changes,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.forwards_and_side_effects",
+        summary: "a forward and side effects become commands on the ValueEntityTwo entity's own stream",
+        requirements: ["VE-017", "VE-018", "VE-022", "VE-023"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: effects::forwards_and_side_effects,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.failures",
+        summary: "a failed command gives the client UNKNOWN with the description, and the stream goes on",
+        requirements: ["VE-018", "VE-024", "VE-025"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: failures::failures,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.http_api",
+        summary: "HTTP/JSON calls cause the same commands as gRPC ones; replies come back as JSON, failures as 500",
+        requirements: ["VE-018", "VE-026", "VE-027"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: http_api::http_api,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.passivation_timeout",
+        summary: "the proxy closes an idle entity's stream after its announced 100 ms timeout, within 2 s",
+        requirements: ["VE-004", "VE-028", "VE-029"],
+        services: &[VALUE_ENTITY_CONFIGURED],
+        run: passivation::passivation_timeout,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.reload_after_passivation_gets_stored_state",
+        summary: "after passivation the next call opens a new stream: init with the stored state, ids from 1",
+        requirements: ["VE-005", "VE-018", "VE-028", "VE-030"],
+        services: &[VALUE_ENTITY_CONFIGURED],
+        run: passivation::reload_after_passivation_gets_stored_state,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.concurrent_clients_are_served_one_at_a_time",
+        summary: "concurrent calls to one entity go on one stream, one command at a time, ids 1, 2, 3…",
+        requirements: ["VE-017", "VE-018", "VE-019", "VE-021"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: state::concurrent_clients_are_served_one_at_a_time,
+    },
+];

@@ -1,0 +1,147 @@
+//! Comparing what the user function sends with what the TCK expects: byte for byte, except that the
+//! elements of set deltas and the keys and entries of map deltas may come in any order.
+
+use cloudstate_protocol::cloudstate::crdt::{
+    CrdtDelta, CrdtStateAction, CrdtStreamOut, OrMapEntryDelta, crdt_delta, crdt_state_action,
+    crdt_stream_out,
+};
+use prost::Message as _;
+use prost_types::Any;
+
+use crate::case::{CaseFailure, Verdict};
+use crate::sdk::CrdtStream;
+use crate::wire::WireMessage as _;
+
+/// Receives the next message and checks that it equals `expected`, byte for byte except that the
+/// elements of set deltas and the keys and entries of map deltas may come in any order.
+pub(super) async fn expect(stream: &mut CrdtStream, expected: CrdtStreamOut) -> Verdict {
+    let expected = normalise(expected);
+    let actual = match stream.recv().await {
+        Ok(actual) => normalise(actual),
+        Err(mut failure) => {
+            if failure.expected.is_none() {
+                failure.expected = Some(expected.pretty());
+            }
+            return Err(failure);
+        }
+    };
+    if actual == expected {
+        return Ok(());
+    }
+    Err(CaseFailure::mismatch(
+        format!(
+            "{}: the message received differs from the one expected (set and map elements sorted)",
+            stream.label()
+        ),
+        expected.pretty(),
+        actual.pretty(),
+    ))
+}
+
+/// `out` with the set and map elements of its delta (if any) sorted by their encoded bytes.
+pub(super) fn normalise(mut out: CrdtStreamOut) -> CrdtStreamOut {
+    let state_action = match &mut out.message {
+        Some(crdt_stream_out::Message::Reply(reply)) => reply.state_action.as_mut(),
+        Some(crdt_stream_out::Message::StreamCancelledResponse(response)) => {
+            response.state_action.as_mut()
+        }
+        _ => None,
+    };
+    if let Some(CrdtStateAction {
+        action: Some(crdt_state_action::Action::Update(delta)),
+        ..
+    }) = state_action
+    {
+        normalise_delta(delta);
+    }
+    out
+}
+
+fn normalise_delta(delta: &mut CrdtDelta) {
+    match &mut delta.delta {
+        Some(crdt_delta::Delta::Gset(set)) => sort_anys(&mut set.added),
+        Some(crdt_delta::Delta::Orset(set)) => {
+            sort_anys(&mut set.removed);
+            sort_anys(&mut set.added);
+        }
+        Some(crdt_delta::Delta::Ormap(map)) => {
+            sort_anys(&mut map.removed);
+            sort_entries(&mut map.updated);
+            sort_entries(&mut map.added);
+        }
+        _ => {}
+    }
+}
+
+fn sort_anys(anys: &mut [Any]) {
+    anys.sort_by_cached_key(|any| any.encode_to_vec());
+}
+
+fn sort_entries(entries: &mut [OrMapEntryDelta]) {
+    for entry in entries.iter_mut() {
+        if let Some(nested) = entry.delta.as_mut() {
+            normalise_delta(nested);
+        }
+    }
+    entries.sort_by_cached_key(|entry| {
+        entry
+            .key
+            .as_ref()
+            .map(|key| key.encode_to_vec())
+            .unwrap_or_default()
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use cloudstate_protocol::cloudstate::tck::model::crdt::State;
+
+    use super::*;
+    use crate::sdk::crdt::support::{Expected, cancelled_response};
+    use crate::sdk::crdt::values::{
+        MapDelta, gset_delta, orset_added, orset_delta, pncounter_delta,
+    };
+
+    fn replied(delta: CrdtDelta) -> CrdtStreamOut {
+        Expected::reply(1, State::default()).update(delta).out()
+    }
+
+    #[test]
+    fn set_elements_compare_in_any_order() {
+        assert_eq!(
+            normalise(replied(gset_delta(&["b", "a", "c"]))),
+            normalise(replied(gset_delta(&["c", "b", "a"])))
+        );
+        assert_eq!(
+            normalise(replied(orset_delta(true, &["y", "x"], &["b", "a"]))),
+            normalise(replied(orset_delta(true, &["x", "y"], &["a", "b"])))
+        );
+        assert_ne!(
+            normalise(replied(orset_delta(false, &["a"], &[]))),
+            normalise(replied(orset_added(&["a"])))
+        );
+    }
+
+    #[test]
+    fn map_entries_compare_in_any_order_recursively() {
+        let one = MapDelta::default()
+            .removed(&["k2", "k1"])
+            .added("ORSet-1", orset_added(&["b", "a"]))
+            .added("PNCounter-1", pncounter_delta(0))
+            .delta();
+        let other = MapDelta::default()
+            .removed(&["k1", "k2"])
+            .added("PNCounter-1", pncounter_delta(0))
+            .added("ORSet-1", orset_added(&["a", "b"]))
+            .delta();
+        assert_eq!(normalise(replied(one)), normalise(replied(other)));
+    }
+
+    #[test]
+    fn cancellation_responses_are_normalised_too() {
+        assert_eq!(
+            normalise(cancelled_response(2, Some(gset_delta(&["b", "a"])))),
+            cancelled_response(2, Some(gset_delta(&["a", "b"])))
+        );
+    }
+}

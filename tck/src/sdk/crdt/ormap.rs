@@ -1,0 +1,220 @@
+//! ORMap entities: state changes, starting values and deletes (cases 127 to 130, 133 and 134 of the
+//! original TCK). Keys are typed by their prefix, so one map holds CRDTs of several types.
+
+use super::support::{
+    Expected, delete, delete_sent_to_entity, delta, expect, init, init_delta, process, updates,
+};
+use super::values::{
+    MapDelta, change, flag, flag_delta, flag_enable, gcounter, gcounter_delta, gset, gset_delta,
+    increment, lww, lww_delta, lww_set, ormap, ormap_add, ormap_clear, ormap_remove, ormap_update,
+    orset, orset_add, orset_added, orset_delta, orset_remove, pncounter, pncounter_delta,
+};
+use crate::case::Verdict;
+use crate::sdk::SdkCx;
+
+/// Case 127: a new ORMap is empty, and a read reports no change.
+pub(super) async fn ormap_initial_empty_state(cx: SdkCx) -> Verdict {
+    let id = cx.fresh_id("ORMap");
+    let mut stream = cx.crdt();
+    stream.send(init(&id));
+    stream.send(process(&id, 1, vec![]));
+    expect(&mut stream, Expected::reply(1, ormap(vec![])).out()).await?;
+    stream.close().await
+}
+
+/// Case 128: new keys are reported under `added` with their whole value, changed values under
+/// `updated`, removed keys under `removed`, and a clear as `cleared` with only the keys added after it.
+pub(super) async fn ormap_state_changes(cx: SdkCx) -> Verdict {
+    let id = cx.fresh_id("ORMap");
+    let mut stream = cx.crdt();
+    stream.send(init(&id));
+
+    stream.send(process(
+        &id,
+        1,
+        updates(["PNCounter-1", "ORSet-1"].map(ormap_add)),
+    ));
+    let state = ormap(vec![("ORSet-1", orset(&[])), ("PNCounter-1", pncounter(0))]);
+    let map_delta = MapDelta::default()
+        .added("ORSet-1", orset_delta(false, &[], &[]))
+        .added("PNCounter-1", pncounter_delta(0));
+    let reply = Expected::reply(1, state).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+
+    let actions = [
+        ormap_add("ORSet-1"),
+        ormap_update("LWWRegister-1", lww_set("zero")),
+    ];
+    stream.send(process(&id, 2, updates(actions)));
+    let state = ormap(vec![
+        ("LWWRegister-1", lww("zero")),
+        ("ORSet-1", orset(&[])),
+        ("PNCounter-1", pncounter(0)),
+    ]);
+    let map_delta = MapDelta::default().added("LWWRegister-1", lww_delta("zero"));
+    let reply = Expected::reply(2, state).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+
+    let actions = [
+        ormap_update("PNCounter-1", change(42)),
+        ormap_update("LWWRegister-1", lww_set("one")),
+    ];
+    stream.send(process(&id, 3, updates(actions)));
+    let state = ormap(vec![
+        ("LWWRegister-1", lww("one")),
+        ("ORSet-1", orset(&[])),
+        ("PNCounter-1", pncounter(42)),
+    ]);
+    let map_delta = MapDelta::default()
+        .updated("LWWRegister-1", lww_delta("one"))
+        .updated("PNCounter-1", pncounter_delta(42));
+    let reply = Expected::reply(3, state).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+
+    let actions = ["a", "b", "c"].map(|e| ormap_update("ORSet-1", orset_add(e)));
+    stream.send(process(&id, 4, updates(actions)));
+    let state = ormap(vec![
+        ("LWWRegister-1", lww("one")),
+        ("ORSet-1", orset(&["a", "b", "c"])),
+        ("PNCounter-1", pncounter(42)),
+    ]);
+    let map_delta = MapDelta::default().updated("ORSet-1", orset_added(&["a", "b", "c"]));
+    let reply = Expected::reply(4, state).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+
+    let actions = [
+        ormap_update("ORSet-1", orset_remove("b")),
+        ormap_update("ORSet-1", orset_add("d")),
+        ormap_update("PNCounter-1", change(-123)),
+        ormap_update("LWWRegister-1", lww_set("two")),
+    ];
+    stream.send(process(&id, 5, updates(actions)));
+    let state = ormap(vec![
+        ("LWWRegister-1", lww("two")),
+        ("ORSet-1", orset(&["a", "c", "d"])),
+        ("PNCounter-1", pncounter(-81)),
+    ]);
+    let map_delta = MapDelta::default()
+        .updated("LWWRegister-1", lww_delta("two"))
+        .updated("ORSet-1", orset_delta(false, &["b"], &["d"]))
+        .updated("PNCounter-1", pncounter_delta(-123));
+    let reply = Expected::reply(5, state).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+
+    stream.send(process(&id, 6, updates([ormap_remove("ORSet-1")])));
+    let state = ormap(vec![
+        ("LWWRegister-1", lww("two")),
+        ("PNCounter-1", pncounter(-81)),
+    ]);
+    let map_delta = MapDelta::default().removed(&["ORSet-1"]);
+    let reply = Expected::reply(6, state).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+
+    let actions = [
+        ormap_remove("LWWRegister-1"),
+        ormap_update("Flag-1", flag_enable()),
+    ];
+    stream.send(process(&id, 7, updates(actions)));
+    let state = ormap(vec![
+        ("Flag-1", flag(true)),
+        ("PNCounter-1", pncounter(-81)),
+    ]);
+    let map_delta = MapDelta::default()
+        .removed(&["LWWRegister-1"])
+        .added("Flag-1", flag_delta(true));
+    let reply = Expected::reply(7, state).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+
+    stream.send(process(&id, 8, updates([ormap_clear()])));
+    let reply = Expected::reply(8, ormap(vec![])).update(MapDelta::default().cleared().delta());
+    expect(&mut stream, reply.out()).await?;
+
+    let actions = [
+        ormap_add("PNCounter-2"),
+        ormap_clear(),
+        ormap_update("GCounter-1", increment(123)),
+    ];
+    stream.send(process(&id, 9, updates(actions)));
+    let state = ormap(vec![("GCounter-1", gcounter(123))]);
+    let map_delta = MapDelta::default()
+        .cleared()
+        .added("GCounter-1", gcounter_delta(123));
+    let reply = Expected::reply(9, state).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+    stream.close().await
+}
+
+/// Case 129: the map starts from the init's delta; a removal and a nested change are reported together.
+pub(super) async fn ormap_initial_delta_in_init(cx: SdkCx) -> Verdict {
+    let id = cx.fresh_id("ORMap");
+    let mut stream = cx.crdt();
+    let initial = MapDelta::default()
+        .added("PNCounter-1", pncounter_delta(123))
+        .added("LWWRegister-1", lww_delta("one"))
+        .added("GSet-1", gset_delta(&["a", "b", "c"]));
+    stream.send(init_delta(&id, initial.delta()));
+    stream.send(process(&id, 1, vec![]));
+    let state = ormap(vec![
+        ("GSet-1", gset(&["a", "b", "c"])),
+        ("LWWRegister-1", lww("one")),
+        ("PNCounter-1", pncounter(123)),
+    ]);
+    expect(&mut stream, Expected::reply(1, state).out()).await?;
+    let actions = [
+        ormap_remove("LWWRegister-1"),
+        ormap_update("PNCounter-1", change(-42)),
+    ];
+    stream.send(process(&id, 2, updates(actions)));
+    let state = ormap(vec![
+        ("GSet-1", gset(&["a", "b", "c"])),
+        ("PNCounter-1", pncounter(81)),
+    ]);
+    let map_delta = MapDelta::default()
+        .removed(&["LWWRegister-1"])
+        .updated("PNCounter-1", pncounter_delta(-42));
+    let reply = Expected::reply(2, state).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+    stream.close().await
+}
+
+/// Case 130: a delta received right after the init fills the map, and nothing is reported back.
+pub(super) async fn ormap_initial_empty_state_with_replicated_initial_delta(cx: SdkCx) -> Verdict {
+    let id = cx.fresh_id("ORMap");
+    let mut stream = cx.crdt();
+    stream.send(init(&id));
+    let replicated = MapDelta::default()
+        .added("GCounter-1", gcounter_delta(42))
+        .added("ORSet-1", orset_added(&["a", "b", "c"]))
+        .added("Flag-1", flag_delta(false));
+    stream.send(delta(replicated.delta()));
+    stream.send(process(&id, 1, vec![]));
+    let state = ormap(vec![
+        ("Flag-1", flag(false)),
+        ("GCounter-1", gcounter(42)),
+        ("ORSet-1", orset(&["a", "b", "c"])),
+    ]);
+    expect(&mut stream, Expected::reply(1, state).out()).await?;
+    stream.close().await
+}
+
+/// Case 133: a command that changes an entry and deletes the entity reports only the delete.
+pub(super) async fn ormap_delete_action_received_from_entity(cx: SdkCx) -> Verdict {
+    let id = cx.fresh_id("ORMap");
+    let mut stream = cx.crdt();
+    stream.send(init(&id));
+    stream.send(process(&id, 1, updates([ormap_add("Flag-1")])));
+    let map_delta = MapDelta::default().added("Flag-1", flag_delta(false));
+    let reply = Expected::reply(1, ormap(vec![("Flag-1", flag(false))])).update(map_delta.delta());
+    expect(&mut stream, reply.out()).await?;
+    let mut actions = updates([ormap_update("Flag-1", flag_enable())]);
+    actions.push(delete());
+    stream.send(process(&id, 2, actions));
+    let reply = Expected::reply(2, ormap(vec![("Flag-1", flag(true))])).delete();
+    expect(&mut stream, reply.out()).await?;
+    stream.close().await
+}
+
+/// Case 134: the proxy's delete is taken silently.
+pub(super) async fn ormap_delete_action_sent_to_entity(cx: SdkCx) -> Verdict {
+    delete_sent_to_entity(cx, "ORMap").await
+}
