@@ -19,5 +19,5 @@ mod descriptor;
 mod generated;
 pub mod names;
 
-pub use descriptor::{FILE_DESCRIPTOR_SET, descriptor_pool};
+pub use descriptor::{FILE_DESCRIPTOR_SET, decode_descriptor_set, descriptor_pool};
 pub use generated::{cloudstate, google};

@@ -44,12 +44,16 @@ pub enum AppError {
 }
 
 /// Runs the proxy until `shutdown` resolves.
-pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), AppError> {
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), AppError> {
     let store: Arc<dyn Store> = match &config.store {
         StoreConfig::Memory => Arc::new(MemoryStore::default()),
-        StoreConfig::Sqlite(path) => {
-            Arc::new(SqliteStore::open(path).map_err(|error| AppError::Store(format!("{}: {error}", path.display())))?)
-        }
+        StoreConfig::Sqlite(path) => Arc::new(
+            SqliteStore::open(path)
+                .map_err(|error| AppError::Store(format!("{}: {error}", path.display())))?,
+        ),
     };
     let (user_function, spec) = discover(
         &config.user_function_host,
@@ -62,11 +66,23 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let effects = Arc::new(Effects::new(spec.clone(), user_function.clone()));
     let subscriptions = Arc::new(EventLogSubscriptions::new(&spec));
     let events: Arc<dyn EventSink> = subscriptions.clone();
-    let cx = EntityContext { user_function, spec: spec.clone(), store, effects: effects.clone(), events };
+    let cx = EntityContext {
+        user_function,
+        spec: spec.clone(),
+        store,
+        effects: effects.clone(),
+        events,
+    };
     let mut handlers: HashMap<EntityType, Arc<dyn Dispatch>> = HashMap::new();
     handlers.insert(EntityType::Action, Arc::new(ActionHandler::new(cx.clone())));
-    handlers.insert(EntityType::ValueEntity, Arc::new(ValueEntityHandler::new(cx.clone())));
-    handlers.insert(EntityType::EventSourced, Arc::new(EventSourcedHandler::new(cx.clone())));
+    handlers.insert(
+        EntityType::ValueEntity,
+        Arc::new(ValueEntityHandler::new(cx.clone())),
+    );
+    handlers.insert(
+        EntityType::EventSourced,
+        Arc::new(EventSourcedHandler::new(cx.clone())),
+    );
     handlers.insert(EntityType::Crdt, Arc::new(CrdtHandler::new(cx)));
     let router = Arc::new(Router::new(spec.clone(), handlers));
     let dispatch: Arc<dyn Dispatch> = router.clone();
@@ -75,8 +91,12 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     subscriptions.set_router(weak);
 
     let address = SocketAddr::new(config.bind_address, config.http_port);
-    let listener = TcpListener::bind(address).await.map_err(|source| AppError::Serve { address, source })?;
-    let bound = listener.local_addr().map_err(|source| AppError::Serve { address, source })?;
+    let listener = TcpListener::bind(address)
+        .await
+        .map_err(|source| AppError::Serve { address, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| AppError::Serve { address, source })?;
     println!(
         "reference-proxy {}: serving {} services of the user function at {}:{} on {bound}",
         env!("CARGO_PKG_VERSION"),
@@ -84,5 +104,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         config.user_function_host,
         config.user_function_port
     );
-    crate::frontend::serve(listener, router, shutdown).await.map_err(|source| AppError::Serve { address: bound, source })
+    crate::frontend::serve(listener, router, shutdown)
+        .await
+        .map_err(|source| AppError::Serve {
+            address: bound,
+            source,
+        })
 }

@@ -8,7 +8,11 @@ use clap::Parser;
 
 /// How the proxy is started: where it listens, where its user function is, and where state is kept.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "reference-proxy", version, about = "A small, single-node reference proxy for Cloudstate protocol 0.2")]
+#[command(
+    name = "reference-proxy",
+    version,
+    about = "A small, single-node reference proxy for Cloudstate protocol 0.2"
+)]
 pub struct Config {
     /// The one public port: gRPC, HTTP/JSON, reflection, `/ready` and `/alive`.
     #[arg(long, env = "HTTP_PORT", default_value_t = 9000)]
@@ -54,8 +58,12 @@ impl FromStr for StoreConfig {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text.split_once(':') {
             None if text == "memory" => Ok(StoreConfig::Memory),
-            Some(("sqlite", path)) if !path.is_empty() => Ok(StoreConfig::Sqlite(PathBuf::from(path))),
-            _ => Err(format!("`{text}` is not a store: use `memory` or `sqlite:PATH`")),
+            Some(("sqlite", path)) if !path.is_empty() => {
+                Ok(StoreConfig::Sqlite(PathBuf::from(path)))
+            }
+            _ => Err(format!(
+                "`{text}` is not a store: use `memory` or `sqlite:PATH`"
+            )),
         }
     }
 }
@@ -67,7 +75,10 @@ mod tests {
     #[test]
     fn stores_parse() {
         assert_eq!("memory".parse::<StoreConfig>(), Ok(StoreConfig::Memory));
-        assert_eq!("sqlite:/var/lib/p.db".parse::<StoreConfig>(), Ok(StoreConfig::Sqlite("/var/lib/p.db".into())));
+        assert_eq!(
+            "sqlite:/var/lib/p.db".parse::<StoreConfig>(),
+            Ok(StoreConfig::Sqlite("/var/lib/p.db".into()))
+        );
         assert!("sqlite:".parse::<StoreConfig>().is_err());
         assert!("postgres:x".parse::<StoreConfig>().is_err());
     }

@@ -17,7 +17,9 @@ pub enum StartupError {
     #[error("invalid user function address {0}")]
     BadAddress(String),
     /// The user function did not answer `discover` in time.
-    #[error("the user function at {address} did not answer discover within {seconds} s: {last_error}")]
+    #[error(
+        "the user function at {address} did not answer discover within {seconds} s: {last_error}"
+    )]
     Unreachable {
         /// Where it was expected.
         address: String,
@@ -57,18 +59,26 @@ pub async fn discover(
         .connect_timeout(Duration::from_secs(2))
         .tcp_nodelay(true);
     let channel = endpoint.connect_lazy();
-    let user_function = UserFunction { channel: channel.clone() };
+    let user_function = UserFunction {
+        channel: channel.clone(),
+    };
     let started = tokio::time::Instant::now();
     let mut backoff = Duration::from_millis(50);
     let spec = loop {
         let mut client = EntityDiscoveryClient::new(channel.clone());
-        let last_error = match tokio::time::timeout(Duration::from_secs(5), client.discover(proxy_info())).await {
-            Ok(Ok(response)) => break response.into_inner(),
-            Ok(Err(status)) => format!("{:?}: {}", status.code(), status.message()),
-            Err(_) => "no answer within 5 s".to_owned(),
-        };
+        let last_error =
+            match tokio::time::timeout(Duration::from_secs(5), client.discover(proxy_info())).await
+            {
+                Ok(Ok(response)) => break response.into_inner(),
+                Ok(Err(status)) => format!("{:?}: {}", status.code(), status.message()),
+                Err(_) => "no answer within 5 s".to_owned(),
+            };
         if started.elapsed() + backoff > give_up_after {
-            return Err(StartupError::Unreachable { address, seconds: give_up_after.as_secs(), last_error });
+            return Err(StartupError::Unreachable {
+                address,
+                seconds: give_up_after.as_secs(),
+                last_error,
+            });
         }
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(2));
@@ -85,10 +95,9 @@ pub async fn discover(
 /// Checks the version and the spec; the error is the message for `reportError`.
 pub fn check(spec: EntitySpec, check_version: bool) -> Result<UserSpec, String> {
     if check_version {
-        let (major, minor) = spec
-            .service_info
-            .as_ref()
-            .map_or((0, 0), |info| (info.protocol_major_version, info.protocol_minor_version));
+        let (major, minor) = spec.service_info.as_ref().map_or((0, 0), |info| {
+            (info.protocol_major_version, info.protocol_minor_version)
+        });
         if (major, minor) != (PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION) {
             return Err(format!(
                 "incompatible protocol version: the user function speaks {major}.{minor}, this proxy speaks \

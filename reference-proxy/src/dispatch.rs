@@ -37,7 +37,12 @@ impl Call {
     /// A call with one input message.
     pub fn single(service: Arc<ServiceSpec>, method: Arc<MethodSpec>, request: Bytes) -> Call {
         let requests = Box::pin(futures::stream::once(async move { Ok(request) }));
-        Call { service, method, requests, metadata: None }
+        Call {
+            service,
+            method,
+            requests,
+            metadata: None,
+        }
     }
 }
 
@@ -57,7 +62,9 @@ pub struct Router {
 
 impl std::fmt::Debug for Router {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Router").field("services", &self.spec.services.keys()).finish()
+        f.debug_struct("Router")
+            .field("services", &self.spec.services.keys())
+            .finish()
     }
 }
 
@@ -73,18 +80,35 @@ impl Router {
     }
 
     /// Dispatches a call by names: `service` is a full service name, `method` a simple method name.
-    pub async fn call(&self, service: &str, method: &str, requests: MessageStream) -> Result<MessageStream, Status> {
+    pub async fn call(
+        &self,
+        service: &str,
+        method: &str,
+        requests: MessageStream,
+    ) -> Result<MessageStream, Status> {
         let (service, method) = self.spec.route(service, method)?;
-        self.dispatch(Call { service, method, requests, metadata: None }).await
+        self.dispatch(Call {
+            service,
+            method,
+            requests,
+            metadata: None,
+        })
+        .await
     }
 }
 
 #[tonic::async_trait]
 impl Dispatch for Router {
     async fn dispatch(&self, call: Call) -> Result<MessageStream, Status> {
-        let handler = self.handlers.get(&call.service.entity_type).ok_or_else(|| {
-            Status::unimplemented(format!("entity type of {} is not served by this proxy", call.service.name))
-        })?;
+        let handler = self
+            .handlers
+            .get(&call.service.entity_type)
+            .ok_or_else(|| {
+                Status::unimplemented(format!(
+                    "entity type of {} is not served by this proxy",
+                    call.service.name
+                ))
+            })?;
         handler.dispatch(call).await
     }
 }

@@ -33,7 +33,11 @@ pub struct Effects {
 impl Effects {
     /// Effects for this user function; [`set_router`](Self::set_router) must be called before use.
     pub fn new(spec: Arc<UserSpec>, user_function: UserFunction) -> Effects {
-        Effects { router: OnceLock::new(), spec, user_function }
+        Effects {
+            router: OnceLock::new(),
+            spec,
+            user_function,
+        }
     }
 
     /// Connects the router that forwards and side effects go through.
@@ -51,18 +55,35 @@ impl Effects {
     pub async fn resolve(&self, action: Option<ClientAction>) -> Result<Outcome, Status> {
         match action.and_then(|action| action.action) {
             None => Ok(Outcome::NoReply),
-            Some(client_action::Action::Reply(reply)) => {
-                Ok(Outcome::Reply(reply.payload.map(|any| Bytes::from(any.value)).unwrap_or_default()))
+            Some(client_action::Action::Reply(reply)) => Ok(Outcome::Reply(
+                reply
+                    .payload
+                    .map(|any| Bytes::from(any.value))
+                    .unwrap_or_default(),
+            )),
+            Some(client_action::Action::Failure(failure)) => {
+                Err(Status::unknown(failure.description))
             }
-            Some(client_action::Action::Failure(failure)) => Err(Status::unknown(failure.description)),
-            Some(client_action::Action::Forward(forward)) => self.forward(forward).await.map(Outcome::Reply),
+            Some(client_action::Action::Forward(forward)) => {
+                self.forward(forward).await.map(Outcome::Reply)
+            }
         }
     }
 
     /// Calls the forward's target with its payload and returns the target's one reply.
     pub async fn forward(&self, forward: Forward) -> Result<Bytes, Status> {
-        let what = format!("forward to {}/{}", forward.service_name, forward.command_name);
-        let mut responses = self.call(&what, &forward.service_name, &forward.command_name, forward.payload).await?;
+        let what = format!(
+            "forward to {}/{}",
+            forward.service_name, forward.command_name
+        );
+        let mut responses = self
+            .call(
+                &what,
+                &forward.service_name,
+                &forward.command_name,
+                forward.payload,
+            )
+            .await?;
         match responses.next().await {
             Some(result) => result,
             None => Ok(Bytes::new()),
@@ -73,32 +94,62 @@ impl Effects {
     /// returns; asynchronous ones in the background. Their results are ignored.
     pub async fn side_effects(self: &Arc<Self>, effects: Vec<SideEffect>) {
         for effect in effects {
-            let what = format!("side effect to {}/{}", effect.service_name, effect.command_name);
+            let what = format!(
+                "side effect to {}/{}",
+                effect.service_name, effect.command_name
+            );
             if effect.synchronous {
-                drain(self.call(&what, &effect.service_name, &effect.command_name, effect.payload).await).await;
+                drain(
+                    self.call(
+                        &what,
+                        &effect.service_name,
+                        &effect.command_name,
+                        effect.payload,
+                    )
+                    .await,
+                )
+                .await;
             } else {
                 let this = self.clone();
                 tokio::spawn(async move {
-                    let run = this.call(&what, &effect.service_name, &effect.command_name, effect.payload);
+                    let run = this.call(
+                        &what,
+                        &effect.service_name,
+                        &effect.command_name,
+                        effect.payload,
+                    );
                     drain(run.await).await;
                 });
             }
         }
     }
 
-    async fn call(&self, what: &str, service: &str, method: &str, payload: Option<Any>) -> Result<MessageStream, Status> {
+    async fn call(
+        &self,
+        what: &str,
+        service: &str,
+        method: &str,
+        payload: Option<Any>,
+    ) -> Result<MessageStream, Status> {
         let route = self.spec.route(service, method);
         let (service, method) = match route {
             Ok(route) => route,
             Err(_) => {
-                let message = format!("{what}: no such service or method was announced in discovery");
+                let message =
+                    format!("{what}: no such service or method was announced in discovery");
                 self.user_function.report_error(&message).await;
                 return Err(Status::internal(message));
             }
         };
-        let router = self.router.get().and_then(Weak::upgrade).ok_or_else(|| Status::unavailable("the proxy is stopping"))?;
+        let router = self
+            .router
+            .get()
+            .and_then(Weak::upgrade)
+            .ok_or_else(|| Status::unavailable("the proxy is stopping"))?;
         let payload = Bytes::from(payload.map(|any| any.value).unwrap_or_default());
-        router.dispatch(Call::single(service, method, payload)).await
+        router
+            .dispatch(Call::single(service, method, payload))
+            .await
     }
 }
 

@@ -7,7 +7,10 @@ use reference_proxy::Config;
 
 fn main() -> ExitCode {
     let config = Config::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("reference-proxy: cannot start the async runtime: {error}");

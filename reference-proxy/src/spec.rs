@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use cloudstate_protocol::cloudstate::EntitySpec;
 use cloudstate_protocol::names;
-use prost_reflect::{DescriptorPool, DynamicMessage, FieldDescriptor, MessageDescriptor, MethodDescriptor, Value};
+use prost_reflect::{
+    DescriptorPool, DynamicMessage, FieldDescriptor, MessageDescriptor, MethodDescriptor, Value,
+};
 use tonic::Status;
 
 /// How long an entity may stay idle before the proxy passivates it, when discovery does not say.
@@ -85,15 +87,25 @@ impl MethodSpec {
             return Ok(String::new());
         }
         let message = DynamicMessage::decode(self.input(), input).map_err(|error| {
-            Status::invalid_argument(format!("the request is not a valid {}: {error}", self.input().full_name()))
+            Status::invalid_argument(format!(
+                "the request is not a valid {}: {error}",
+                self.input().full_name()
+            ))
         })?;
-        let parts: Vec<String> =
-            self.key_fields.iter().map(|field| key_text(&message.get_field(field))).collect();
+        let parts: Vec<String> = self
+            .key_fields
+            .iter()
+            .map(|field| key_text(&message.get_field(field)))
+            .collect();
         let id = parts.join("-");
         if id.is_empty() {
             return Err(Status::invalid_argument(format!(
                 "the request has no entity key: set {}",
-                self.key_fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+                self.key_fields
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         Ok(id)
@@ -138,8 +150,12 @@ impl UserSpec {
         if entity_spec.entities.is_empty() {
             return Err(SpecError("the EntitySpec announces no entities".to_owned()));
         }
-        let pool = DescriptorPool::decode(entity_spec.proto.as_slice())
-            .map_err(|error| SpecError(format!("EntitySpec.proto is not a valid FileDescriptorSet: {error}")))?;
+        let pool =
+            cloudstate_protocol::decode_descriptor_set(&entity_spec.proto).map_err(|error| {
+                SpecError(format!(
+                    "EntitySpec.proto is not a valid FileDescriptorSet: {error}"
+                ))
+            })?;
         let key_options: Vec<_> = ["cloudstate.entity_key", "cloudstate.legacy_entity_key"]
             .iter()
             .filter_map(|name| pool.get_extension_by_name(name))
@@ -152,15 +168,24 @@ impl UserSpec {
                     entity.service_name, entity.entity_type
                 ))
             })?;
-            let descriptor = pool.get_service_by_name(&entity.service_name).ok_or_else(|| {
-                SpecError(format!("service {} is not declared in EntitySpec.proto", entity.service_name))
-            })?;
+            let descriptor = pool
+                .get_service_by_name(&entity.service_name)
+                .ok_or_else(|| {
+                    SpecError(format!(
+                        "service {} is not declared in EntitySpec.proto",
+                        entity.service_name
+                    ))
+                })?;
             let mut methods = BTreeMap::new();
             for method in descriptor.methods() {
                 let key_fields: Vec<FieldDescriptor> = method
                     .input()
                     .fields()
-                    .filter(|field| key_options.iter().any(|ext| field.options().get_extension(ext).as_bool() == Some(true)))
+                    .filter(|field| {
+                        key_options
+                            .iter()
+                            .any(|ext| field.options().get_extension(ext).as_bool() == Some(true))
+                    })
                     .collect();
                 if entity_type != EntityType::Action && key_fields.is_empty() {
                     return Err(SpecError(format!(
@@ -170,7 +195,13 @@ impl UserSpec {
                         method.input().full_name()
                     )));
                 }
-                methods.insert(method.name().to_owned(), Arc::new(MethodSpec { descriptor: method, key_fields }));
+                methods.insert(
+                    method.name().to_owned(),
+                    Arc::new(MethodSpec {
+                        descriptor: method,
+                        key_fields,
+                    }),
+                );
             }
             let passivation = entity
                 .passivation_strategy
@@ -190,12 +221,23 @@ impl UserSpec {
             };
             services.insert(entity.service_name.clone(), Arc::new(service));
         }
-        Ok(UserSpec { pool, services, entity_spec })
+        Ok(UserSpec {
+            pool,
+            services,
+            entity_spec,
+        })
     }
 
     /// The service and method for a call, or `UNIMPLEMENTED`.
-    pub fn route(&self, service: &str, method: &str) -> Result<(Arc<ServiceSpec>, Arc<MethodSpec>), Status> {
-        let found = self.services.get(service).and_then(|s| s.methods.get(method).map(|m| (s.clone(), m.clone())));
+    pub fn route(
+        &self,
+        service: &str,
+        method: &str,
+    ) -> Result<(Arc<ServiceSpec>, Arc<MethodSpec>), Status> {
+        let found = self
+            .services
+            .get(service)
+            .and_then(|s| s.methods.get(method).map(|m| (s.clone(), m.clone())));
         found.ok_or_else(|| Status::unimplemented(format!("unknown method {service}/{method}")))
     }
 }

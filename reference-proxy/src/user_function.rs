@@ -17,7 +17,9 @@ impl UserFunction {
     pub async fn report_error(&self, message: &str) {
         eprintln!("reference-proxy: reporting to the user function: {message}");
         let mut client = EntityDiscoveryClient::new(self.channel.clone());
-        let request = UserFunctionError { message: message.to_owned() };
+        let request = UserFunctionError {
+            message: message.to_owned(),
+        };
         if let Err(status) = client.report_error(request).await {
             eprintln!("reference-proxy: reportError failed: {status}");
         }

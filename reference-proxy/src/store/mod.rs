@@ -33,7 +33,11 @@ pub struct StoreError(pub String);
 #[tonic::async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The latest snapshot and the events after it.
-    async fn load_journal(&self, persistence_id: &str, entity_id: &str) -> Result<Journal, StoreError>;
+    async fn load_journal(
+        &self,
+        persistence_id: &str,
+        entity_id: &str,
+    ) -> Result<Journal, StoreError>;
     /// Appends events numbered from `first_sequence`, atomically; durable when it returns.
     async fn append_events(
         &self,
@@ -43,9 +47,23 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         events: &[Any],
     ) -> Result<(), StoreError>;
     /// Saves a snapshot, replacing older ones.
-    async fn save_snapshot(&self, persistence_id: &str, entity_id: &str, snapshot: &Snapshot) -> Result<(), StoreError>;
+    async fn save_snapshot(
+        &self,
+        persistence_id: &str,
+        entity_id: &str,
+        snapshot: &Snapshot,
+    ) -> Result<(), StoreError>;
     /// The stored value of a value entity.
-    async fn load_value(&self, persistence_id: &str, entity_id: &str) -> Result<Option<Any>, StoreError>;
+    async fn load_value(
+        &self,
+        persistence_id: &str,
+        entity_id: &str,
+    ) -> Result<Option<Any>, StoreError>;
     /// Stores (`Some`) or deletes (`None`) the value of a value entity; durable when it returns.
-    async fn save_value(&self, persistence_id: &str, entity_id: &str, value: Option<&Any>) -> Result<(), StoreError>;
+    async fn save_value(
+        &self,
+        persistence_id: &str,
+        entity_id: &str,
+        value: Option<&Any>,
+    ) -> Result<(), StoreError>;
 }

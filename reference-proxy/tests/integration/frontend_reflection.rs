@@ -1,5 +1,5 @@
 //! gRPC server reflection through the frontend: the service list the TCK expects, and unknown symbols
-//! answered with an empty file list.
+//! answered with `NOT_FOUND` on a stream that goes on.
 
 use crate::frontend_support;
 
@@ -81,10 +81,10 @@ async fn reflection_lists_the_discovered_services() {
         assert_eq!(names, expected);
     }
     let unknown = MessageRequest::FileContainingSymbol("no.such.Symbol".to_owned());
-    let MessageResponse::FileDescriptorResponse(files) = reflect(&mut client, unknown).await else {
-        panic!("not a file response");
+    let MessageResponse::ErrorResponse(error) = reflect(&mut client, unknown).await else {
+        panic!("not an error response");
     };
-    assert!(files.file_descriptor_proto.is_empty());
+    assert_eq!(error.error_code, tonic::Code::NotFound as i32);
     let known = MessageRequest::FileContainingSymbol(VALUE_ENTITY_TCK_MODEL.to_owned());
     let MessageResponse::FileDescriptorResponse(files) = reflect(&mut client, known).await else {
         panic!("not a file response");
@@ -100,19 +100,23 @@ async fn reflection_lists_the_discovered_services() {
     });
     let call = client.server_reflection_info(futures::stream::iter(requests));
     let responses = timeout(WAIT, call).await.unwrap().unwrap().into_inner();
-    let counts: Vec<usize> = timeout(WAIT, responses.collect::<Vec<_>>())
+    let counts: Vec<Option<usize>> = timeout(WAIT, responses.collect::<Vec<_>>())
         .await
         .unwrap()
         .into_iter()
         .map(|response| match response.unwrap().message_response {
             Some(MessageResponse::FileDescriptorResponse(files)) => {
-                files.file_descriptor_proto.len()
+                Some(files.file_descriptor_proto.len())
             }
-            other => panic!("not a file response: {other:?}"),
+            Some(MessageResponse::ErrorResponse(error)) => {
+                assert_eq!(error.error_code, tonic::Code::NotFound as i32);
+                None
+            }
+            other => panic!("not a file or error response: {other:?}"),
         })
         .collect();
     assert_eq!(counts.len(), 2);
-    assert!(counts[0] == 0 && counts[1] > 0, "{counts:?}");
+    assert!(counts[0].is_none() && counts[1] > Some(0), "{counts:?}");
     drop(client);
     proxy.stop().await;
 }

@@ -4,8 +4,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudstate_protocol::cloudstate::entity_discovery_server::{EntityDiscovery, EntityDiscoveryServer};
-use cloudstate_protocol::cloudstate::{Entity, EntitySpec, ProxyInfo, ServiceInfo, UserFunctionError};
+use cloudstate_protocol::cloudstate::entity_discovery_server::{
+    EntityDiscovery, EntityDiscoveryServer,
+};
+use cloudstate_protocol::cloudstate::{
+    Entity, EntitySpec, ProxyInfo, ServiceInfo, UserFunctionError,
+};
 use cloudstate_protocol::{FILE_DESCRIPTOR_SET, names};
 use reference_proxy::discovery::{StartupError, discover};
 use tokio_stream::wrappers::TcpListenerStream;
@@ -23,8 +27,14 @@ impl EntityDiscovery for FakeDiscovery {
     async fn discover(&self, _: Request<ProxyInfo>) -> Result<Response<EntitySpec>, Status> {
         Ok(Response::new(self.spec.clone()))
     }
-    async fn report_error(&self, request: Request<UserFunctionError>) -> Result<Response<()>, Status> {
-        self.reported.lock().expect("lock").push(request.into_inner().message);
+    async fn report_error(
+        &self,
+        request: Request<UserFunctionError>,
+    ) -> Result<Response<()>, Status> {
+        self.reported
+            .lock()
+            .expect("lock")
+            .push(request.into_inner().message);
         Ok(Response::new(()))
     }
 }
@@ -38,12 +48,18 @@ fn spec(major: i32, minor: i32, service: &str) -> EntitySpec {
             persistence_id: "p".to_owned(),
             passivation_strategy: None,
         }],
-        service_info: Some(ServiceInfo { protocol_major_version: major, protocol_minor_version: minor, ..Default::default() }),
+        service_info: Some(ServiceInfo {
+            protocol_major_version: major,
+            protocol_minor_version: minor,
+            ..Default::default()
+        }),
     }
 }
 
 async fn serve(fake: FakeDiscovery) -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let port = listener.local_addr().expect("address").port();
     tokio::spawn(
         tonic::transport::Server::builder()
@@ -72,22 +88,36 @@ async fn another_protocol_version_is_refused_and_reported_with_both_versions() {
     };
     let error = start(&fake, true).await.expect_err("0.1 is refused");
     let message = error.to_string();
-    assert!(message.contains("0.1") && message.contains("0.2"), "{message}");
+    assert!(
+        message.contains("0.1") && message.contains("0.2"),
+        "{message}"
+    );
     let reported = fake.reported.lock().expect("lock").clone();
     assert_eq!(reported.len(), 1, "{reported:?}");
-    assert!(reported[0].contains("0.1") && reported[0].contains("0.2"), "{reported:?}");
+    assert!(
+        reported[0].contains("0.1") && reported[0].contains("0.2"),
+        "{reported:?}"
+    );
 }
 
 #[tokio::test]
 async fn the_version_check_can_be_turned_off() {
-    let fake = FakeDiscovery { spec: spec(0, 1, names::model::VALUE_ENTITY_TCK_MODEL), reported: Arc::default() };
-    start(&fake, false).await.expect("accepted without the check");
+    let fake = FakeDiscovery {
+        spec: spec(0, 1, names::model::VALUE_ENTITY_TCK_MODEL),
+        reported: Arc::default(),
+    };
+    start(&fake, false)
+        .await
+        .expect("accepted without the check");
     assert!(fake.reported.lock().expect("lock").is_empty());
 }
 
 #[tokio::test]
 async fn a_service_missing_from_the_descriptors_is_refused_and_reported() {
-    let fake = FakeDiscovery { spec: spec(0, 2, "no.such.Service"), reported: Arc::default() };
+    let fake = FakeDiscovery {
+        spec: spec(0, 2, "no.such.Service"),
+        reported: Arc::default(),
+    };
     let error = start(&fake, true).await.expect_err("refused");
     assert!(error.to_string().contains("no.such.Service"), "{error}");
     assert_eq!(fake.reported.lock().expect("lock").len(), 1);
@@ -96,7 +126,10 @@ async fn a_service_missing_from_the_descriptors_is_refused_and_reported() {
 #[tokio::test]
 async fn a_stateful_method_without_an_entity_key_is_refused() {
     // The action model's requests carry no entity key, so it cannot be served as a value entity.
-    let fake = FakeDiscovery { spec: spec(0, 2, names::model::ACTION_TCK_MODEL), reported: Arc::default() };
+    let fake = FakeDiscovery {
+        spec: spec(0, 2, names::model::ACTION_TCK_MODEL),
+        reported: Arc::default(),
+    };
     let error = start(&fake, true).await.expect_err("refused");
     assert!(error.to_string().contains("no entity key"), "{error}");
 }
@@ -106,6 +139,8 @@ async fn a_user_function_that_never_comes_up_is_reported_after_the_timeout() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     drop(listener);
-    let error = discover("127.0.0.1", port, true, Duration::from_millis(500)).await.expect_err("nobody there");
+    let error = discover("127.0.0.1", port, true, Duration::from_millis(500))
+        .await
+        .expect_err("nobody there");
     assert!(matches!(error, StartupError::Unreachable { .. }), "{error}");
 }

@@ -7,7 +7,7 @@ mod select;
 
 pub use info::{Area, CaseInfo, Mode, parse_id};
 pub use outcome::{CaseFailure, FailureKind, Outcome, Verdict};
+pub use registry::{Case, CaseBody, ProxyCaseFn, SdkCaseFn, all_cases, find_case};
 #[allow(unused_imports)]
 pub(crate) use registry::{proxy_case, sdk_case};
-pub use registry::{Case, CaseBody, ProxyCaseFn, SdkCaseFn, all_cases, find_case};
 pub use select::{Selection, SelectionError};

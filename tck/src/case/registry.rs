@@ -89,6 +89,7 @@ pub(crate) use proxy_case;
 pub fn all_cases() -> Vec<&'static Case> {
     crate::sdk::CASE_GROUPS
         .iter()
+        .chain(crate::proxy::CASE_GROUPS)
         .flat_map(|group| group.iter())
         .collect()
 }

@@ -33,6 +33,9 @@ pub enum Command {
     List(ListArgs),
     /// Explain a case: what it checks and the requirements it quotes.
     Explain(ExplainArgs),
+    /// Read a JSON report back: render the certification page (`--html`), or show what changed since
+    /// another run (`--compare`).
+    Report(ReportArgs),
 }
 
 /// `cloudstate-tck sdk`.
@@ -66,7 +69,12 @@ pub struct SdkArgs {
 pub struct ProxyArgs {
     /// The proxy to test, already running, with its user function pointed at the TCK's interceptor
     /// (`--intercept-port`).
-    #[arg(long, value_name = "HOST:PORT", required_unless_present = "spawn", conflicts_with = "spawn")]
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        required_unless_present = "spawn",
+        conflicts_with = "spawn"
+    )]
     pub target: Option<String>,
     /// Start the proxy with this shell command; the TCK sets `HTTP_PORT`, `USER_FUNCTION_HOST` and
     /// `USER_FUNCTION_PORT` for it and always stops it at the end.
@@ -117,6 +125,9 @@ pub struct CommonArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
+    /// Write the certification page here: one self-contained HTML file.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
     /// The seed of everything random in the run (default: from the clock; reports show it).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -158,4 +169,19 @@ pub enum ListFormat {
 pub struct ExplainArgs {
     /// The case ID.
     pub case_id: String,
+}
+
+/// `cloudstate-tck report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The JSON report of a run, as written by `--json`.
+    #[arg(value_name = "FILE.json")]
+    pub file: PathBuf,
+    /// Write the certification page of the run here: one self-contained HTML file.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
+    /// An earlier run's JSON report: print the cases whose outcome changed since it, were added or were
+    /// removed (and show them on the page with `--html`).
+    #[arg(long, value_name = "BASELINE.json")]
+    pub compare: Option<PathBuf>,
 }

@@ -3,6 +3,7 @@
 mod args;
 mod catalog;
 mod proxy;
+mod report;
 mod sdk;
 mod selftest;
 mod serve;
@@ -50,6 +51,7 @@ async fn run(command: args::Command) -> u8 {
             exit::OK
         }),
         args::Command::ServeModel(serve_args) => serve::run(serve_args).await,
+        args::Command::Report(report_args) => report::run(&report_args),
         args::Command::Proxy(proxy_args) => {
             tokio::select! {
                 result = proxy::run(proxy_args) => result,

@@ -36,13 +36,22 @@ pub(super) async fn start_model() -> Result<InProcessModel, TckError> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|error| TckError::Setup(format!("cannot bind the model service: {error}")))?;
-    let address = listener.local_addr().map_err(|error| TckError::Setup(error.to_string()))?.to_string();
+    let address = listener
+        .local_addr()
+        .map_err(|error| TckError::Setup(error.to_string()))?
+        .to_string();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(serve_model(listener, ModelOptions::default(), async move {
         let _ = stopped.await;
     }));
-    let channel = connect(&address, Duration::from_secs(5)).await.map_err(connect_error)?;
-    Ok(InProcessModel { channel, address, _stop: stop })
+    let channel = connect(&address, Duration::from_secs(5))
+        .await
+        .map_err(connect_error)?;
+    Ok(InProcessModel {
+        channel,
+        address,
+        _stop: stop,
+    })
 }
 
 /// Everything a proxy run needs once the proxy is up.
@@ -83,7 +92,11 @@ pub(super) async fn start_session(
     };
     let listener = TcpListener::bind(("127.0.0.1", port))
         .await
-        .map_err(|error| TckError::Setup(format!("cannot bind the interceptor on 127.0.0.1:{port}: {error}")))?;
+        .map_err(|error| {
+            TckError::Setup(format!(
+                "cannot bind the interceptor on 127.0.0.1:{port}: {error}"
+            ))
+        })?;
     let interceptor = Interceptor::start(listener, upstream)
         .map_err(|error| TckError::Setup(format!("cannot start the interceptor: {error}")))?;
     let (address, process) = match target {
@@ -113,7 +126,9 @@ pub(super) async fn start_session(
             None => error,
         });
     }
-    let channel = connect(&address, Duration::from_secs(5)).await.map_err(connect_error)?;
+    let channel = connect(&address, Duration::from_secs(5))
+        .await
+        .map_err(connect_error)?;
     let startup = capture_startup_discovery(&interceptor).await;
     let info = TargetInfo {
         address: address.clone(),
@@ -127,11 +142,21 @@ pub(super) async fn start_session(
         startup: Arc::new(startup),
         entity_ids: Arc::new(AtomicU64::new(0)),
     };
-    Ok(ProxySession { executor, info, served, process, _interceptor: interceptor })
+    Ok(ProxySession {
+        executor,
+        info,
+        served,
+        process,
+        _interceptor: interceptor,
+    })
 }
 
 /// Waits until `GET /ready` answers 200, failing early when a spawned proxy exits.
-async fn wait_until_ready(address: &str, mut process: Option<&mut SpawnedProcess>, wait: Duration) -> Result<(), TckError> {
+async fn wait_until_ready(
+    address: &str,
+    mut process: Option<&mut SpawnedProcess>,
+    wait: Duration,
+) -> Result<(), TckError> {
     let give_up = Instant::now() + wait;
     let mut last = "it did not accept connections".to_owned();
     loop {
@@ -169,7 +194,9 @@ async fn capture_startup_discovery(interceptor: &Interceptor) -> StartupDiscover
         while let Some(event) = call.next_event_until(deadline).await {
             match event {
                 CallEvent::FromProxy(bytes) => startup.proxy_info = ProxyInfo::decode(bytes).ok(),
-                CallEvent::FromUserFunction(bytes) => startup.entity_spec = EntitySpec::decode(bytes).ok(),
+                CallEvent::FromUserFunction(bytes) => {
+                    startup.entity_spec = EntitySpec::decode(bytes).ok()
+                }
                 CallEvent::Ended(_) | CallEvent::ProxyCancelled => break,
                 CallEvent::ProxyHalfClosed => {}
             }
@@ -187,7 +214,12 @@ pub(super) async fn run(args: ProxyArgs) -> Result<u8, TckError> {
     let (upstream, _model) = match &args.user_function {
         Some(address) => {
             check_address(address).map_err(connect_error)?;
-            (connect(address, Duration::from_secs(10)).await.map_err(connect_error)?, None)
+            (
+                connect(address, Duration::from_secs(10))
+                    .await
+                    .map_err(connect_error)?,
+                None,
+            )
         }
         None => {
             let model = start_model().await?;
@@ -197,27 +229,60 @@ pub(super) async fn run(args: ProxyArgs) -> Result<u8, TckError> {
     let target = match (&args.target, &args.spawn) {
         (Some(address), _) => ProxyTarget::Running(address.clone()),
         (None, Some(command)) => ProxyTarget::Spawn(command.clone()),
-        (None, None) => return Err(TckError::BadArguments("give --target HOST:PORT or --spawn CMD".to_owned())),
+        (None, None) => {
+            return Err(TckError::BadArguments(
+                "give --target HOST:PORT or --spawn CMD".to_owned(),
+            ));
+        }
     };
-    let session =
-        start_session(target, upstream, args.intercept_port, Duration::from_millis(args.spawn_timeout_ms)).await?;
+    let session = start_session(
+        target,
+        upstream,
+        args.intercept_port,
+        Duration::from_millis(args.spawn_timeout_ms),
+    )
+    .await?;
     run_session(&mut prepared, session).await
 }
 
 async fn run_session(prepared: &mut Prepared, mut session: ProxySession) -> Result<u8, TckError> {
-    let scope = RunScope { mode: Mode::Proxy, target: session.info.clone(), served: session.served.clone() };
+    let scope = RunScope {
+        mode: Mode::Proxy,
+        target: session.info.clone(),
+        served: session.served.clone(),
+    };
     let mut executor = session.executor.clone();
     let summary = match session.process.as_mut() {
         Some(process) => {
-            run_cases(&prepared.cases, scope, &prepared.options, &mut executor, process, &mut prepared.reporters).await
+            run_cases(
+                &prepared.cases,
+                scope,
+                &prepared.options,
+                &mut executor,
+                process,
+                &mut prepared.reporters,
+            )
+            .await
         }
         None => {
             let monitor: &mut dyn TargetMonitor = &mut NotSpawned;
-            run_cases(&prepared.cases, scope, &prepared.options, &mut executor, monitor, &mut prepared.reporters).await
+            run_cases(
+                &prepared.cases,
+                scope,
+                &prepared.options,
+                &mut executor,
+                monitor,
+                &mut prepared.reporters,
+            )
+            .await
         }
     };
     if let Some(process) = session.process.as_mut() {
         process.stop(Duration::from_secs(5)).await;
     }
-    Ok(if summary?.is_success() { exit::OK } else { exit::CONFORMANCE_FAILURES })
+    Ok(if summary?.is_success() {
+        exit::OK
+    } else {
+        exit::CONFORMANCE_FAILURES
+    })
 }

@@ -10,7 +10,7 @@ use super::args::{CommonArgs, SdkArgs};
 use crate::case::{Mode, Selection, all_cases};
 use crate::error::TckError;
 use crate::exit;
-use crate::report::{ConsoleReporter, JsonReporter, JunitReporter};
+use crate::report::{ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter};
 use crate::run::{
     ExpectedFailures, NotSpawned, Reporter, RunOptions, SdkTarget, ServiceInfoReport, TargetInfo,
     TargetMonitor, run_sdk,
@@ -90,7 +90,10 @@ pub(super) fn prepare(common: &CommonArgs, modes: &[Mode]) -> Result<Prepared, T
     let selection = Selection::new(&common.select, &common.skip)
         .map_err(|error| TckError::BadArguments(error.to_string()))?;
     let all = all_cases();
-    let cases: Vec<_> = modes.iter().flat_map(|mode| selection.apply(&all, *mode)).collect();
+    let cases: Vec<_> = modes
+        .iter()
+        .flat_map(|mode| selection.apply(&all, *mode))
+        .collect();
     if cases.is_empty() {
         let modes: Vec<&str> = modes.iter().map(|mode| mode.as_str()).collect();
         return Err(TckError::NoCaseSelected(format!(
@@ -119,6 +122,9 @@ pub(super) fn prepare(common: &CommonArgs, modes: &[Mode]) -> Result<Prepared, T
     }
     if let Some(path) = &common.json {
         reporters.push(Box::new(JsonReporter::new(path)));
+    }
+    if let Some(path) = &common.html {
+        reporters.push(Box::new(HtmlReporter::new(path)));
     }
     Ok(Prepared {
         cases,

@@ -28,7 +28,12 @@ struct SelftestExecutor {
 }
 
 impl CaseExecutor for SelftestExecutor {
-    fn start(&mut self, case: &'static Case, trace: Trace, deadline: Instant) -> BoxFuture<'static, Verdict> {
+    fn start(
+        &mut self,
+        case: &'static Case,
+        trace: Trace,
+        deadline: Instant,
+    ) -> BoxFuture<'static, Verdict> {
         match case.body {
             CaseBody::Sdk(_) => self.sdk.start(case, trace, deadline),
             CaseBody::Proxy(_) => self.proxy.start(case, trace, deadline),
@@ -42,13 +47,21 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
     let write_default_reports = common.junit.is_none() && common.json.is_none();
     let mut prepared = prepare(common, &[Mode::Sdk, Mode::Proxy])?;
     if write_default_reports {
-        prepared.reporters.push(Box::new(JunitReporter::new("reports/selftest.xml")));
-        prepared.reporters.push(Box::new(JsonReporter::new("reports/selftest.json")));
+        prepared
+            .reporters
+            .push(Box::new(JunitReporter::new("reports/selftest.xml")));
+        prepared
+            .reporters
+            .push(Box::new(JsonReporter::new("reports/selftest.json")));
     }
     let model = start_model().await?;
     let spec = match discover(&model.channel, Duration::from_secs(5)).await {
         Discovery::Answered(spec) => spec,
-        Discovery::NoAnswer(reason) => return Err(TckError::Setup(format!("the built-in model service: {reason}"))),
+        Discovery::NoAnswer(reason) => {
+            return Err(TckError::Setup(format!(
+                "the built-in model service: {reason}"
+            )));
+        }
     };
     let served = Some(served_services(&spec));
     let sdk = SdkExecutor::new(model.channel.clone(), Some(Arc::new(spec)));
@@ -56,16 +69,40 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
         Some(command) => command,
         None => reference_proxy_command()?,
     };
-    let mut session =
-        start_session(ProxyTarget::Spawn(command), model.channel.clone(), None, Duration::from_secs(30)).await?;
+    let mut session = start_session(
+        ProxyTarget::Spawn(command),
+        model.channel.clone(),
+        None,
+        Duration::from_secs(30),
+    )
+    .await?;
     let mut info = session.info.clone();
-    info.spawned = Some(format!("built-in model service at {} behind {}", model.address, info.spawned.unwrap_or_default()));
-    let scope = RunScope { mode: Mode::Proxy, target: info, served };
-    let mut executor = SelftestExecutor { sdk, proxy: session.executor.clone() };
+    info.spawned = Some(format!(
+        "built-in model service at {} behind {}",
+        model.address,
+        info.spawned.unwrap_or_default()
+    ));
+    let scope = RunScope {
+        mode: Mode::Proxy,
+        target: info,
+        served,
+    };
+    let mut executor = SelftestExecutor {
+        sdk,
+        proxy: session.executor.clone(),
+    };
     let summary = match session.process.as_mut() {
         Some(process) => {
             let monitor: &mut dyn TargetMonitor = process;
-            run_cases(&prepared.cases, scope, &prepared.options, &mut executor, monitor, &mut prepared.reporters).await
+            run_cases(
+                &prepared.cases,
+                scope,
+                &prepared.options,
+                &mut executor,
+                monitor,
+                &mut prepared.reporters,
+            )
+            .await
         }
         None => Err(crate::run::ReportError {
             kind: "self-test",
@@ -76,13 +113,18 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
     if let Some(process) = session.process.as_mut() {
         process.stop(Duration::from_secs(5)).await;
     }
-    Ok(if summary?.is_success() { exit::OK } else { exit::CONFORMANCE_FAILURES })
+    Ok(if summary?.is_success() {
+        exit::OK
+    } else {
+        exit::CONFORMANCE_FAILURES
+    })
 }
 
 /// The reference proxy beside this binary; built first when it is missing and this binary runs from its
 /// source tree (as with `cargo run`).
 fn reference_proxy_command() -> Result<String, TckError> {
-    let exe = std::env::current_exe().map_err(|error| TckError::Setup(format!("cannot locate this binary: {error}")))?;
+    let exe = std::env::current_exe()
+        .map_err(|error| TckError::Setup(format!("cannot locate this binary: {error}")))?;
     let dir = exe.parent().map(PathBuf::from).unwrap_or_default();
     let proxy = dir.join("reference-proxy");
     if !proxy.exists() {
@@ -94,15 +136,26 @@ fn reference_proxy_command() -> Result<String, TckError> {
             )));
         }
         let release = dir.file_name().is_some_and(|name| name == "release");
-        eprintln!("building reference-proxy, which is not beside {} yet", exe.display());
-        let mut build = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-        build.current_dir(&workspace).args(["build", "-p", "reference-proxy"]);
+        eprintln!(
+            "building reference-proxy, which is not beside {} yet",
+            exe.display()
+        );
+        let mut build = std::process::Command::new(
+            std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()),
+        );
+        build
+            .current_dir(&workspace)
+            .args(["build", "-p", "reference-proxy"]);
         if release {
             build.arg("--release");
         }
-        let status = build.status().map_err(|error| TckError::Setup(format!("cannot run cargo: {error}")))?;
+        let status = build
+            .status()
+            .map_err(|error| TckError::Setup(format!("cannot run cargo: {error}")))?;
         if !status.success() || !proxy.exists() {
-            return Err(TckError::Setup(format!("building reference-proxy failed ({status})")));
+            return Err(TckError::Setup(format!(
+                "building reference-proxy failed ({status})"
+            )));
         }
     }
     Ok(proxy.display().to_string())

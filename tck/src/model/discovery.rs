@@ -15,11 +15,12 @@ use prost_reflect::FileDescriptor;
 use tonic::{Request, Response, Status};
 
 /// The model files whose services the model serves; their imports are added to the descriptor set.
-const MODEL_FILES: [&str; 4] = [
+const MODEL_FILES: [&str; 5] = [
     "cloudstate/tck/model/action.proto",
     "cloudstate/tck/model/valueentity.proto",
     "cloudstate/tck/model/eventsourced.proto",
     "cloudstate/tck/model/crdt.proto",
+    "cloudstate/tck/model/eventlogeventing.proto",
 ];
 
 /// The passivation timeout of the `…Configured` entities, in milliseconds.
@@ -27,8 +28,8 @@ const CONFIGURED_TIMEOUT_MS: i64 = 100;
 
 /// The `EntitySpec` the built-in model service answers `discover` with.
 ///
-/// It lists the action, value-entity, event-sourced and CRDT model services (eventing is not served), and
-/// carries in `proto` a `FileDescriptorSet` with the four model files and every file they import, in
+/// It lists the action, value-entity, event-sourced, CRDT and event-log eventing model services, and
+/// carries in `proto` a `FileDescriptorSet` with the five model files and every file they import, in
 /// dependency order, each encoded with its options intact (custom options such as `cloudstate.entity_key`
 /// and `google.api.http` included). The answer is the same on every call.
 pub fn entity_spec() -> EntitySpec {
@@ -81,6 +82,24 @@ pub fn entity_spec() -> EntitySpec {
                 model::CRDT_CONFIGURED,
                 "crdt-configured",
                 Some(CONFIGURED_TIMEOUT_MS),
+            ),
+            entity(
+                names::ACTION_PROTOCOL,
+                model::EVENT_LOG_SUBSCRIBER_MODEL,
+                "",
+                None,
+            ),
+            entity(
+                names::EVENT_SOURCED,
+                model::EVENT_SOURCED_ENTITY_ONE,
+                "eventlogeventing-one",
+                None,
+            ),
+            entity(
+                names::EVENT_SOURCED,
+                model::EVENT_SOURCED_ENTITY_TWO,
+                "eventlogeventing-two",
+                None,
             ),
         ],
         service_info: Some(ServiceInfo {
@@ -206,7 +225,22 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(listed.len(), 11);
+        assert_eq!(listed.len(), 14);
+        assert!(listed.contains(&(
+            names::EVENT_SOURCED,
+            model::EVENT_SOURCED_ENTITY_ONE,
+            "eventlogeventing-one"
+        )));
+        assert!(listed.contains(&(
+            names::EVENT_SOURCED,
+            model::EVENT_SOURCED_ENTITY_TWO,
+            "eventlogeventing-two"
+        )));
+        assert!(listed.contains(&(
+            names::ACTION_PROTOCOL,
+            model::EVENT_LOG_SUBSCRIBER_MODEL,
+            ""
+        )));
         assert!(listed.contains(&(names::ACTION_PROTOCOL, model::ACTION_TWO, "")));
         assert!(listed.contains(&(names::CRDT, model::CRDT_TWO, "crdt-tck-model-two")));
         assert!(listed.contains(&(
@@ -252,7 +286,16 @@ mod tests {
         }
         let files: Vec<String> = pool.files().map(|f| f.name().to_owned()).collect();
         assert!(files.contains(&"cloudstate/tck/model/crdt.proto".to_owned()));
-        assert!(!files.iter().any(|f| f.contains("eventing")));
+        assert!(files.contains(&"cloudstate/tck/model/eventlogeventing.proto".to_owned()));
+        assert!(files.contains(&"cloudstate/eventing.proto".to_owned()));
+        let eventing = pool
+            .get_extension_by_name("cloudstate.eventing")
+            .expect("eventing extension");
+        let subscriber = pool
+            .get_service_by_name(model::EVENT_LOG_SUBSCRIBER_MODEL)
+            .and_then(|s| s.methods().find(|m| m.name() == "ProcessAnyEvent"))
+            .expect("ProcessAnyEvent");
+        assert!(subscriber.options().has_extension(&eventing));
         assert!(files.contains(&"google/protobuf/descriptor.proto".to_owned()));
         let entity_key = pool
             .get_extension_by_name("cloudstate.entity_key")

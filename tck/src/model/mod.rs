@@ -1,5 +1,5 @@
 //! The built-in model service: our own user function, implementing the TCK model services exactly as a
-//! conforming SDK must (action, value entity, event sourced and CRDT; eventing is not served yet).
+//! conforming SDK must (action, value entity, event sourced, CRDT and event-log eventing).
 //!
 //! It is the reference the SDK-mode suite passes against, and the user function behind a proxy in proxy
 //! mode. Start it with [`serve_model`]; [`entity_spec`] is what its `discover` answers.
@@ -8,6 +8,8 @@ mod action;
 mod crdt;
 mod discovery;
 mod event_sourced;
+mod eventing;
+mod eventing_subscriber;
 mod payload;
 mod server;
 #[cfg(test)]

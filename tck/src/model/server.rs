@@ -20,6 +20,8 @@ use super::action::ModelAction;
 use super::crdt::ModelCrdt;
 use super::discovery::ModelDiscovery;
 use super::event_sourced::ModelEventSourced;
+use super::eventing::ModelEventSourcing;
+use super::eventing_subscriber::ModelActions;
 use super::value_entity::ModelValueEntity;
 
 /// Options of the built-in model service.
@@ -30,16 +32,20 @@ use super::value_entity::ModelValueEntity;
 #[non_exhaustive]
 pub struct ModelOptions {}
 
-/// Builds the tonic router of the model: `cloudstate.EntityDiscovery`, `cloudstate.action.ActionProtocol`,
-/// `cloudstate.valueentity.ValueEntity`, `cloudstate.eventsourced.EventSourced` and `cloudstate.crdt.Crdt`.
+/// Builds the tonic router of the model: `cloudstate.EntityDiscovery`, `cloudstate.action.ActionProtocol`
+/// (the action model and the eventing subscriber), `cloudstate.valueentity.ValueEntity`,
+/// `cloudstate.eventsourced.EventSourced` (the event-sourced model and the eventing model's emitting
+/// entities) and `cloudstate.crdt.Crdt`.
 pub fn model_router(options: ModelOptions) -> Router {
     // No option changes behaviour yet.
     let ModelOptions {} = options;
     Server::builder()
         .add_service(EntityDiscoveryServer::new(ModelDiscovery::default()))
-        .add_service(ActionProtocolServer::new(ModelAction))
+        .add_service(ActionProtocolServer::new(ModelActions::new(ModelAction)))
         .add_service(ValueEntityServer::new(ModelValueEntity))
-        .add_service(EventSourcedServer::new(ModelEventSourced))
+        .add_service(EventSourcedServer::new(ModelEventSourcing::new(
+            ModelEventSourced,
+        )))
         .add_service(CrdtServer::new(ModelCrdt))
 }
 

@@ -49,7 +49,16 @@ impl ProxyCx {
         deadline: Instant,
         entities: Arc<AtomicU64>,
     ) -> Self {
-        ProxyCx { channel, http_address, traffic, startup, trace, deadline, entities, calls: Arc::new(AtomicU64::new(0)) }
+        ProxyCx {
+            channel,
+            http_address,
+            traffic,
+            startup,
+            trace,
+            deadline,
+            entities,
+            calls: Arc::new(AtomicU64::new(0)),
+        }
     }
 
     /// A gRPC channel to the proxy, for the generated model clients.
@@ -74,7 +83,10 @@ impl ProxyCx {
 
     /// A fresh entity ID, `<prefix>-<n>`, unique within the run.
     pub fn fresh_id(&self, prefix: &str) -> String {
-        format!("{prefix}-{}", self.entities.fetch_add(1, Ordering::Relaxed) + 1)
+        format!(
+            "{prefix}-{}",
+            self.entities.fetch_add(1, Ordering::Relaxed) + 1
+        )
     }
 
     /// Runs a client call to the proxy until the case deadline, tracing the request and the outcome.
@@ -84,19 +96,30 @@ impl ProxyCx {
         call: impl Future<Output = Result<Response<T>, Status>>,
     ) -> Result<Result<T, Status>, CaseFailure> {
         let label = format!("client#{}", self.calls.fetch_add(1, Ordering::Relaxed) + 1);
-        self.trace.record(&label, Direction::Sent, format!("client -> proxy {what}"));
+        self.trace
+            .record(&label, Direction::Sent, format!("client -> proxy {what}"));
         match tokio::time::timeout_at(self.deadline, call).await {
-            Err(_) => Err(CaseFailure::fail(format!("{label}: the proxy did not answer `{what}` before the case deadline"))),
+            Err(_) => Err(CaseFailure::fail(format!(
+                "{label}: the proxy did not answer `{what}` before the case deadline"
+            ))),
             Ok(Ok(response)) => {
                 let response = response.into_inner();
-                self.trace.record(&label, Direction::Received, format!("proxy -> client {response:?}"));
+                self.trace.record(
+                    &label,
+                    Direction::Received,
+                    format!("proxy -> client {response:?}"),
+                );
                 Ok(Ok(response))
             }
             Ok(Err(status)) => {
                 self.trace.record(
                     &label,
                     Direction::Received,
-                    format!("proxy -> client gRPC status {:?}: {}", status.code(), status.message()),
+                    format!(
+                        "proxy -> client gRPC status {:?}: {}",
+                        status.code(),
+                        status.message()
+                    ),
                 );
                 Ok(Err(status))
             }
@@ -104,27 +127,56 @@ impl ProxyCx {
     }
 
     /// Sends an HTTP request to the proxy's HTTP/JSON frontend.
-    pub async fn http(&self, method: &str, path: &str, body: Option<&str>) -> Result<HttpResponse, CaseFailure> {
+    pub async fn http(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<HttpResponse, CaseFailure> {
         let label = format!("http#{}", self.calls.fetch_add(1, Ordering::Relaxed) + 1);
-        self.trace.record(&label, Direction::Sent, format!("{method} {path} {}", body.unwrap_or("")));
-        let response = tokio::time::timeout_at(self.deadline, request(&self.http_address, method, path, body))
-            .await
-            .map_err(|_| CaseFailure::fail(format!("{label}: no HTTP response before the case deadline")))?
-            .map_err(|error| CaseFailure::error(format!("{label}: HTTP request failed: {error}")))?;
-        self.trace.record(&label, Direction::Received, format!("{} {}", response.status, response.body));
+        self.trace.record(
+            &label,
+            Direction::Sent,
+            format!("{method} {path} {}", body.unwrap_or("")),
+        );
+        let response = tokio::time::timeout_at(
+            self.deadline,
+            request(&self.http_address, method, path, body),
+        )
+        .await
+        .map_err(|_| {
+            CaseFailure::fail(format!(
+                "{label}: no HTTP response before the case deadline"
+            ))
+        })?
+        .map_err(|error| CaseFailure::error(format!("{label}: HTTP request failed: {error}")))?;
+        self.trace.record(
+            &label,
+            Direction::Received,
+            format!("{} {}", response.status, response.body),
+        );
         Ok(response)
     }
 
     /// The next call the proxy makes to the user function; a failure if it is not to `path`, or if none
     /// comes before the deadline.
     pub async fn expect_call(&self, path: &str) -> Result<CallProbe, CaseFailure> {
-        let label = format!("{}#{}", path.trim_start_matches('/'), self.calls.fetch_add(1, Ordering::Relaxed) + 1);
+        let label = format!(
+            "{}#{}",
+            path.trim_start_matches('/'),
+            self.calls.fetch_add(1, Ordering::Relaxed) + 1
+        );
         let Some(call) = self.traffic.next_call(self.deadline).await else {
             return Err(CaseFailure::fail(format!(
                 "expected the proxy to call {path} on the user function, but it made no call before the case deadline"
             )));
         };
-        self.trace.record(&label, Direction::Event, format!("call opened by the proxy on connection {}", call.connection));
+        self.trace.record_at(
+            call.opened_at,
+            &label,
+            Direction::Event,
+            format!("call opened by the proxy on connection {}", call.connection),
+        );
         if call.path != path {
             return Err(CaseFailure::mismatch(
                 "the proxy made another call to the user function than expected",
@@ -132,7 +184,12 @@ impl ProxyCx {
                 call.path,
             ));
         }
-        Ok(CallProbe::new(call, label, self.trace.clone(), self.deadline))
+        Ok(CallProbe::new(
+            call,
+            label,
+            self.trace.clone(),
+            self.deadline,
+        ))
     }
 
     /// Expects the proxy to make no new call to the user function within `quiet`.

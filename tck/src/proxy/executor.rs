@@ -34,9 +34,18 @@ pub struct ProxyExecutor {
 }
 
 impl CaseExecutor for ProxyExecutor {
-    fn start(&mut self, case: &'static Case, trace: Trace, deadline: Instant) -> BoxFuture<'static, Verdict> {
+    fn start(
+        &mut self,
+        case: &'static Case,
+        trace: Trace,
+        deadline: Instant,
+    ) -> BoxFuture<'static, Verdict> {
         let CaseBody::Proxy(body) = case.body else {
-            return Box::pin(async { Err(CaseFailure::error("an SDK-mode case cannot run in proxy mode")) });
+            return Box::pin(async {
+                Err(CaseFailure::error(
+                    "an SDK-mode case cannot run in proxy mode",
+                ))
+            });
         };
         let traffic = self.traffic.clone();
         let cx = ProxyCx::new(

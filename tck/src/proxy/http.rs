@@ -15,11 +15,19 @@ pub struct HttpResponse {
 }
 
 /// Sends one request and reads the whole response (the connection is closed after it).
-pub(super) async fn request(address: &str, method: &str, path: &str, body: Option<&str>) -> std::io::Result<HttpResponse> {
+pub(super) async fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> std::io::Result<HttpResponse> {
     let mut stream = TcpStream::connect(address).await?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n");
     if let Some(body) = body {
-        head.push_str(&format!("content-type: application/json\r\ncontent-length: {}\r\n", body.len()));
+        head.push_str(&format!(
+            "content-type: application/json\r\ncontent-length: {}\r\n",
+            body.len()
+        ));
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).await?;
@@ -28,7 +36,9 @@ pub(super) async fn request(address: &str, method: &str, path: &str, body: Optio
     }
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await?;
-    parse(&raw).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP/1.1 response"))
+    parse(&raw).ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP/1.1 response")
+    })
 }
 
 /// `GET path`, for readiness checks.
@@ -53,15 +63,24 @@ fn parse(raw: &[u8]) -> Option<HttpResponse> {
         }
     }
     let body = &raw[split + 4..];
-    let body = if chunked { dechunk(body)? } else { body.to_vec() };
-    Some(HttpResponse { status, content_type, body: String::from_utf8_lossy(&body).into_owned() })
+    let body = if chunked {
+        dechunk(body)?
+    } else {
+        body.to_vec()
+    };
+    Some(HttpResponse {
+        status,
+        content_type,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
 }
 
 fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     loop {
         let line_end = body.windows(2).position(|window| window == b"\r\n")?;
-        let size = usize::from_str_radix(std::str::from_utf8(&body[..line_end]).ok()?.trim(), 16).ok()?;
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&body[..line_end]).ok()?.trim(), 16).ok()?;
         body = &body[line_end + 2..];
         if size == 0 {
             return Some(out);
@@ -77,9 +96,21 @@ mod tests {
 
     #[test]
     fn parses_plain_and_chunked_bodies() {
-        let plain = parse(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}").expect("parses");
-        assert_eq!((plain.status, plain.content_type.as_deref(), plain.body.as_str()), (200, Some("application/json"), "{}"));
-        let chunked = parse(b"HTTP/1.1 500 x\r\ntransfer-encoding: chunked\r\n\r\n4\r\nboom\r\n0\r\n\r\n").expect("parses");
+        let plain = parse(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}",
+        )
+        .expect("parses");
+        assert_eq!(
+            (
+                plain.status,
+                plain.content_type.as_deref(),
+                plain.body.as_str()
+            ),
+            (200, Some("application/json"), "{}")
+        );
+        let chunked =
+            parse(b"HTTP/1.1 500 x\r\ntransfer-encoding: chunked\r\n\r\n4\r\nboom\r\n0\r\n\r\n")
+                .expect("parses");
         assert_eq!((chunked.status, chunked.body.as_str()), (500, "boom"));
     }
 }

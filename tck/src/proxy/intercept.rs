@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use futures::StreamExt as _;
 use futures::stream::BoxStream;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
@@ -46,17 +47,27 @@ impl Interceptor {
         let (traffic, calls) = Traffic::new();
         let shared = Arc::new(Shared { upstream, calls });
         let (stop, stopped) = oneshot::channel::<()>();
+        // Small protocol messages must not wait for delayed acknowledgements.
+        let incoming = TcpListenerStream::new(listener).inspect(|connection| {
+            if let Ok(connection) = connection {
+                let _ = connection.set_nodelay(true);
+            }
+        });
         let server = tonic::transport::Server::builder()
             .add_service(Intercept::<0>(shared.clone()))
             .add_service(Intercept::<1>(shared.clone()))
             .add_service(Intercept::<2>(shared.clone()))
             .add_service(Intercept::<3>(shared.clone()))
             .add_service(Intercept::<4>(shared))
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            .serve_with_incoming_shutdown(incoming, async move {
                 let _ = stopped.await;
             });
         tokio::spawn(server);
-        Ok(Interceptor { address, traffic, _stop: stop })
+        Ok(Interceptor {
+            address,
+            traffic,
+            _stop: stop,
+        })
     }
 }
 
@@ -98,7 +109,10 @@ where
         let shared = self.0.clone();
         Box::pin(async move {
             if message_names(&path).is_none() {
-                return Ok(Status::unimplemented(format!("the interceptor does not relay {path}")).into_http());
+                return Ok(
+                    Status::unimplemented(format!("the interceptor does not relay {path}"))
+                        .into_http(),
+                );
             }
             let mut grpc = Grpc::new(RawCodec);
             Ok(grpc.streaming(Relay { shared, path }, request).await)
@@ -129,7 +143,9 @@ async fn relay(
     path: String,
     request: tonic::Request<Streaming<Bytes>>,
 ) -> Result<tonic::Response<BoxStream<'static, Result<Bytes, Status>>>, Status> {
-    let connection = request.remote_addr().map_or(0, |address| u64::from(address.port()));
+    let connection = request
+        .remote_addr()
+        .map_or(0, |address| u64::from(address.port()));
     let (record, events) = recorded_call(path.clone(), connection);
     let _ = shared.calls.send(record);
     let mut incoming = request.into_inner();
@@ -143,15 +159,15 @@ async fn relay(
         loop {
             match incoming.message().await {
                 Ok(Some(message)) => {
-                    let _ = proxy_events.send(CallEvent::FromProxy(message.clone()));
+                    proxy_events.send(CallEvent::FromProxy(message.clone()));
                     let _ = to_upstream.send(message);
                 }
                 Ok(None) => {
-                    let _ = proxy_events.send(CallEvent::ProxyHalfClosed);
+                    proxy_events.send(CallEvent::ProxyHalfClosed);
                     break;
                 }
                 Err(_) => {
-                    let _ = proxy_events.send(CallEvent::ProxyCancelled);
+                    proxy_events.send(CallEvent::ProxyCancelled);
                     let _ = cancel.send(());
                     break;
                 }
@@ -159,15 +175,17 @@ async fn relay(
         }
     });
 
-    let path_and_query =
-        PathAndQuery::from_str(&path).map_err(|error| Status::internal(format!("bad path {path}: {error}")))?;
+    let path_and_query = PathAndQuery::from_str(&path)
+        .map_err(|error| Status::internal(format!("bad path {path}: {error}")))?;
     let mut client = tonic::client::Grpc::new(shared.upstream.clone());
-    client.ready().await.map_err(|error| Status::unavailable(format!("the user function is unreachable: {error}")))?;
+    client.ready().await.map_err(|error| {
+        Status::unavailable(format!("the user function is unreachable: {error}"))
+    })?;
     let requests = tonic::Request::new(UnboundedReceiverStream::new(upstream_requests));
     let response = match client.streaming(requests, path_and_query, RawCodec).await {
         Ok(response) => response,
         Err(status) => {
-            let _ = events.send(CallEvent::Ended(Some(describe(&status))));
+            events.send(CallEvent::Ended(Some(describe(&status))));
             return Err(status);
         }
     };
@@ -176,33 +194,45 @@ async fn relay(
 
     // The user function's side: every message back to the proxy, and how the call ended.
     tokio::spawn(async move {
-        let mut cancelled = cancelled;
+        // Only a real cancellation stops the relay: the sender is also dropped, unused, on a half-close.
+        let mut cancelled = Some(cancelled);
         loop {
-            let next = tokio::select! {
-                next = upstream.message() => next,
-                _ = &mut cancelled => break,
+            let next = match cancelled.as_mut() {
+                Some(signal) => tokio::select! {
+                    next = upstream.message() => next,
+                    fired = signal => match fired {
+                        Ok(()) => break,
+                        Err(_) => {
+                            cancelled = None;
+                            continue;
+                        }
+                    },
+                },
+                None => upstream.message().await,
             };
             match next {
                 Ok(Some(message)) => {
-                    let _ = events.send(CallEvent::FromUserFunction(message.clone()));
+                    events.send(CallEvent::FromUserFunction(message.clone()));
                     if to_proxy.send(Ok(message)).is_err() {
-                        let _ = events.send(CallEvent::ProxyCancelled);
+                        events.send(CallEvent::ProxyCancelled);
                         break;
                     }
                 }
                 Ok(None) => {
-                    let _ = events.send(CallEvent::Ended(None));
+                    events.send(CallEvent::Ended(None));
                     break;
                 }
                 Err(status) => {
-                    let _ = events.send(CallEvent::Ended(Some(describe(&status))));
+                    events.send(CallEvent::Ended(Some(describe(&status))));
                     let _ = to_proxy.send(Err(status));
                     break;
                 }
             }
         }
     });
-    Ok(tonic::Response::new(Box::pin(UnboundedReceiverStream::new(responses))))
+    Ok(tonic::Response::new(Box::pin(
+        UnboundedReceiverStream::new(responses),
+    )))
 }
 
 fn describe(status: &Status) -> String {

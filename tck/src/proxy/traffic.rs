@@ -13,20 +13,59 @@ use crate::wire::{Direction, Trace, WireMessage, render_compact};
 
 /// The protocol methods, by gRPC path, with the full names of their request and response messages.
 pub const PROTOCOL_METHODS: &[(&str, &str, &str)] = &[
-    ("/cloudstate.EntityDiscovery/discover", "cloudstate.ProxyInfo", "cloudstate.EntitySpec"),
-    ("/cloudstate.EntityDiscovery/reportError", "cloudstate.UserFunctionError", "google.protobuf.Empty"),
-    ("/cloudstate.action.ActionProtocol/handleUnary", "cloudstate.action.ActionCommand", "cloudstate.action.ActionResponse"),
-    ("/cloudstate.action.ActionProtocol/handleStreamedIn", "cloudstate.action.ActionCommand", "cloudstate.action.ActionResponse"),
-    ("/cloudstate.action.ActionProtocol/handleStreamedOut", "cloudstate.action.ActionCommand", "cloudstate.action.ActionResponse"),
-    ("/cloudstate.action.ActionProtocol/handleStreamed", "cloudstate.action.ActionCommand", "cloudstate.action.ActionResponse"),
-    ("/cloudstate.valueentity.ValueEntity/handle", "cloudstate.valueentity.ValueEntityStreamIn", "cloudstate.valueentity.ValueEntityStreamOut"),
-    ("/cloudstate.eventsourced.EventSourced/handle", "cloudstate.eventsourced.EventSourcedStreamIn", "cloudstate.eventsourced.EventSourcedStreamOut"),
-    ("/cloudstate.crdt.Crdt/handle", "cloudstate.crdt.CrdtStreamIn", "cloudstate.crdt.CrdtStreamOut"),
+    (
+        "/cloudstate.EntityDiscovery/discover",
+        "cloudstate.ProxyInfo",
+        "cloudstate.EntitySpec",
+    ),
+    (
+        "/cloudstate.EntityDiscovery/reportError",
+        "cloudstate.UserFunctionError",
+        "google.protobuf.Empty",
+    ),
+    (
+        "/cloudstate.action.ActionProtocol/handleUnary",
+        "cloudstate.action.ActionCommand",
+        "cloudstate.action.ActionResponse",
+    ),
+    (
+        "/cloudstate.action.ActionProtocol/handleStreamedIn",
+        "cloudstate.action.ActionCommand",
+        "cloudstate.action.ActionResponse",
+    ),
+    (
+        "/cloudstate.action.ActionProtocol/handleStreamedOut",
+        "cloudstate.action.ActionCommand",
+        "cloudstate.action.ActionResponse",
+    ),
+    (
+        "/cloudstate.action.ActionProtocol/handleStreamed",
+        "cloudstate.action.ActionCommand",
+        "cloudstate.action.ActionResponse",
+    ),
+    (
+        "/cloudstate.valueentity.ValueEntity/handle",
+        "cloudstate.valueentity.ValueEntityStreamIn",
+        "cloudstate.valueentity.ValueEntityStreamOut",
+    ),
+    (
+        "/cloudstate.eventsourced.EventSourced/handle",
+        "cloudstate.eventsourced.EventSourcedStreamIn",
+        "cloudstate.eventsourced.EventSourcedStreamOut",
+    ),
+    (
+        "/cloudstate.crdt.Crdt/handle",
+        "cloudstate.crdt.CrdtStreamIn",
+        "cloudstate.crdt.CrdtStreamOut",
+    ),
 ];
 
 /// The request and response message names of a protocol path.
 pub fn message_names(path: &str) -> Option<(&'static str, &'static str)> {
-    PROTOCOL_METHODS.iter().find(|(p, _, _)| *p == path).map(|(_, input, output)| (*input, *output))
+    PROTOCOL_METHODS
+        .iter()
+        .find(|(p, _, _)| *p == path)
+        .map(|(_, input, output)| (*input, *output))
 }
 
 /// One thing that happened on an intercepted call.
@@ -51,20 +90,46 @@ pub struct RecordedCall {
     pub path: String,
     /// Which interceptor connection it came on.
     pub connection: u64,
-    events: mpsc::UnboundedReceiver<CallEvent>,
+    /// When the interceptor saw the call open.
+    pub opened_at: std::time::Instant,
+    events: mpsc::UnboundedReceiver<(std::time::Instant, CallEvent)>,
+}
+
+/// Feeds a call record, stamping each event with the moment the interceptor saw it.
+#[derive(Debug, Clone)]
+pub(super) struct EventSender(mpsc::UnboundedSender<(std::time::Instant, CallEvent)>);
+
+impl EventSender {
+    /// Records an event now; a record nobody reads any more is not an error.
+    pub(super) fn send(&self, event: CallEvent) {
+        let _ = self.0.send((std::time::Instant::now(), event));
+    }
 }
 
 impl RecordedCall {
     /// The next event, or `None` at the deadline or when the call record is closed.
     pub async fn next_event_until(&mut self, deadline: Instant) -> Option<CallEvent> {
-        tokio::time::timeout_at(deadline, self.events.recv()).await.ok().flatten()
+        tokio::time::timeout_at(deadline, self.events.recv())
+            .await
+            .ok()
+            .flatten()
+            .map(|(_, event)| event)
     }
 }
 
 /// Creates a call record and the sender the interceptor feeds.
-pub(super) fn recorded_call(path: String, connection: u64) -> (RecordedCall, mpsc::UnboundedSender<CallEvent>) {
+pub(super) fn recorded_call(path: String, connection: u64) -> (RecordedCall, EventSender) {
     let (sender, events) = mpsc::unbounded_channel();
-    (RecordedCall { path, connection, events }, sender)
+    let opened_at = std::time::Instant::now();
+    (
+        RecordedCall {
+            path,
+            connection,
+            opened_at,
+            events,
+        },
+        EventSender(sender),
+    )
 }
 
 /// Every call the interceptor relayed, in the order the proxy made them.
@@ -77,13 +142,21 @@ impl Traffic {
     /// A new record and the sender of new calls for the interceptor.
     pub fn new() -> (Traffic, mpsc::UnboundedSender<RecordedCall>) {
         let (sender, calls) = mpsc::unbounded_channel();
-        (Traffic { calls: Arc::new(Mutex::new(calls)) }, sender)
+        (
+            Traffic {
+                calls: Arc::new(Mutex::new(calls)),
+            },
+            sender,
+        )
     }
 
     /// The next call the proxy made, whatever it is, or `None` at the deadline.
     pub async fn next_call(&self, deadline: Instant) -> Option<RecordedCall> {
         let mut calls = self.calls.lock().await;
-        tokio::time::timeout_at(deadline, calls.recv()).await.ok().flatten()
+        tokio::time::timeout_at(deadline, calls.recv())
+            .await
+            .ok()
+            .flatten()
     }
 
     /// Drops every call recorded so far (between cases).
@@ -112,7 +185,13 @@ impl CallProbe {
     /// Wraps a recorded call.
     pub fn new(call: RecordedCall, label: String, trace: Trace, deadline: Instant) -> Self {
         let names = message_names(&call.path).unwrap_or(("", ""));
-        CallProbe { call, label, trace, deadline, names }
+        CallProbe {
+            call,
+            label,
+            trace,
+            deadline,
+            names,
+        }
     }
 
     /// The call's path.
@@ -123,9 +202,12 @@ impl CallProbe {
     /// The next event on the call, traced.
     pub async fn next_event(&mut self) -> Result<CallEvent, CaseFailure> {
         let event = tokio::time::timeout_at(self.deadline, self.call.events.recv()).await;
-        let event = match event {
-            Ok(Some(event)) => event,
-            Ok(None) => CallEvent::Ended(Some("the interceptor lost the call".to_owned())),
+        let (at, event) = match event {
+            Ok(Some(timed)) => timed,
+            Ok(None) => (
+                std::time::Instant::now(),
+                CallEvent::Ended(Some("the interceptor lost the call".to_owned())),
+            ),
             Err(_) => {
                 return Err(CaseFailure::fail(format!(
                     "{}: nothing more happened on this call before the case deadline",
@@ -134,23 +216,39 @@ impl CallProbe {
             }
         };
         let (direction, text) = match &event {
-            CallEvent::FromProxy(bytes) => (Direction::Sent, format!("proxy -> user function {}", render_compact(self.names.0, bytes))),
-            CallEvent::FromUserFunction(bytes) => {
-                (Direction::Received, format!("user function -> proxy {}", render_compact(self.names.1, bytes)))
-            }
+            CallEvent::FromProxy(bytes) => (
+                Direction::Sent,
+                format!(
+                    "proxy -> user function {}",
+                    render_compact(self.names.0, bytes)
+                ),
+            ),
+            CallEvent::FromUserFunction(bytes) => (
+                Direction::Received,
+                format!(
+                    "user function -> proxy {}",
+                    render_compact(self.names.1, bytes)
+                ),
+            ),
             CallEvent::ProxyHalfClosed => (Direction::Event, "half-closed by the proxy".to_owned()),
-            CallEvent::Ended(None) => (Direction::Event, "ended by the user function (status OK)".to_owned()),
+            CallEvent::Ended(None) => (
+                Direction::Event,
+                "ended by the user function (status OK)".to_owned(),
+            ),
             CallEvent::Ended(Some(status)) => (Direction::Event, format!("ended with {status}")),
             CallEvent::ProxyCancelled => (Direction::Event, "cancelled by the proxy".to_owned()),
         };
-        self.trace.record(&self.label, direction, text);
+        // Traced at the moment the interceptor saw it, so the trace reads in wire order.
+        self.trace.record_at(at, &self.label, direction, text);
         Ok(event)
     }
 
     /// Expects the next event to be this message from the proxy to the user function.
     pub async fn expect_from_proxy<M: WireMessage>(&mut self, expected: M) -> Verdict {
         match self.next_event().await? {
-            CallEvent::FromProxy(bytes) => self.compare("proxy -> user function", &expected, &bytes),
+            CallEvent::FromProxy(bytes) => {
+                self.compare("proxy -> user function", &expected, &bytes)
+            }
             other => Err(self.unexpected("a message from the proxy", &expected.pretty(), &other)),
         }
     }
@@ -158,8 +256,14 @@ impl CallProbe {
     /// Expects the next event to be this message from the user function to the proxy.
     pub async fn expect_from_user_function<M: WireMessage>(&mut self, expected: M) -> Verdict {
         match self.next_event().await? {
-            CallEvent::FromUserFunction(bytes) => self.compare("user function -> proxy", &expected, &bytes),
-            other => Err(self.unexpected("a message from the user function", &expected.pretty(), &other)),
+            CallEvent::FromUserFunction(bytes) => {
+                self.compare("user function -> proxy", &expected, &bytes)
+            }
+            other => Err(self.unexpected(
+                "a message from the user function",
+                &expected.pretty(),
+                &other,
+            )),
         }
     }
 
@@ -167,7 +271,11 @@ impl CallProbe {
     pub async fn recv_from_proxy<M: WireMessage>(&mut self) -> Result<M, CaseFailure> {
         match self.next_event().await? {
             CallEvent::FromProxy(bytes) => M::decode(bytes).map_err(|error| {
-                CaseFailure::fail(format!("{}: the proxy sent a message that is not a {}: {error}", self.label, M::FULL_NAME))
+                CaseFailure::fail(format!(
+                    "{}: the proxy sent a message that is not a {}: {error}",
+                    self.label,
+                    M::FULL_NAME
+                ))
             }),
             other => Err(self.unexpected("a message from the proxy", M::FULL_NAME, &other)),
         }
@@ -177,7 +285,11 @@ impl CallProbe {
     pub async fn recv_from_user_function<M: WireMessage>(&mut self) -> Result<M, CaseFailure> {
         match self.next_event().await? {
             CallEvent::FromUserFunction(bytes) => M::decode(bytes).map_err(|error| {
-                CaseFailure::fail(format!("{}: the user function sent a message that is not a {}: {error}", self.label, M::FULL_NAME))
+                CaseFailure::fail(format!(
+                    "{}: the user function sent a message that is not a {}: {error}",
+                    self.label,
+                    M::FULL_NAME
+                ))
             }),
             other => Err(self.unexpected("a message from the user function", M::FULL_NAME, &other)),
         }
@@ -187,7 +299,9 @@ impl CallProbe {
     pub async fn expect_proxy_half_close(&mut self) -> Verdict {
         match self.next_event().await? {
             CallEvent::ProxyHalfClosed => Ok(()),
-            other => Err(self.unexpected("the proxy to half-close the call", "(half-close)", &other)),
+            other => {
+                Err(self.unexpected("the proxy to half-close the call", "(half-close)", &other))
+            }
         }
     }
 
@@ -195,7 +309,9 @@ impl CallProbe {
     pub async fn expect_end(&mut self) -> Verdict {
         match self.next_event().await? {
             CallEvent::Ended(None) => Ok(()),
-            other => Err(self.unexpected("the call to end with status OK", "(end, status OK)", &other)),
+            other => {
+                Err(self.unexpected("the call to end with status OK", "(end, status OK)", &other))
+            }
         }
     }
 
@@ -205,7 +321,13 @@ impl CallProbe {
             match self.next_event().await? {
                 CallEvent::ProxyHalfClosed => {}
                 CallEvent::Ended(None) | CallEvent::ProxyCancelled => return Ok(()),
-                other => return Err(self.unexpected("the proxy to close the call", "(half-close and end)", &other)),
+                other => {
+                    return Err(self.unexpected(
+                        "the proxy to close the call",
+                        "(half-close and end)",
+                        &other,
+                    ));
+                }
             }
         }
     }
@@ -214,12 +336,19 @@ impl CallProbe {
         match M::decode(bytes.clone()) {
             Ok(actual) if actual == *expected => Ok(()),
             Ok(actual) => Err(CaseFailure::mismatch(
-                format!("{}: the {what} message differs from the one expected", self.label),
+                format!(
+                    "{}: the {what} message differs from the one expected",
+                    self.label
+                ),
                 expected.pretty(),
                 actual.pretty(),
             )),
             Err(error) => Err(CaseFailure::mismatch(
-                format!("{}: the {what} message does not decode as {}: {error}", self.label, M::FULL_NAME),
+                format!(
+                    "{}: the {what} message does not decode as {}: {error}",
+                    self.label,
+                    M::FULL_NAME
+                ),
                 expected.pretty(),
                 format!("0x{}", crate::wire::hex(bytes)),
             )),
@@ -228,12 +357,22 @@ impl CallProbe {
 
     fn unexpected(&self, wanted: &str, expected: &str, event: &CallEvent) -> CaseFailure {
         let actual = match event {
-            CallEvent::FromProxy(bytes) => format!("proxy -> user function {}", crate::wire::render_pretty(self.names.0, bytes)),
+            CallEvent::FromProxy(bytes) => format!(
+                "proxy -> user function {}",
+                crate::wire::render_pretty(self.names.0, bytes)
+            ),
             CallEvent::FromUserFunction(bytes) => {
-                format!("user function -> proxy {}", crate::wire::render_pretty(self.names.1, bytes))
+                format!(
+                    "user function -> proxy {}",
+                    crate::wire::render_pretty(self.names.1, bytes)
+                )
             }
             other => format!("{other:?}"),
         };
-        CaseFailure::mismatch(format!("{}: expected {wanted}", self.label), expected.to_owned(), actual)
+        CaseFailure::mismatch(
+            format!("{}: expected {wanted}", self.label),
+            expected.to_owned(),
+            actual,
+        )
     }
 }

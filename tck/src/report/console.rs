@@ -200,8 +200,8 @@ impl<W: Write> ConsoleReporter<W> {
         };
         writeln!(
             self.out,
-            "Run finished in {}: {verdict}",
-            format_duration(summary.duration)
+            "Run finished in {} ms: {verdict}",
+            summary.duration.as_millis()
         )?;
         if summary.errored > 0 {
             writeln!(

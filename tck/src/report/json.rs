@@ -20,8 +20,8 @@ pub const JSON_FORMAT_VERSION: u32 = 1;
 /// `ServiceInfo` when discovery answered), `seed`, `started_at` (RFC 3339), `duration_ms`, `summary`,
 /// `target_output`, and `cases`: one record per case, in the order they ran, with `id`, `area`, `mode`,
 /// `summary`, `requirements`, `outcome` (`pass`, `fail`, `skip` or `error`), `duration_ms`, `started_at`,
-/// `seed` and `expected_failure`; failures and errors add `message`, `expected`, `actual`, `diff` and
-/// `trace`, skips add `reason`.
+/// `seed`, `expected_failure` and `trace` (every message and stream event of the case, when it has any);
+/// failures and errors add `message`, `expected`, `actual` and `diff`, skips add `reason`.
 #[derive(Debug)]
 pub struct JsonReporter {
     path: PathBuf,
@@ -157,6 +157,8 @@ struct JsonCase<'a> {
     failure: Option<JsonFailure<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[TraceEntry]>::is_empty")]
+    trace: &'a [TraceEntry],
 }
 
 /// What a failed or errored case adds to its record; absent parts are `null`.
@@ -166,7 +168,6 @@ struct JsonFailure<'a> {
     expected: Option<&'a str>,
     actual: Option<&'a str>,
     diff: Option<String>,
-    trace: &'a [TraceEntry],
 }
 
 impl<'a> JsonCase<'a> {
@@ -176,7 +177,6 @@ impl<'a> JsonCase<'a> {
             expected: failure.expected.as_deref(),
             actual: failure.actual.as_deref(),
             diff: failure.diff(),
-            trace: &case.trace,
         });
         let reason = match &case.outcome {
             crate::case::Outcome::Skip { reason } => Some(reason.as_str()),
@@ -195,6 +195,7 @@ impl<'a> JsonCase<'a> {
             expected_failure: case.expected_failure.as_deref(),
             failure,
             reason,
+            trace: &case.trace,
         }
     }
 }

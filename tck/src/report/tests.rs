@@ -289,7 +289,7 @@ fn console_report() {
         Some("2 passed, 3 failed, 1 skipped"),
         "{output}"
     );
-    insta::with_settings!({filters => vec![(r"\(\d+ ms\)", "([duration])")]}, {
+    insta::with_settings!({filters => vec![(r"\(\d+ ms\)", "([duration])"), (r"in \d+ ms:", "in [duration]:")]}, {
         insta::assert_snapshot!("console", output);
     });
 }

@@ -9,5 +9,6 @@ pub use events::{
 };
 pub use expected::{ExpectedFailures, ExpectedFailuresError};
 pub use runner::{
-    CaseExecutor, NotSpawned, SdkExecutor, RunOptions, RunScope, SdkTarget, TargetMonitor, run_cases, run_sdk, served_services,
+    CaseExecutor, NotSpawned, RunOptions, RunScope, SdkExecutor, SdkTarget, TargetMonitor,
+    run_cases, run_sdk, served_services,
 };

@@ -44,7 +44,12 @@ pub struct SdkTarget {
 /// Starts case bodies: gives each the context of its mode.
 pub trait CaseExecutor: Send {
     /// The body of `case`, ready to run, recording into `trace` and ending by `deadline`.
-    fn start(&mut self, case: &'static Case, trace: Trace, deadline: Instant) -> BoxFuture<'static, Verdict>;
+    fn start(
+        &mut self,
+        case: &'static Case,
+        trace: Trace,
+        deadline: Instant,
+    ) -> BoxFuture<'static, Verdict>;
 }
 
 /// Runs SDK-mode case bodies against a user function.
@@ -58,17 +63,34 @@ pub struct SdkExecutor {
 impl SdkExecutor {
     /// An executor for the user function behind `channel`, which announced `spec`.
     pub fn new(channel: Channel, spec: Option<Arc<EntitySpec>>) -> Self {
-        SdkExecutor { channel, spec, entity_ids: Arc::new(AtomicU64::new(0)) }
+        SdkExecutor {
+            channel,
+            spec,
+            entity_ids: Arc::new(AtomicU64::new(0)),
+        }
     }
 }
 
 impl CaseExecutor for SdkExecutor {
-    fn start(&mut self, case: &'static Case, trace: Trace, deadline: Instant) -> BoxFuture<'static, Verdict> {
+    fn start(
+        &mut self,
+        case: &'static Case,
+        trace: Trace,
+        deadline: Instant,
+    ) -> BoxFuture<'static, Verdict> {
         match case.body {
-            CaseBody::Sdk(body) => {
-                body(SdkCx::new(self.channel.clone(), self.spec.clone(), trace, deadline, self.entity_ids.clone()))
-            }
-            CaseBody::Proxy(_) => Box::pin(async { Err(CaseFailure::error("a proxy-mode case cannot run in SDK mode")) }),
+            CaseBody::Sdk(body) => body(SdkCx::new(
+                self.channel.clone(),
+                self.spec.clone(),
+                trace,
+                deadline,
+                self.entity_ids.clone(),
+            )),
+            CaseBody::Proxy(_) => Box::pin(async {
+                Err(CaseFailure::error(
+                    "a proxy-mode case cannot run in SDK mode",
+                ))
+            }),
         }
     }
 }
@@ -104,13 +126,20 @@ pub async fn run_sdk(
 ) -> Result<RunSummary, ReportError> {
     let served = target.spec.as_ref().map(|spec| served_services(spec));
     let mut executor = SdkExecutor::new(target.channel.clone(), target.spec.clone());
-    let scope = RunScope { mode: Mode::Sdk, target: target.info.clone(), served };
+    let scope = RunScope {
+        mode: Mode::Sdk,
+        target: target.info.clone(),
+        served,
+    };
     run_cases(cases, scope, options, &mut executor, monitor, reporters).await
 }
 
 /// The names of the services a spec announces.
 pub fn served_services(spec: &EntitySpec) -> BTreeSet<String> {
-    spec.entities.iter().map(|entity| entity.service_name.clone()).collect()
+    spec.entities
+        .iter()
+        .map(|entity| entity.service_name.clone())
+        .collect()
 }
 
 /// What a run certifies and what the target serves.

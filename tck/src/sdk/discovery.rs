@@ -15,7 +15,7 @@ pub(crate) static CASES: &[Case] = &[
     sdk_case! {
         id: "discovery.sdk.entity_spec_is_complete",
         summary: "discover answers with entities whose services are all declared in the descriptor set",
-        requirements: ["DISC-001", "DISC-002", "DISC-003"],
+        requirements: ["DISC-001", "DISC-002", "DISC-003", "DISC-014"],
         services: &[],
         run: entity_spec_is_complete,
     },
@@ -55,7 +55,7 @@ pub fn tck_proxy_info() -> ProxyInfo {
 
 /// Decodes the descriptor set of a spec, whatever the order of its files.
 pub fn decode_descriptors(spec: &EntitySpec) -> Result<DescriptorPool, CaseFailure> {
-    DescriptorPool::decode(spec.proto.as_slice()).map_err(|error| {
+    cloudstate_protocol::decode_descriptor_set(&spec.proto).map_err(|error| {
         CaseFailure::fail(format!(
             "EntitySpec.proto is not a valid FileDescriptorSet ({} bytes): {error}",
             spec.proto.len()

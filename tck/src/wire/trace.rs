@@ -75,10 +75,22 @@ impl Trace {
         }
     }
 
-    /// Appends an item.
+    /// Appends an item that happens now.
     pub fn record(&self, stream: &str, direction: Direction, text: impl Into<String>) {
+        self.record_at(Instant::now(), stream, direction, text);
+    }
+
+    /// Appends an item that happened at `when` (observed earlier, traced now); entries read in time
+    /// order.
+    pub fn record_at(
+        &self,
+        when: Instant,
+        stream: &str,
+        direction: Direction,
+        text: impl Into<String>,
+    ) {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let at = inner.started.elapsed();
+        let at = when.saturating_duration_since(inner.started);
         inner.entries.push(TraceEntry {
             at,
             stream: stream.to_owned(),
@@ -87,13 +99,16 @@ impl Trace {
         });
     }
 
-    /// A copy of every item so far.
+    /// A copy of every item so far, in time order (items of one moment in the order traced).
     pub fn entries(&self) -> Vec<TraceEntry> {
-        self.inner
+        let mut entries = self
+            .inner
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .entries
-            .clone()
+            .clone();
+        entries.sort_by_key(|entry| entry.at);
+        entries
     }
 }
 

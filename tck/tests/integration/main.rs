@@ -2,6 +2,11 @@
 //! model service, and targets that misbehave.
 
 mod cli;
+mod expected_failures;
 mod misbehaving;
+mod proxy_durability;
+mod proxy_traffic;
+mod report_html;
 mod sdk_suite;
+mod selftest;
 mod support;

@@ -117,7 +117,7 @@ async fn a_spawned_target_that_never_binds_is_a_setup_error() {
 /// A user function that announces the model but answers every event-sourced command with bytes that do
 /// not decode as the announced payload type.
 #[derive(Debug, Default)]
-struct GarbageFunction;
+pub(crate) struct GarbageFunction;
 
 #[tonic::async_trait]
 impl EntityDiscovery for GarbageFunction {

@@ -27,7 +27,7 @@ async fn the_sdk_suite_passes_against_the_model_service() {
     assert_eq!((failed, skipped), (0, 0), "{}", describe(&output));
 
     let stdout = String::from_utf8_lossy(&output.stdout).replace(&model.address, "[address]");
-    insta::with_settings!({filters => vec![(r"\(\d+ ms\)", "([duration])")]}, {
+    insta::with_settings!({filters => vec![(r"\(\d+ ms\)", "([duration])"), (r"in \d+ ms:", "in [duration]:")]}, {
         insta::assert_snapshot!("sdk_console_report", stdout);
     });
 

@@ -20,7 +20,7 @@ pub(crate) static CASES: &[Case] = &[
     proxy_case! {
         id: "event_sourced.proxy.state_changes",
         summary: "events and snapshots pass through, the client gets each state, on one stream with ids 1 to 6",
-        requirements: ["ES-004", "ES-005", "ES-023", "ES-024", "ES-026", "ES-027"],
+        requirements: ["ES-004", "ES-005", "ES-023", "ES-024", "ES-026", "ES-027", "FRONT-002"],
         services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
         run: state::state_changes,
     },
@@ -41,14 +41,16 @@ pub(crate) static CASES: &[Case] = &[
     proxy_case! {
         id: "event_sourced.proxy.http_api",
         summary: "HTTP/JSON calls cause the same commands as gRPC ones; replies come back as JSON, failures as 500",
-        requirements: ["ES-021", "ES-024", "ES-032", "ES-033"],
+        requirements: [
+            "ES-021", "ES-024", "ES-032", "FRONT-004", "FRONT-005", "FRONT-006", "FRONT-007", "FRONT-009",
+        ],
         services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
         run: http_api::http_api,
     },
     proxy_case! {
         id: "event_sourced.proxy.passivation_timeout",
         summary: "the proxy closes an idle entity's stream after its announced 100 ms timeout, within 2 s",
-        requirements: ["ES-004", "ES-034", "ES-035"],
+        requirements: ["ES-004", "ES-033", "ES-034"],
         services: &[EVENT_SOURCED_CONFIGURED],
         run: passivation::passivation_timeout,
     },

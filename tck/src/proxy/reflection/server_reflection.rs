@@ -92,7 +92,7 @@ pub(super) async fn server_reflection(cx: ProxyCx) -> Verdict {
                 return Ok(Err(status));
             }
         };
-        cx.trace().record(LABEL, Direction::Received, format!("proxy -> client {response:?}"));
+        cx.trace().record(LABEL, Direction::Received, format!("proxy -> client {}", render(&response)));
         check_echo(&request, &response)?;
         Ok(Ok(response))
     };
@@ -108,6 +108,45 @@ pub(super) async fn server_reflection(cx: ProxyCx) -> Verdict {
     ))
     .await?;
     check_not_found(answer)
+}
+
+/// A response for the trace, with files shown by name rather than as bytes.
+fn render(response: &ServerReflectionResponse) -> String {
+    format!(
+        "{{ valid_host: {:?}, original_request: {:?}, {} }}",
+        response.valid_host,
+        response.original_request,
+        render_answer(response.message_response.as_ref())
+    )
+}
+
+/// The answer of a response, with files shown by name.
+fn render_answer(answer: Option<&MessageResponse>) -> String {
+    match answer {
+        Some(MessageResponse::ListServicesResponse(list)) => {
+            let names: Vec<&str> = list
+                .service
+                .iter()
+                .map(|service| service.name.as_str())
+                .collect();
+            format!("ListServicesResponse [{}]", names.join(", "))
+        }
+        Some(MessageResponse::FileDescriptorResponse(files)) => {
+            let names: Vec<String> = files
+                .file_descriptor_proto
+                .iter()
+                .map(
+                    |bytes| match FileDescriptorProto::decode(bytes.as_slice()) {
+                        Ok(file) => file.name().to_owned(),
+                        Err(_) => format!("(undecodable, {} bytes)", bytes.len()),
+                    },
+                )
+                .collect();
+            format!("FileDescriptorResponse [{}]", names.join(", "))
+        }
+        Some(other) => format!("{other:?}"),
+        None => "(no answer)".to_owned(),
+    }
 }
 
 /// FRONT-015: the response names the request it answers and its host.
@@ -215,7 +254,7 @@ fn check_not_found(answer: Result<ServerReflectionResponse, Status>) -> Verdict 
             Some(MessageResponse::ErrorResponse(error)) if error.error_code == NOT_FOUND => {
                 return Ok(());
             }
-            other => format!("{other:?}"),
+            other => render_answer(other.as_ref()),
         },
     };
     Err(CaseFailure::mismatch(
@@ -250,6 +289,96 @@ fn wrong_kind(what: &str, wanted: &str, got: &MessageResponse) -> CaseFailure {
     CaseFailure::mismatch(
         format!("{what}: the proxy answered with another kind of response"),
         wanted.to_owned(),
-        format!("{got:?}"),
+        render_answer(Some(got)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use tonic_reflection::pb::v1alpha::{
+        ErrorResponse, FileDescriptorResponse, ListServiceResponse, ServiceResponse,
+    };
+
+    use super::*;
+
+    fn answer(message: MessageResponse) -> Result<ServerReflectionResponse, Status> {
+        Ok(ServerReflectionResponse {
+            valid_host: HOST.to_owned(),
+            original_request: None,
+            message_response: Some(message),
+        })
+    }
+
+    #[test]
+    fn not_found_is_accepted_in_both_standard_forms_only() {
+        let error = |code| {
+            answer(MessageResponse::ErrorResponse(ErrorResponse {
+                error_code: code,
+                error_message: "symbol not found".to_owned(),
+            }))
+        };
+        assert!(check_not_found(error(NOT_FOUND)).is_ok());
+        assert!(check_not_found(Err(Status::not_found("no such symbol"))).is_ok());
+        assert!(check_not_found(error(Code::Internal as i32)).is_err());
+        assert!(check_not_found(Err(Status::unknown("no"))).is_err());
+        let empty = answer(MessageResponse::FileDescriptorResponse(
+            FileDescriptorResponse::default(),
+        ));
+        assert!(check_not_found(empty).is_err(), "the Akka proxy's answer");
+    }
+
+    #[test]
+    fn services_are_compared_as_a_set_without_duplicates() {
+        let expected: BTreeSet<String> = [REFLECTION, "a.B"].map(str::to_owned).into();
+        let list = |names: &[&str]| {
+            answer(MessageResponse::ListServicesResponse(ListServiceResponse {
+                service: names
+                    .iter()
+                    .map(|name| ServiceResponse {
+                        name: (*name).to_owned(),
+                    })
+                    .collect(),
+            }))
+        };
+        assert!(check_services("", &expected, list(&["a.B", REFLECTION])).is_ok());
+        assert!(check_services("", &expected, list(&[REFLECTION, "a.B", "a.B"])).is_err());
+        assert!(check_services("", &expected, list(&["a.B"])).is_err());
+        assert!(check_services("", &expected, list(&[REFLECTION, "a.B", "c.D"])).is_err());
+    }
+
+    #[test]
+    fn the_declaring_file_is_found_by_package_and_name() {
+        let file = FileDescriptorProto {
+            name: Some("a/b.proto".to_owned()),
+            package: Some("a".to_owned()),
+            service: vec![prost_types::ServiceDescriptorProto {
+                name: Some("B".to_owned()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let files = answer(MessageResponse::FileDescriptorResponse(
+            FileDescriptorResponse {
+                file_descriptor_proto: vec![file.encode_to_vec()],
+            },
+        ));
+        assert!(check_declaring_file("a.B", files.clone()).is_ok());
+        assert!(check_declaring_file("a.C", files).is_err());
+    }
+
+    #[test]
+    fn responses_must_echo_request_and_host() {
+        let request = ServerReflectionRequest {
+            host: HOST.to_owned(),
+            message_request: Some(MessageRequest::ListServices(String::new())),
+        };
+        let mut response = ServerReflectionResponse {
+            valid_host: HOST.to_owned(),
+            original_request: Some(request.clone()),
+            message_response: None,
+        };
+        assert!(check_echo(&request, &response).is_ok());
+        response.valid_host = String::new();
+        assert!(check_echo(&request, &response).is_err());
+    }
 }

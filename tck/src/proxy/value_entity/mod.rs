@@ -21,7 +21,7 @@ pub(crate) static CASES: &[Case] = &[
     proxy_case! {
         id: "value_entity.proxy.state_changes",
         summary: "reads, updates and deletes reach the client, on one stream with commands numbered 1 to 8",
-        requirements: ["VE-004", "VE-005", "VE-017", "VE-018", "VE-020", "VE-021"],
+        requirements: ["VE-004", "VE-005", "VE-017", "VE-018", "VE-020", "VE-021", "FRONT-002"],
         services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
         run: state::state_changes,
     },
@@ -42,21 +42,23 @@ pub(crate) static CASES: &[Case] = &[
     proxy_case! {
         id: "value_entity.proxy.http_api",
         summary: "HTTP/JSON calls cause the same commands as gRPC ones; replies come back as JSON, failures as 500",
-        requirements: ["VE-018", "VE-026", "VE-027"],
+        requirements: [
+            "VE-018", "VE-026", "FRONT-004", "FRONT-005", "FRONT-006", "FRONT-007", "FRONT-009",
+        ],
         services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
         run: http_api::http_api,
     },
     proxy_case! {
         id: "value_entity.proxy.passivation_timeout",
         summary: "the proxy closes an idle entity's stream after its announced 100 ms timeout, within 2 s",
-        requirements: ["VE-004", "VE-028", "VE-029"],
+        requirements: ["VE-004", "VE-027", "VE-028"],
         services: &[VALUE_ENTITY_CONFIGURED],
         run: passivation::passivation_timeout,
     },
     proxy_case! {
         id: "value_entity.proxy.reload_after_passivation_gets_stored_state",
         summary: "after passivation the next call opens a new stream: init with the stored state, ids from 1",
-        requirements: ["VE-005", "VE-018", "VE-028", "VE-030"],
+        requirements: ["VE-005", "VE-018", "VE-027", "VE-029"],
         services: &[VALUE_ENTITY_CONFIGURED],
         run: passivation::reload_after_passivation_gets_stored_state,
     },

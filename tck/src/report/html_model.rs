@@ -1,0 +1,352 @@
+//! A run as the JSON report holds it, read back: what the certification page and `report --compare`
+//! work from. A live run is converted into the same model, so there is one renderer.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::SecondsFormat;
+use serde::Deserialize;
+
+use super::JSON_FORMAT_VERSION;
+use crate::case::Outcome;
+use crate::run::{CaseReport, RunInfo, RunSummary};
+use crate::wire::Direction;
+
+/// A whole run: the JSON report's document (`format_version` 1).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReportDocument {
+    /// The layout version of the JSON report.
+    pub format_version: u32,
+    /// The TCK's version.
+    pub tck_version: String,
+    /// `sdk` or `proxy`.
+    pub mode: String,
+    /// The target.
+    pub target: ReportTarget,
+    /// The seed of everything random in the run.
+    pub seed: u64,
+    /// When the run started, RFC 3339.
+    pub started_at: String,
+    /// Wall time of the run.
+    pub duration_ms: u64,
+    /// Totals.
+    pub summary: ReportSummary,
+    /// The last output of a process the TCK spawned.
+    #[serde(default)]
+    pub target_output: Option<String>,
+    /// One record per case, in the order they ran.
+    pub cases: Vec<ReportCase>,
+}
+
+/// The target, and what it said about itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ReportTarget {
+    /// `host:port` the TCK talked to.
+    pub address: String,
+    /// The command the TCK spawned, if it did.
+    #[serde(default)]
+    pub spawned: Option<String>,
+    /// The user function's `ServiceInfo`, when discovery answered.
+    #[serde(default)]
+    pub service_info: Option<ReportServiceInfo>,
+}
+
+/// `cloudstate.ServiceInfo`, field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ReportServiceInfo {
+    /// `service_name`.
+    pub service_name: String,
+    /// `service_version`.
+    pub service_version: String,
+    /// `service_runtime`.
+    pub service_runtime: String,
+    /// `support_library_name`.
+    pub support_library_name: String,
+    /// `support_library_version`.
+    pub support_library_version: String,
+    /// `protocol_major_version`.
+    pub protocol_major_version: i32,
+    /// `protocol_minor_version`.
+    pub protocol_minor_version: i32,
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ReportSummary {
+    /// Cases that passed.
+    pub passed: usize,
+    /// Cases that failed.
+    pub failed: usize,
+    /// Cases that errored.
+    pub errored: usize,
+    /// Cases that were skipped.
+    pub skipped: usize,
+    /// Listed as expected failures, but passed.
+    pub unexpected_passes: Vec<String>,
+    /// Failed or errored without being listed.
+    pub unexpected_failures: Vec<String>,
+    /// Listed, but not run.
+    pub expected_but_not_run: Vec<String>,
+}
+
+impl ReportSummary {
+    /// Whether every outcome was as expected.
+    pub fn is_success(&self) -> bool {
+        self.unexpected_passes.is_empty() && self.unexpected_failures.is_empty()
+    }
+}
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseOutcome {
+    /// Every check held.
+    Pass,
+    /// The target did not conform.
+    Fail,
+    /// The case did not run.
+    Skip,
+    /// The TCK could not run the case.
+    Error,
+}
+
+impl CaseOutcome {
+    /// Every outcome, in report order.
+    pub const ALL: [CaseOutcome; 4] = [
+        CaseOutcome::Pass,
+        CaseOutcome::Fail,
+        CaseOutcome::Skip,
+        CaseOutcome::Error,
+    ];
+
+    /// `pass`, `fail`, `skip` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseOutcome::Pass => "pass",
+            CaseOutcome::Fail => "fail",
+            CaseOutcome::Skip => "skip",
+            CaseOutcome::Error => "error",
+        }
+    }
+}
+
+/// One case record.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReportCase {
+    /// `<area>.<mode>.<name>`.
+    pub id: String,
+    /// The protocol area.
+    pub area: String,
+    /// `sdk` or `proxy`.
+    pub mode: String,
+    /// What the case checks.
+    pub summary: String,
+    /// The requirement IDs it checks.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// How it ended.
+    pub outcome: CaseOutcome,
+    /// Wall time of the case.
+    #[serde(default)]
+    pub duration_ms: u64,
+    /// The reason in the expected-failures file, when listed there.
+    #[serde(default)]
+    pub expected_failure: Option<String>,
+    /// What went wrong (failures and errors).
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The expected message, when the failure is a mismatch.
+    #[serde(default)]
+    pub expected: Option<String>,
+    /// The actual message, when the failure is a mismatch.
+    #[serde(default)]
+    pub actual: Option<String>,
+    /// A unified diff of expected against actual.
+    #[serde(default)]
+    pub diff: Option<String>,
+    /// Why the case was skipped.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Every message and stream event of the case.
+    #[serde(default)]
+    pub trace: Vec<ReportTraceEntry>,
+}
+
+impl ReportCase {
+    /// Whether the outcome disagrees with the expected-failures file.
+    pub fn is_unexpected(&self) -> bool {
+        match self.outcome {
+            CaseOutcome::Pass => self.expected_failure.is_some(),
+            CaseOutcome::Fail | CaseOutcome::Error => self.expected_failure.is_none(),
+            CaseOutcome::Skip => false,
+        }
+    }
+}
+
+/// One traced message or stream event.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReportTraceEntry {
+    /// Milliseconds since the case started.
+    pub at_ms: f64,
+    /// The stream or call it belongs to.
+    pub stream: String,
+    /// `sent`, `received` or `event`.
+    pub direction: String,
+    /// The message as one line of JSON, or the event.
+    pub text: String,
+}
+
+/// A JSON report that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadReportError {
+    /// The file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a JSON report.
+    #[error("{} is not a JSON report of the TCK: {source}", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// The report has a layout this TCK does not read.
+    #[error(
+        "{} has format_version {found}; this TCK reads format_version {JSON_FORMAT_VERSION}",
+        path.display()
+    )]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// Its `format_version`.
+        found: u32,
+    },
+}
+
+impl ReportDocument {
+    /// Reads a JSON report written by `--json`.
+    pub fn load(path: &Path) -> Result<Self, ReadReportError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ReadReportError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses the text of a JSON report; `path` only names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ReadReportError> {
+        let document: ReportDocument =
+            serde_json::from_str(text).map_err(|source| ReadReportError::Json {
+                path: path.to_owned(),
+                source,
+            })?;
+        if document.format_version != JSON_FORMAT_VERSION {
+            return Err(ReadReportError::Version {
+                path: path.to_owned(),
+                found: document.format_version,
+            });
+        }
+        Ok(document)
+    }
+
+    /// The model of a live run, exactly as its JSON report would read back.
+    pub fn from_run(
+        run: &RunInfo,
+        cases: &[CaseReport],
+        summary: &RunSummary,
+        target_output: Option<&str>,
+    ) -> Self {
+        let target = &run.target;
+        ReportDocument {
+            format_version: JSON_FORMAT_VERSION,
+            tck_version: run.tck_version.to_owned(),
+            mode: run.mode.as_str().to_owned(),
+            target: ReportTarget {
+                address: target.address.clone(),
+                spawned: target.spawned.clone(),
+                service_info: target.service_info.as_ref().map(|s| ReportServiceInfo {
+                    service_name: s.service_name.clone(),
+                    service_version: s.service_version.clone(),
+                    service_runtime: s.service_runtime.clone(),
+                    support_library_name: s.support_library_name.clone(),
+                    support_library_version: s.support_library_version.clone(),
+                    protocol_major_version: s.protocol_major_version,
+                    protocol_minor_version: s.protocol_minor_version,
+                }),
+            },
+            seed: run.seed,
+            started_at: run.started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            duration_ms: millis(summary.duration),
+            summary: ReportSummary {
+                passed: summary.passed,
+                failed: summary.failed,
+                errored: summary.errored,
+                skipped: summary.skipped,
+                unexpected_passes: summary.unexpected_passes.clone(),
+                unexpected_failures: summary.unexpected_failures.clone(),
+                expected_but_not_run: summary.expected_but_not_run.clone(),
+            },
+            target_output: target_output.map(str::to_owned),
+            cases: cases.iter().map(case_from_report).collect(),
+        }
+    }
+}
+
+fn case_from_report(case: &CaseReport) -> ReportCase {
+    let failure = case.outcome.failure();
+    let outcome = match &case.outcome {
+        Outcome::Pass => CaseOutcome::Pass,
+        Outcome::Fail(_) => CaseOutcome::Fail,
+        Outcome::Skip { .. } => CaseOutcome::Skip,
+        Outcome::Error(_) => CaseOutcome::Error,
+    };
+    let direction = |direction: Direction| match direction {
+        Direction::Sent => "sent",
+        Direction::Received => "received",
+        Direction::Event => "event",
+    };
+    ReportCase {
+        id: case.info.id.to_owned(),
+        area: case.info.area().as_str().to_owned(),
+        mode: case.info.mode().as_str().to_owned(),
+        summary: case.info.summary.to_owned(),
+        requirements: case
+            .info
+            .requirements
+            .iter()
+            .map(|id| (*id).to_owned())
+            .collect(),
+        outcome,
+        duration_ms: millis(case.duration),
+        expected_failure: case.expected_failure.clone(),
+        message: failure.map(|failure| failure.message.clone()),
+        expected: failure.and_then(|failure| failure.expected.clone()),
+        actual: failure.and_then(|failure| failure.actual.clone()),
+        diff: failure.and_then(|failure| failure.diff()),
+        reason: match &case.outcome {
+            Outcome::Skip { reason } => Some(reason.clone()),
+            _ => None,
+        },
+        trace: case
+            .trace
+            .iter()
+            .map(|entry| ReportTraceEntry {
+                at_ms: entry.at.as_secs_f64() * 1000.0,
+                stream: entry.stream.clone(),
+                direction: direction(entry.direction).to_owned(),
+                text: entry.text.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
