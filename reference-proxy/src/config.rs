@@ -41,6 +41,16 @@ pub struct Config {
     /// How long to keep retrying `discover` before giving up, in seconds.
     #[arg(long, env = "DISCOVERY_TIMEOUT_SECS", default_value_t = 60)]
     pub discovery_timeout_secs: u64,
+
+    /// Run with this deliberate protocol deviation (repeatable), to check that the TCK catches it.
+    #[cfg(feature = "faults")]
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<crate::fault::Fault>,
+
+    /// Print the names `--fault` takes, one a line, and exit.
+    #[cfg(feature = "faults")]
+    #[arg(long)]
+    pub list_faults: bool,
 }
 
 /// Where state is kept.
@@ -81,5 +91,17 @@ mod tests {
         );
         assert!("sqlite:".parse::<StoreConfig>().is_err());
         assert!("postgres:x".parse::<StoreConfig>().is_err());
+    }
+
+    #[cfg(feature = "faults")]
+    #[test]
+    fn faults_are_flags() {
+        use crate::fault::Fault;
+        let config = Config::try_parse_from(["reference-proxy", "--fault", "no-replay"]).unwrap();
+        assert_eq!(config.faults, vec![Fault::NoReplay]);
+        assert!(!config.list_faults);
+        assert!(Config::try_parse_from(["reference-proxy", "--fault", "nope"]).is_err());
+        let config = Config::try_parse_from(["reference-proxy", "--list-faults"]).unwrap();
+        assert!(config.list_faults && config.faults.is_empty());
     }
 }

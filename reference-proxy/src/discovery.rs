@@ -7,6 +7,7 @@ use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
 use cloudstate_protocol::names::{ENTITY_TYPES, PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION};
 use tonic::transport::Endpoint;
 
+use crate::fault::{self, Fault};
 use crate::spec::UserSpec;
 use crate::user_function::UserFunction;
 
@@ -35,9 +36,14 @@ pub enum StartupError {
 
 /// The `ProxyInfo` this proxy announces.
 pub fn proxy_info() -> ProxyInfo {
+    let minor_version = if fault::active(Fault::WrongProtocolVersion) {
+        1
+    } else {
+        PROTOCOL_MINOR_VERSION
+    };
     ProxyInfo {
         protocol_major_version: PROTOCOL_MAJOR_VERSION,
-        protocol_minor_version: PROTOCOL_MINOR_VERSION,
+        protocol_minor_version: minor_version,
         proxy_name: "reference-proxy".to_owned(),
         proxy_version: env!("CARGO_PKG_VERSION").to_owned(),
         supported_entity_types: ENTITY_TYPES.iter().map(|t| (*t).to_owned()).collect(),

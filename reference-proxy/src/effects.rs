@@ -10,6 +10,7 @@ use prost_types::Any;
 use tonic::Status;
 
 use crate::dispatch::{Call, Dispatch, MessageStream};
+use crate::fault::{self, Fault};
 use crate::spec::UserSpec;
 use crate::user_function::UserFunction;
 
@@ -61,8 +62,19 @@ impl Effects {
                     .map(|any| Bytes::from(any.value))
                     .unwrap_or_default(),
             )),
+            Some(client_action::Action::Failure(failure))
+                if fault::active(Fault::FailureStatusInternal) =>
+            {
+                Err(Status::internal(failure.description))
+            }
             Some(client_action::Action::Failure(failure)) => {
                 Err(Status::unknown(failure.description))
+            }
+            Some(client_action::Action::Forward(forward))
+                if fault::active(Fault::ForwardAnsweredWithOwnReply) =>
+            {
+                let payload = forward.payload.map(|any| any.value).unwrap_or_default();
+                Ok(Outcome::Reply(Bytes::from(payload)))
             }
             Some(client_action::Action::Forward(forward)) => {
                 self.forward(forward).await.map(Outcome::Reply)
@@ -94,11 +106,14 @@ impl Effects {
     /// returns; asynchronous ones in the background. Their results are ignored.
     pub async fn side_effects(self: &Arc<Self>, effects: Vec<SideEffect>) {
         for effect in effects {
+            if !effect.synchronous && fault::active(Fault::AsyncSideEffectsDropped) {
+                continue;
+            }
             let what = format!(
                 "side effect to {}/{}",
                 effect.service_name, effect.command_name
             );
-            if effect.synchronous {
+            if effect.synchronous && !fault::active(Fault::SyncSideEffectAfterReply) {
                 drain(
                     self.call(
                         &what,
@@ -137,7 +152,9 @@ impl Effects {
             Err(_) => {
                 let message =
                     format!("{what}: no such service or method was announced in discovery");
-                self.user_function.report_error(&message).await;
+                if !fault::active(Fault::NoReportError) {
+                    self.user_function.report_error(&message).await;
+                }
                 return Err(Status::internal(message));
             }
         };

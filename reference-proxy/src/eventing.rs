@@ -25,6 +25,7 @@ use tokio::sync::mpsc;
 
 use crate::dispatch::{Call, Dispatch};
 use crate::entity::EventSink;
+use crate::fault::{self, Fault};
 use crate::spec::{MethodSpec, ServiceSpec, UserSpec};
 
 /// The CloudEvents version of the attributes the proxy sets.
@@ -301,6 +302,7 @@ fn cloud_event(persistence_id: &str, entity_id: &str, sequence: i64, type_url: &
     ];
     let entries = attributes
         .into_iter()
+        .filter(|(key, _)| *key != "ce-subject" || !fault::active(Fault::EventingWithoutSubject))
         .map(|(key, value)| MetadataEntry {
             key: key.to_owned(),
             value: Some(metadata_entry::Value::StringValue(value)),

@@ -4,6 +4,9 @@
 //! HTTP/JSON ([`frontend`]), and drives its entities over the Cloudstate protocol ([`entity`]) while it
 //! owns their state ([`store`]). Every call, from a client, a forward, a side effect or an event
 //! subscription, goes through one [`dispatch::Router`].
+//!
+//! With the cargo feature `faults`, [`fault`] adds deliberate protocol deviations, so that the TCK can be
+//! checked against a proxy that gets things wrong.
 
 #![forbid(unsafe_code)]
 
@@ -14,6 +17,7 @@ pub mod dispatch;
 pub mod effects;
 pub mod entity;
 pub mod eventing;
+pub mod fault;
 pub mod frontend;
 pub mod spec;
 pub mod store;

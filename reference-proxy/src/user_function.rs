@@ -1,8 +1,22 @@
-//! The connection to the user function, and reporting errors back to it.
+//! The connection to the user function, opening entity streams on it, and reporting errors back to it.
+
+use std::marker::PhantomData;
 
 use cloudstate_protocol::cloudstate::UserFunctionError;
 use cloudstate_protocol::cloudstate::entity_discovery_client::EntityDiscoveryClient;
+use futures::Stream;
+use http::uri::PathAndQuery;
+use tonic::Status;
+use tonic::codec::{BufferSettings, Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::Channel;
+
+/// The initial size of an entity stream's encode and decode buffers, in bytes. Protocol messages are
+/// small and thousands of entity streams may be open at once, so tonic's default (8 KiB for each
+/// direction of each stream) would be most of the proxy's memory per entity; a buffer grows when a
+/// message needs more.
+const ENTITY_STREAM_BUFFER: usize = 512;
+/// How many encoded bytes an entity stream gathers before it yields them (tonic's default).
+const YIELD_THRESHOLD: usize = 32 * 1024;
 
 /// A channel to the user function.
 #[derive(Debug, Clone)]
@@ -23,5 +37,88 @@ impl UserFunction {
         if let Err(status) = client.report_error(request).await {
             eprintln!("reference-proxy: reportError failed: {status}");
         }
+    }
+
+    /// Opens a bidirectional entity stream (`path` is the protocol's `handle` method, for example
+    /// `/cloudstate.eventsourced.EventSourced/handle`) that sends `requests`, with small codec buffers
+    /// (see [`ENTITY_STREAM_BUFFER`]). Otherwise the same as the generated clients' `handle`.
+    pub async fn open_stream<In, Out>(
+        &self,
+        path: &'static str,
+        requests: impl Stream<Item = In> + Send + 'static,
+    ) -> Result<tonic::Streaming<Out>, Status>
+    where
+        In: prost::Message + Send + 'static,
+        Out: prost::Message + Default + Send + 'static,
+    {
+        let mut grpc = tonic::client::Grpc::new(self.channel.clone());
+        grpc.ready()
+            .await
+            .map_err(|error| Status::unknown(format!("Service was not ready: {error}")))?;
+        let codec = SmallBufferCodec::<In, Out>(PhantomData);
+        let response = grpc
+            .streaming(
+                tonic::Request::new(requests),
+                PathAndQuery::from_static(path),
+                codec,
+            )
+            .await?;
+        Ok(response.into_inner())
+    }
+}
+
+/// The prost codec with [`ENTITY_STREAM_BUFFER`]-byte initial buffers.
+struct SmallBufferCodec<In, Out>(PhantomData<fn(In) -> Out>);
+
+fn buffer_settings() -> BufferSettings {
+    BufferSettings::new(ENTITY_STREAM_BUFFER, YIELD_THRESHOLD)
+}
+
+impl<In, Out> Codec for SmallBufferCodec<In, Out>
+where
+    In: prost::Message + Send + 'static,
+    Out: prost::Message + Default + Send + 'static,
+{
+    type Encode = In;
+    type Decode = Out;
+    type Encoder = SmallBufferCodec<In, ()>;
+    type Decoder = SmallBufferCodec<(), Out>;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        SmallBufferCodec(PhantomData)
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        SmallBufferCodec(PhantomData)
+    }
+}
+
+impl<In: prost::Message + Send + 'static> Encoder for SmallBufferCodec<In, ()> {
+    type Item = In;
+    type Error = Status;
+
+    fn encode(&mut self, item: In, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        // An `EncodeBuf` grows as needed, so encoding cannot run out of space.
+        item.encode(dst)
+            .map_err(|error| Status::internal(format!("encoding a message: {error}")))
+    }
+
+    fn buffer_settings(&self) -> BufferSettings {
+        buffer_settings()
+    }
+}
+
+impl<Out: prost::Message + Default + Send + 'static> Decoder for SmallBufferCodec<(), Out> {
+    type Item = Out;
+    type Error = Status;
+
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Out>, Status> {
+        Out::decode(src)
+            .map(Some)
+            .map_err(|error| Status::internal(format!("decoding a message: {error}")))
+    }
+
+    fn buffer_settings(&self) -> BufferSettings {
+        buffer_settings()
     }
 }

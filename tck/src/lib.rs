@@ -7,12 +7,16 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod case;
 pub mod cli;
+pub mod coverage;
 pub mod error;
 pub mod exit;
+pub mod faults;
 pub mod model;
 pub mod proxy;
+pub mod record;
 pub mod report;
 pub mod run;
 pub mod sdk;

@@ -17,6 +17,7 @@ use tonic::Status;
 
 use crate::dispatch::MessageStream;
 use crate::effects::{Effects, Outcome};
+use crate::fault::{self, Fault};
 use crate::spec::MethodSpec;
 
 /// The full name of `google.protobuf.Any`.
@@ -35,8 +36,13 @@ impl Payloads {
     /// The payloads of `method`'s input type.
     pub(crate) fn for_method(method: &MethodSpec) -> Payloads {
         let input = method.input();
+        let name = if fault::active(Fault::ActionPayloadShortTypeUrl) {
+            input.name()
+        } else {
+            input.full_name()
+        };
         Payloads {
-            type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}{}", input.full_name()),
+            type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}{name}"),
             any_input: input.full_name() == ANY,
         }
     }
@@ -159,6 +165,7 @@ pub(crate) fn responses(
                     return Some((Ok(bytes), Some((responses, effects, stop))));
                 }
                 Ok(Outcome::NoReply) => {}
+                Err(_) if stop.is_some() && fault::active(Fault::DuplexFailureKeepsStream) => {}
                 Err(status) => return Some((Err(status), None)),
             }
         }

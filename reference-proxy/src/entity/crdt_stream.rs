@@ -20,13 +20,14 @@ use cloudstate_protocol::cloudstate::crdt::crdt_client::CrdtClient;
 use cloudstate_protocol::cloudstate::crdt::{
     CrdtInit, CrdtStreamIn, CrdtStreamOut, crdt_stream_in,
 };
-use cloudstate_protocol::cloudstate::{Command, StreamCancelled};
+use cloudstate_protocol::cloudstate::{Command, Metadata, StreamCancelled};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tonic::{Status, Streaming};
 
 use super::crdt::{Delivery, Entities, EntityCommand, EntityKey, Step};
 use super::crdt_state::CrdtState;
+use crate::fault::{self, Fault};
 use crate::spec::ServiceSpec;
 
 mod answers;
@@ -115,7 +116,8 @@ impl EntityTask {
             let init = CrdtInit {
                 service_name: self.service.name.clone(),
                 entity_id: self.key.1.clone(),
-                delta: self.state.as_ref().map(CrdtState::to_delta),
+                delta: (self.state.as_ref().map(CrdtState::to_delta))
+                    .filter(|_| !fault::active(Fault::CrdtInitWithoutState)),
             };
             let (to_user, mut requests) = mpsc::unbounded_channel();
             let _ = to_user.send(CrdtStreamIn {
@@ -139,7 +141,11 @@ impl<'a> Session<'a> {
         Session {
             task,
             to_user: Some(to_user),
-            next_id: 1,
+            next_id: if fault::active(Fault::CommandIdsFromZero) {
+                0
+            } else {
+                1
+            },
             pending: HashMap::new(),
             open: HashMap::new(),
             cancelling: HashSet::new(),
@@ -155,10 +161,15 @@ impl<'a> Session<'a> {
         let end = loop {
             let idle =
                 self.pending.is_empty() && self.open.is_empty() && self.cancelling.is_empty();
+            let mut passivation = self.task.service.passivation;
+            if fault::active(Fault::NoPassivation) {
+                passivation = Duration::MAX;
+            }
+            if fault::active(Fault::PassivateImmediately) {
+                passivation = Duration::ZERO;
+            }
             // A passivation time too long to represent never comes.
-            let passivate_at = self
-                .last_activity
-                .checked_add(self.task.service.passivation);
+            let passivate_at = self.last_activity.checked_add(passivation);
             let accepting = self.to_user.is_some();
             tokio::select! {
                 biased;
@@ -211,7 +222,9 @@ impl<'a> Session<'a> {
     fn command(&mut self, command: EntityCommand) {
         self.last_activity = Instant::now();
         let id = self.next_id;
-        self.next_id += 1;
+        if !fault::active(Fault::CommandIdsRepeat) {
+            self.next_id += 1;
+        }
         let watch = command.streamed.then(|| (id, self.gone.0.clone()));
         let delivery = Delivery::spawn(self.task.entities.cx.effects.clone(), command.out, watch);
         let message = Command {
@@ -220,7 +233,7 @@ impl<'a> Session<'a> {
             name: command.name,
             payload: Some(command.payload),
             streamed: command.streamed,
-            metadata: None,
+            metadata: fault::active(Fault::EntityCommandMetadata).then(Metadata::default),
         };
         if self.send(crdt_stream_in::Message::Command(message)) {
             self.pending.insert(

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use cloudstate_protocol::cloudstate::eventsourced::event_sourced_client::EventSourcedClient;
 use cloudstate_protocol::cloudstate::eventsourced::{
     EventSourcedEvent, EventSourcedInit, EventSourcedReply, EventSourcedSnapshot,
     EventSourcedStreamIn, EventSourcedStreamOut, event_sourced_stream_in, event_sourced_stream_out,
@@ -16,6 +15,7 @@ use tonic::Status;
 use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::entity::EntityContext;
 use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoing, unavailable};
+use crate::fault::{self, Fault};
 use crate::spec::ServiceSpec;
 use crate::store::Snapshot;
 
@@ -54,15 +54,17 @@ pub(crate) struct EventSourcedProtocol {
     cx: EntityContext,
 }
 
-fn stream_in(message: event_sourced_stream_in::Message) -> EventSourcedStreamIn {
-    EventSourcedStreamIn {
+/// Outgoing messages are boxed: the queue of an entity's stream allocates room for a block of them, and
+/// thousands of entities may be active.
+fn stream_in(message: event_sourced_stream_in::Message) -> Box<EventSourcedStreamIn> {
+    Box::new(EventSourcedStreamIn {
         message: Some(message),
-    }
+    })
 }
 
 #[tonic::async_trait]
 impl Protocol for EventSourcedProtocol {
-    type In = EventSourcedStreamIn;
+    type In = Box<EventSourcedStreamIn>;
     type Out = EventSourcedStreamOut;
     type Reply = EventSourcedReply;
     type State = i64;
@@ -71,7 +73,7 @@ impl Protocol for EventSourcedProtocol {
         &self,
         service: &ServiceSpec,
         entity_id: &str,
-    ) -> Result<(i64, Vec<EventSourcedStreamIn>), Status> {
+    ) -> Result<(i64, Vec<Box<EventSourcedStreamIn>>), Status> {
         let journal = self
             .cx
             .store
@@ -85,10 +87,12 @@ impl Protocol for EventSourcedProtocol {
         let init = EventSourcedInit {
             service_name: service.name.clone(),
             entity_id: entity_id.to_owned(),
-            snapshot: journal.snapshot.map(|snapshot| EventSourcedSnapshot {
-                snapshot_sequence: snapshot.sequence,
-                snapshot: Some(snapshot.state),
-            }),
+            snapshot: (journal.snapshot)
+                .filter(|_| !fault::active(Fault::NoReplay))
+                .map(|snapshot| EventSourcedSnapshot {
+                    snapshot_sequence: snapshot.sequence,
+                    snapshot: Some(snapshot.state),
+                }),
         };
         let mut messages = vec![stream_in(event_sourced_stream_in::Message::Init(init))];
         for (event_sequence, payload) in journal.events {
@@ -99,18 +103,22 @@ impl Protocol for EventSourcedProtocol {
             };
             messages.push(stream_in(event_sourced_stream_in::Message::Event(event)));
         }
+        if fault::active(Fault::NoReplay) {
+            messages.truncate(1);
+        }
         Ok((sequence, messages))
     }
 
     async fn open(
         &self,
-        requests: mpsc::UnboundedReceiver<EventSourcedStreamIn>,
+        requests: mpsc::UnboundedReceiver<Box<EventSourcedStreamIn>>,
     ) -> Result<tonic::Streaming<EventSourcedStreamOut>, Status> {
-        let mut client = EventSourcedClient::new(self.cx.user_function.channel.clone());
-        Ok(client.handle(outgoing(requests)).await?.into_inner())
+        let path = "/cloudstate.eventsourced.EventSourced/handle";
+        let requests = futures::StreamExt::map(outgoing(requests), |message| *message);
+        self.cx.user_function.open_stream(path, requests).await
     }
 
-    fn command(&self, command: Command) -> EventSourcedStreamIn {
+    fn command(&self, command: Command) -> Box<EventSourcedStreamIn> {
         stream_in(event_sourced_stream_in::Message::Command(command))
     }
 
@@ -167,6 +175,35 @@ impl Protocol for EventSourcedProtocol {
         }
         let persistence_id = &service.persistence_id;
         let first = *sequence + 1;
+        if fault::active(Fault::ReplyBeforeStored) {
+            // The caller is answered at once; the events and the snapshot are stored in the background.
+            let (cx, persistence_id, entity_id) = (
+                self.cx.clone(),
+                persistence_id.clone(),
+                entity_id.to_owned(),
+            );
+            *sequence += i64::try_from(events.len()).unwrap_or(i64::MAX);
+            let snapshot = snapshot.map(|state| Snapshot {
+                sequence: *sequence,
+                state,
+            });
+            tokio::spawn(async move {
+                let stored = cx
+                    .store
+                    .append_events(&persistence_id, &entity_id, first, &events);
+                if stored.await.is_ok() {
+                    if let Some(snapshot) = snapshot {
+                        let _ = cx
+                            .store
+                            .save_snapshot(&persistence_id, &entity_id, &snapshot)
+                            .await;
+                    }
+                    cx.events
+                        .persisted(&persistence_id, &entity_id, first, &events);
+                }
+            });
+            return Step::Done(answer);
+        }
         if let Err(error) = self
             .cx
             .store

@@ -7,11 +7,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use cloudstate_protocol::cloudstate::Command;
-use tokio::sync::mpsc;
+use cloudstate_protocol::cloudstate::{Command, Metadata};
+use tokio::sync::{mpsc, oneshot};
 use tonic::Status;
 
-use crate::entity::registry::{EntityKey, Incoming, Job, Protocol, Registry, Step};
+use crate::entity::registry::{Answer, EntityKey, Incoming, Job, Protocol, Registry, Step};
+use crate::fault::{self, Fault};
 use crate::spec::ServiceSpec;
 
 /// How long a closing stream may take to end after the proxy half-closed it, before it is cancelled.
@@ -23,6 +24,14 @@ struct Session<P: Protocol> {
     responses: tonic::Streaming<P::Out>,
     state: P::State,
     next_id: i64,
+}
+
+/// A command sent to the user function, whose caller waits for the answer.
+struct Sent {
+    id: i64,
+    /// Whether the command reached the stream (it was not closed).
+    delivered: bool,
+    reply: oneshot::Sender<Result<Answer, Status>>,
 }
 
 /// What handling one command left the entity in.
@@ -70,7 +79,7 @@ impl<P: Protocol> Registry<P> {
                     }
                 },
             };
-            match self.handle(&service, &key.1, active, job).await {
+            match self.handle(&service, &key.1, active, job, &mut queue).await {
                 After::Ready => {}
                 After::Reset => close(session.take()).await,
                 After::Restart => {
@@ -109,10 +118,17 @@ impl<P: Protocol> Registry<P> {
             // No stream (it failed to open or was reset): stop unless a command is waiting.
             return self.next_or_remove(key, queue);
         };
+        let mut passivation = service.passivation;
+        if fault::active(Fault::NoPassivation) {
+            passivation = Duration::MAX;
+        }
+        if fault::active(Fault::PassivateImmediately) {
+            passivation = Duration::ZERO;
+        }
         let idle = tokio::select! {
             job = queue.recv() => Idle::Command(job),
             message = active.responses.message() => Idle::Message(message),
-            () = tokio::time::sleep(service.passivation) => Idle::Timeout,
+            () = tokio::time::sleep(passivation) => Idle::Timeout,
         };
         match idle {
             Idle::Command(Some(job)) => Some(job),
@@ -152,32 +168,73 @@ impl<P: Protocol> Registry<P> {
             let _ = sender.send(message);
         }
         let responses = self.protocol.open(receiver).await?;
+        let first_id = if fault::active(Fault::CommandIdsFromZero) {
+            0
+        } else {
+            1
+        };
         Ok(Session {
             sender,
             responses,
             state,
-            next_id: 1,
+            next_id: first_id,
         })
     }
 
-    /// Sends one command and handles its reply. Answers the command's caller in every case.
+    /// Sends one command and handles its reply, before the next command is sent. Answers the command's
+    /// caller in every case.
     async fn handle(
         &self,
         service: &ServiceSpec,
         entity_id: &str,
         session: &mut Session<P>,
         job: Job,
+        queue: &mut mpsc::UnboundedReceiver<Job>,
     ) -> After {
+        let sent = self.send(entity_id, session, job);
+        if fault::active(Fault::TwoCommandsInFlight)
+            && let Ok(next) = queue.try_recv()
+        {
+            let next = self.send(entity_id, session, next);
+            return match self.receive(service, entity_id, session, sent).await {
+                After::Ready => self.receive(service, entity_id, session, next).await,
+                after => after,
+            };
+        }
+        self.receive(service, entity_id, session, sent).await
+    }
+
+    /// Sends a job's command with the stream's next command ID.
+    fn send(&self, entity_id: &str, session: &mut Session<P>, job: Job) -> Sent {
         let id = session.next_id;
-        session.next_id += 1;
+        if !fault::active(Fault::CommandIdsRepeat) {
+            session.next_id += 1;
+        }
         let command = Command {
             entity_id: entity_id.to_owned(),
             id,
             name: job.name,
             payload: Some(job.payload),
             streamed: false,
-            metadata: None,
+            metadata: fault::active(Fault::EntityCommandMetadata).then(Metadata::default),
         };
+        let delivered = session.sender.send(self.protocol.command(command)).is_ok();
+        Sent {
+            id,
+            delivered,
+            reply: job.reply,
+        }
+    }
+
+    /// Waits for the reply to a sent command and handles it. Answers the command's caller in every case.
+    async fn receive(
+        &self,
+        service: &ServiceSpec,
+        entity_id: &str,
+        session: &mut Session<P>,
+        sent: Sent,
+    ) -> After {
+        let id = sent.id;
         let violation = |what: String| {
             let message = format!("entity {entity_id} of {}: {what}", service.name);
             let status =
@@ -189,7 +246,7 @@ impl<P: Protocol> Registry<P> {
                 },
             )
         };
-        let (result, after) = if session.sender.send(self.protocol.command(command)).is_err() {
+        let (result, after) = if !sent.delivered {
             let status = Status::unavailable(format!(
                 "entity {entity_id}: its stream to the user function is closed"
             ));
@@ -235,7 +292,7 @@ impl<P: Protocol> Registry<P> {
                 ),
             }
         };
-        let _ = job.reply.send(result);
+        let _ = sent.reply.send(result);
         after
     }
 }

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use cloudstate_protocol::cloudstate::Command;
-use cloudstate_protocol::cloudstate::valueentity::value_entity_client::ValueEntityClient;
 use cloudstate_protocol::cloudstate::valueentity::{
     ValueEntityInit, ValueEntityInitState, ValueEntityReply, ValueEntityStreamIn,
     ValueEntityStreamOut, value_entity_action, value_entity_stream_in, value_entity_stream_out,
@@ -16,6 +15,7 @@ use tonic::Status;
 use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::entity::EntityContext;
 use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoing, unavailable};
+use crate::fault::{self, Fault};
 use crate::spec::ServiceSpec;
 
 /// Serves the unary methods of value-entity services, one stream per active entity.
@@ -70,12 +70,18 @@ impl Protocol for ValueEntityProtocol {
             .store
             .load_value(&service.persistence_id, entity_id)
             .await
-            .map_err(unavailable)?;
+            .map_err(unavailable)?
+            .filter(|_| !fault::active(Fault::ValueEntityStateNotRecovered));
         // The state is always present, and empty for an entity that has no stored value.
+        let state = if fault::active(Fault::ValueEntityInitWithoutState) {
+            value.map(|value| ValueEntityInitState { value: Some(value) })
+        } else {
+            Some(ValueEntityInitState { value })
+        };
         let init = ValueEntityInit {
             service_name: service.name.clone(),
             entity_id: entity_id.to_owned(),
-            state: Some(ValueEntityInitState { value }),
+            state,
         };
         Ok((
             (),
@@ -89,8 +95,11 @@ impl Protocol for ValueEntityProtocol {
         &self,
         requests: mpsc::UnboundedReceiver<ValueEntityStreamIn>,
     ) -> Result<tonic::Streaming<ValueEntityStreamOut>, Status> {
-        let mut client = ValueEntityClient::new(self.cx.user_function.channel.clone());
-        Ok(client.handle(outgoing(requests)).await?.into_inner())
+        let path = "/cloudstate.valueentity.ValueEntity/handle";
+        self.cx
+            .user_function
+            .open_stream(path, outgoing(requests))
+            .await
     }
 
     fn command(&self, command: Command) -> ValueEntityStreamIn {

@@ -26,6 +26,7 @@ use super::grpc::single_reply;
 use super::json;
 use super::routes::{BodyRule, Lookup, Route, Routes};
 use crate::dispatch::{MessageStream, Router};
+use crate::fault::{self, Fault};
 
 /// The largest request body accepted, like gRPC's default message size limit.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -237,7 +238,11 @@ fn status_response(status: &Status) -> Response<Body> {
     } else {
         status.message()
     };
-    text(http_status(status.code()), description.to_owned())
+    let mut http = http_status(status.code());
+    if status.code() == Code::Unknown && fault::active(Fault::FailureHttp502) {
+        http = StatusCode::BAD_GATEWAY;
+    }
+    text(http, description.to_owned())
 }
 
 fn json_response(body: Body) -> Response<Body> {

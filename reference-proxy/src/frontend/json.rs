@@ -16,9 +16,11 @@ use prost_reflect::{
 };
 use serde_json::{Map, Value};
 
+use crate::fault::{self, Fault};
+
 fn serialize_options() -> SerializeOptions {
     SerializeOptions::new()
-        .skip_default_fields(false)
+        .skip_default_fields(fault::active(Fault::JsonWithoutDefaults))
         .stringify_64_bit_integers(true)
         .use_proto_field_name(false)
 }

@@ -31,6 +31,7 @@ use tonic_reflection::pb::v1alpha::{
     ListServiceResponse, ServerReflectionRequest, ServerReflectionResponse, ServiceResponse,
 };
 
+use crate::fault::{self, Fault};
 use crate::spec::UserSpec;
 
 /// Full name of the reflection service.
@@ -54,8 +55,9 @@ impl Reflection {
         if let Ok(own) = DescriptorPool::decode(FILE_DESCRIPTOR_SET) {
             pools.push(own);
         }
+        let user_services = spec.services.keys().cloned();
         let services = std::iter::once(SERVICE.to_owned())
-            .chain(spec.services.keys().cloned())
+            .chain(user_services.filter(|_| !fault::active(Fault::ReflectionWithoutUserServices)))
             .collect();
         Reflection { pools, services }
     }

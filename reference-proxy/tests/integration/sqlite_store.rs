@@ -1,6 +1,7 @@
-//! The SQLite store: journals with snapshots, value entities, durability across reopening, and
-//! conflicting appends.
+//! The SQLite store: journals with snapshots, value entities, durability across reopening, conflicting
+//! appends, and concurrent appends committed together.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use prost_types::Any;
@@ -242,6 +243,93 @@ async fn everything_survives_reopening_the_file() {
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
         .expect("journal mode");
     assert_eq!(mode, "wal");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_appends_are_durable_and_in_order() {
+    const WRITERS: i64 = 64;
+    const APPENDS: i64 = 20;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("concurrent.db");
+    {
+        let store = Arc::new(SqliteStore::open(&path).expect("open"));
+        // Each writer appends to its own entity, and every writer also appends to one shared entity,
+        // retrying on a sequence conflict, as racing proxies would.
+        let mut tasks = Vec::new();
+        for writer in 0..WRITERS {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let entity = format!("e{writer}");
+                for sequence in 1..=APPENDS {
+                    let value = event(&format!("{writer}:{sequence}"));
+                    store
+                        .append_events("p", &entity, sequence, &[value])
+                        .await
+                        .expect("append");
+                    if sequence % 5 == 0 {
+                        store
+                            .save_snapshot("p", &entity, &snapshot(sequence, "s"))
+                            .await
+                            .expect("snapshot");
+                    }
+                }
+                loop {
+                    let next = store.load_journal("p", "shared").await.expect("load");
+                    let first = i64::try_from(next.events.len()).expect("length") + 1;
+                    let value = event(&format!("shared by {writer}"));
+                    if store
+                        .append_events("p", "shared", first, &[value])
+                        .await
+                        .is_ok()
+                    {
+                        break;
+                    }
+                }
+            }));
+        }
+        for task in tasks {
+            timeout(WAIT, task).await.expect("in time").expect("writer");
+        }
+    }
+    let store = SqliteStore::open(&path).expect("reopen");
+    for writer in 0..WRITERS {
+        let journal = timeout(WAIT, store.load_journal("p", &format!("e{writer}")))
+            .await
+            .expect("in time")
+            .expect("load");
+        assert_eq!(journal.snapshot, Some(snapshot(APPENDS, "s")));
+        assert!(journal.events.is_empty(), "events after the last snapshot");
+    }
+    let connection = rusqlite::Connection::open(&path).expect("open directly");
+    let mut select = connection
+        .prepare("SELECT entity_id, sequence, bytes FROM journal ORDER BY entity_id, sequence")
+        .expect("select");
+    let rows: Vec<(String, i64, Vec<u8>)> = select
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let count = |entity: &str| rows.iter().filter(|row| row.0 == entity).count();
+    assert_eq!(count("shared"), 64);
+    for writer in 0..WRITERS {
+        let entity = format!("e{writer}");
+        let journal: Vec<(i64, Vec<u8>)> = rows
+            .iter()
+            .filter(|row| row.0 == entity)
+            .map(|row| (row.1, row.2.clone()))
+            .collect();
+        let expected: Vec<(i64, Vec<u8>)> = (1..=APPENDS)
+            .map(|sequence| (sequence, format!("{writer}:{sequence}").into_bytes()))
+            .collect();
+        assert_eq!(journal, expected, "the journal of {entity}");
+    }
+    let mut shared: Vec<i64> = rows
+        .iter()
+        .filter(|row| row.0 == "shared")
+        .map(|row| row.1)
+        .collect();
+    shared.dedup();
+    assert_eq!(shared, (1..=WRITERS).collect::<Vec<i64>>());
 }
 
 #[test]

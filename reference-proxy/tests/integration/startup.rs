@@ -12,6 +12,9 @@ use cloudstate_protocol::cloudstate::{
 };
 use cloudstate_protocol::{FILE_DESCRIPTOR_SET, names};
 use reference_proxy::discovery::{StartupError, discover};
+use reference_proxy::effects::Effects;
+use reference_proxy::spec::UserSpec;
+use reference_proxy::user_function::UserFunction;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
 
@@ -143,4 +146,35 @@ async fn a_user_function_that_never_comes_up_is_reported_after_the_timeout() {
         .await
         .expect_err("nobody there");
     assert!(matches!(error, StartupError::Unreachable { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn a_forward_to_an_unknown_service_fails_the_call_and_is_reported() {
+    let fake = FakeDiscovery {
+        spec: spec(0, 2, names::model::VALUE_ENTITY_TCK_MODEL),
+        reported: Arc::default(),
+    };
+    let port = serve(fake.clone()).await;
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+        .expect("endpoint")
+        .connect_lazy();
+    let user_spec = UserSpec::new(fake.spec.clone()).expect("a valid spec");
+    let effects = Effects::new(Arc::new(user_spec), UserFunction { channel });
+    let forward = cloudstate_protocol::cloudstate::Forward {
+        service_name: "no.such.Service".to_owned(),
+        command_name: "Call".to_owned(),
+        payload: None,
+        metadata: None,
+    };
+    let status = tokio::time::timeout(Duration::from_secs(10), effects.forward(forward))
+        .await
+        .expect("answers in time")
+        .expect_err("an unknown target fails the call");
+    assert!(status.message().contains("no.such.Service"), "{status:?}");
+    let reported = fake.reported.lock().expect("lock").clone();
+    assert_eq!(reported.len(), 1, "{reported:?}");
+    assert!(
+        reported[0].contains("forward to no.such.Service/Call"),
+        "{reported:?}"
+    );
 }

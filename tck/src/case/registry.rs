@@ -94,9 +94,44 @@ pub fn all_cases() -> Vec<&'static Case> {
         .collect()
 }
 
-/// The case with this exact ID.
+/// The case with this exact ID, among the built-in cases and those registered at run time.
 pub fn find_case(id: &str) -> Option<&'static Case> {
-    all_cases().into_iter().find(|case| case.info.id == id)
+    all_cases()
+        .into_iter()
+        .find(|case| case.info.id == id)
+        .or_else(|| Case::registered_dynamic().find(|case| case.info.id == id))
+}
+
+/// Cases made at run time (the streams of replayed transcripts), leaked so that they live as long as
+/// the built-in ones.
+static DYNAMIC_CASES: std::sync::Mutex<Vec<&'static Case>> = std::sync::Mutex::new(Vec::new());
+
+impl Case {
+    /// Registers cases made at run time, such as the streams of replayed transcripts (see
+    /// `crate::record`), and returns them in order.
+    ///
+    /// They are leaked (a run registers them once) and [`find_case`] finds them, so that an
+    /// expected-failures file may name them; [`all_cases`] stays the built-in list. Their body is
+    /// whatever the caller's executor makes of them.
+    pub fn register_dynamic(cases: Vec<Case>) -> Vec<&'static Case> {
+        let leaked: Vec<&'static Case> = cases
+            .into_iter()
+            .map(|case| &*Box::leak(Box::new(case)))
+            .collect();
+        DYNAMIC_CASES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(leaked.iter().copied());
+        leaked
+    }
+
+    fn registered_dynamic() -> impl Iterator<Item = &'static Case> {
+        DYNAMIC_CASES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            .into_iter()
+    }
 }
 
 #[cfg(test)]

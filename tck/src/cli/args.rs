@@ -29,6 +29,10 @@ pub enum Command {
     Selftest(SelftestArgs),
     /// Serve the built-in TCK model: the reference user function, in Rust.
     ServeModel(ServeModelArgs),
+    /// Prove that every case can fail: run the SDK suite against the built-in model under each of its
+    /// deliberate faults (and the proxy suite against a proxy under each of its own), and print the kill
+    /// matrix. Exit code 0 only when every fault is caught and every case fails under some fault.
+    Faults(FaultsArgs),
     /// List the cases.
     List(ListArgs),
     /// Explain a case: what it checks and the requirements it quotes.
@@ -36,6 +40,16 @@ pub enum Command {
     /// Read a JSON report back: render the certification page (`--html`), or show what changed since
     /// another run (`--compare`).
     Report(ReportArgs),
+    /// Record the traffic between a proxy and its user function into a transcript: a transparent man in
+    /// the middle, until Ctrl-C, SIGTERM or `--duration`.
+    Record(RecordArgs),
+    /// Replay transcripts against a user function: the TCK plays the proxy's side of every recorded
+    /// stream and compares what comes back with what was recorded.
+    Replay(ReplayArgs),
+    /// Measure a proxy that serves the TCK model: throughput and latency of event-sourced commands,
+    /// value-entity updates and unary actions, each also as a ratio to a plain gRPC echo server; memory
+    /// per active entity; durable event appends per second with SQLite.
+    Bench(BenchArgs),
 }
 
 /// `cloudstate-tck sdk`.
@@ -145,6 +159,39 @@ pub struct ServeModelArgs {
     /// The port to bind (0 picks a free one).
     #[arg(long, env = "PORT", default_value_t = 8080)]
     pub port: u16,
+    /// Serve the model with this deliberate fault, to see cases fail (`--list-faults` lists them).
+    #[arg(long, value_name = "NAME")]
+    pub fault: Option<crate::model::Fault>,
+    /// List the faults `--fault` takes, one per line (the name, then what it does), and exit.
+    #[arg(long)]
+    pub list_faults: bool,
+}
+
+/// `cloudstate-tck faults`.
+#[derive(Debug, Args)]
+pub struct FaultsArgs {
+    /// Write the kill matrix as JSON here.
+    #[arg(long, value_name = "PATH", default_value = "reports/faults.json")]
+    pub json: PathBuf,
+    /// Write the kill matrix as Markdown here.
+    #[arg(long, value_name = "PATH", default_value = "reports/faults.md")]
+    pub markdown: PathBuf,
+    /// Also run the proxy suite against this proxy under each of its faults: a reference-proxy built with
+    /// the cargo feature `faults`, which answers `--list-faults` and takes `--fault NAME`.
+    #[arg(long, value_name = "CMD")]
+    pub proxy_command: Option<String>,
+    /// The deadline of each SDK case, in milliseconds: short, so that faults that never answer end soon.
+    #[arg(long, value_name = "MS", default_value_t = 1_500, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout_ms: u64,
+    /// The deadline of each proxy case, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub proxy_timeout_ms: u64,
+    /// How many faulty models run at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub jobs: u64,
+    /// The seed of every run (default: from the clock).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// `cloudstate-tck list`.
@@ -184,4 +231,59 @@ pub struct ReportArgs {
     /// removed (and show them on the page with `--html`).
     #[arg(long, value_name = "BASELINE.json")]
     pub compare: Option<PathBuf>,
+}
+
+/// `cloudstate-tck record`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Where to listen: point the proxy's user function here (start the proxy after the recorder, so
+    /// that its discovery call is recorded).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub listen: String,
+    /// The user function to relay to.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub upstream: String,
+    /// The transcript to write when recording stops.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Stop after this many seconds (default: at Ctrl-C or SIGTERM).
+    #[arg(long, value_name = "S")]
+    pub duration: Option<f64>,
+}
+
+/// `cloudstate-tck replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The transcripts to replay; each recorded stream is a case `replay.<file stem>.<n>_<service>_<method>`.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The user function to replay against, already running.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub target: String,
+    /// Options common to every run.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `cloudstate-tck bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Measure this proxy, already running in front of a user function that serves the TCK model
+    /// (default: the reference proxy beside this binary, started in front of the built-in model).
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "proxy_spawn")]
+    pub proxy: Option<String>,
+    /// Start the proxy with this shell command, once per phase, in front of the built-in model; it gets
+    /// `HTTP_PORT`, `USER_FUNCTION_HOST`, `USER_FUNCTION_PORT`, and `STORE=sqlite:PATH` for the durable
+    /// phase.
+    #[arg(long, value_name = "CMD")]
+    pub proxy_spawn: Option<String>,
+    /// How long each measured run lasts, in seconds.
+    #[arg(long, value_name = "S", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub duration: u64,
+    /// Concurrent clients, each with one request in flight.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub concurrency: u64,
+    /// Write the results as JSON here.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
 }

@@ -1,8 +1,12 @@
 //! The command line: parsing, and one module per subcommand. `main.rs` only calls [`main`].
 
 mod args;
+mod bench;
 mod catalog;
+mod faults;
 mod proxy;
+mod record;
+mod replay;
 mod report;
 mod sdk;
 mod selftest;
@@ -51,6 +55,12 @@ async fn run(command: args::Command) -> u8 {
             exit::OK
         }),
         args::Command::ServeModel(serve_args) => serve::run(serve_args).await,
+        args::Command::Faults(faults_args) => {
+            tokio::select! {
+                result = faults::run(faults_args) => result,
+                () = serve::shutdown_signal() => interrupted(),
+            }
+        }
         args::Command::Report(report_args) => report::run(&report_args),
         args::Command::Proxy(proxy_args) => {
             tokio::select! {
@@ -61,6 +71,19 @@ async fn run(command: args::Command) -> u8 {
         args::Command::Selftest(selftest_args) => {
             tokio::select! {
                 result = selftest::run(selftest_args) => result,
+                () = serve::shutdown_signal() => interrupted(),
+            }
+        }
+        args::Command::Record(record_args) => record::run(record_args).await,
+        args::Command::Replay(replay_args) => {
+            tokio::select! {
+                result = replay::run(replay_args) => result,
+                () = serve::shutdown_signal() => interrupted(),
+            }
+        }
+        args::Command::Bench(bench_args) => {
+            tokio::select! {
+                result = bench::run(bench_args) => result,
                 () = serve::shutdown_signal() => interrupted(),
             }
         }

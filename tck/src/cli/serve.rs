@@ -5,10 +5,16 @@ use tokio::net::TcpListener;
 use super::args::ServeModelArgs;
 use crate::error::TckError;
 use crate::exit;
-use crate::model::{ModelOptions, serve_model};
+use crate::model::{Fault, ModelOptions, serve_model};
 
 /// Serves the model; returns the exit code once stopped.
 pub(super) async fn run(args: ServeModelArgs) -> Result<u8, TckError> {
+    if args.list_faults {
+        for fault in Fault::ALL {
+            println!("{:<36} {}", fault.name(), fault.description());
+        }
+        return Ok(exit::OK);
+    }
     let address = format!("{}:{}", args.host, args.port);
     let listener = TcpListener::bind(&address)
         .await
@@ -20,7 +26,14 @@ pub(super) async fn run(args: ServeModelArgs) -> Result<u8, TckError> {
         "cloudstate-tck {}: serving the TCK model on {bound}",
         env!("CARGO_PKG_VERSION")
     );
-    serve_model(listener, ModelOptions::default(), shutdown_signal())
+    let options = match args.fault {
+        Some(fault) => {
+            println!("with the deliberate fault {fault}: {}", fault.description());
+            ModelOptions::with_fault(fault)
+        }
+        None => ModelOptions::default(),
+    };
+    serve_model(listener, options, shutdown_signal())
         .await
         .map_err(|error| TckError::Setup(format!("the model service stopped: {error}")))?;
     Ok(exit::OK)

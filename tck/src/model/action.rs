@@ -18,6 +18,7 @@ use cloudstate_protocol::cloudstate::{Failure, Forward, Reply, SideEffect};
 use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
 use tonic::{Request, Response, Status, Streaming};
 
+use super::fault::{self, Fault};
 use super::payload::{pack, unpack};
 use super::server::{Reaction, ResponseStream, Session, drive};
 
@@ -122,7 +123,10 @@ fn model_request(command: &ActionCommand) -> Result<ModelRequest, Status> {
 
 /// The `cloudstate.action.ActionProtocol` service of the model.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ModelAction;
+pub(crate) struct ModelAction {
+    /// The deliberate fault the model is served with, if any.
+    pub(crate) fault: Option<Fault>,
+}
 
 #[tonic::async_trait]
 impl ActionProtocol for ModelAction {
@@ -139,6 +143,7 @@ impl ActionProtocol for ModelAction {
         expect_method(&command, "ProcessUnary", "handleUnary")?;
         let mut response = ActionResponse::default();
         fold_request(&mut response, &model_request(&command)?);
+        fault::action::response(self.fault, &mut response);
         Ok(Response::new(response))
     }
 
@@ -154,12 +159,22 @@ impl ActionProtocol for ModelAction {
         };
         expect_method(&header, "ProcessStreamedIn", "handleStreamedIn")?;
         let mut response = ActionResponse::default();
+        let mut requests = 0;
         if header.payload.is_some() {
             fold_request(&mut response, &model_request(&header)?);
+            requests += 1;
         }
         while let Some(command) = inbound.message().await? {
+            if self.fault == Some(Fault::StreamedInLastRequestOnly) {
+                response = ActionResponse::default();
+            }
             fold_request(&mut response, &model_request(&command)?);
+            requests += 1;
         }
+        if requests == 0 && self.fault == Some(Fault::NeverAnswersEmptyStream) {
+            std::future::pending::<()>().await;
+        }
+        fault::action::response(self.fault, &mut response);
         Ok(Response::new(response))
     }
 
@@ -171,7 +186,8 @@ impl ActionProtocol for ModelAction {
     ) -> Result<Response<Self::handleStreamedOutStream>, Status> {
         let command = request.into_inner();
         expect_method(&command, "ProcessStreamedOut", "handleStreamedOut")?;
-        let responses = per_group(&model_request(&command)?);
+        let mut responses = per_group(&model_request(&command)?);
+        fault::action::stream(self.fault, &mut responses);
         let stream: ResponseStream<ActionResponse> =
             Box::pin(futures::stream::iter(responses.into_iter().map(Ok)));
         Ok(Response::new(stream))
@@ -183,10 +199,11 @@ impl ActionProtocol for ModelAction {
         &self,
         request: Request<Streaming<ActionCommand>>,
     ) -> Result<Response<Self::handleStreamedStream>, Status> {
-        Ok(Response::new(drive(
-            request.into_inner(),
-            DuplexSession::default(),
-        )))
+        let session = DuplexSession {
+            header_seen: false,
+            fault: self.fault,
+        };
+        Ok(Response::new(drive(request.into_inner(), session)))
     }
 }
 
@@ -194,6 +211,7 @@ impl ActionProtocol for ModelAction {
 #[derive(Debug, Default)]
 struct DuplexSession {
     header_seen: bool,
+    fault: Option<Fault>,
 }
 
 impl Session for DuplexSession {
@@ -210,169 +228,25 @@ impl Session for DuplexSession {
                 return Reaction::send(Vec::new());
             }
         }
-        match model_request(&command) {
-            Ok(request) => Reaction::send(per_group(&request)),
-            Err(status) => Reaction::fail(status),
+        let request = match model_request(&command) {
+            Ok(request) => request,
+            Err(status) => return Reaction::fail(status),
+        };
+        let mut responses = if self.fault == Some(Fault::DuplexBatchesGroups) {
+            let mut response = ActionResponse::default();
+            fold_request(&mut response, &request);
+            vec![response]
+        } else {
+            per_group(&request)
+        };
+        let end = fault::action::stream(self.fault, &mut responses);
+        Reaction {
+            out: responses.into_iter().map(Ok).collect(),
+            end,
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use cloudstate_protocol::cloudstate::tck::model::action::{Fail, Forward as ForwardStep};
-    use cloudstate_protocol::cloudstate::tck::model::action::{
-        Reply as ReplyStep, SideEffect as EffectStep,
-    };
-
-    fn reply(message: &str) -> ProcessStep {
-        ProcessStep {
-            step: Some(Step::Reply(ReplyStep {
-                message: message.into(),
-            })),
-        }
-    }
-    fn forward(id: &str) -> ProcessStep {
-        ProcessStep {
-            step: Some(Step::Forward(ForwardStep { id: id.into() })),
-        }
-    }
-    fn fail(message: &str) -> ProcessStep {
-        ProcessStep {
-            step: Some(Step::Fail(Fail {
-                message: message.into(),
-            })),
-        }
-    }
-    fn effect(id: &str, synchronous: bool) -> ProcessStep {
-        ProcessStep {
-            step: Some(Step::Effect(EffectStep {
-                id: id.into(),
-                synchronous,
-            })),
-        }
-    }
-    fn group(steps: Vec<ProcessStep>) -> ProcessGroup {
-        ProcessGroup { steps }
-    }
-    fn side_effect(id: &str, synchronous: bool) -> SideEffect {
-        SideEffect {
-            service_name: ACTION_TWO.into(),
-            command_name: "Call".into(),
-            payload: Some(pack(&OtherRequest { id: id.into() })),
-            synchronous,
-            metadata: None,
-        }
-    }
-
-    #[test]
-    fn later_outcomes_replace_earlier_ones_and_effects_accumulate() {
-        let request = ModelRequest {
-            groups: vec![
-                group(vec![reply("one"), effect("a", false)]),
-                group(vec![forward("x"), effect("b", true)]),
-                group(vec![fail("boom"), effect("c", false)]),
-            ],
-        };
-        let mut response = ActionResponse::default();
-        fold_request(&mut response, &request);
-        assert_eq!(
-            response.response,
-            Some(Outcome::Failure(Failure {
-                command_id: 0,
-                description: "boom".into(),
-                restart: false
-            }))
-        );
-        assert_eq!(
-            response.side_effects,
-            vec![
-                side_effect("a", false),
-                side_effect("b", true),
-                side_effect("c", false)
-            ]
-        );
-    }
-
-    #[test]
-    fn reply_and_forward_have_the_exact_shape() {
-        let mut response = ActionResponse::default();
-        fold_steps(&mut response, &[reply("one")]);
-        let expected_payload = prost_types::Any {
-            type_url: "type.googleapis.com/cloudstate.tck.model.action.Response".into(),
-            value: vec![0x0a, 0x03, b'o', b'n', b'e'],
-        };
-        assert_eq!(
-            response.response,
-            Some(Outcome::Reply(Reply {
-                payload: Some(expected_payload),
-                metadata: None
-            }))
-        );
-        fold_steps(&mut response, &[forward("one")]);
-        assert_eq!(
-            response.response,
-            Some(Outcome::Forward(Forward {
-                service_name: "cloudstate.tck.model.action.ActionTwo".into(),
-                command_name: "Call".into(),
-                payload: Some(pack(&OtherRequest { id: "one".into() })),
-                metadata: None
-            }))
-        );
-    }
-
-    #[test]
-    fn no_steps_means_no_outcome() {
-        let mut response = ActionResponse::default();
-        fold_request(
-            &mut response,
-            &ModelRequest {
-                groups: vec![group(vec![])],
-            },
-        );
-        assert_eq!(response, ActionResponse::default());
-    }
-
-    #[test]
-    fn streamed_shapes_answer_once_per_group() {
-        let request = ModelRequest {
-            groups: vec![
-                group(vec![reply("one")]),
-                group(vec![fail("two"), effect("a", false)]),
-                group(vec![]),
-            ],
-        };
-        let responses = per_group(&request);
-        assert_eq!(responses.len(), 3);
-        assert!(matches!(responses[1].response, Some(Outcome::Failure(_))));
-        assert_eq!(responses[1].side_effects, vec![side_effect("a", false)]);
-        assert_eq!(responses[2], ActionResponse::default());
-    }
-
-    #[test]
-    fn duplex_session_checks_the_header() {
-        let mut session = DuplexSession::default();
-        let bad = session.on_message(ActionCommand {
-            service_name: ACTION_TCK_MODEL.into(),
-            name: "Nope".into(),
-            ..ActionCommand::default()
-        });
-        assert!(bad.end);
-        let mut session = DuplexSession::default();
-        let header = session.on_message(ActionCommand {
-            service_name: ACTION_TCK_MODEL.into(),
-            name: "ProcessStreamed".into(),
-            ..ActionCommand::default()
-        });
-        assert!(!header.end && header.out.is_empty());
-        let request = ModelRequest {
-            groups: vec![group(vec![reply("x")]), group(vec![reply("y")])],
-        };
-        let answer = session.on_message(ActionCommand {
-            payload: Some(pack(&request)),
-            ..ActionCommand::default()
-        });
-        assert!(!answer.end);
-        assert_eq!(answer.out.len(), 2);
-    }
-}
+#[path = "action_tests.rs"]
+mod tests;

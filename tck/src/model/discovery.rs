@@ -1,6 +1,7 @@
 //! Entity discovery of the built-in model service: what it serves, and the descriptors of those services.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use cloudstate_protocol::cloudstate::entity_discovery_server::EntityDiscovery;
@@ -13,6 +14,8 @@ use cloudstate_protocol::descriptor_pool;
 use cloudstate_protocol::names::{self, model};
 use prost_reflect::FileDescriptor;
 use tonic::{Request, Response, Status};
+
+use super::fault::{self, Fault};
 
 /// The model files whose services the model serves; their imports are added to the descriptor set.
 const MODEL_FILES: [&str; 5] = [
@@ -173,9 +176,19 @@ fn push_with_dependencies(
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ModelDiscovery {
     reported: Arc<Mutex<Vec<String>>>,
+    fault: Option<Fault>,
+    calls: Arc<AtomicU64>,
 }
 
 impl ModelDiscovery {
+    /// The discovery service of a model served with `fault`.
+    pub(crate) fn new(fault: Option<Fault>) -> Self {
+        Self {
+            fault,
+            ..Self::default()
+        }
+    }
+
     /// The messages received through `reportError` so far, oldest first.
     #[cfg(test)]
     pub(crate) fn reported_errors(&self) -> Vec<String> {
@@ -189,7 +202,11 @@ impl ModelDiscovery {
 #[tonic::async_trait]
 impl EntityDiscovery for ModelDiscovery {
     async fn discover(&self, _request: Request<ProxyInfo>) -> Result<Response<EntitySpec>, Status> {
-        Ok(Response::new(entity_spec()))
+        let mut spec = entity_spec();
+        if let Some(fault) = self.fault {
+            fault::spec::apply(fault, &mut spec, self.calls.fetch_add(1, Ordering::Relaxed));
+        }
+        Ok(Response::new(spec))
     }
 
     async fn report_error(

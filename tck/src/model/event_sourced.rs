@@ -27,6 +27,7 @@ use cloudstate_protocol::names::model::{
 };
 use tonic::{Request, Response, Status, Streaming};
 
+use super::fault::{self, Fault, StreamFaults};
 use super::payload::{pack, unpack};
 use super::server::{Reaction, ResponseStream, Session, drive};
 
@@ -53,8 +54,9 @@ pub(crate) fn crosses_snapshot(before: i64, after: i64) -> bool {
 /// Emitted events are applied at once. The reply carries every emitted event, and a snapshot of the state
 /// after all of them when they reach or pass a multiple of five. A `Fail` stops processing at once and
 /// yields a `ClientAction.failure` (restart false) with no events, no snapshot and no side effects; the
-/// entity, sequence number included, is left as it was.
+/// entity, sequence number included, is left as it was. `fault` is the model's deliberate fault, if any.
 pub(crate) fn process(
+    fault: Option<Fault>,
     command_id: i64,
     entity: &mut EntityState,
     request: &ModelRequest,
@@ -85,7 +87,16 @@ pub(crate) fn process(
                 synchronous: effect.synchronous,
                 metadata: None,
             }),
-            Action::Fail(fail) => return failure_reply(command_id, &fail.message),
+            Action::Fail(fail) => {
+                let mut reply = failure_reply(command_id, &fail.message);
+                if fault == Some(Fault::FailureKeepsSideEffects) {
+                    reply.side_effects = side_effects;
+                }
+                if fault == Some(Fault::FailureKeepsState) {
+                    *entity = next;
+                }
+                return reply;
+            }
         }
     }
     let snapshot = crosses_snapshot(entity.sequence, next.sequence).then(|| persisted(&next.state));
@@ -176,9 +187,18 @@ struct Entity {
 #[derive(Debug, Default)]
 pub(crate) struct EventSourcedSession {
     entity: Option<Entity>,
+    faults: StreamFaults,
 }
 
 impl EventSourcedSession {
+    /// A new stream of a model served with `fault`.
+    pub(crate) fn new(fault: Option<Fault>) -> Self {
+        Self {
+            entity: None,
+            faults: StreamFaults::new(fault),
+        }
+    }
+
     fn init(&mut self, init: EventSourcedInit) -> Reaction<EventSourcedStreamOut> {
         if self.entity.is_some() {
             return fatal(
@@ -247,7 +267,9 @@ impl EventSourcedSession {
             Err(error) => return fatal(command.id, format!("event sourced: {error}")),
         };
         let reply = match (entity.kind, command.name.as_str()) {
-            (Kind::Model, "Process") => process(command.id, &mut entity.state, &request),
+            (Kind::Model, "Process") => {
+                process(self.faults.fault(), command.id, &mut entity.state, &request)
+            }
             (Kind::CallOnly, "Call") => reply_with(
                 command.id,
                 client_action::Action::Reply(Reply {
@@ -272,19 +294,27 @@ impl Session for EventSourcedSession {
     type In = EventSourcedStreamIn;
     type Out = EventSourcedStreamOut;
 
-    fn on_message(&mut self, message: EventSourcedStreamIn) -> Reaction<EventSourcedStreamOut> {
-        match message.message {
+    fn on_message(&mut self, mut message: EventSourcedStreamIn) -> Reaction<EventSourcedStreamOut> {
+        if let Some(answer) = fault::entity::event_sourced_in(&mut self.faults, &mut message) {
+            return answer;
+        }
+        let mut reaction = match message.message {
             Some(In::Init(init)) => self.init(init),
             Some(In::Event(event)) => self.event(event),
             Some(In::Command(command)) => self.command(command),
             None => fatal(0, "event sourced: an empty message".to_owned()),
-        }
+        };
+        fault::entity::event_sourced_out(&self.faults, &mut reaction);
+        reaction
     }
 }
 
 /// The `cloudstate.eventsourced.EventSourced` service of the model.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ModelEventSourced;
+pub(crate) struct ModelEventSourced {
+    /// The deliberate fault the model is served with, if any.
+    pub(crate) fault: Option<Fault>,
+}
 
 #[tonic::async_trait]
 impl EventSourced for ModelEventSourced {
@@ -296,86 +326,11 @@ impl EventSourced for ModelEventSourced {
     ) -> Result<Response<Self::handleStream>, Status> {
         Ok(Response::new(drive(
             request.into_inner(),
-            EventSourcedSession::default(),
+            EventSourcedSession::new(self.fault),
         )))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use cloudstate_protocol::cloudstate::tck::model::{Effect, Emit, Fail, RequestAction};
-
-    fn act(action: Action) -> RequestAction {
-        RequestAction {
-            action: Some(action),
-        }
-    }
-    fn emit(value: &str) -> RequestAction {
-        act(Action::Emit(Emit {
-            value: value.into(),
-        }))
-    }
-    fn request(actions: Vec<RequestAction>) -> ModelRequest {
-        ModelRequest {
-            id: "e".into(),
-            actions,
-        }
-    }
-    fn entity(state: &str, sequence: i64) -> EntityState {
-        EntityState {
-            state: state.into(),
-            sequence,
-        }
-    }
-    /// One command emitting each character of `values` as an event.
-    fn run(entity: &mut EntityState, values: &str) -> EventSourcedReply {
-        let actions = values.chars().map(|v| emit(&v.to_string())).collect();
-        process(1, entity, &request(actions))
-    }
-    fn snapshot(value: &str) -> Option<prost_types::Any> {
-        Some(pack(&Persisted {
-            value: value.into(),
-        }))
-    }
-
-    #[test]
-    fn snapshot_rule() {
-        assert!(crosses_snapshot(4, 5) && crosses_snapshot(4, 6) && crosses_snapshot(9, 11));
-        assert!(!crosses_snapshot(5, 6) && !crosses_snapshot(0, 4) && !crosses_snapshot(3, 3));
-    }
-
-    #[test]
-    fn snapshots_hold_the_state_after_all_events_of_the_reply() {
-        let mut state = EntityState::default();
-        let mut snapshots = Vec::new();
-        for values in ["A", "B", "C", "D", "E", "FGH", "IJ", "K"] {
-            let reply = run(&mut state, values);
-            assert_eq!(reply.events.len(), values.len());
-            snapshots.push(reply.snapshot);
-        }
-        assert_eq!(snapshots[4], snapshot("ABCDE"));
-        assert_eq!(snapshots[6], snapshot("ABCDEFGHIJ"));
-        assert_eq!(snapshots.iter().filter(|s| s.is_some()).count(), 2);
-        let mut state = entity("ABCDEFGHI", 9);
-        assert_eq!(run(&mut state, "JK").snapshot, snapshot("ABCDEFGHIJK"));
-    }
-
-    #[test]
-    fn failure_discards_events_and_does_not_move_the_sequence() {
-        let mut state = entity("ABC", 3);
-        let effect = act(Action::Effect(Effect {
-            id: "x".into(),
-            synchronous: true,
-        }));
-        let fail = act(Action::Fail(Fail {
-            message: "boom".into(),
-        }));
-        let actions = vec![emit("4"), effect, emit("5"), fail];
-        let reply = process(2, &mut state, &request(actions));
-        assert_eq!(reply, failure_reply(2, "boom"));
-        assert_eq!(state, entity("ABC", 3));
-        assert_eq!(run(&mut state, "D").snapshot, None);
-        assert_eq!(run(&mut state, "E").snapshot, snapshot("ABCDE"));
-    }
-}
+#[path = "event_sourced_tests.rs"]
+mod tests;

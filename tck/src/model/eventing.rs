@@ -209,7 +209,7 @@ impl Session for EmitterSession {
 impl ModelEventSourced {
     /// The session of a stream of the event-sourced model itself.
     fn session(self) -> EventSourcedSession {
-        EventSourcedSession::default()
+        EventSourcedSession::new(self.fault)
     }
 }
 
@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn entity_one_emits_the_requested_event_and_replies_empty() {
-        let mut session = Routed::Undecided(ModelEventSourced);
+        let mut session = Routed::Undecided(ModelEventSourced::default());
         assert!(
             session
                 .on_message(init(EVENT_SOURCED_ENTITY_ONE))
@@ -358,7 +358,7 @@ mod tests {
 
     #[test]
     fn entity_two_emits_json() {
-        let mut session = Routed::Undecided(ModelEventSourced);
+        let mut session = Routed::Undecided(ModelEventSourced::default());
         let replayed = EventSourcedStreamIn {
             message: Some(In::Event(EventSourcedEvent {
                 sequence: 1,
@@ -395,12 +395,12 @@ mod tests {
 
     #[test]
     fn other_streams_go_to_the_event_sourced_model() {
-        let mut session = Routed::Undecided(ModelEventSourced);
+        let mut session = Routed::Undecided(ModelEventSourced::default());
         session.on_message(init(
             cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL,
         ));
         assert!(matches!(session, Routed::Model(_)));
-        let mut session = Routed::Undecided(ModelEventSourced);
+        let mut session = Routed::Undecided(ModelEventSourced::default());
         let wrong = session.on_message(command("EmitEvent", empty()));
         assert!(wrong.end, "a command before init ends the stream");
     }

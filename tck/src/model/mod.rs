@@ -10,6 +10,7 @@ mod discovery;
 mod event_sourced;
 mod eventing;
 mod eventing_subscriber;
+mod fault;
 mod payload;
 mod server;
 #[cfg(test)]
@@ -17,4 +18,5 @@ mod tests;
 mod value_entity;
 
 pub use discovery::entity_spec;
+pub use fault::{Fault, UnknownFault};
 pub use server::{ModelOptions, model_router, serve_model};

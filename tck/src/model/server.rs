@@ -22,31 +22,43 @@ use super::discovery::ModelDiscovery;
 use super::event_sourced::ModelEventSourced;
 use super::eventing::ModelEventSourcing;
 use super::eventing_subscriber::ModelActions;
+use super::fault::Fault;
 use super::value_entity::ModelValueEntity;
 
 /// Options of the built-in model service.
 ///
-/// There are none yet: this is where deliberate faults (for showing that cases can fail) will be switched
-/// on. `ModelOptions::default()` is the conforming model.
+/// `ModelOptions::default()` is the conforming model; [`ModelOptions::with_fault`] serves it with one
+/// deliberate fault, for showing that cases can fail.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct ModelOptions {}
+pub struct ModelOptions {
+    /// The deliberate deviation the model is served with; `None` for the conforming model.
+    pub fault: Option<Fault>,
+}
+
+impl ModelOptions {
+    /// The options of a model served with `fault`.
+    pub fn with_fault(fault: Fault) -> Self {
+        Self { fault: Some(fault) }
+    }
+}
 
 /// Builds the tonic router of the model: `cloudstate.EntityDiscovery`, `cloudstate.action.ActionProtocol`
 /// (the action model and the eventing subscriber), `cloudstate.valueentity.ValueEntity`,
 /// `cloudstate.eventsourced.EventSourced` (the event-sourced model and the eventing model's emitting
 /// entities) and `cloudstate.crdt.Crdt`.
 pub fn model_router(options: ModelOptions) -> Router {
-    // No option changes behaviour yet.
-    let ModelOptions {} = options;
+    let fault = options.fault;
     Server::builder()
-        .add_service(EntityDiscoveryServer::new(ModelDiscovery::default()))
-        .add_service(ActionProtocolServer::new(ModelActions::new(ModelAction)))
-        .add_service(ValueEntityServer::new(ModelValueEntity))
+        .add_service(EntityDiscoveryServer::new(ModelDiscovery::new(fault)))
+        .add_service(ActionProtocolServer::new(ModelActions::new(ModelAction {
+            fault,
+        })))
+        .add_service(ValueEntityServer::new(ModelValueEntity { fault }))
         .add_service(EventSourcedServer::new(ModelEventSourcing::new(
-            ModelEventSourced,
+            ModelEventSourced { fault },
         )))
-        .add_service(CrdtServer::new(ModelCrdt))
+        .add_service(CrdtServer::new(ModelCrdt { fault }))
 }
 
 /// Serves the model on `listener` (plain HTTP/2 gRPC) until `shutdown` resolves.

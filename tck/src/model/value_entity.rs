@@ -26,6 +26,7 @@ use cloudstate_protocol::names::model::{
 };
 use tonic::{Request, Response, Status, Streaming};
 
+use super::fault::{self, Fault, StreamFaults};
 use super::payload::{pack, unpack};
 use super::server::{Reaction, ResponseStream, Session, drive};
 
@@ -34,12 +35,14 @@ use super::server::{Reaction, ResponseStream, Session, drive};
 /// Returns the reply and the state after the command. Only the net state action is reported: the last
 /// update or delete of the command, whatever the state was before (so a delete is reported even when
 /// nothing was stored). A `Fail` stops processing at once and yields a `ClientAction.failure` with no state
-/// action and no side effects; the state is unchanged.
+/// action and no side effects; the state is unchanged. `fault` is the model's deliberate fault, if any.
 pub(crate) fn process(
+    fault: Option<Fault>,
     command_id: i64,
     state: &str,
     request: &ModelRequest,
 ) -> (ValueEntityReply, String) {
+    let keeps_first = fault == Some(Fault::FirstStateActionWins);
     let mut current = state.to_owned();
     let mut state_action = None;
     let mut forward = None;
@@ -48,15 +51,21 @@ pub(crate) fn process(
         match action {
             Action::Update(update) => {
                 current.clone_from(&update.value);
-                state_action = Some(StateAction::Update(ValueEntityUpdate {
-                    value: Some(pack(&Persisted {
-                        value: update.value.clone(),
-                    })),
-                }));
+                if !(keeps_first && state_action.is_some()) {
+                    state_action = Some(StateAction::Update(ValueEntityUpdate {
+                        value: Some(pack(&Persisted {
+                            value: update.value.clone(),
+                        })),
+                    }));
+                }
             }
             Action::Delete(_) => {
-                current.clear();
-                state_action = Some(StateAction::Delete(ValueEntityDelete {}));
+                if fault != Some(Fault::DeleteKeepsValue) {
+                    current.clear();
+                }
+                if !(keeps_first && state_action.is_some()) {
+                    state_action = Some(StateAction::Delete(ValueEntityDelete {}));
+                }
             }
             Action::Forward(target) => {
                 forward = Some(Forward {
@@ -74,7 +83,14 @@ pub(crate) fn process(
                 metadata: None,
             }),
             Action::Fail(fail) => {
-                return (failure_reply(command_id, &fail.message), state.to_owned());
+                let mut reply = failure_reply(command_id, &fail.message);
+                if fault == Some(Fault::FailureKeepsSideEffects) {
+                    reply.side_effects = side_effects;
+                }
+                if fault == Some(Fault::FailureKeepsState) {
+                    return (reply, current);
+                }
+                return (reply, state.to_owned());
             }
         }
     }
@@ -165,6 +181,7 @@ struct Entity {
 #[derive(Debug, Default)]
 pub(crate) struct ValueEntitySession {
     entity: Option<Entity>,
+    faults: StreamFaults,
 }
 
 impl ValueEntitySession {
@@ -206,7 +223,8 @@ impl ValueEntitySession {
         };
         let reply = match (entity.kind, command.name.as_str()) {
             (Kind::Model, "Process") => {
-                let (reply, state) = process(command.id, &entity.state, &request);
+                let (reply, state) =
+                    process(self.faults.fault(), command.id, &entity.state, &request);
                 entity.state = state;
                 reply
             }
@@ -228,18 +246,26 @@ impl Session for ValueEntitySession {
     type In = ValueEntityStreamIn;
     type Out = ValueEntityStreamOut;
 
-    fn on_message(&mut self, message: ValueEntityStreamIn) -> Reaction<ValueEntityStreamOut> {
-        match message.message {
+    fn on_message(&mut self, mut message: ValueEntityStreamIn) -> Reaction<ValueEntityStreamOut> {
+        if let Some(answer) = fault::entity::value_entity_in(&mut self.faults, &mut message) {
+            return answer;
+        }
+        let mut reaction = match message.message {
             Some(In::Init(init)) => self.init(init),
             Some(In::Command(command)) => self.command(command),
             None => fatal(0, "value entity: an empty message".to_owned()),
-        }
+        };
+        fault::entity::value_entity_out(&self.faults, &mut reaction);
+        reaction
     }
 }
 
 /// The `cloudstate.valueentity.ValueEntity` service of the model.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ModelValueEntity;
+pub(crate) struct ModelValueEntity {
+    /// The deliberate fault the model is served with, if any.
+    pub(crate) fault: Option<Fault>,
+}
 
 #[tonic::async_trait]
 impl ValueEntity for ModelValueEntity {
@@ -249,116 +275,14 @@ impl ValueEntity for ModelValueEntity {
         &self,
         request: Request<Streaming<ValueEntityStreamIn>>,
     ) -> Result<Response<Self::handleStream>, Status> {
-        Ok(Response::new(drive(
-            request.into_inner(),
-            ValueEntitySession::default(),
-        )))
+        let session = ValueEntitySession {
+            entity: None,
+            faults: StreamFaults::new(self.fault),
+        };
+        Ok(Response::new(drive(request.into_inner(), session)))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use cloudstate_protocol::cloudstate::tck::model::valueentity::{
-        Delete, Effect, Fail, RequestAction, Update,
-    };
-
-    fn update(value: &str) -> RequestAction {
-        RequestAction {
-            action: Some(Action::Update(Update {
-                value: value.into(),
-            })),
-        }
-    }
-    fn delete() -> RequestAction {
-        RequestAction {
-            action: Some(Action::Delete(Delete {})),
-        }
-    }
-    fn request(actions: Vec<RequestAction>) -> ModelRequest {
-        ModelRequest {
-            id: "entity-1".into(),
-            actions,
-        }
-    }
-    fn reply_message(reply: &ValueEntityReply) -> Option<String> {
-        match reply.client_action.as_ref()?.action.as_ref()? {
-            client_action::Action::Reply(reply) => unpack::<ModelResponse>(reply.payload.as_ref())
-                .ok()
-                .map(|r| r.message),
-            _ => None,
-        }
-    }
-    fn updated(value: &str) -> Option<ValueEntityAction> {
-        Some(ValueEntityAction {
-            action: Some(StateAction::Update(ValueEntityUpdate {
-                value: Some(pack(&Persisted {
-                    value: value.into(),
-                })),
-            })),
-        })
-    }
-    fn deleted() -> Option<ValueEntityAction> {
-        Some(ValueEntityAction {
-            action: Some(StateAction::Delete(ValueEntityDelete {})),
-        })
-    }
-
-    #[test]
-    fn only_the_net_state_action_is_reported() {
-        let (reply, state) = process(1, "", &request(vec![update("A"), update("B"), update("C")]));
-        assert_eq!((reply.state_action, state.as_str()), (updated("C"), "C"));
-        let (reply, state) = process(2, "", &request(vec![update("A"), update("B"), delete()]));
-        assert_eq!(
-            (reply.state_action.clone(), state.as_str()),
-            (deleted(), "")
-        );
-        assert_eq!(reply_message(&reply).as_deref(), Some(""));
-        let (reply, state) = process(3, "", &request(vec![update("A"), delete(), update("B")]));
-        assert_eq!((reply.state_action, state.as_str()), (updated("B"), "B"));
-        let (reply, state) = process(4, "X", &request(vec![]));
-        assert_eq!((reply.state_action.clone(), state.as_str()), (None, "X"));
-        assert_eq!(reply_message(&reply).as_deref(), Some("X"));
-    }
-
-    #[test]
-    fn failure_keeps_state_and_drops_side_effects() {
-        let effect = RequestAction {
-            action: Some(Action::Effect(Effect {
-                id: "other".into(),
-                synchronous: false,
-            })),
-        };
-        let fail = RequestAction {
-            action: Some(Action::Fail(Fail {
-                message: "boom".into(),
-            })),
-        };
-        let (reply, state) = process(7, "A", &request(vec![update("B"), effect, fail]));
-        assert_eq!(state, "A");
-        assert_eq!(reply, failure_reply(7, "boom"));
-        assert!(reply.side_effects.is_empty() && reply.state_action.is_none());
-    }
-
-    #[test]
-    fn protocol_errors_end_the_stream_with_a_failure() {
-        let mut session = ValueEntitySession::default();
-        let command = Command {
-            id: 3,
-            name: "Process".into(),
-            ..Command::default()
-        };
-        let early = session.on_message(ValueEntityStreamIn {
-            message: Some(In::Command(command)),
-        });
-        assert!(early.end);
-        assert!(matches!(
-            early.out.first(),
-            Some(Ok(ValueEntityStreamOut {
-                message: Some(Out::Failure(Failure { command_id: 3, .. }))
-            }))
-        ));
-        let empty = ValueEntitySession::default().on_message(ValueEntityStreamIn { message: None });
-        assert!(empty.end);
-    }
-}
+#[path = "value_entity_tests.rs"]
+mod tests;

@@ -3,9 +3,11 @@
 
 mod cli;
 mod expected_failures;
+mod faults;
 mod misbehaving;
 mod proxy_durability;
 mod proxy_traffic;
+mod replay;
 mod report_html;
 mod sdk_suite;
 mod selftest;

@@ -18,6 +18,7 @@ use cloudstate_protocol::names::model::CRDT_TWO;
 
 use super::update::{apply_update, state_of};
 use super::value::CrdtValue;
+use crate::model::fault::{self, Fault};
 use crate::model::payload::pack;
 
 /// What a command or a cancellation produced: the answer to it, then the streamed messages that its
@@ -51,6 +52,10 @@ struct Subscription {
 pub(crate) struct CrdtEntity {
     value: CrdtValue,
     subscriptions: Vec<Subscription>,
+    /// The deliberate fault the model is served with, if any.
+    fault: Option<Fault>,
+    /// Received deltas that [`Fault::ReplicatedDeltasEchoed`] reports back.
+    echo: Vec<CrdtDelta>,
 }
 
 impl CrdtEntity {
@@ -64,7 +69,14 @@ impl CrdtEntity {
         Ok(Self {
             value,
             subscriptions: Vec::new(),
+            fault: None,
+            echo: Vec::new(),
         })
+    }
+
+    /// The entity, served with `fault`.
+    pub(crate) fn with_fault(self, fault: Option<Fault>) -> Self {
+        Self { fault, ..self }
     }
 
     /// The current value as the model's `State`.
@@ -79,6 +91,10 @@ impl CrdtEntity {
     ) -> Result<Vec<CrdtStreamedMessage>, String> {
         let before = self.state();
         self.value.apply_delta(delta)?;
+        fault::crdt::received(self.fault, &mut self.value, delta);
+        if self.fault == Some(Fault::ReplicatedDeltasEchoed) {
+            self.echo.push(delta.clone());
+        }
         Ok(self.notify_if_changed(&before))
     }
 
@@ -100,11 +116,15 @@ impl CrdtEntity {
         let mut delete = false;
         let mut forward = None;
         let mut side_effects = Vec::new();
+        let mut gross = Vec::new();
         for action in request.actions.iter().filter_map(|a| a.action.as_ref()) {
             match action {
                 Action::Update(update) => {
                     if let Err(error) = apply_update(&mut next, update) {
                         return (failure(command_id, &error), false);
+                    }
+                    if self.fault == Some(Fault::GrossDeltas) {
+                        gross.extend(next.take_delta());
                     }
                     write_consistency = consistency(update);
                 }
@@ -115,7 +135,7 @@ impl CrdtEntity {
             }
         }
         self.value = next;
-        let delta = self.value.take_delta();
+        let delta = self.reported_delta(gross);
         let state_action = if delete {
             Some(state_action(
                 crdt_state_action::Action::Delete(CrdtDelete {}),
@@ -171,8 +191,7 @@ impl CrdtEntity {
         }
         self.value = next;
         let state_action = self
-            .value
-            .take_delta()
+            .reported_delta(Vec::new())
             .map(|delta| state_action(crdt_state_action::Action::Update(delta), write_consistency));
         let client_action = (!request.empty).then(|| ClientAction {
             action: Some(reply_with(self.state())),
@@ -229,6 +248,19 @@ impl CrdtEntity {
             answer: Out::Cancelled(response),
             streamed: self.notify_if_changed(&before),
         })
+    }
+
+    /// The change a reply reports: the net local change since the last report, or, under a fault, the
+    /// `gross` per-operation changes or the received deltas with it.
+    fn reported_delta(&mut self, gross: Vec<CrdtDelta>) -> Option<CrdtDelta> {
+        let net = self.value.take_delta();
+        match self.fault {
+            Some(Fault::GrossDeltas) => fault::crdt::merge(gross.into_iter().chain(net)),
+            Some(Fault::ReplicatedDeltasEchoed) => {
+                fault::crdt::merge(self.echo.drain(..).chain(net))
+            }
+            _ => net,
+        }
     }
 
     /// When the state differs from `before`, one streamed message with the new state for each open,

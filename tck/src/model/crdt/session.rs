@@ -20,6 +20,7 @@ use cloudstate_protocol::names::model::{CRDT_CONFIGURED, CRDT_TCK_MODEL, CRDT_TW
 use tonic::{Request, Response, Status, Streaming};
 
 use super::entity::{Answer, CrdtEntity, Out, call_reply, failure, nothing_cancelled};
+use crate::model::fault::{self, Fault, StreamFaults};
 use crate::model::payload::unpack;
 use crate::model::server::{Reaction, ResponseStream, Session, drive};
 
@@ -75,6 +76,7 @@ struct Active {
 #[derive(Debug, Default)]
 pub(crate) struct CrdtSession {
     entity: Option<Active>,
+    faults: StreamFaults,
 }
 
 impl CrdtSession {
@@ -84,7 +86,7 @@ impl CrdtSession {
         }
         let kind = match init.service_name.as_str() {
             CRDT_TCK_MODEL => match CrdtEntity::new(&init.entity_id, init.delta.as_ref()) {
-                Ok(entity) => Kind::Model(entity),
+                Ok(entity) => Kind::Model(entity.with_fault(self.faults.fault())),
                 Err(error) => return fatal(0, format!("crdt: bad init: {error}")),
             },
             CRDT_TWO | CRDT_CONFIGURED => Kind::CallOnly,
@@ -192,21 +194,29 @@ impl Session for CrdtSession {
     type In = CrdtStreamIn;
     type Out = CrdtStreamOut;
 
-    fn on_message(&mut self, message: CrdtStreamIn) -> Reaction<CrdtStreamOut> {
-        match message.message {
+    fn on_message(&mut self, mut message: CrdtStreamIn) -> Reaction<CrdtStreamOut> {
+        if let Some(answer) = fault::crdt::crdt_in(&mut self.faults, &mut message) {
+            return answer;
+        }
+        let mut reaction = match message.message {
             Some(In::Init(init)) => self.init(init),
             Some(In::Delta(delta)) => self.delta(&delta),
             Some(In::Delete(_)) => self.delete(),
             Some(In::Command(command)) => self.command(command),
             Some(In::StreamCancelled(cancelled)) => self.cancelled(&cancelled),
             None => fatal(0, "crdt: an empty message".to_owned()),
-        }
+        };
+        fault::crdt::crdt_out(&self.faults, &mut reaction);
+        reaction
     }
 }
 
 /// The `cloudstate.crdt.Crdt` service of the model.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ModelCrdt;
+pub(crate) struct ModelCrdt {
+    /// The deliberate fault the model is served with, if any.
+    pub(crate) fault: Option<Fault>,
+}
 
 #[tonic::async_trait]
 impl Crdt for ModelCrdt {
@@ -216,9 +226,10 @@ impl Crdt for ModelCrdt {
         &self,
         request: Request<Streaming<CrdtStreamIn>>,
     ) -> Result<Response<Self::handleStream>, Status> {
-        Ok(Response::new(drive(
-            request.into_inner(),
-            CrdtSession::default(),
-        )))
+        let session = CrdtSession {
+            entity: None,
+            faults: StreamFaults::new(self.fault),
+        };
+        Ok(Response::new(drive(request.into_inner(), session)))
     }
 }

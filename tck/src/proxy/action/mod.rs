@@ -47,7 +47,7 @@ pub(crate) static CASES: &[Case] = &[
     proxy_case! {
         id: "action.proxy.unary_forwards_and_side_effects",
         summary: "a unary forward and a unary side effect each become a separate ActionTwo.Call, and a forward answers with its result",
-        requirements: ["ACT-031", "ACT-037", "ACT-039"],
+        requirements: ["ACT-025", "ACT-031", "ACT-037", "ACT-039"],
         services: &[ACTION_TCK_MODEL, ACTION_TWO],
         run: effects::unary_forwards_and_side_effects,
     },

@@ -45,7 +45,7 @@ pub(crate) static CASES: &[Case] = &[
     proxy_case! {
         id: "crdt.proxy.http_api",
         summary: "HTTP/JSON calls cause the same commands as gRPC ones; values come back as JSON, failures as 500",
-        requirements: ["CRDT-023", "CRDT-037", "CRDT-044", "CRDT-045"],
+        requirements: ["CRDT-023", "CRDT-037", "CRDT-044", "CRDT-045", "FRONT-008"],
         services: &[CRDT_TCK_MODEL, CRDT_TWO],
         run: http_api::http_api,
     },

@@ -1,0 +1,156 @@
+//! The proxy under test: started by the bench in front of the built-in model (once per phase, so each
+//! phase starts from a fresh process), or already running.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::memory::listening_pid;
+use crate::error::TckError;
+use crate::target::{SpawnedProcess, check_address};
+
+/// How long a spawned proxy may take to answer `GET /ready`.
+const READY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Which proxy to measure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxyUnderTest {
+    /// Already running at this address, in front of a user function that serves the TCK model.
+    Running(String),
+    /// Started with this shell command, which gets `HTTP_PORT`, `USER_FUNCTION_HOST`,
+    /// `USER_FUNCTION_PORT` and, for the durable phase, `STORE=sqlite:PATH`.
+    Spawn(String),
+}
+
+/// A proxy the bench talks to, stopped when dropped if the bench started it.
+#[derive(Debug)]
+pub struct ProxyHandle {
+    /// Its gRPC address.
+    pub address: String,
+    /// Its process, when it runs on this machine and could be found by its listening port.
+    pub pid: Option<u32>,
+    process: Option<SpawnedProcess>,
+}
+
+impl ProxyHandle {
+    /// A proxy that is already running; its process is looked up when the address is on loopback.
+    pub fn running(address: &str) -> Result<ProxyHandle, TckError> {
+        check_address(address).map_err(|error| TckError::BadArguments(format!("{error:?}")))?;
+        let pid = address.rsplit_once(':').and_then(|(host, port)| {
+            let local = matches!(host, "127.0.0.1" | "localhost" | "[::1]" | "::1");
+            local
+                .then(|| port.parse::<u16>().ok())
+                .flatten()
+                .and_then(listening_pid)
+        });
+        Ok(ProxyHandle {
+            address: address.to_owned(),
+            pid,
+            process: None,
+        })
+    }
+
+    /// Starts `command` on a free port in front of the user function at `127.0.0.1:user_function_port`
+    /// (with `STORE=sqlite:PATH` when `store` is given), and waits until it is ready.
+    pub async fn spawn(
+        command: &str,
+        user_function_port: u16,
+        store: Option<&Path>,
+    ) -> Result<ProxyHandle, TckError> {
+        let http_port = free_port()?;
+        let mut env = vec![
+            ("HTTP_PORT", http_port.to_string()),
+            ("USER_FUNCTION_HOST", "127.0.0.1".to_owned()),
+            ("USER_FUNCTION_PORT", user_function_port.to_string()),
+        ];
+        if let Some(path) = store {
+            env.push(("STORE", format!("sqlite:{}", path.display())));
+        }
+        let mut process = SpawnedProcess::start(command, &env)
+            .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
+        let address = format!("127.0.0.1:{http_port}");
+        let give_up = Instant::now() + READY_TIMEOUT;
+        loop {
+            if let Some(status) = process.exit_status() {
+                return Err(TckError::Setup(format!(
+                    "the proxy `{command}` exited before it was ready ({status}); its output:\n{}",
+                    process.output_text()
+                )));
+            }
+            match crate::proxy::http_get(&address, "/ready").await {
+                Ok(response) if response.status == 200 => break,
+                _ if Instant::now() >= give_up => {
+                    process.stop(Duration::from_secs(2)).await;
+                    return Err(TckError::Setup(format!(
+                        "the proxy `{command}` was not ready within {} s; its output:\n{}",
+                        READY_TIMEOUT.as_secs(),
+                        process.output_text()
+                    )));
+                }
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        Ok(ProxyHandle {
+            address,
+            pid: listening_pid(http_port),
+            process: Some(process),
+        })
+    }
+
+    /// The last lines the proxy wrote, if the bench started it.
+    pub fn output(&self) -> Option<String> {
+        self.process.as_ref().map(SpawnedProcess::output_text)
+    }
+
+    /// Stops the proxy if the bench started it.
+    pub async fn stop(mut self) {
+        if let Some(process) = self.process.as_mut() {
+            process.stop(Duration::from_secs(5)).await;
+        }
+    }
+}
+
+/// A free loopback port (free when this returns; the proxy binds it right after).
+fn free_port() -> Result<u16, TckError> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .map_err(|error| TckError::Setup(format!("cannot find a free port: {error}")))
+}
+
+/// The SQLite file of the durable phase, in the temporary directory; removed (with its WAL files) when
+/// dropped.
+#[derive(Debug)]
+pub struct ScratchFile {
+    path: PathBuf,
+}
+
+impl ScratchFile {
+    /// A new, unused path.
+    pub fn in_temp_dir() -> ScratchFile {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        let name = format!("cloudstate-tck-bench-{}-{nanos}.db", std::process::id());
+        ScratchFile {
+            path: std::env::temp_dir().join(name),
+        }
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for ScratchFile {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut path = self.path.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}

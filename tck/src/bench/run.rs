@@ -1,0 +1,269 @@
+//! One bench run, phase by phase:
+//!
+//! 1. throughput: each workload through a fresh proxy and then against the echo server, after one
+//!    unmeasured request to every entity of the run (so entities are active when timing starts);
+//! 2. memory: a fresh proxy's resident memory before and after activating 10,000 event-sourced entities;
+//! 3. durability: event-sourced commands through a fresh proxy with `STORE=sqlite:PATH` (a scratch file).
+//!
+//! With a proxy that is already running, phases 1 and 2 run against it (memory last, and only when its
+//! process is on this machine), and phase 3 is left out.
+
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use super::echo::EchoServer;
+use super::load::{Clients, Plan, Workload, run_load};
+use super::memory::resident_kib;
+use super::proxy::{ProxyHandle, ProxyUnderTest, ScratchFile};
+use super::report::{BenchReport, DurableResult, Machine, MemoryResult, WorkloadResult};
+use super::stats::Summary;
+use crate::error::TckError;
+use crate::model::{ModelOptions, serve_model};
+
+/// How many event-sourced entities the memory phase activates.
+pub const MEMORY_ENTITIES: usize = 10_000;
+/// How many entities a throughput run spreads its requests over (shared out among the clients).
+pub const THROUGHPUT_ENTITIES: usize = 1_024;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct BenchConfig {
+    /// The proxy.
+    pub proxy: ProxyUnderTest,
+    /// How long each measured run lasts.
+    pub duration: Duration,
+    /// Concurrent clients.
+    pub concurrency: usize,
+}
+
+/// The built-in model service in this process, for spawned proxies; stops when dropped.
+struct Model {
+    port: u16,
+    _stop: oneshot::Sender<()>,
+}
+
+async fn start_model() -> Result<Model, TckError> {
+    let setup = |error: std::io::Error| TckError::Setup(format!("the model service: {error}"));
+    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(setup)?;
+    let port = listener.local_addr().map_err(setup)?.port();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(serve_model(listener, ModelOptions::default(), async move {
+        let _ = stopped.await;
+    }));
+    Ok(Model { port, _stop: stop })
+}
+
+/// The proxies of one run: how to get a fresh one for each phase.
+struct Proxies<'a> {
+    config: &'a BenchConfig,
+    model: Option<Model>,
+}
+
+impl Proxies<'_> {
+    async fn start(&self, store: Option<&ScratchFile>) -> Result<ProxyHandle, TckError> {
+        match (&self.config.proxy, &self.model) {
+            (ProxyUnderTest::Spawn(command), Some(model)) => {
+                ProxyHandle::spawn(command, model.port, store.map(ScratchFile::path)).await
+            }
+            (ProxyUnderTest::Running(address), _) => ProxyHandle::running(address),
+            (ProxyUnderTest::Spawn(_), None) => Err(TckError::Setup(
+                "no model service for the spawned proxy".to_owned(),
+            )),
+        }
+    }
+}
+
+/// Runs every phase and returns what it measured. `progress` hears what is about to happen.
+pub async fn run(
+    config: &BenchConfig,
+    progress: &mut dyn FnMut(&str),
+) -> Result<BenchReport, TckError> {
+    let spawned = matches!(config.proxy, ProxyUnderTest::Spawn(_));
+    let proxies = Proxies {
+        config,
+        model: if spawned {
+            Some(start_model().await?)
+        } else {
+            None
+        },
+    };
+    let echo = EchoServer::start()
+        .await
+        .map_err(|error| TckError::Setup(format!("cannot start the echo server: {error}")))?;
+    let echo_clients = connect(&echo.address.to_string(), config.concurrency).await?;
+    let mut report = BenchReport {
+        proxy: match &config.proxy {
+            ProxyUnderTest::Running(address) => address.clone(),
+            ProxyUnderTest::Spawn(command) => command.clone(),
+        },
+        concurrency: config.concurrency,
+        duration_seconds: config.duration.as_secs_f64(),
+        machine: Machine::this(),
+        workloads: Vec::new(),
+        memory: None,
+        durable: None,
+        failures: Vec::new(),
+    };
+
+    let proxy = proxies.start(None).await?;
+    let clients = connect(&proxy.address, config.concurrency).await?;
+    for workload in [
+        Workload::EventSourced,
+        Workload::ValueEntity,
+        Workload::Action,
+    ] {
+        progress(&format!("{} through the proxy", workload.label()));
+        let through = measure(&clients, workload, config, &mut report, &proxy).await?;
+        progress(&format!("{} against the echo server", workload.label()));
+        let baseline = measure(&echo_clients, workload, config, &mut report, &proxy).await?;
+        report.workloads.push(WorkloadResult {
+            workload,
+            ratio: ratio(&through, &baseline),
+            proxy: through,
+            echo: baseline,
+        });
+    }
+    let memory_proxy = if spawned {
+        proxy.stop().await;
+        proxies.start(None).await?
+    } else {
+        proxy
+    };
+    progress(&format!(
+        "memory with {MEMORY_ENTITIES} active event-sourced entities"
+    ));
+    report.memory = measure_memory(&memory_proxy, config, &mut report.failures).await?;
+    memory_proxy.stop().await;
+
+    if spawned {
+        let file = ScratchFile::in_temp_dir();
+        progress(&format!(
+            "event-sourced commands with STORE=sqlite:{}",
+            file.path().display()
+        ));
+        let proxy = proxies.start(Some(&file)).await?;
+        let clients = connect(&proxy.address, config.concurrency).await?;
+        let summary = measure(
+            &clients,
+            Workload::EventSourced,
+            config,
+            &mut report,
+            &proxy,
+        )
+        .await?;
+        proxy.stop().await;
+        let echo = report
+            .workloads
+            .iter()
+            .find(|result| result.workload == Workload::EventSourced)
+            .map(|result| result.echo);
+        report.durable = Some(DurableResult {
+            events_per_second: summary.per_second,
+            ratio: echo.map_or(0.0, |echo| ratio(&summary, &echo)),
+            summary,
+        });
+    }
+    Ok(report)
+}
+
+async fn connect(address: &str, concurrency: usize) -> Result<Clients, TckError> {
+    Clients::connect(address, concurrency)
+        .await
+        .map_err(|error| TckError::Setup(format!("cannot reach {address}: {error:?}")))
+}
+
+fn ratio(through: &Summary, baseline: &Summary) -> f64 {
+    if baseline.per_second > 0.0 {
+        through.per_second / baseline.per_second
+    } else {
+        0.0
+    }
+}
+
+/// Touches every entity of the run once (unmeasured), then measures `config.duration` of `workload`.
+/// Fails when not one request of the warm-up succeeded: the target does not serve the TCK model.
+async fn measure(
+    clients: &Clients,
+    workload: Workload,
+    config: &BenchConfig,
+    report: &mut BenchReport,
+    proxy: &ProxyHandle,
+) -> Result<Summary, TckError> {
+    let entities = THROUGHPUT_ENTITIES.div_ceil(config.concurrency).max(1);
+    let prefix = format!("bench-{}", std::process::id());
+    let warm = Plan::Warm { entities };
+    let (samples, _) = run_load(clients, workload, config.concurrency, &warm, &prefix).await;
+    if samples.successes() == 0 {
+        let output = proxy
+            .output()
+            .map(|text| format!("; the proxy's output:\n{text}"))
+            .unwrap_or_default();
+        return Err(TckError::Setup(format!(
+            "no {} succeeded: {}{output}",
+            workload.label(),
+            samples.first_error().unwrap_or("no request was sent")
+        )));
+    }
+    let timed = Plan::Timed {
+        duration: config.duration,
+        entities,
+    };
+    let (samples, elapsed) = run_load(clients, workload, config.concurrency, &timed, &prefix).await;
+    if let Some(error) = samples.first_error() {
+        report.failures.push(error.to_owned());
+    }
+    Ok(samples.summarize(elapsed))
+}
+
+/// The proxy's resident memory before and after activating [`MEMORY_ENTITIES`] event-sourced entities
+/// with one command each; `None` when its process is unknown.
+async fn measure_memory(
+    proxy: &ProxyHandle,
+    config: &BenchConfig,
+    failures: &mut Vec<String>,
+) -> Result<Option<MemoryResult>, TckError> {
+    let Some(pid) = proxy.pid else {
+        return Ok(None);
+    };
+    let clients = connect(&proxy.address, config.concurrency).await?;
+    let prefix = format!("bench-memory-{}", std::process::id());
+    // Connections, buffers and the first entity of each client exist before the first reading.
+    let warm = Plan::Warm { entities: 1 };
+    let warm_prefix = format!("{prefix}-warm");
+    run_load(
+        &clients,
+        Workload::EventSourced,
+        config.concurrency,
+        &warm,
+        &warm_prefix,
+    )
+    .await;
+    let Some(before) = resident_kib(pid) else {
+        return Ok(None);
+    };
+    let plan = Plan::EachOnce {
+        count: MEMORY_ENTITIES,
+    };
+    let (samples, _) = run_load(
+        &clients,
+        Workload::EventSourced,
+        config.concurrency,
+        &plan,
+        &prefix,
+    )
+    .await;
+    if let Some(error) = samples.first_error() {
+        failures.push(error.to_owned());
+    }
+    let Some(after) = resident_kib(pid) else {
+        return Ok(None);
+    };
+    Ok(Some(MemoryResult {
+        entities: MEMORY_ENTITIES,
+        rss_before_kib: before,
+        rss_after_kib: after,
+        per_entity_kib: after.saturating_sub(before) as f64 / MEMORY_ENTITIES as f64,
+    }))
+}

@@ -1,0 +1,11 @@
+//! Fault injection: proving that every case can fail.
+//!
+//! `cloudstate-tck faults` runs the SDK suite against the built-in model under each of its deliberate
+//! faults ([`Fault`](crate::model::Fault)), and the proxy suite against a proxy under each of its own, and
+//! builds the kill matrix: which cases failed under which fault, which faults no case caught, and which
+//! cases no fault made fail.
+
+pub mod matrix;
+pub mod report;
+pub mod run;
+pub mod sdk;

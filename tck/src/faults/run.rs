@@ -1,0 +1,189 @@
+//! Running a suite once and keeping each case's outcome: the SDK suite against the built-in model served
+//! in this process with a fault (or none), or any suite through an executor the caller prepared.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use crate::case::{Case, Mode, Outcome};
+use crate::model::{Fault, ModelOptions, serve_model};
+use crate::run::{
+    CaseExecutor, NotSpawned, ReportError, Reporter, RunEvent, RunOptions, RunScope, SdkExecutor,
+    TargetInfo, TargetMonitor, run_cases, served_services,
+};
+use crate::target::{Discovery, connect, discover};
+
+/// How one case ended in one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every check held.
+    Pass,
+    /// The target did not conform.
+    Fail,
+    /// The case could not run to its end.
+    Error,
+    /// The case did not run, because the target does not serve what it needs.
+    Skip,
+}
+
+impl Verdict {
+    /// `pass`, `fail`, `error` or `skip`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+            Verdict::Skip => "skip",
+        }
+    }
+
+    /// Whether the case failed or errored: the fault was seen.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Verdict::Fail | Verdict::Error)
+    }
+}
+
+/// One case's outcome in one run.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The case ID.
+    pub id: &'static str,
+    /// The case's mode.
+    pub mode: Mode,
+    /// How it ended.
+    pub verdict: Verdict,
+    /// The first line of the failure message or skip reason (empty for a pass).
+    pub message: String,
+}
+
+/// The outcome of one run of a suite.
+#[derive(Debug, Clone, Default)]
+pub struct SuiteRun {
+    /// Every case, in run order.
+    pub results: Vec<CaseResult>,
+    /// Why the run could not start at all (the target did not come up); the cases did not run then.
+    pub setup_error: Option<String>,
+    /// How long the run took.
+    pub duration: Duration,
+}
+
+impl SuiteRun {
+    /// A run that could not start.
+    pub fn not_started(reason: String, duration: Duration) -> Self {
+        SuiteRun {
+            results: Vec::new(),
+            setup_error: Some(reason),
+            duration,
+        }
+    }
+}
+
+/// A reporter that keeps each finished case's outcome.
+#[derive(Debug, Clone, Default)]
+struct Collector {
+    results: Arc<Mutex<Vec<CaseResult>>>,
+}
+
+impl Collector {
+    fn take(&self) -> Vec<CaseResult> {
+        std::mem::take(&mut *self.results.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+impl Reporter for Collector {
+    fn handle(&mut self, event: &RunEvent) -> Result<(), ReportError> {
+        if let RunEvent::CaseFinished(report) = event {
+            let (verdict, message) = match &report.outcome {
+                Outcome::Pass => (Verdict::Pass, ""),
+                Outcome::Fail(failure) => (Verdict::Fail, failure.message.as_str()),
+                Outcome::Error(failure) => (Verdict::Error, failure.message.as_str()),
+                Outcome::Skip { reason } => (Verdict::Skip, reason.as_str()),
+            };
+            let result = CaseResult {
+                id: report.info.id,
+                mode: report.info.mode(),
+                verdict,
+                message: message.lines().next().unwrap_or_default().to_owned(),
+            };
+            self.results
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(result);
+        }
+        Ok(())
+    }
+}
+
+/// Runs `cases` with `executor` and keeps each outcome; nothing is printed.
+pub async fn run_collecting(
+    cases: &[&'static Case],
+    scope: RunScope,
+    options: &RunOptions,
+    executor: &mut dyn CaseExecutor,
+    monitor: &mut dyn TargetMonitor,
+) -> SuiteRun {
+    let started = Instant::now();
+    let collector = Collector::default();
+    let mut reporters: Vec<Box<dyn Reporter + Send>> = vec![Box::new(collector.clone())];
+    let finished = run_cases(cases, scope, options, executor, monitor, &mut reporters).await;
+    SuiteRun {
+        results: collector.take(),
+        setup_error: finished.err().map(|error| error.to_string()),
+        duration: started.elapsed(),
+    }
+}
+
+/// Runs the SDK-mode `cases` against the built-in model, served in this process on a free loopback port
+/// with `fault` (none: the conforming model), as `cloudstate-tck sdk` would against any user function.
+pub async fn run_model(
+    fault: Option<Fault>,
+    cases: &[&'static Case],
+    options: &RunOptions,
+) -> SuiteRun {
+    let started = Instant::now();
+    let listener = match TcpListener::bind("127.0.0.1:0").await {
+        Ok(listener) => listener,
+        Err(error) => {
+            let reason = format!("cannot bind the model service: {error}");
+            return SuiteRun::not_started(reason, started.elapsed());
+        }
+    };
+    let address = match listener.local_addr() {
+        Ok(address) => address.to_string(),
+        Err(error) => return SuiteRun::not_started(error.to_string(), started.elapsed()),
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let options_of_model = fault.map_or_else(ModelOptions::default, ModelOptions::with_fault);
+    tokio::spawn(serve_model(listener, options_of_model, async move {
+        let _ = stopped.await;
+    }));
+    let channel = match connect(&address, Duration::from_secs(5)).await {
+        Ok(channel) => channel,
+        Err(error) => {
+            let reason = format!("cannot reach the model service: {error:?}");
+            return SuiteRun::not_started(reason, started.elapsed());
+        }
+    };
+    let spec_wait = options.case_timeout.min(Duration::from_secs(5));
+    let spec = match discover(&channel, spec_wait).await {
+        Discovery::Answered(spec) => Some(Arc::new(spec)),
+        Discovery::NoAnswer(_) => None,
+    };
+    let scope = RunScope {
+        mode: Mode::Sdk,
+        target: TargetInfo {
+            address,
+            spawned: None,
+            service_info: None,
+        },
+        served: spec.as_deref().map(served_services),
+    };
+    let mut executor = SdkExecutor::new(channel, spec);
+    let mut run = run_collecting(cases, scope, options, &mut executor, &mut NotSpawned).await;
+    let _ = stop.send(());
+    run.duration = started.elapsed();
+    run
+}

@@ -1,0 +1,315 @@
+//! Deliberate faults of the model service: each [`Fault`] is one small, named deviation from the
+//! reference behaviour, of the kind real SDKs have had. `cloudstate-tck faults` serves the model under
+//! each of them in turn and checks that some case fails, which proves that the suite can see the bug.
+//!
+//! The model consults the fault at a few hook points only: the helpers here rewrite what a stream
+//! receives or answers ([`entity`], [`crdt`], [`action`], [`spec`]), and the few faults that change
+//! what an entity remembers are one `if` each in the model's own code.
+
+pub(crate) mod action;
+pub(crate) mod crdt;
+pub(crate) mod entity;
+pub(crate) mod spec;
+
+use std::fmt;
+use std::str::FromStr;
+
+use cloudstate_protocol::cloudstate::{
+    ClientAction, Failure, Forward, Metadata, Reply, SideEffect, client_action,
+};
+
+macro_rules! faults {
+    ($($variant:ident = $name:literal, $area:literal, $description:literal;)*) => {
+        /// A deliberate deviation of the model service from the protocol, for proving that cases fail.
+        ///
+        /// Names are kebab-case ([`Fault::name`], [`FromStr`]); [`Fault::ALL`] lists them in catalog order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Fault {
+            $(#[doc = $description] $variant,)*
+        }
+
+        impl Fault {
+            /// Every fault, in catalog order.
+            pub const ALL: &'static [Fault] = &[$(Fault::$variant),*];
+
+            /// The kebab-case name, as `--fault` takes it.
+            pub fn name(self) -> &'static str {
+                match self { $(Fault::$variant => $name,)* }
+            }
+
+            /// The part of the model the fault lives in: `discovery`, `action`, `entities`, `value entity`,
+            /// `event sourced` or `crdt`.
+            pub fn area(self) -> &'static str {
+                match self { $(Fault::$variant => $area,)* }
+            }
+
+            /// One line: what the faulty model does differently.
+            pub fn description(self) -> &'static str {
+                match self { $(Fault::$variant => $description,)* }
+            }
+        }
+    };
+}
+
+faults! {
+    WrongProtocolVersion = "wrong-protocol-version", "discovery",
+        "announces protocol version 0.1 instead of 0.2 in its service info";
+    UnqualifiedEntityType = "unqualified-entity-type", "discovery",
+        "announces entity types without their package (`EventSourced`, `Crdt`, ...)";
+    MissingDescriptorFile = "missing-descriptor-file", "discovery",
+        "leaves the CRDT model's proto file out of the descriptor set it announces";
+    UnstableDiscovery = "unstable-discovery", "discovery",
+        "lists its entities in another order on every other discover call, as from a hash map";
+    WrongPersistenceId = "wrong-persistence-id", "discovery",
+        "announces each entity's service name as its persistence id";
+    WrongPassivationTimeout = "wrong-passivation-timeout", "discovery",
+        "announces passivation timeouts in whole seconds (0 for 100 ms)";
+    ActionFailureDropsSideEffects = "action-failure-drops-side-effects", "action",
+        "drops the side effects of an action whose outcome is a failure";
+    EmptyReplyWithoutOutcome = "empty-reply-without-outcome", "action",
+        "answers an action that chose no outcome with an empty reply";
+    NeverAnswersEmptyStream = "never-answers-empty-stream", "action",
+        "never answers a streamed-in call half-closed right after its header";
+    StreamEndsAfterFailure = "stream-ends-after-failure", "action",
+        "ends a streamed-out or duplex action call after its first failure";
+    DuplexBatchesGroups = "duplex-batches-groups", "action",
+        "answers each duplex request with one response for all its groups";
+    StreamedInLastRequestOnly = "streamed-in-last-request-only", "action",
+        "handles only the last request of a streamed-in call";
+    ReplyMetadata = "reply-metadata", "entities",
+        "adds an empty metadata to every reply";
+    GarbageInAny = "garbage-in-any", "entities",
+        "packs reply payloads length-delimited, so the `Any` holds a length prefix before the message";
+    ForwardUnqualified = "forward-unqualified", "entities",
+        "forwards to the target service's simple name, without its package";
+    SideEffectsReversed = "side-effects-reversed", "entities",
+        "sends side effects in the reverse of the order they were requested";
+    SideEffectsAsynchronous = "side-effects-asynchronous", "entities",
+        "sends every side effect as asynchronous, whatever it asked for";
+    FailureDescriptionPrefixed = "failure-description-prefixed", "entities",
+        "prefixes every failure description with `Error: `";
+    RestartOnFailure = "restart-on-failure", "entities",
+        "sets `restart` on every command failure";
+    WrongCommandId = "wrong-command-id", "entities",
+        "numbers replies from 0: the reply to command N names command N-1";
+    NoReplyOnFailure = "no-reply-on-failure", "entities",
+        "sends nothing for an entity command that fails (the error is only logged)";
+    FailureKeepsSideEffects = "failure-keeps-side-effects", "entities",
+        "keeps the side effects an entity command requested before it failed";
+    CrashMidStream = "crash-mid-stream", "entities",
+        "ends an entity stream with gRPC status INTERNAL at its second command";
+    InitStateIgnored = "init-state-ignored", "entities",
+        "ignores the stored state, snapshot or CRDT delta of an init";
+    FailureKeepsState = "failure-keeps-state", "entities",
+        "keeps the state changes a failed value-entity or event-sourced command made before failing";
+    ReplyTwice = "reply-twice", "value entity",
+        "sends the reply to every value-entity command twice";
+    FirstStateActionWins = "first-state-action-wins", "value entity",
+        "reports the first update or delete of a value-entity command instead of the last";
+    DeleteKeepsValue = "delete-keeps-value", "value entity",
+        "reports a value-entity delete but keeps the value in memory";
+    EventsDropped = "events-dropped", "event sourced",
+        "reports only the first event a command emits";
+    EventsReordered = "events-reordered", "event sourced",
+        "reports the events of a command in reverse order";
+    EventsDuplicated = "events-duplicated", "event sourced",
+        "reports the last event of a command twice";
+    SnapshotNever = "snapshot-never", "event sourced",
+        "never takes a snapshot";
+    SnapshotStale = "snapshot-stale", "event sourced",
+        "snapshots the state from before the command's events";
+    ReplayedEventsIgnored = "replayed-events-ignored", "event sourced",
+        "ignores the events replayed after the init";
+    GrossDeltas = "gross-deltas", "crdt",
+        "reports every CRDT operation of a command, not their net change";
+    ClearLosesAdds = "clear-loses-adds", "crdt",
+        "reports an ORSet or ORMap clear without the additions made after it";
+    RegisterIgnoresClock = "register-ignores-clock", "crdt",
+        "reports every LWWRegister write with the default clock";
+    VoteSendsTally = "vote-sends-tally", "crdt",
+        "sends this node's vote counts with its own vote, as if it owned the tally";
+    StreamNeverEnds = "stream-never-ends", "crdt",
+        "never sets `end_stream` on a streamed CRDT command that reached its end state";
+    CancellationIgnored = "cancellation-ignored", "crdt",
+        "answers a stream cancellation without applying its cancel update, and keeps streaming";
+    ReplicatedDeltasEchoed = "replicated-deltas-echoed", "crdt",
+        "reports deltas received from the proxy back to it as local changes";
+    WriteConsistencyLocal = "write-consistency-local", "crdt",
+        "reports every CRDT change with write consistency LOCAL";
+    OrMapUpdatesAsAdded = "ormap-updates-as-added", "crdt",
+        "reports changed ORMap entries under `added` instead of `updated`";
+    StreamedFlagMissing = "streamed-flag-missing", "crdt",
+        "leaves `streamed` unset in the reply to a streamed CRDT command";
+    StreamedEffectsDropped = "streamed-effects-dropped", "crdt",
+        "sends streamed CRDT messages without the streamed command's side effects";
+    ProxyDeleteUnsupported = "proxy-delete-unsupported", "crdt",
+        "ends a CRDT stream with a failure when the proxy deletes the entity";
+    FlagClearedByFalse = "flag-cleared-by-false", "crdt",
+        "lets a received Flag delta `false` disable an enabled flag";
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A fault name that names no fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown fault {0:?} (`--list-faults` lists them)")]
+pub struct UnknownFault(pub String);
+
+impl FromStr for Fault {
+    type Err = UnknownFault;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Fault::ALL
+            .iter()
+            .copied()
+            .find(|fault| fault.name() == name)
+            .ok_or_else(|| UnknownFault(name.to_owned()))
+    }
+}
+
+/// The fault of one protocol stream, and what it has counted so far.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct StreamFaults {
+    fault: Option<Fault>,
+    commands: u32,
+}
+
+impl StreamFaults {
+    /// The state of a new stream served with `fault`.
+    pub(crate) fn new(fault: Option<Fault>) -> Self {
+        Self { fault, commands: 0 }
+    }
+
+    /// Whether the stream is served with `fault`.
+    pub(crate) fn is(&self, fault: Fault) -> bool {
+        self.fault == Some(fault)
+    }
+
+    /// Counts one command; true when the stream crashes at it ([`Fault::CrashMidStream`]).
+    pub(crate) fn crash_at_command(&mut self) -> bool {
+        self.commands += 1;
+        self.is(Fault::CrashMidStream) && self.commands == 2
+    }
+
+    /// The fault, if any.
+    pub(crate) fn fault(&self) -> Option<Fault> {
+        self.fault
+    }
+}
+
+/// The faults of any entity reply: its command id, its client action and its side effects.
+pub(crate) fn entity_reply(
+    fault: Fault,
+    command_id: &mut i64,
+    action: Option<&mut ClientAction>,
+    effects: &mut [SideEffect],
+) {
+    if fault == Fault::WrongCommandId {
+        *command_id -= 1;
+    }
+    client_action(fault, action);
+    side_effects(fault, effects);
+}
+
+/// The reply, forward and failure faults, on the client action of an entity reply.
+pub(crate) fn client_action(fault: Fault, action: Option<&mut ClientAction>) {
+    match action.and_then(|action| action.action.as_mut()) {
+        Some(client_action::Action::Reply(r)) => reply(fault, r),
+        Some(client_action::Action::Forward(f)) => forward(fault, f),
+        Some(client_action::Action::Failure(f)) => failure(fault, f),
+        None => {}
+    }
+}
+
+/// Whether a client action is a failure.
+pub(crate) fn is_failure(action: Option<&ClientAction>) -> bool {
+    matches!(
+        action.and_then(|action| action.action.as_ref()),
+        Some(client_action::Action::Failure(_))
+    )
+}
+
+/// [`Fault::ReplyMetadata`] and [`Fault::GarbageInAny`].
+pub(crate) fn reply(fault: Fault, reply: &mut Reply) {
+    match fault {
+        Fault::ReplyMetadata => reply.metadata = Some(Metadata::default()),
+        Fault::GarbageInAny => {
+            if let Some(payload) = reply.payload.as_mut() {
+                let mut prefixed = Vec::with_capacity(payload.value.len() + 2);
+                prost::encoding::encode_varint(payload.value.len() as u64, &mut prefixed);
+                prefixed.extend_from_slice(&payload.value);
+                payload.value = prefixed;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// [`Fault::ForwardUnqualified`].
+pub(crate) fn forward(fault: Fault, forward: &mut Forward) {
+    if fault == Fault::ForwardUnqualified
+        && let Some((_, simple)) = forward.service_name.rsplit_once('.')
+    {
+        forward.service_name = simple.to_owned();
+    }
+}
+
+/// [`Fault::FailureDescriptionPrefixed`] and [`Fault::RestartOnFailure`].
+pub(crate) fn failure(fault: Fault, failure: &mut Failure) {
+    match fault {
+        Fault::FailureDescriptionPrefixed => {
+            failure.description = format!("Error: {}", failure.description);
+        }
+        Fault::RestartOnFailure => failure.restart = true,
+        _ => {}
+    }
+}
+
+/// [`Fault::SideEffectsReversed`] and [`Fault::SideEffectsAsynchronous`].
+pub(crate) fn side_effects(fault: Fault, effects: &mut [SideEffect]) {
+    match fault {
+        Fault::SideEffectsReversed => effects.reverse(),
+        Fault::SideEffectsAsynchronous => {
+            for effect in effects {
+                effect.synchronous = false;
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_parse_back() {
+        let mut names = std::collections::BTreeSet::new();
+        for fault in Fault::ALL {
+            let name = fault.name();
+            assert!(names.insert(name), "{name} twice");
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert_eq!(name.parse::<Fault>(), Ok(*fault));
+            assert!(!fault.description().is_empty() && !fault.description().contains('\n'));
+        }
+        assert!(Fault::ALL.len() >= 30);
+        assert!("no-such-fault".parse::<Fault>().is_err());
+    }
+
+    #[test]
+    fn garbage_in_any_prefixes_the_length() {
+        let mut answer = Reply {
+            payload: Some(prost_types::Any {
+                type_url: "t".into(),
+                value: vec![1, 2],
+            }),
+            metadata: None,
+        };
+        reply(Fault::GarbageInAny, &mut answer);
+        assert_eq!(answer.payload.map(|p| p.value), Some(vec![2, 1, 2]));
+    }
+}

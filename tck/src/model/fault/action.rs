@@ -1,0 +1,102 @@
+//! The action faults: what a faulty action model answers.
+
+use cloudstate_protocol::cloudstate::Reply;
+use cloudstate_protocol::cloudstate::action::ActionResponse;
+use cloudstate_protocol::cloudstate::action::action_response::Response as Outcome;
+use cloudstate_protocol::cloudstate::tck::model::action::Response as ModelResponse;
+
+use super::Fault;
+use crate::model::payload::pack;
+
+/// Applies the reply, forward, failure and side-effect faults to one action response.
+pub(crate) fn response(fault: Option<Fault>, response: &mut ActionResponse) {
+    let Some(fault) = fault else {
+        return;
+    };
+    match response.response.as_mut() {
+        Some(Outcome::Reply(reply)) => super::reply(fault, reply),
+        Some(Outcome::Forward(forward)) => super::forward(fault, forward),
+        Some(Outcome::Failure(failure)) => {
+            super::failure(fault, failure);
+            if fault == Fault::ActionFailureDropsSideEffects {
+                response.side_effects.clear();
+            }
+        }
+        None if fault == Fault::EmptyReplyWithoutOutcome => {
+            response.response = Some(Outcome::Reply(Reply {
+                payload: Some(pack(&ModelResponse::default())),
+                metadata: None,
+            }));
+        }
+        None => {}
+    }
+    super::side_effects(fault, &mut response.side_effects);
+}
+
+/// Applies the faults to the responses of a streamed-out call or of one duplex request; returns whether
+/// the call ends after them ([`Fault::StreamEndsAfterFailure`]).
+pub(crate) fn stream(fault: Option<Fault>, responses: &mut Vec<ActionResponse>) -> bool {
+    for one in responses.iter_mut() {
+        response(fault, one);
+    }
+    if fault != Some(Fault::StreamEndsAfterFailure) {
+        return false;
+    }
+    let first_failure = responses
+        .iter()
+        .position(|one| matches!(one.response, Some(Outcome::Failure(_))));
+    match first_failure {
+        Some(index) => {
+            responses.truncate(index + 1);
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudstate_protocol::cloudstate::Failure;
+
+    fn failed() -> ActionResponse {
+        ActionResponse {
+            response: Some(Outcome::Failure(Failure::default())),
+            side_effects: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_stream_ends_after_its_first_failure() {
+        let mut responses = vec![ActionResponse::default(), failed(), failed()];
+        assert!(stream(Some(Fault::StreamEndsAfterFailure), &mut responses));
+        assert_eq!(responses.len(), 2);
+        let mut responses = vec![failed(), failed()];
+        assert!(!stream(None, &mut responses));
+        assert_eq!(responses.len(), 2);
+    }
+
+    #[test]
+    fn no_outcome_becomes_an_empty_reply() {
+        let mut answer = ActionResponse::default();
+        response(Some(Fault::EmptyReplyWithoutOutcome), &mut answer);
+        assert!(matches!(answer.response, Some(Outcome::Reply(_))));
+    }
+
+    #[test]
+    fn a_failed_action_loses_its_side_effects_and_keeps_its_failure() {
+        let mut answer = failed();
+        answer
+            .side_effects
+            .push(cloudstate_protocol::cloudstate::SideEffect::default());
+        response(Some(Fault::ActionFailureDropsSideEffects), &mut answer);
+        assert!(answer.side_effects.is_empty());
+        assert!(matches!(answer.response, Some(Outcome::Failure(_))));
+        let mut answer = failed();
+        response(Some(Fault::RestartOnFailure), &mut answer);
+        assert!(matches!(answer.response, Some(Outcome::Failure(f)) if f.restart));
+        let mut answer = failed();
+        response(None, &mut answer);
+        assert_eq!(answer, failed());
+    }
+}

@@ -1,0 +1,117 @@
+//! The discovery faults: what a faulty model announces in `discover`.
+
+use cloudstate_protocol::cloudstate::EntitySpec;
+use cloudstate_protocol::cloudstate::entity_passivation_strategy::Strategy;
+use prost::Message as _;
+
+use super::Fault;
+
+/// The model file that [`Fault::MissingDescriptorFile`] leaves out.
+const LEFT_OUT_FILE: &str = "cloudstate/tck/model/crdt.proto";
+
+/// Applies a discovery fault to the answer of the `call`-th `discover` call (from 0).
+pub(crate) fn apply(fault: Fault, spec: &mut EntitySpec, call: u64) {
+    match fault {
+        Fault::WrongProtocolVersion => {
+            if let Some(info) = spec.service_info.as_mut() {
+                info.protocol_minor_version = 1;
+            }
+        }
+        Fault::UnqualifiedEntityType => {
+            for entity in &mut spec.entities {
+                entity.entity_type = simple_name(&entity.entity_type).to_owned();
+            }
+        }
+        Fault::MissingDescriptorFile => spec.proto = without_file(&spec.proto, LEFT_OUT_FILE),
+        Fault::UnstableDiscovery if call % 2 == 1 => spec.entities.reverse(),
+        Fault::WrongPersistenceId => {
+            for entity in &mut spec.entities {
+                entity.persistence_id = simple_name(&entity.service_name).to_owned();
+            }
+        }
+        Fault::WrongPassivationTimeout => {
+            let strategies = spec
+                .entities
+                .iter_mut()
+                .filter_map(|entity| entity.passivation_strategy.as_mut());
+            for strategy in strategies {
+                if let Some(Strategy::Timeout(timeout)) = strategy.strategy.as_mut() {
+                    timeout.timeout /= 1000;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The last dot-separated part of a qualified name.
+fn simple_name(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(_, simple)| simple)
+}
+
+/// An encoded `FileDescriptorSet` without the file called `name`; every other file keeps its bytes.
+fn without_file(set: &[u8], name: &str) -> Vec<u8> {
+    let mut rest = set;
+    let mut kept = Vec::with_capacity(set.len());
+    while !rest.is_empty() {
+        let Ok((tag, _)) = prost::encoding::decode_key(&mut rest) else {
+            break;
+        };
+        let Ok(length) = prost::encoding::decode_varint(&mut rest) else {
+            break;
+        };
+        let Ok(length) = usize::try_from(length) else {
+            break;
+        };
+        if length > rest.len() {
+            break;
+        }
+        let (file, tail) = rest.split_at(length);
+        rest = tail;
+        let is_left_out = prost_types::FileDescriptorProto::decode(file)
+            .is_ok_and(|descriptor| descriptor.name() == name);
+        if tag == 1 && !is_left_out {
+            prost::encoding::bytes::encode(1, &file.to_vec(), &mut kept);
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::entity_spec;
+
+    #[test]
+    fn the_left_out_file_is_gone_and_the_rest_decodes() {
+        let mut spec = entity_spec();
+        apply(Fault::MissingDescriptorFile, &mut spec, 0);
+        let pool = cloudstate_protocol::decode_descriptor_set(&spec.proto).expect("decodes");
+        assert!(pool.get_file_by_name(LEFT_OUT_FILE).is_none());
+        assert!(
+            pool.get_file_by_name("cloudstate/tck/model/valueentity.proto")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn discovery_faults_change_the_spec() {
+        let reference = entity_spec();
+        for fault in [
+            Fault::WrongProtocolVersion,
+            Fault::UnqualifiedEntityType,
+            Fault::WrongPersistenceId,
+            Fault::WrongPassivationTimeout,
+        ] {
+            let mut spec = entity_spec();
+            apply(fault, &mut spec, 0);
+            assert_ne!(spec, reference, "{fault}");
+        }
+        let mut first = entity_spec();
+        apply(Fault::UnstableDiscovery, &mut first, 0);
+        let mut second = entity_spec();
+        apply(Fault::UnstableDiscovery, &mut second, 1);
+        assert_eq!(first, reference);
+        assert_ne!(second.entities, reference.entities);
+    }
+}

@@ -1,0 +1,25 @@
+//! Record and replay: real traffic between a proxy and its user function, turned into scenarios anyone
+//! can rerun.
+//!
+//! [`Recorder`] sits between a proxy and a user function (the interceptor of proxy mode) and writes a
+//! [`Transcript`]: every call, every message in both directions in order, with relative times,
+//! half-closes, cancels and ends, messages as proto3 JSON ([`MessageCodec`]). [`ReplayPlan`] turns each
+//! stream of a transcript into a case that plays the proxy's side against a user function and compares
+//! the answers with the recorded ones.
+
+mod codec;
+mod compare;
+mod from_json;
+mod play;
+mod recorder;
+mod replay;
+mod to_json;
+mod transcript;
+
+pub use codec::MessageCodec;
+pub use recorder::Recorder;
+pub use replay::{RegisteredReplay, ReplayExecutor, ReplayPlan};
+pub use transcript::{
+    Event, EventKind, FORMAT_VERSION, Recording, STATUS_CODES, Side, Stream, Transcript, code_name,
+    parse_code,
+};
