@@ -12,6 +12,9 @@ use prost_reflect::{
 };
 use tonic::Status;
 
+/// The longest entity ID accepted, in bytes; a longer one is `INVALID_ARGUMENT`.
+pub const MAX_ENTITY_ID: usize = 1024;
+
 /// How long an entity may stay idle before the proxy passivates it, when discovery does not say.
 pub const DEFAULT_PASSIVATION: Duration = Duration::from_secs(30);
 
@@ -81,7 +84,8 @@ impl MethodSpec {
         self.descriptor.output()
     }
 
-    /// The entity ID carried by an encoded input message: the key fields' values, joined with `-`.
+    /// The entity ID carried by an encoded input message: the key fields' values, joined with `-`; at
+    /// most [`MAX_ENTITY_ID`] bytes.
     pub fn entity_id(&self, input: &[u8]) -> Result<String, Status> {
         if self.key_fields.is_empty() {
             return Ok(String::new());
@@ -106,6 +110,12 @@ impl MethodSpec {
                     .map(|f| f.name())
                     .collect::<Vec<_>>()
                     .join(", ")
+            )));
+        }
+        if id.len() > MAX_ENTITY_ID {
+            return Err(Status::invalid_argument(format!(
+                "the entity key is {} bytes long: at most {MAX_ENTITY_ID} are accepted",
+                id.len()
             )));
         }
         Ok(id)

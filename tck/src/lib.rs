@@ -15,6 +15,7 @@ pub mod error;
 pub mod exit;
 pub mod faults;
 pub mod model;
+pub mod property;
 pub mod proxy;
 pub mod record;
 pub mod report;

@@ -3,7 +3,8 @@
 //!
 //! The proxy never decodes a client's message here: the router's handlers decode what they need (the
 //! entity key, for example). Statuses from the router reach the client unchanged; a path that names no
-//! discovered method gets `UNIMPLEMENTED`.
+//! discovered method gets `UNIMPLEMENTED`; a request message over [`MAX_MESSAGE`] bytes gets
+//! `RESOURCE_EXHAUSTED`, as from other gRPC servers (tonic itself would say `OUT_OF_RANGE`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -22,6 +23,9 @@ use tonic::{Status, Streaming};
 
 use crate::dispatch::{MessageStream, Router};
 
+/// The largest request message accepted: gRPC's default limit.
+pub(crate) const MAX_MESSAGE: usize = 4 * 1024 * 1024;
+
 /// Serves one gRPC call to a user service.
 pub(super) async fn handle(router: Arc<Router>, request: Request<Incoming>) -> Response<Body> {
     let Some((service, method)) = split_path(request.uri().path()) else {
@@ -37,8 +41,8 @@ pub(super) async fn handle(router: Arc<Router>, request: Request<Incoming>) -> R
         service: service.to_owned(),
         method: method.to_owned(),
     };
-    let mut grpc = Grpc::new(RawCodec);
-    match (
+    let mut grpc = Grpc::new(RawCodec).max_decoding_message_size(MAX_MESSAGE);
+    let response = match (
         route.descriptor.is_client_streaming(),
         route.descriptor.is_server_streaming(),
     ) {
@@ -46,7 +50,39 @@ pub(super) async fn handle(router: Arc<Router>, request: Request<Incoming>) -> R
         (false, true) => grpc.server_streaming(call, request).await,
         (true, false) => grpc.client_streaming(call, request).await,
         (true, true) => grpc.streaming(call, request).await,
+    };
+    // A single request message over the limit is refused before any reply: the status is in the
+    // headers of a trailers-only response.
+    let too_large = Status::from_header_map(response.headers()).is_some_and(|status| {
+        status.code() == tonic::Code::OutOfRange && is_too_large(status.message())
+    });
+    if too_large {
+        return Status::resource_exhausted(format!(
+            "the request message is larger than {MAX_MESSAGE} bytes"
+        ))
+        .into_http();
     }
+    response
+}
+
+/// Whether a status message is tonic's for a message over the decoding limit.
+fn is_too_large(message: &str) -> bool {
+    message.contains("message length too large")
+}
+
+/// A streamed request message over the limit ends the call with `RESOURCE_EXHAUSTED`.
+fn limited(requests: Streaming<Bytes>) -> MessageStream {
+    Box::pin(requests.map(|request| {
+        request.map_err(|status| {
+            if status.code() == tonic::Code::OutOfRange && is_too_large(status.message()) {
+                Status::resource_exhausted(format!(
+                    "a request message is larger than {MAX_MESSAGE} bytes"
+                ))
+            } else {
+                status
+            }
+        })
+    }))
 }
 
 /// `/<package.Service>/<Method>` → (`package.Service`, `Method`).
@@ -119,7 +155,7 @@ impl ClientStreamingService<Bytes> for RawCall {
     type Future = BoxFuture<Bytes>;
 
     fn call(&mut self, request: tonic::Request<Streaming<Bytes>>) -> Self::Future {
-        let replies = self.dispatch(Box::pin(request.into_inner()));
+        let replies = self.dispatch(limited(request.into_inner()));
         Box::pin(async move { single_reply(replies.await?).await.map(tonic::Response::new) })
     }
 }
@@ -130,7 +166,7 @@ impl StreamingService<Bytes> for RawCall {
     type Future = BoxFuture<MessageStream>;
 
     fn call(&mut self, request: tonic::Request<Streaming<Bytes>>) -> Self::Future {
-        let replies = self.dispatch(Box::pin(request.into_inner()));
+        let replies = self.dispatch(limited(request.into_inner()));
         Box::pin(async move { replies.await.map(tonic::Response::new) })
     }
 }

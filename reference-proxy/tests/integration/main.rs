@@ -11,5 +11,6 @@ mod frontend;
 mod frontend_reflection;
 mod frontend_rules;
 mod frontend_support;
+mod limits;
 mod sqlite_store;
 mod startup;

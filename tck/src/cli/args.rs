@@ -145,6 +145,9 @@ pub struct CommonArgs {
     /// The seed of everything random in the run (default: from the clock; reports show it).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Generated scenarios per property case (`*.property_*`); they share the case deadline.
+    #[arg(long, value_name = "N", default_value_t = crate::property::DEFAULT_SCENARIOS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub scenarios: u64,
     /// The deadline of each case, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout_ms: u64,

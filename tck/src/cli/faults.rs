@@ -12,7 +12,7 @@ use super::sdk::clock_seed;
 use crate::case::{Case, Mode, all_cases};
 use crate::error::TckError;
 use crate::exit;
-use crate::faults::matrix::{FaultRun, Matrix, UNKILLABLE_MD, parse_unkillable};
+use crate::faults::matrix::{FaultRun, Matrix, UNKILLABLE_MD, parse_uncatchable, parse_unkillable};
 use crate::faults::report;
 use crate::faults::run::{SuiteRun, Verdict, run_collecting};
 use crate::faults::sdk::{MatrixOptions, sdk_control, sdk_faults};
@@ -32,6 +32,7 @@ pub(super) async fn run(args: FaultsArgs) -> Result<u8, TckError> {
     };
     let mut matrix = Matrix {
         unkillable: parse_unkillable(UNKILLABLE_MD),
+        uncatchable: parse_uncatchable(UNKILLABLE_MD),
         ..Matrix::default()
     };
     println!(

@@ -4,6 +4,7 @@ use std::io::IsTerminal as _;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use tokio::time::Instant;
 
 use super::args::{CommonArgs, SdkArgs};
@@ -57,24 +58,80 @@ pub(super) async fn run(args: SdkArgs) -> Result<u8, TckError> {
                 }
             };
             let info = TargetInfo {
-                address,
+                address: address.clone(),
                 spawned: Some(command.clone()),
                 service_info: None,
+            };
+            let mut monitor = Restarting {
+                process,
+                address,
+                wait,
+                restarts: 0,
+                gave_up: false,
             };
             let code = finish(
                 prepared,
                 channel,
                 info,
                 Discovery::Answered(spec),
-                &mut process,
+                &mut monitor,
             )
             .await;
-            process.stop(Duration::from_secs(5)).await;
+            monitor.process.stop(Duration::from_secs(5)).await;
             code
         }
         (None, None) => Err(TckError::BadArguments(
             "give --target HOST:PORT or --spawn CMD".to_owned(),
         )),
+    }
+}
+
+/// A spawned target that the TCK starts again, with the same command and port, when it dies during a
+/// case, until one restart fails.
+struct Restarting {
+    process: SpawnedProcess,
+    address: String,
+    wait: Duration,
+    restarts: usize,
+    gave_up: bool,
+}
+
+impl TargetMonitor for Restarting {
+    fn exited(&mut self) -> Option<String> {
+        self.process.exited()
+    }
+
+    fn output(&self) -> Option<String> {
+        self.process.output()
+    }
+
+    fn restart(&mut self) -> BoxFuture<'_, Option<Result<String, String>>> {
+        Box::pin(async move {
+            if self.gave_up {
+                return None;
+            }
+            let restarted = match self.process.restart().await {
+                Ok(()) => wait_until_ready(&mut self.process, &self.address, self.wait).await,
+                Err(error) => Err(TckError::Setup(format!("cannot start it: {error}"))),
+            };
+            match restarted {
+                Ok(_) => {
+                    self.restarts += 1;
+                    println!(
+                        "note: the target exited; restarted it on {} (restart {})",
+                        self.address, self.restarts
+                    );
+                    Some(Ok(format!(
+                        "the TCK restarted the target on {} (restart {}) and it answered `discover`",
+                        self.address, self.restarts
+                    )))
+                }
+                Err(error) => {
+                    self.gave_up = true;
+                    Some(Err(error.to_string()))
+                }
+            }
+        })
     }
 }
 
@@ -109,6 +166,7 @@ pub(super) fn prepare(common: &CommonArgs, modes: &[Mode]) -> Result<Prepared, T
         None => ExpectedFailures::default(),
     };
     let seed = common.seed.unwrap_or_else(clock_seed);
+    crate::property::configure(seed, common.scenarios);
     let options = RunOptions {
         case_timeout: Duration::from_millis(common.timeout_ms),
         seed,

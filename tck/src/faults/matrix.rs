@@ -32,6 +32,8 @@ pub struct Matrix {
     pub faults: Vec<FaultRun>,
     /// Cases accepted as unkillable, with the reason.
     pub unkillable: BTreeMap<String, String>,
+    /// Faults accepted as uncatchable by any honest case, with the reason.
+    pub uncatchable: BTreeMap<String, String>,
     /// Remarks about the run, e.g. why the proxy faults were not run.
     pub notes: Vec<String>,
     /// How long the whole run took.
@@ -93,9 +95,12 @@ impl Matrix {
         problems
     }
 
-    /// The faults that no case caught.
+    /// The faults that no case caught and that are not listed as uncatchable.
     pub fn surviving(&self) -> Vec<&FaultRun> {
-        self.faults.iter().filter(|fault| !fault.caught()).collect()
+        self.faults
+            .iter()
+            .filter(|fault| !fault.caught() && !self.uncatchable.contains_key(&fault.name))
+            .collect()
     }
 
     /// For each case ID, the faults that made it fail.
@@ -142,6 +147,25 @@ impl Matrix {
             && self.unkilled().is_empty()
             && !self.controls.is_empty()
     }
+}
+
+/// Parses the uncatchable faults: every Markdown list item `` - fault `NAME` — reason ``, outside fenced
+/// code blocks.
+pub fn parse_uncatchable(markdown: &str) -> BTreeMap<String, String> {
+    let mut in_code = false;
+    let mut list = BTreeMap::new();
+    for line in markdown.lines().map(str::trim_start) {
+        if line.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        let item = line.strip_prefix("- fault `").filter(|_| !in_code);
+        if let Some((name, reason)) = item.and_then(|item| item.split_once('`')) {
+            let reason = reason.trim_start_matches([' ', ':', '-', '—', '–']).trim();
+            list.insert(name.to_owned(), reason.to_owned());
+        }
+    }
+    list
 }
 
 /// Parses the unkillable list: every Markdown list item that starts with a case ID in backticks,
@@ -235,6 +259,34 @@ mod tests {
         assert!(
             parse_unkillable(UNKILLABLE_MD).is_empty(),
             "the goal is an empty list"
+        );
+    }
+
+    #[test]
+    fn uncatchable_faults_do_not_survive_and_are_read_from_their_own_items() {
+        let list =
+            parse_uncatchable("- fault `slow-store` — no case can see it\n- `a.sdk.b` — a case\n");
+        assert_eq!(list.len(), 1);
+        assert_eq!(
+            list.get("slow-store").map(String::as_str),
+            Some("no case can see it")
+        );
+        let mut matrix = Matrix {
+            controls: vec![(Mode::Proxy, run(vec![result("a", Verdict::Pass)]))],
+            faults: vec![
+                fault("caught", vec![result("a", Verdict::Fail)]),
+                fault("slow-store", vec![result("a", Verdict::Pass)]),
+            ],
+            ..Matrix::default()
+        };
+        assert_eq!(matrix.surviving().len(), 1);
+        matrix.uncatchable = list;
+        assert!(matrix.surviving().is_empty());
+        assert!(matrix.is_complete());
+        assert_eq!(
+            parse_uncatchable(UNKILLABLE_MD).len(),
+            1,
+            "reply-before-stored, with its reason"
         );
     }
 }

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use tonic::transport::Channel;
 use tonic::{Response, Status};
 
+use super::control::InterceptControl;
 use super::http::{HttpResponse, request};
 use super::traffic::{CallProbe, Traffic};
 use crate::case::{CaseFailure, Verdict};
@@ -74,6 +75,15 @@ impl ProxyCx {
     /// The case deadline.
     pub fn deadline(&self) -> Instant {
         self.deadline
+    }
+
+    /// The interceptor's interventions for this case: what it changes, holds or ends of what the user
+    /// function sends, each recorded in the trace.
+    pub fn intercept(&self) -> InterceptControl {
+        InterceptControl {
+            controls: self.traffic.controls(),
+            trace: self.trace.clone(),
+        }
     }
 
     /// The discovery exchange at start-up.

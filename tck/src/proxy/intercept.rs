@@ -20,6 +20,7 @@ use tonic::server::{Grpc, NamedService, StreamingService};
 use tonic::transport::Channel;
 use tonic::{Status, Streaming};
 
+use super::control::{Controls, Intervention};
 use super::raw::RawCodec;
 use super::traffic::{CallEvent, RecordedCall, Traffic, message_names, recorded_call};
 
@@ -28,6 +29,7 @@ use super::traffic::{CallEvent, RecordedCall, Traffic, message_names, recorded_c
 struct Shared {
     upstream: Channel,
     calls: mpsc::UnboundedSender<RecordedCall>,
+    controls: Arc<Controls>,
 }
 
 /// The interceptor, serving until dropped.
@@ -45,7 +47,12 @@ impl Interceptor {
     pub fn start(listener: TcpListener, upstream: Channel) -> std::io::Result<Interceptor> {
         let address = listener.local_addr()?;
         let (traffic, calls) = Traffic::new();
-        let shared = Arc::new(Shared { upstream, calls });
+        let controls = traffic.controls();
+        let shared = Arc::new(Shared {
+            upstream,
+            calls,
+            controls,
+        });
         let (stop, stopped) = oneshot::channel::<()>();
         // Small protocol messages must not wait for delayed acknowledgements.
         let incoming = TcpListenerStream::new(listener).inspect(|connection| {
@@ -147,6 +154,7 @@ async fn relay(
         .remote_addr()
         .map_or(0, |address| u64::from(address.port()));
     let (record, events) = recorded_call(path.clone(), connection);
+    let mut hold = shared.controls.take_hold(&path);
     let _ = shared.calls.send(record);
     let mut incoming = request.into_inner();
     let (to_upstream, upstream_requests) = mpsc::unbounded_channel::<Bytes>();
@@ -210,8 +218,21 @@ async fn relay(
                 },
                 None => upstream.message().await,
             };
+            // A case that holds this call's answers decides when the proxy gets the first of them.
+            if let Some(held) = hold.take() {
+                held.wait().await;
+            }
             match next {
                 Ok(Some(message)) => {
+                    let message = match shared.controls.intervene(&path, &message) {
+                        Intervention::Pass => message,
+                        Intervention::Replace(changed) => changed,
+                        Intervention::EndWith(status) => {
+                            events.send(CallEvent::Ended(Some(describe(&status))));
+                            let _ = to_proxy.send(Err(status));
+                            break;
+                        }
+                    };
                     events.send(CallEvent::FromUserFunction(message.clone()));
                     if to_proxy.send(Ok(message)).is_err() {
                         events.send(CallEvent::ProxyCancelled);

@@ -2,6 +2,7 @@
 //! behind it, so that it sees both what clients get and every protocol message.
 
 mod action;
+mod control;
 mod crdt;
 mod cx;
 mod discovery;
@@ -15,6 +16,7 @@ mod reflection;
 mod traffic;
 mod value_entity;
 
+pub use control::{Held, InterceptControl, Intervention};
 pub use cx::{ProxyCx, StartupDiscovery};
 pub use executor::{ProxyExecutor, QUIET_AFTER_CASE};
 pub use http::{HttpResponse, http_get};

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use tokio::sync::{Mutex, mpsc};
 use tokio::time::Instant;
 
+use super::control::Controls;
 use crate::case::{CaseFailure, Verdict};
 use crate::wire::{Direction, Trace, WireMessage, render_compact};
 
@@ -136,6 +137,7 @@ pub(super) fn recorded_call(path: String, connection: u64) -> (RecordedCall, Eve
 #[derive(Debug, Clone)]
 pub struct Traffic {
     calls: Arc<Mutex<mpsc::UnboundedReceiver<RecordedCall>>>,
+    controls: Arc<Controls>,
 }
 
 impl Traffic {
@@ -145,6 +147,7 @@ impl Traffic {
         (
             Traffic {
                 calls: Arc::new(Mutex::new(calls)),
+                controls: Arc::default(),
             },
             sender,
         )
@@ -159,8 +162,14 @@ impl Traffic {
             .flatten()
     }
 
-    /// Drops every call recorded so far (between cases).
+    /// The interventions the interceptor applies, armed by the running case.
+    pub(super) fn controls(&self) -> Arc<Controls> {
+        self.controls.clone()
+    }
+
+    /// Drops every call recorded so far and every armed intervention (between cases).
     pub async fn clear(&self) -> Vec<String> {
+        self.controls.clear();
         let mut calls = self.calls.lock().await;
         let mut dropped = Vec::new();
         while let Ok(call) = calls.try_recv() {

@@ -101,6 +101,60 @@ pub trait TargetMonitor {
     fn exited(&mut self) -> Option<String>;
     /// The target's last output, if it is a process the TCK started.
     fn output(&self) -> Option<String>;
+    /// Starts a target that has died again, and waits until it answers: `None` when this monitor does
+    /// not restart targets, otherwise what happened, for the report.
+    fn restart(&mut self) -> BoxFuture<'_, Option<Result<String, String>>> {
+        Box::pin(async { None })
+    }
+}
+
+/// How many of the target's last output lines a case that it died in shows.
+const OUTPUT_LINES_SHOWN: usize = 20;
+
+/// How long a failure that looks like a lost connection waits for a spawned target's exit to show.
+const EXIT_GRACE: Duration = Duration::from_millis(200);
+
+/// Whether a case failed the way a call to a target that just died fails.
+fn lost_connection(verdict: &Verdict) -> bool {
+    let Err(failure) = verdict else {
+        return false;
+    };
+    [
+        "transport error",
+        "h2 protocol error",
+        "connection reset",
+        "broken pipe",
+        "error trying to connect",
+    ]
+    .iter()
+    .any(|sign| failure.message.to_ascii_lowercase().contains(sign))
+}
+
+/// The verdict of a case after which the target was found dead: an error with the target's last
+/// output, and what restarting it gave.
+async fn after_exit(verdict: Verdict, exit: String, monitor: &mut dyn TargetMonitor) -> Verdict {
+    let mut message = match verdict {
+        Err(failure) => format!("{exit}; {}", failure.message),
+        Ok(()) => format!("{exit} during the case"),
+    };
+    if let Some(output) = monitor.output() {
+        let lines: Vec<&str> = output.lines().collect();
+        let shown = &lines[lines.len().saturating_sub(OUTPUT_LINES_SHOWN)..];
+        if shown.is_empty() {
+            message.push_str("\nthe target printed nothing");
+        } else {
+            message.push_str("\nthe target's last output:\n");
+            message.push_str(&shown.join("\n"));
+        }
+    }
+    match monitor.restart().await {
+        Some(Ok(restarted)) => message = format!("{message}\n{restarted}"),
+        Some(Err(problem)) => {
+            message = format!("{message}\nrestarting the target failed: {problem}")
+        }
+        None => {}
+    }
+    Err(CaseFailure::error(message))
 }
 
 /// A target the TCK did not start: nothing to watch.
@@ -203,11 +257,17 @@ pub async fn run_cases(
         } else {
             let body = executor.start(case, trace.clone(), Instant::now() + options.case_timeout);
             let verdict = run_with_deadline(body, options.case_timeout).await;
-            let verdict = match (verdict, monitor.exited()) {
-                (Err(failure), Some(exit)) => {
-                    Err(CaseFailure::error(format!("{exit}; {}", failure.message)))
+            let exit = match monitor.exited() {
+                None if lost_connection(&verdict) && monitor.output().is_some() => {
+                    // The process may be exiting right now: give it a moment to be seen.
+                    tokio::time::sleep(EXIT_GRACE).await;
+                    monitor.exited()
                 }
-                (verdict, _) => verdict,
+                exit => exit,
+            };
+            let verdict = match exit {
+                Some(exit) => after_exit(verdict, exit, monitor).await,
+                None => verdict,
             };
             Outcome::from_verdict(verdict)
         };

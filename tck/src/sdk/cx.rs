@@ -66,6 +66,16 @@ impl SdkCx {
         &self.trace
     }
 
+    /// The case deadline.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// The run's seed, as the CLI recorded it for the property cases (see [`crate::property::configure`]).
+    pub fn seed(&self) -> u64 {
+        crate::property::run_seed()
+    }
+
     /// The entity spec the target announced at the start of the run.
     pub fn spec(&self) -> Result<&EntitySpec, CaseFailure> {
         self.spec.as_deref().ok_or_else(|| {

@@ -23,4 +23,6 @@ pub static CASE_GROUPS: &[&[Case]] = &[
     value_entity::CASES,
     event_sourced::CASES,
     crdt::CASES,
+    crate::property::EVENT_SOURCED_CASES,
+    crate::property::VALUE_ENTITY_CASES,
 ];

@@ -18,6 +18,7 @@ use crate::run::TargetMonitor;
 #[derive(Debug)]
 pub struct SpawnedProcess {
     command: String,
+    env: Vec<(String, String)>,
     child: Child,
     group: Option<Pid>,
     output: OutputBuffer,
@@ -27,35 +28,33 @@ pub struct SpawnedProcess {
 impl SpawnedProcess {
     /// Starts `command` with the given extra environment.
     pub fn start(command: &str, env: &[(&str, String)]) -> std::io::Result<Self> {
-        let mut process = Command::new("sh");
-        process
-            .arg("-c")
-            .arg(command)
-            .envs(env.iter().map(|(key, value)| (*key, value.as_str())))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0)
-            .kill_on_drop(true);
-        let mut child = process.spawn()?;
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), value.clone()))
+            .collect();
         let output = OutputBuffer::default();
-        if let Some(stdout) = child.stdout.take() {
-            output.collect_from("stdout", stdout);
-        }
-        if let Some(stderr) = child.stderr.take() {
-            output.collect_from("stderr", stderr);
-        }
-        let group = child
-            .id()
-            .and_then(|id| i32::try_from(id).ok())
-            .map(Pid::from_raw);
+        let (child, group) = spawn(command, &env, &output)?;
         Ok(SpawnedProcess {
             command: command.to_owned(),
+            env,
             child,
             group,
             output,
             exit: None,
         })
+    }
+
+    /// Starts the same command with the same environment again, once the process has exited (its group
+    /// is killed first); the output of both runs is kept in one buffer, with a line between them.
+    pub async fn restart(&mut self) -> std::io::Result<()> {
+        self.stop(Duration::from_millis(500)).await;
+        self.output
+            .push(format!("[tck] restarting `{}`", self.command));
+        let (child, group) = spawn(&self.command, &self.env, &self.output)?;
+        self.child = child;
+        self.group = group;
+        self.exit = None;
+        Ok(())
     }
 
     /// The command line it was started with.
@@ -101,6 +100,39 @@ impl SpawnedProcess {
             let _ = killpg(group, Signal::SIGKILL);
         }
     }
+}
+
+/// Starts `command` under `sh -c` in a process group of its own, its output going to `output`.
+fn spawn(
+    command: &str,
+    env: &[(String, String)],
+    output: &OutputBuffer,
+) -> std::io::Result<(Child, Option<Pid>)> {
+    let mut process = Command::new("sh");
+    process
+        .arg("-c")
+        .arg(command)
+        .envs(
+            env.iter()
+                .map(|(key, value)| (key.as_str(), value.as_str())),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    let mut child = process.spawn()?;
+    if let Some(stdout) = child.stdout.take() {
+        output.collect_from("stdout", stdout);
+    }
+    if let Some(stderr) = child.stderr.take() {
+        output.collect_from("stderr", stderr);
+    }
+    let group = child
+        .id()
+        .and_then(|id| i32::try_from(id).ok())
+        .map(Pid::from_raw);
+    Ok((child, group))
 }
 
 impl TargetMonitor for SpawnedProcess {

@@ -7,6 +7,7 @@ mod calls;
 mod effects;
 mod failures;
 mod http;
+mod interventions;
 mod probe;
 mod support;
 
@@ -78,5 +79,12 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["ACT-027", "FRONT-004", "FRONT-005", "FRONT-006", "FRONT-007", "FRONT-009", "FRONT-010"],
         services: &[ACTION_TCK_MODEL, ACTION_TWO],
         run: http::unary_http_api,
+    },
+    proxy_case! {
+        id: "action.proxy.forward_to_an_unknown_method_is_reported",
+        summary: "a forward the TCK sends to an unannounced service fails the client's call and is reported with reportError",
+        requirements: ["ACT-040"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: interventions::forward_to_an_unknown_method_is_reported,
     },
 ];

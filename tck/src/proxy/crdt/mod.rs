@@ -3,6 +3,7 @@
 
 mod effects;
 mod http_api;
+mod interventions;
 mod state;
 mod streamed;
 mod support;
@@ -55,5 +56,12 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["CRDT-003", "CRDT-046", "CRDT-047"],
         services: &[CRDT_CONFIGURED],
         run: state::passivation_timeout,
+    },
+    proxy_case! {
+        id: "crdt.proxy.reactivation_after_a_crash_sends_the_held_state",
+        summary: "after the TCK crashes an entity's stream mid-command, the next command's new stream starts with the held value",
+        requirements: ["CRDT-048"],
+        services: &[CRDT_TCK_MODEL],
+        run: interventions::reactivation_after_a_crash_sends_the_held_state,
     },
 ];

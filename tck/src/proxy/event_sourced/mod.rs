@@ -5,6 +5,7 @@
 mod effects;
 mod failures;
 mod http_api;
+mod interventions;
 mod passivation;
 mod state;
 mod support;
@@ -53,5 +54,19 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["ES-004", "ES-033", "ES-034"],
         services: &[EVENT_SOURCED_CONFIGURED],
         run: passivation::passivation_timeout,
+    },
+    proxy_case! {
+        id: "event_sourced.proxy.restart_replays_the_journal",
+        summary: "a failure with restart set by the TCK: the proxy reopens the stream with init and the stored events, ids from 1",
+        requirements: ["ES-019", "ES-021"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: interventions::restart_replays_the_journal,
+    },
+    proxy_case! {
+        id: "event_sourced.proxy.reactivation_after_a_crash_replays_events",
+        summary: "after the TCK crashes an entity's stream mid-command, the next command's new stream replays the stored events",
+        requirements: ["ES-035"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: interventions::reactivation_after_a_crash_replays_events,
     },
 ];

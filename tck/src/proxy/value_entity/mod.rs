@@ -6,6 +6,7 @@ pub(in crate::proxy) mod checks;
 mod effects;
 mod failures;
 mod http_api;
+mod interventions;
 mod passivation;
 mod state;
 mod support;
@@ -68,5 +69,19 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["VE-017", "VE-018", "VE-019", "VE-021"],
         services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
         run: state::concurrent_clients_are_served_one_at_a_time,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.reactivation_after_a_crash_gets_the_stored_state",
+        summary: "after the TCK crashes an entity's stream mid-command, the next command's new stream starts with the stored state",
+        requirements: ["VE-029", "VE-030"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: interventions::reactivation_after_a_crash_gets_the_stored_state,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.synchronous_side_effect_finishes_before_the_reply",
+        summary: "while the TCK holds a synchronous side effect's answer, the client gets no reply; once released it does",
+        requirements: ["VE-023"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: interventions::synchronous_side_effect_finishes_before_the_reply,
     },
 ];

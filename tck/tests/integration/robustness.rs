@@ -1,0 +1,146 @@
+//! Targets that crash or send hostile bytes: the case in flight ends as `error` with the target's last
+//! output, the TCK restarts a target it spawned and carries on, and malformed frames are failures, never
+//! a panic. (A target that hangs is cut off at the case deadline: see `misbehaving.rs`.)
+
+use std::convert::Infallible;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use cloudstate_protocol::cloudstate::entity_discovery_server::EntityDiscoveryServer;
+use cloudstate_tck::proxy::RawCodec;
+use futures::StreamExt as _;
+use futures::stream::BoxStream;
+use tonic::codegen::{Body, BoxFuture, StdError, http};
+use tonic::server::{Grpc, NamedService, StreamingService};
+use tonic::{Status, Streaming};
+
+use crate::misbehaving::GarbageFunction;
+use crate::support::{closing_line, counts, describe, run_tck, tck_binary};
+
+#[tokio::test]
+async fn a_spawned_target_killed_mid_run_errors_the_case_in_flight_and_is_restarted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mark = dir.path().join("started-once");
+    let json = dir.path().join("report.json");
+    let tck = tck_binary();
+    // The first start is killed a second in, mid-run; the restart runs for good.
+    let command = format!(
+        "if [ -e {mark} ]; then exec {tck} serve-model; fi; touch {mark}; \
+         (sleep 1; echo dying on purpose >&2; kill -9 $$) & exec {tck} serve-model",
+        mark = mark.display()
+    );
+    let json_arg = json.to_str().expect("utf-8");
+    let output = run_tck(&["sdk", "--spawn", &command, "--json", json_arg]).await;
+    assert_eq!(output.status.code(), Some(100), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let (passed, failed, skipped) = counts(&closing_line(&output));
+    assert_eq!((failed, skipped), (1, 0), "{}", describe(&output));
+    assert!(passed > 100, "the run carried on: {}", describe(&output));
+    assert!(stdout.contains("ERROR "), "{stdout}");
+    assert!(
+        stdout.contains("the target process exited (signal: 9 (SIGKILL))"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[stderr] dying on purpose"), "{stdout}");
+    assert!(
+        stdout.contains("the TCK restarted the target on 127.0.0.1:"),
+        "{stdout}"
+    );
+    let report = std::fs::read_to_string(&json).expect("the JSON report");
+    assert!(report.contains("the TCK restarted the target"), "{report}");
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("panicked"),
+        "{}",
+        describe(&output)
+    );
+}
+
+/// `EventSourced.handle` answering every message it receives with the same bytes, whatever they are.
+#[derive(Debug, Clone)]
+struct RawEventSourced(Bytes);
+
+impl NamedService for RawEventSourced {
+    const NAME: &'static str = "cloudstate.eventsourced.EventSourced";
+}
+
+impl<B> tonic::codegen::Service<http::Request<B>> for RawEventSourced
+where
+    B: Body + Send + 'static,
+    B::Error: Into<StdError> + Send + 'static,
+{
+    type Response = http::Response<tonic::body::Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<Self::Response, Self::Error>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let service = self.clone();
+        Box::pin(async move { Ok(Grpc::new(RawCodec).streaming(service, request).await) })
+    }
+}
+
+impl StreamingService<Bytes> for RawEventSourced {
+    type Response = Bytes;
+    type ResponseStream = BoxStream<'static, Result<Bytes, Status>>;
+    type Future = BoxFuture<tonic::Response<Self::ResponseStream>, Status>;
+
+    fn call(&mut self, request: tonic::Request<Streaming<Bytes>>) -> Self::Future {
+        let answer = self.0.clone();
+        let replies = request
+            .into_inner()
+            .map(move |_| Ok(answer.clone()))
+            .boxed();
+        Box::pin(async move { Ok(tonic::Response::new(replies)) })
+    }
+}
+
+/// Runs the event-sourced SDK cases against a target whose `EventSourced.handle` answers with `bytes`;
+/// every case that needs a reply fails, and nothing panics.
+async fn hostile_event_sourced(bytes: &'static [u8]) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    let server = tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(EntityDiscoveryServer::new(GarbageFunction))
+            .add_service(RawEventSourced(Bytes::from_static(bytes)))
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+    );
+    let output = run_tck(&[
+        "sdk",
+        "--target",
+        &address,
+        "--select",
+        "event_sourced.sdk.*",
+        "--timeout-ms",
+        "2000",
+    ])
+    .await;
+    server.abort();
+    assert_eq!(output.status.code(), Some(100), "{}", describe(&output));
+    let (passed, failed, _) = counts(&closing_line(&output));
+    assert!(failed > 0, "{}", describe(&output));
+    assert!(failed > passed, "{}", describe(&output));
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("panicked"),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[tokio::test]
+async fn malformed_frames_on_a_stream_are_failures_not_panics() {
+    // Field 31 with wire type 7: not protobuf at all.
+    hostile_event_sourced(&[0xff, 0xff, 0xff]).await;
+}
+
+#[tokio::test]
+async fn a_message_of_the_wrong_type_on_a_stream_is_a_failure() {
+    // Valid protobuf, but only a field `EventSourcedStreamOut` does not have (3, a nested message):
+    // another message type, which decodes to an `EventSourcedStreamOut` with nothing set.
+    hostile_event_sourced(&[0x1a, 0x05, 0x12, 0x03, b'b', b'a', b'd']).await;
+}
