@@ -62,37 +62,19 @@ async fn run(command: args::Command) -> u8 {
             }
         }
         args::Command::Report(report_args) => report::run(&report_args),
-        args::Command::Proxy(proxy_args) => {
-            tokio::select! {
-                result = proxy::run(proxy_args) => result,
-                () = serve::shutdown_signal() => interrupted(),
-            }
-        }
+        args::Command::Proxy(proxy_args) => with_interrupt(proxy::run(proxy_args)).await,
         args::Command::Selftest(selftest_args) => {
-            tokio::select! {
-                result = selftest::run(selftest_args) => result,
-                () = serve::shutdown_signal() => interrupted(),
-            }
+            with_interrupt(selftest::run(selftest_args)).await
         }
         args::Command::Record(record_args) => record::run(record_args).await,
-        args::Command::Replay(replay_args) => {
-            tokio::select! {
-                result = replay::run(replay_args) => result,
-                () = serve::shutdown_signal() => interrupted(),
-            }
-        }
+        args::Command::Replay(replay_args) => with_interrupt(replay::run(replay_args)).await,
         args::Command::Bench(bench_args) => {
             tokio::select! {
                 result = bench::run(bench_args) => result,
                 () = serve::shutdown_signal() => interrupted(),
             }
         }
-        args::Command::Sdk(sdk_args) => {
-            tokio::select! {
-                result = sdk::run(sdk_args) => result,
-                () = serve::shutdown_signal() => interrupted(),
-            }
-        }
+        args::Command::Sdk(sdk_args) => with_interrupt(sdk::run(sdk_args)).await,
     };
     match result {
         Ok(code) => code,
@@ -100,6 +82,26 @@ async fn run(command: args::Command) -> u8 {
             eprintln!("error: {error}");
             error.exit_code()
         }
+    }
+}
+
+/// Runs a command whose reports matter: on Ctrl-C or SIGTERM the case in flight ends as an error, no other
+/// case starts, the reports are written, and the exit code is 130. If the command has not finished ten
+/// seconds later (it was still setting up, say), it is dropped, which stops what it spawned.
+async fn with_interrupt(
+    command: impl std::future::Future<Output = Result<u8, crate::error::TckError>>,
+) -> Result<u8, crate::error::TckError> {
+    let fallback = async {
+        serve::shutdown_signal().await;
+        eprintln!("interrupted: finishing the case in flight and writing the reports");
+        crate::run::interrupt::request();
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    };
+    tokio::select! {
+        result = command => {
+            if crate::run::interrupt::requested() { result.map(|_| 130) } else { result }
+        }
+        () = fallback => interrupted(),
     }
 }
 

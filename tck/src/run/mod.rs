@@ -2,6 +2,7 @@
 
 mod events;
 mod expected;
+pub mod interrupt;
 mod runner;
 
 pub use events::{

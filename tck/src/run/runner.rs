@@ -230,6 +230,9 @@ pub async fn run_cases(
     let mut reports = Vec::with_capacity(cases.len());
 
     for (index, case) in cases.iter().enumerate() {
+        if super::interrupt::requested() {
+            break;
+        }
         emit(
             reporters,
             &RunEvent::CaseStarted {
@@ -256,7 +259,12 @@ pub async fn run_cases(
             }
         } else {
             let body = executor.start(case, trace.clone(), Instant::now() + options.case_timeout);
-            let verdict = run_with_deadline(body, options.case_timeout).await;
+            let verdict = tokio::select! {
+                verdict = run_with_deadline(body, options.case_timeout) => verdict,
+                () = super::interrupt::wait() => {
+                    Err(CaseFailure::error("the run was interrupted (Ctrl-C) while this case ran"))
+                }
+            };
             let exit = match monitor.exited() {
                 None if lost_connection(&verdict) && monitor.output().is_some() => {
                     // The process may be exiting right now: give it a moment to be seen.

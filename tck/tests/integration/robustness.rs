@@ -144,3 +144,61 @@ async fn a_message_of_the_wrong_type_on_a_stream_is_a_failure() {
     // another message type, which decodes to an `EventSourcedStreamOut` with nothing set.
     hostile_event_sourced(&[0x1a, 0x05, 0x12, 0x03, b'b', b'a', b'd']).await;
 }
+
+#[tokio::test]
+async fn ctrl_c_ends_the_case_in_flight_and_still_writes_the_reports() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::{Command, Stdio};
+
+    // A target that accepts connections and never answers: the first case would wait for its deadline.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let json = dir.path().join("interrupted.json");
+    let mut tck = Command::new(crate::support::tck_binary())
+        .args([
+            "sdk",
+            "--target",
+            &address,
+            "--timeout-ms",
+            "60000",
+            "--json",
+        ])
+        .arg(&json)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the TCK starts");
+    let stdout = tck.stdout.take().expect("stdout");
+    let outcome = tokio::task::spawn_blocking(move || {
+        // Ready when the run has started: its header line is out, and the first case is waiting.
+        let mut lines = BufReader::new(stdout).lines();
+        let started = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|line| line.contains("cases selected"));
+        assert!(started, "the run never started");
+        let pid = nix::unistd::Pid::from_raw(i32::try_from(tck.id()).expect("pid"));
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).expect("SIGINT");
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        (tck.wait().expect("the TCK exits"), rest)
+    });
+    let (status, rest) = tokio::time::timeout(std::time::Duration::from_secs(30), outcome)
+        .await
+        .expect("the TCK stops soon after Ctrl-C")
+        .expect("join");
+    drop(listener);
+    assert_eq!(status.code(), Some(130), "{rest:?}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("the JSON report is written"))
+            .expect("valid JSON");
+    let first = &report["cases"][0];
+    assert_eq!(first["outcome"], "error", "{first}");
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("interrupted"),
+        "{first}"
+    );
+}
