@@ -6,12 +6,8 @@
 
 use cloudstate_protocol::cloudstate::EntitySpec;
 use cloudstate_protocol::cloudstate::action::{ActionResponse, action_response};
-use cloudstate_protocol::cloudstate::crdt::{
-    CrdtDelta, CrdtStateAction, CrdtStreamOut, OrMapEntryDelta, crdt_delta, crdt_state_action,
-    crdt_stream_out,
-};
+use cloudstate_protocol::cloudstate::crdt::CrdtStreamOut;
 use prost::Message;
-use prost_types::Any;
 
 use super::MessageCodec;
 
@@ -72,7 +68,9 @@ fn normalise(full_name: &str, bytes: &[u8]) -> Vec<u8> {
         }
     }
     match full_name {
-        "cloudstate.crdt.CrdtStreamOut" => with(bytes, normalise_crdt),
+        "cloudstate.crdt.CrdtStreamOut" => with(bytes, |out: &mut CrdtStreamOut| {
+            *out = crate::sdk::normalise_crdt_out(std::mem::take(out));
+        }),
         "cloudstate.action.ActionResponse" => with(bytes, strip_action_metadata),
         "cloudstate.EntitySpec" => with(bytes, |spec: &mut EntitySpec| {
             let mut entities = std::mem::take(&mut spec.entities);
@@ -97,62 +95,14 @@ fn strip_action_metadata(response: &mut ActionResponse) {
     }
 }
 
-fn normalise_crdt(out: &mut CrdtStreamOut) {
-    let state_action = match &mut out.message {
-        Some(crdt_stream_out::Message::Reply(reply)) => reply.state_action.as_mut(),
-        Some(crdt_stream_out::Message::StreamCancelledResponse(response)) => {
-            response.state_action.as_mut()
-        }
-        _ => None,
-    };
-    if let Some(CrdtStateAction {
-        action: Some(crdt_state_action::Action::Update(delta)),
-        ..
-    }) = state_action
-    {
-        normalise_delta(delta);
-    }
-}
-
-fn normalise_delta(delta: &mut CrdtDelta) {
-    match &mut delta.delta {
-        Some(crdt_delta::Delta::Gset(set)) => sort_anys(&mut set.added),
-        Some(crdt_delta::Delta::Orset(set)) => {
-            sort_anys(&mut set.removed);
-            sort_anys(&mut set.added);
-        }
-        Some(crdt_delta::Delta::Ormap(map)) => {
-            sort_anys(&mut map.removed);
-            sort_entries(&mut map.updated);
-            sort_entries(&mut map.added);
-        }
-        _ => {}
-    }
-}
-
-fn sort_anys(anys: &mut [Any]) {
-    anys.sort_by_cached_key(|any| any.encode_to_vec());
-}
-
-fn sort_entries(entries: &mut [OrMapEntryDelta]) {
-    for entry in entries.iter_mut() {
-        if let Some(nested) = entry.delta.as_mut() {
-            normalise_delta(nested);
-        }
-    }
-    entries.sort_by_cached_key(|entry| {
-        entry
-            .key
-            .as_ref()
-            .map(|key| key.encode_to_vec())
-            .unwrap_or_default()
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use cloudstate_protocol::cloudstate::crdt::{CrdtReply, GSetDelta};
+    use cloudstate_protocol::cloudstate::crdt::{
+        CrdtDelta, CrdtReply, CrdtStateAction, GSetDelta, crdt_delta, crdt_state_action,
+        crdt_stream_out,
+    };
     use cloudstate_protocol::cloudstate::{Metadata, MetadataEntry, Reply};
+    use prost_types::Any;
 
     use super::*;
 

@@ -9,6 +9,7 @@ mod payload;
 mod stream;
 mod value_entity;
 
+pub(crate) use crdt::normalise_crdt_out;
 pub use cx::{ActionStream, CrdtStream, EventSourcedStream, SdkCx, ValueEntityStream};
 pub use discovery::{decode_descriptors, tck_proxy_info};
 pub use payload::{command, failure, failure_message, forward, pack, reply, side_effect};

@@ -38,8 +38,9 @@ pub(super) async fn expect(stream: &mut CrdtStream, expected: CrdtStreamOut) -> 
     ))
 }
 
-/// `out` with the set and map elements of its delta (if any) sorted by their encoded bytes.
-pub(super) fn normalise(mut out: CrdtStreamOut) -> CrdtStreamOut {
+/// `out` with the set and map elements of its delta (if any) sorted by their encoded bytes: CRDT set and
+/// map deltas compare in any order (replay uses this too).
+pub(crate) fn normalise(mut out: CrdtStreamOut) -> CrdtStreamOut {
     let state_action = match &mut out.message {
         Some(crdt_stream_out::Message::Reply(reply)) => reply.state_action.as_mut(),
         Some(crdt_stream_out::Message::StreamCancelledResponse(response)) => {

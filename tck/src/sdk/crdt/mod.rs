@@ -19,6 +19,7 @@ mod support;
 mod values;
 mod vote;
 
+pub(crate) use compare::normalise as normalise_crdt_out;
 use support::{CONFIGURED, MODEL};
 
 use crate::case::{Case, sdk_case};
