@@ -26,8 +26,11 @@ pub fn fault_line(fault: &FaultRun) -> String {
     } else {
         "no case failed".to_owned()
     };
+    let uncatchable = super::matrix::parse_uncatchable(super::matrix::UNKILLABLE_MD);
     let status = if fault.caught() {
         "caught  "
+    } else if uncatchable.contains_key(&fault.name) {
+        "listed  "
     } else {
         "SURVIVED"
     };
@@ -73,9 +76,14 @@ pub fn summary(matrix: &Matrix) -> String {
 
 fn headline(matrix: &Matrix) -> String {
     format!(
-        "{} faults ({} caught), {} cases ({} killed, {} unkillable), {} kills, in {:.1} s",
+        "{} faults ({} caught, {} listed as uncatchable), {} cases ({} killed, {} unkillable), {} kills, in {:.1} s",
         matrix.faults.len(),
-        matrix.faults.len() - matrix.surviving().len(),
+        matrix.faults.iter().filter(|fault| fault.caught()).count(),
+        matrix
+            .faults
+            .iter()
+            .filter(|fault| !fault.caught() && matrix.uncatchable.contains_key(&fault.name))
+            .count(),
         matrix.cases().len(),
         matrix.killers().len(),
         matrix.unkillable.len(),
