@@ -89,10 +89,13 @@ pub async fn discover(
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(2));
     };
+    let check_version = check_version && !fault::active(Fault::AcceptsAnyVersion);
     match check(spec, check_version) {
         Ok(spec) => Ok((user_function, spec)),
         Err(message) => {
-            user_function.report_error(&message).await;
+            if !fault::active(Fault::NoReportErrorOnRefusal) {
+                user_function.report_error(&message).await;
+            }
             Err(StartupError::Refused(message))
         }
     }

@@ -1,6 +1,8 @@
 //! The one entry point for every call the proxy serves: from clients (gRPC, HTTP/JSON), from forwards,
 //! from side effects and from eventing. The router picks the handler of the service's entity type.
 
+mod reply_metadata;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -10,6 +12,8 @@ use futures::stream::BoxStream;
 use tonic::Status;
 
 use crate::spec::{EntityType, MethodSpec, ServiceSpec, UserSpec};
+
+pub use reply_metadata::ReplyMetadata;
 
 /// A stream of encoded protobuf messages, or the status that ended it.
 pub type MessageStream = BoxStream<'static, Result<Bytes, Status>>;
@@ -23,7 +27,8 @@ pub struct Call {
     pub method: Arc<MethodSpec>,
     /// The encoded input messages.
     pub requests: MessageStream,
-    /// Metadata for the user function (for example CloudEvent attributes of a delivered event).
+    /// Metadata for the user function: the client's request headers, or the CloudEvent attributes of a
+    /// delivered event.
     pub metadata: Option<Metadata>,
 }
 
@@ -86,12 +91,24 @@ impl Router {
         method: &str,
         requests: MessageStream,
     ) -> Result<MessageStream, Status> {
+        self.call_with_metadata(service, method, requests, None)
+            .await
+    }
+
+    /// Dispatches a client's call by names, with the metadata its request headers carry.
+    pub async fn call_with_metadata(
+        &self,
+        service: &str,
+        method: &str,
+        requests: MessageStream,
+        metadata: Option<Metadata>,
+    ) -> Result<MessageStream, Status> {
         let (service, method) = self.spec.route(service, method)?;
         self.dispatch(Call {
             service,
             method,
             requests,
-            metadata: None,
+            metadata,
         })
         .await
     }

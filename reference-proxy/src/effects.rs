@@ -9,7 +9,7 @@ use futures::StreamExt as _;
 use prost_types::Any;
 use tonic::Status;
 
-use crate::dispatch::{Call, Dispatch, MessageStream};
+use crate::dispatch::{Call, Dispatch, MessageStream, ReplyMetadata};
 use crate::fault::{self, Fault};
 use crate::spec::UserSpec;
 use crate::user_function::UserFunction;
@@ -52,16 +52,22 @@ impl Effects {
     }
 
     /// Turns a `ClientAction` into the caller's outcome: a reply's payload bytes, the result of a forward,
-    /// or `UNKNOWN` with a failure's description.
+    /// or `UNKNOWN` with a failure's description. A reply's metadata is offered to the caller's call as
+    /// its response headers (see [`ReplyMetadata`]).
     pub async fn resolve(&self, action: Option<ClientAction>) -> Result<Outcome, Status> {
         match action.and_then(|action| action.action) {
             None => Ok(Outcome::NoReply),
-            Some(client_action::Action::Reply(reply)) => Ok(Outcome::Reply(
-                reply
-                    .payload
-                    .map(|any| Bytes::from(any.value))
-                    .unwrap_or_default(),
-            )),
+            Some(client_action::Action::Reply(reply)) => {
+                if let Some(metadata) = reply.metadata {
+                    ReplyMetadata::offer(metadata);
+                }
+                Ok(Outcome::Reply(
+                    reply
+                        .payload
+                        .map(|any| Bytes::from(any.value))
+                        .unwrap_or_default(),
+                ))
+            }
             Some(client_action::Action::Failure(failure))
                 if fault::active(Fault::FailureStatusInternal) =>
             {
@@ -103,8 +109,13 @@ impl Effects {
     }
 
     /// Runs side effects: synchronous ones in order, each finished before the next and before this
-    /// returns; asynchronous ones in the background. Their results are ignored.
+    /// returns; asynchronous ones in the background. Their results are ignored, and so is the metadata
+    /// of their replies.
     pub async fn side_effects(self: &Arc<Self>, effects: Vec<SideEffect>) {
+        ReplyMetadata::apart(self.run_side_effects(effects)).await;
+    }
+
+    async fn run_side_effects(self: &Arc<Self>, effects: Vec<SideEffect>) {
         for effect in effects {
             if !effect.synchronous && fault::active(Fault::AsyncSideEffectsDropped) {
                 continue;

@@ -10,8 +10,8 @@
 /// have. With the feature, `Fault::name` gives the name `--fault` takes and `Fault::describe` a summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fault {
-    /// Event-sourced: the caller is answered before the reply's events are stored (they are stored in
-    /// the background).
+    /// Event-sourced: the caller is answered before the reply's events are stored; a write-behind queue
+    /// stores them a little later (about 200 ms), so a crash in between loses acknowledged events.
     ReplyBeforeStored,
     /// Event-sourced: a (re)started entity's stream opens with an init that has no snapshot and is not
     /// followed by the stored events.
@@ -62,6 +62,57 @@ pub enum Fault {
     ActionPayloadShortTypeUrl,
     /// A user function's failure reaches the client as gRPC `INTERNAL` instead of `UNKNOWN`.
     FailureStatusInternal,
+    /// Discovery: a user function is served whatever protocol version it announces.
+    AcceptsAnyVersion,
+    /// Discovery: an `EntitySpec` that cannot be served is not refused: an undecodable descriptor set
+    /// counts as an empty one, and entities of an unknown type or with an undeclared service are left out.
+    LenientEntitySpec,
+    /// Discovery: a refused `EntitySpec` is not reported to the user function with `reportError`.
+    NoReportErrorOnRefusal,
+    /// Value and event-sourced entities: the idle timer also runs while a command is in flight, so an
+    /// entity whose reply takes longer than its passivation timeout is passivated mid-command.
+    PassivateDuringCommand,
+    /// Value and event-sourced entities: a re-activated entity's stream numbers its commands on from where
+    /// the previous stream stopped instead of from 1.
+    CommandIdsContinue,
+    /// A gRPC call of a method that no announced service has is answered `NOT_FOUND` instead of
+    /// `UNIMPLEMENTED`.
+    UnknownMethodNotFound,
+    /// HTTP/JSON: a served path requested with another HTTP method is answered 404 instead of 405.
+    HttpWrongMethod404,
+    /// HTTP/JSON: a body that is not JSON, or does not fit the request message, is answered 500 instead
+    /// of 400.
+    HttpBadJson500,
+    /// A client's request headers are not passed to the user function in the command's metadata.
+    RequestHeadersDropped,
+    /// A `-bin` request header reaches the command's metadata as its base64 text (`string_value`)
+    /// instead of the decoded bytes (`bytes_value`).
+    BinaryHeaderAsText,
+    /// The metadata of a reply does not become response headers of the client's call.
+    ReplyMetadataDropped,
+    /// Request messages are refused over 4,000,000 bytes (a decimal 4 MB) instead of over 4 MiB.
+    SizeLimitDecimal,
+    /// A request message over the size limit ends the call with `OUT_OF_RANGE` (tonic's own status)
+    /// instead of `RESOURCE_EXHAUSTED`.
+    SizeLimitOutOfRange,
+    /// Actions: a unary call's `handleUnary` call runs on in the background when the client goes away,
+    /// instead of being cancelled.
+    AbandonedActionCallKept,
+    /// Value and event-sourced entities: when a command's client goes away, the entity stops waiting for
+    /// the answer and sends its next command at once.
+    AbandonedCommandFreesEntity,
+    /// Value and event-sourced entities: a reply is taken as the answer to the command in flight,
+    /// whatever command id it names.
+    WrongCommandIdAccepted,
+    /// Value and event-sourced entities: a reply naming a command already answered on the stream is taken
+    /// as the answer to the command in flight (only ids never sent are refused).
+    AnsweredCommandIdAccepted,
+    /// Value and event-sourced entities: a `…StreamOut` with nothing set is skipped, and the command waits
+    /// on for its reply.
+    EmptyStreamOutSkipped,
+    /// Value and event-sourced entities: a top-level `Failure` fails the command in flight like a command's
+    /// failure, and the entity's stream stays open.
+    StreamFailureKeepsStream,
 }
 
 /// Whether `fault` is on. Always `false` in a build without the feature `faults`.
@@ -98,7 +149,7 @@ mod enabled {
 
     impl Fault {
         /// Every fault, in the order `--list-faults` prints them.
-        pub const ALL: [Fault; 23] = [
+        pub const ALL: [Fault; 42] = [
             Fault::ReplyBeforeStored,
             Fault::NoReplay,
             Fault::CommandIdsFromZero,
@@ -122,6 +173,25 @@ mod enabled {
             Fault::DuplexFailureKeepsStream,
             Fault::ActionPayloadShortTypeUrl,
             Fault::FailureStatusInternal,
+            Fault::AcceptsAnyVersion,
+            Fault::LenientEntitySpec,
+            Fault::NoReportErrorOnRefusal,
+            Fault::PassivateDuringCommand,
+            Fault::CommandIdsContinue,
+            Fault::UnknownMethodNotFound,
+            Fault::HttpWrongMethod404,
+            Fault::HttpBadJson500,
+            Fault::RequestHeadersDropped,
+            Fault::BinaryHeaderAsText,
+            Fault::ReplyMetadataDropped,
+            Fault::SizeLimitDecimal,
+            Fault::SizeLimitOutOfRange,
+            Fault::AbandonedActionCallKept,
+            Fault::AbandonedCommandFreesEntity,
+            Fault::WrongCommandIdAccepted,
+            Fault::AnsweredCommandIdAccepted,
+            Fault::EmptyStreamOutSkipped,
+            Fault::StreamFailureKeepsStream,
         ];
 
         /// The name `--fault` takes.
@@ -138,7 +208,7 @@ mod enabled {
             match self {
                 Fault::ReplyBeforeStored => (
                     "reply-before-stored",
-                    "event-sourced: the caller is answered before the reply's events are stored",
+                    "event-sourced: the caller is answered before the reply's events are stored (write-behind, ~200 ms)",
                 ),
                 Fault::NoReplay => (
                     "no-replay",
@@ -225,6 +295,82 @@ mod enabled {
                     "failure-status-internal",
                     "a user function's failure reaches the client as INTERNAL instead of UNKNOWN",
                 ),
+                Fault::AcceptsAnyVersion => (
+                    "accepts-any-version",
+                    "discovery: a user function is served whatever protocol version it announces",
+                ),
+                Fault::LenientEntitySpec => (
+                    "lenient-entity-spec",
+                    "discovery: entities that cannot be served are left out instead of refusing the spec",
+                ),
+                Fault::NoReportErrorOnRefusal => (
+                    "no-report-error-on-refusal",
+                    "discovery: a refused EntitySpec is not reported with reportError",
+                ),
+                Fault::PassivateDuringCommand => (
+                    "passivate-during-command",
+                    "entities: the idle timer runs while a command is in flight, passivating mid-command",
+                ),
+                Fault::CommandIdsContinue => (
+                    "command-ids-continue",
+                    "entities: a re-activated entity's commands are numbered on from the previous stream",
+                ),
+                Fault::UnknownMethodNotFound => (
+                    "unknown-method-not-found",
+                    "a gRPC call of an unknown method is answered NOT_FOUND instead of UNIMPLEMENTED",
+                ),
+                Fault::HttpWrongMethod404 => (
+                    "http-wrong-method-404",
+                    "HTTP/JSON: a served path with another HTTP method is answered 404 instead of 405",
+                ),
+                Fault::HttpBadJson500 => (
+                    "http-bad-json-500",
+                    "HTTP/JSON: a body that is not JSON or does not fit the message is answered 500 instead of 400",
+                ),
+                Fault::RequestHeadersDropped => (
+                    "request-headers-dropped",
+                    "a client's request headers do not reach the command's metadata",
+                ),
+                Fault::BinaryHeaderAsText => (
+                    "binary-header-as-text",
+                    "a -bin request header reaches the metadata as its base64 text instead of its bytes",
+                ),
+                Fault::ReplyMetadataDropped => (
+                    "reply-metadata-dropped",
+                    "the metadata of a reply does not become response headers",
+                ),
+                Fault::SizeLimitDecimal => (
+                    "size-limit-decimal",
+                    "request messages over 4,000,000 bytes are refused, not only those over 4 MiB",
+                ),
+                Fault::SizeLimitOutOfRange => (
+                    "size-limit-out-of-range",
+                    "an oversized request message is answered OUT_OF_RANGE instead of RESOURCE_EXHAUSTED",
+                ),
+                Fault::AbandonedActionCallKept => (
+                    "abandoned-action-call-kept",
+                    "actions: the protocol call of a unary call is not cancelled when its client goes away",
+                ),
+                Fault::AbandonedCommandFreesEntity => (
+                    "abandoned-command-frees-entity",
+                    "entities: a command whose client went away no longer holds the entity's next command back",
+                ),
+                Fault::WrongCommandIdAccepted => (
+                    "wrong-command-id-accepted",
+                    "entities: a reply answers the command in flight whatever command id it names",
+                ),
+                Fault::AnsweredCommandIdAccepted => (
+                    "answered-command-id-accepted",
+                    "entities: a second reply to an answered command is taken as the answer to the command in flight",
+                ),
+                Fault::EmptyStreamOutSkipped => (
+                    "empty-stream-out-skipped",
+                    "entities: an empty StreamOut message is skipped and the command goes on waiting",
+                ),
+                Fault::StreamFailureKeepsStream => (
+                    "stream-failure-keeps-stream",
+                    "entities: a top-level Failure fails the command but the entity's stream stays open",
+                ),
             }
         }
     }
@@ -280,7 +426,7 @@ mod enabled {
                 assert_eq!(fault as usize, index, "{fault}");
             }
             assert_eq!(
-                Fault::FailureStatusInternal as usize + 1,
+                Fault::StreamFailureKeepsStream as usize + 1,
                 Fault::ALL.len(),
                 "a fault declared after the last listed one is missing from Fault::ALL"
             );

@@ -12,6 +12,8 @@ use prost_reflect::{
 };
 use tonic::Status;
 
+use crate::fault::{self, Fault};
+
 /// The longest entity ID accepted, in bytes; a longer one is `INVALID_ARGUMENT`.
 pub const MAX_ENTITY_ID: usize = 1024;
 
@@ -157,21 +159,30 @@ pub struct SpecError(pub String);
 impl UserSpec {
     /// Checks an `EntitySpec` and indexes it.
     pub fn new(entity_spec: EntitySpec) -> Result<UserSpec, SpecError> {
-        if entity_spec.entities.is_empty() {
+        let lenient = fault::active(Fault::LenientEntitySpec);
+        if entity_spec.entities.is_empty() && !lenient {
             return Err(SpecError("the EntitySpec announces no entities".to_owned()));
         }
-        let pool =
-            cloudstate_protocol::decode_descriptor_set(&entity_spec.proto).map_err(|error| {
-                SpecError(format!(
+        let pool = match cloudstate_protocol::decode_descriptor_set(&entity_spec.proto) {
+            Ok(pool) => pool,
+            Err(_) if lenient => DescriptorPool::new(),
+            Err(error) => {
+                return Err(SpecError(format!(
                     "EntitySpec.proto is not a valid FileDescriptorSet: {error}"
-                ))
-            })?;
+                )));
+            }
+        };
         let key_options: Vec<_> = ["cloudstate.entity_key", "cloudstate.legacy_entity_key"]
             .iter()
             .filter_map(|name| pool.get_extension_by_name(name))
             .collect();
         let mut services = BTreeMap::new();
         for entity in &entity_spec.entities {
+            let servable = EntityType::from_name(&entity.entity_type).is_some()
+                && pool.get_service_by_name(&entity.service_name).is_some();
+            if lenient && !servable {
+                continue;
+            }
             let entity_type = EntityType::from_name(&entity.entity_type).ok_or_else(|| {
                 SpecError(format!(
                     "service {} has entity type `{}`, which this proxy does not support",

@@ -11,28 +11,7 @@ use crate::spec::{CHAPTERS, Requirement, requirements};
 /// MUST requirements that no case checks yet, with the reason. This list only shrinks: a test fails when
 /// one of them gains a case (remove it here) or a new MUST has none (write a case, or add it here with a
 /// reason in review).
-pub const KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "ACT-038",
-        "the order of a synchronous side effect and the reply needs a slow side effect, which the model cannot make",
-    ),
-    (
-        "DISC-012",
-        "needs a second proxy started against a user function with a bad spec",
-    ),
-    (
-        "DISC-013",
-        "needs a second proxy started against a user function with a bad spec",
-    ),
-    (
-        "ES-025",
-        "needs concurrent clients on one event-sourced entity; only the value-entity case exists",
-    ),
-    (
-        "FRONT-003",
-        "no case calls an unknown method through the proxy yet",
-    ),
-];
+pub const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 /// The strongest RFC 2119 keyword of a requirement.
 pub fn keyword(requirement: &Requirement) -> &'static str {

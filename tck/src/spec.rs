@@ -31,6 +31,16 @@ pub const CHAPTERS: &[(&str, &str)] = &[
     ("crdt.md", include_str!("../../spec/crdt.md")),
     ("frontend.md", include_str!("../../spec/frontend.md")),
     ("eventing.md", include_str!("../../spec/eventing.md")),
+    (
+        "forwards-and-side-effects.md",
+        include_str!("../../spec/forwards-and-side-effects.md"),
+    ),
+    ("failures.md", include_str!("../../spec/failures.md")),
+    ("passivation.md", include_str!("../../spec/passivation.md")),
+    (
+        "malformed-input.md",
+        include_str!("../../spec/malformed-input.md"),
+    ),
 ];
 
 /// Every requirement of every chapter, in chapter order.

@@ -28,6 +28,7 @@ use super::EntityContext;
 use super::action_streams::{Payloads, commands, respond, responses, with_client_failure};
 use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::effects::Outcome;
+use crate::fault::{self, Fault};
 use crate::spec::{MethodSpec, ServiceSpec};
 
 /// Serves the calls to action services by calling the user function's `ActionProtocol`.
@@ -55,8 +56,16 @@ impl ActionHandler {
             metadata,
         } = call;
         let command = full_command(&service, &method, requests, metadata).await?;
-        let response = self.client().handle_unary(command).await?.into_inner();
-        let outcome = respond(&self.cx.effects, response).await?;
+        let mut client = self.client();
+        let response = if fault::active(Fault::AbandonedActionCallKept) {
+            // Detached: dropping this call no longer cancels the protocol call.
+            tokio::spawn(async move { client.handle_unary(command).await })
+                .await
+                .map_err(|error| Status::internal(format!("the protocol call failed: {error}")))??
+        } else {
+            client.handle_unary(command).await?
+        };
+        let outcome = respond(&self.cx.effects, response.into_inner()).await?;
         Ok(single(outcome))
     }
 

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
-use cloudstate_protocol::cloudstate::{ClientAction, SideEffect};
+use cloudstate_protocol::cloudstate::{ClientAction, Metadata, SideEffect};
 use cloudstate_protocol::names::PROTOBUF_TYPE_URL_PREFIX;
 use futures::StreamExt as _;
 use prost_types::Any;
@@ -20,7 +20,7 @@ use tonic::Status;
 use super::EntityContext;
 use super::crdt_state::CrdtState;
 use super::crdt_stream::EntityTask;
-use crate::dispatch::{Call, Dispatch, MessageStream};
+use crate::dispatch::{Call, Dispatch, MessageStream, ReplyMetadata};
 use crate::effects::{Effects, Outcome};
 use crate::spec::ServiceSpec;
 
@@ -50,7 +50,7 @@ impl Dispatch for CrdtHandler {
             service,
             method,
             mut requests,
-            ..
+            metadata,
         } = call;
         if method.descriptor.is_client_streaming() {
             return Err(Status::unimplemented(format!(
@@ -77,6 +77,8 @@ impl Dispatch for CrdtHandler {
                 value: input.to_vec(),
             },
             streamed,
+            metadata,
+            reply_metadata: ReplyMetadata::current(),
             out,
         };
         self.entities.submit(&service, entity_id, command);
@@ -103,6 +105,10 @@ pub(crate) struct EntityCommand {
     pub(crate) payload: Any,
     /// Whether the method streams its output.
     pub(crate) streamed: bool,
+    /// The client's request headers, for the command's `metadata`.
+    pub(crate) metadata: Option<Metadata>,
+    /// Where the metadata of the command's reply goes, for the caller's response headers.
+    pub(crate) reply_metadata: Option<ReplyMetadata>,
     /// Where the caller's messages go.
     pub(crate) out: Output,
 }
@@ -212,13 +218,18 @@ pub(crate) struct Delivery {
 
 impl Delivery {
     /// Starts delivering to `out`. With `watch`, the caller going away sends the command id there once.
+    /// The replies' metadata goes to `reply_metadata`, the slot of the caller's call.
     pub(crate) fn spawn(
         effects: Arc<Effects>,
         out: Output,
         watch: Option<(i64, mpsc::UnboundedSender<i64>)>,
+        reply_metadata: Option<ReplyMetadata>,
     ) -> Delivery {
         let (steps, queue) = mpsc::unbounded_channel();
-        tokio::spawn(deliver(effects, queue, out, watch));
+        tokio::spawn(ReplyMetadata::within(
+            reply_metadata,
+            deliver(effects, queue, out, watch),
+        ));
         Delivery { steps }
     }
 

@@ -226,14 +226,21 @@ impl<'a> Session<'a> {
             self.next_id += 1;
         }
         let watch = command.streamed.then(|| (id, self.gone.0.clone()));
-        let delivery = Delivery::spawn(self.task.entities.cx.effects.clone(), command.out, watch);
+        let delivery = Delivery::spawn(
+            self.task.entities.cx.effects.clone(),
+            command.out,
+            watch,
+            command.reply_metadata,
+        );
         let message = Command {
             entity_id: self.entity_id(),
             id,
             name: command.name,
             payload: Some(command.payload),
             streamed: command.streamed,
-            metadata: fault::active(Fault::EntityCommandMetadata).then(Metadata::default),
+            metadata: command
+                .metadata
+                .or_else(|| fault::active(Fault::EntityCommandMetadata).then(Metadata::default)),
         };
         if self.send(crdt_stream_in::Message::Command(message)) {
             self.pending.insert(

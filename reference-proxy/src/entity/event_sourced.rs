@@ -2,14 +2,17 @@
 //! events go to the user function when its stream opens; each reply's events are appended to the journal
 //! before the caller is answered, and its snapshot is saved after them.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use cloudstate_protocol::cloudstate::eventsourced::{
     EventSourcedEvent, EventSourcedInit, EventSourcedReply, EventSourcedSnapshot,
     EventSourcedStreamIn, EventSourcedStreamOut, event_sourced_stream_in, event_sourced_stream_out,
 };
 use cloudstate_protocol::cloudstate::{Command, client_action};
+use prost_types::Any;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use tonic::Status;
 
 use crate::dispatch::{Call, Dispatch, MessageStream};
@@ -28,7 +31,10 @@ pub struct EventSourcedHandler {
 impl EventSourcedHandler {
     /// A handler with no running entities.
     pub fn new(cx: EntityContext) -> EventSourcedHandler {
-        let protocol = EventSourcedProtocol { cx: cx.clone() };
+        let protocol = EventSourcedProtocol {
+            cx: cx.clone(),
+            write_behind: OnceLock::new(),
+        };
         EventSourcedHandler {
             registry: Registry::new(protocol, cx),
         }
@@ -52,6 +58,60 @@ impl Dispatch for EventSourcedHandler {
 #[derive(Debug)]
 pub(crate) struct EventSourcedProtocol {
     cx: EntityContext,
+    /// The write-behind queue of the fault `reply-before-stored`, started on first use.
+    write_behind: OnceLock<mpsc::UnboundedSender<Deferred>>,
+}
+
+/// How long the write-behind queue of the fault `reply-before-stored` keeps a reply's events before it
+/// stores them.
+const WRITE_BEHIND_DELAY: Duration = Duration::from_millis(200);
+
+/// A reply's events and snapshot, waiting in the write-behind queue.
+#[derive(Debug)]
+struct Deferred {
+    due: Instant,
+    persistence_id: String,
+    entity_id: String,
+    first: i64,
+    events: Vec<Any>,
+    snapshot: Option<Snapshot>,
+}
+
+impl EventSourcedProtocol {
+    /// Queues a reply's writes for the write-behind task, which stores them in order once each is due.
+    fn write_behind(&self, deferred: Deferred) {
+        let queue = self.write_behind.get_or_init(|| {
+            let (sender, mut receiver) = mpsc::unbounded_channel::<Deferred>();
+            let cx = self.cx.clone();
+            tokio::spawn(async move {
+                while let Some(deferred) = receiver.recv().await {
+                    tokio::time::sleep_until(deferred.due).await;
+                    let Deferred {
+                        persistence_id: pid,
+                        entity_id: id,
+                        first,
+                        events,
+                        snapshot,
+                        ..
+                    } = deferred;
+                    if cx
+                        .store
+                        .append_events(&pid, &id, first, &events)
+                        .await
+                        .is_err()
+                    {
+                        continue;
+                    }
+                    if let Some(snapshot) = snapshot {
+                        let _ = cx.store.save_snapshot(&pid, &id, &snapshot).await;
+                    }
+                    cx.events.persisted(&pid, &id, first, &events);
+                }
+            });
+            sender
+        });
+        let _ = queue.send(deferred);
+    }
 }
 
 /// Outgoing messages are boxed: the queue of an entity's stream allocates room for a block of them, and
@@ -176,31 +236,18 @@ impl Protocol for EventSourcedProtocol {
         let persistence_id = &service.persistence_id;
         let first = *sequence + 1;
         if fault::active(Fault::ReplyBeforeStored) {
-            // The caller is answered at once; the events and the snapshot are stored in the background.
-            let (cx, persistence_id, entity_id) = (
-                self.cx.clone(),
-                persistence_id.clone(),
-                entity_id.to_owned(),
-            );
+            // The caller is answered at once; the events and the snapshot are stored a little later.
             *sequence += i64::try_from(events.len()).unwrap_or(i64::MAX);
-            let snapshot = snapshot.map(|state| Snapshot {
-                sequence: *sequence,
-                state,
-            });
-            tokio::spawn(async move {
-                let stored = cx
-                    .store
-                    .append_events(&persistence_id, &entity_id, first, &events);
-                if stored.await.is_ok() {
-                    if let Some(snapshot) = snapshot {
-                        let _ = cx
-                            .store
-                            .save_snapshot(&persistence_id, &entity_id, &snapshot)
-                            .await;
-                    }
-                    cx.events
-                        .persisted(&persistence_id, &entity_id, first, &events);
-                }
+            self.write_behind(Deferred {
+                due: Instant::now() + WRITE_BEHIND_DELAY,
+                persistence_id: persistence_id.clone(),
+                entity_id: entity_id.to_owned(),
+                first,
+                events,
+                snapshot: snapshot.map(|state| Snapshot {
+                    sequence: *sequence,
+                    state,
+                }),
             });
             return Step::Done(answer);
         }

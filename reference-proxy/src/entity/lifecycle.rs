@@ -4,6 +4,8 @@
 //! The task owns the entity's stream and queue; nothing here holds a lock while it waits for the user
 //! function.
 
+mod judge;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,9 +13,10 @@ use cloudstate_protocol::cloudstate::{Command, Metadata};
 use tokio::sync::{mpsc, oneshot};
 use tonic::Status;
 
-use crate::entity::registry::{Answer, EntityKey, Incoming, Job, Protocol, Registry, Step};
+use crate::entity::registry::{Answer, EntityKey, Job, Protocol, Registry, Step};
 use crate::fault::{self, Fault};
 use crate::spec::ServiceSpec;
+use judge::{Judged, judge, violation};
 
 /// How long a closing stream may take to end after the proxy half-closed it, before it is cancelled.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -44,6 +47,9 @@ enum After {
     Reset,
     /// The entity is gone; queued commands must fail.
     Crash { report: Option<String> },
+    /// Cancel the stream, which can no longer be trusted, and report `report` to the user function; the
+    /// next command opens a new one.
+    GiveUp { report: Option<String> },
 }
 
 /// What happened while the entity waited for a command.
@@ -62,6 +68,8 @@ impl<P: Protocol> Registry<P> {
         mut queue: mpsc::UnboundedReceiver<Job>,
     ) {
         let mut session: Option<Session<P>> = None;
+        // The next command ID of the last stream, carried to the next one only by a fault.
+        let mut numbered = self.carried_id(&key);
         loop {
             let Some(job) = self
                 .next_job(&service, &key, &mut queue, &mut session)
@@ -72,24 +80,33 @@ impl<P: Protocol> Registry<P> {
             let active = match session.as_mut() {
                 Some(active) => active,
                 None => match self.open(&service, &key.1).await {
-                    Ok(opened) => session.insert(opened),
+                    Ok(opened) => session.insert(carry_ids(opened, numbered)),
                     Err(status) => {
                         let _ = job.reply.send(Err(status));
                         continue;
                     }
                 },
             };
-            match self.handle(&service, &key.1, active, job, &mut queue).await {
+            let after = self.handle(&service, &key.1, active, job, &mut queue).await;
+            numbered = active.next_id;
+            self.carry_id(&key, numbered);
+            match after {
                 After::Ready => {}
                 After::Reset => close(session.take()).await,
                 After::Restart => {
                     close(session.take()).await;
                     match self.open(&service, &key.1).await {
-                        Ok(opened) => session = Some(opened),
+                        Ok(opened) => session = Some(carry_ids(opened, numbered)),
                         Err(status) => eprintln!(
                             "reference-proxy: restarting entity {} of {}: {status}",
                             key.1, key.0
                         ),
+                    }
+                }
+                After::GiveUp { report } => {
+                    drop(session.take());
+                    if let Some(message) = report {
+                        self.cx.user_function.report_error(&message).await;
                     }
                 }
                 After::Crash { report } => {
@@ -216,7 +233,9 @@ impl<P: Protocol> Registry<P> {
             name: job.name,
             payload: Some(job.payload),
             streamed: false,
-            metadata: fault::active(Fault::EntityCommandMetadata).then(Metadata::default),
+            metadata: job
+                .metadata
+                .or_else(|| fault::active(Fault::EntityCommandMetadata).then(Metadata::default)),
         };
         let delivered = session.sender.send(self.protocol.command(command)).is_ok();
         Sent {
@@ -232,69 +251,152 @@ impl<P: Protocol> Registry<P> {
         service: &ServiceSpec,
         entity_id: &str,
         session: &mut Session<P>,
-        sent: Sent,
+        mut sent: Sent,
     ) -> After {
         let id = sent.id;
-        let violation = |what: String| {
-            let message = format!("entity {entity_id} of {}: {what}", service.name);
-            let status =
-                Status::unknown(format!("protocol violation by the user function: {what}"));
-            (
-                Err(status),
-                After::Crash {
-                    report: Some(message),
-                },
-            )
-        };
+        let entity = format!("entity {entity_id} of {}", service.name);
         let (result, after) = if !sent.delivered {
             let status = Status::unavailable(format!(
                 "entity {entity_id}: its stream to the user function is closed"
             ));
             (Err(status), After::Crash { report: None })
         } else {
-            match session.responses.message().await {
-                Ok(Some(message)) => match self.protocol.classify(message) {
-                    Incoming::Reply(reply_id, reply) if reply_id == id => {
-                        match self
-                            .protocol
-                            .apply(service, entity_id, &mut session.state, reply)
-                            .await
-                        {
-                            Step::Done(answer) => (Ok(answer), After::Ready),
-                            Step::Restart(answer) => (Ok(answer), After::Restart),
-                            Step::Reset(status) => (Err(status), After::Reset),
-                            Step::Violation(what) => violation(what),
+            loop {
+                let message = if fault::active(Fault::AbandonedCommandFreesEntity) {
+                    tokio::select! {
+                        message = next_message(service, session) => message,
+                        // The caller went away: the entity no longer waits for its answer.
+                        () = sent.reply.closed() => return After::Ready,
+                    }
+                } else {
+                    next_message(service, session).await
+                };
+                break match message {
+                    None => {
+                        // Passivated mid-command (a fault): the stream is half-closed under the command.
+                        let (closed, _) = mpsc::unbounded_channel();
+                        drop(std::mem::replace(&mut session.sender, closed));
+                        let status = Status::unavailable(format!(
+                            "entity {entity_id} was passivated while command {id} was in flight"
+                        ));
+                        (Err(status), After::Reset)
+                    }
+                    Some(Ok(Some(message))) => {
+                        let answered = self
+                            .answer(service, entity_id, session, id, &entity, message)
+                            .await;
+                        match answered {
+                            Some(answered) => answered,
+                            None => continue,
                         }
                     }
-                    Incoming::Reply(reply_id, _) => violation(format!(
-                        "a reply for command {reply_id} while command {id} was in flight"
-                    )),
-                    Incoming::Failure(failure) => violation(format!(
-                        "a stream failure (command {}) while command {id} was in flight: {}",
-                        failure.command_id, failure.description
-                    )),
-                    Incoming::Empty => {
-                        violation(format!("an empty message while command {id} was in flight"))
-                    }
-                },
-                Ok(None) => (
-                    Err(Status::unavailable(format!(
-                        "the user function ended the stream of entity {entity_id} during a command"
-                    ))),
-                    After::Crash { report: None },
-                ),
-                Err(error) => (
-                    Err(Status::unavailable(format!(
-                        "the stream of entity {entity_id} failed during a command: {}",
-                        error.message()
-                    ))),
-                    After::Crash { report: None },
-                ),
+                    Some(Ok(None)) => (
+                        Err(Status::unavailable(format!(
+                            "the user function ended the stream of entity {entity_id} during a command"
+                        ))),
+                        After::GiveUp { report: None },
+                    ),
+                    Some(Err(error)) => (
+                        Err(Status::unavailable(format!(
+                            "the stream of entity {entity_id} failed during a command: {}",
+                            error.message()
+                        ))),
+                        After::GiveUp { report: None },
+                    ),
+                };
             }
         };
         let _ = sent.reply.send(result);
         after
     }
+
+    /// What a message that came while command `id` was in flight does to it (see [`judge`]): its answer
+    /// once the state it carries is stored, or its failure. `None`: the message is skipped.
+    async fn answer(
+        &self,
+        service: &ServiceSpec,
+        entity_id: &str,
+        session: &mut Session<P>,
+        id: i64,
+        entity: &str,
+        message: P::Out,
+    ) -> Option<(Result<Answer, Status>, After)> {
+        let reply = match judge(self.protocol.classify(message), id, entity) {
+            Judged::Answer(reply) => reply,
+            Judged::Skip => return None,
+            Judged::GiveUp { status, report } => {
+                return Some((Err(status), After::GiveUp { report }));
+            }
+            Judged::FailOnly(status) => return Some((Err(status), After::Ready)),
+        };
+        let step = self
+            .protocol
+            .apply(service, entity_id, &mut session.state, reply)
+            .await;
+        Some(match step {
+            Step::Done(answer) => (Ok(answer), After::Ready),
+            Step::Restart(answer) => (Ok(answer), After::Restart),
+            Step::Reset(status) => (Err(status), After::Reset),
+            Step::Violation(what) => {
+                let (status, report) = violation(entity, &what);
+                (
+                    Err(status),
+                    After::GiveUp {
+                        report: Some(report),
+                    },
+                )
+            }
+        })
+    }
+}
+
+impl<P: Protocol> Registry<P> {
+    /// The next command ID of the entity's last stream, kept only under the fault
+    /// `command-ids-continue`; 1 otherwise.
+    fn carried_id(&self, key: &EntityKey) -> i64 {
+        if !fault::active(Fault::CommandIdsContinue) {
+            return 1;
+        }
+        let carried = self
+            .carried_ids
+            .lock()
+            .ok()
+            .and_then(|ids| ids.get(key).copied());
+        carried.unwrap_or(1)
+    }
+
+    /// Keeps the next command ID of the entity's stream, under the fault `command-ids-continue`.
+    fn carry_id(&self, key: &EntityKey, next_id: i64) {
+        if fault::active(Fault::CommandIdsContinue)
+            && let Ok(mut ids) = self.carried_ids.lock()
+        {
+            ids.insert(key.clone(), next_id);
+        }
+    }
+}
+
+/// The user function's next message on the stream of a command in flight; `None` when the fault
+/// `passivate-during-command` lets the idle timer run out first.
+async fn next_message<P: Protocol>(
+    service: &ServiceSpec,
+    session: &mut Session<P>,
+) -> Option<Result<Option<P::Out>, Status>> {
+    if !fault::active(Fault::PassivateDuringCommand) {
+        return Some(session.responses.message().await);
+    }
+    tokio::select! {
+        message = session.responses.message() => Some(message),
+        () = tokio::time::sleep(service.passivation) => None,
+    }
+}
+
+/// A newly opened stream; with the fault `command-ids-continue` its commands are numbered on from
+/// `numbered`, the next ID of the previous stream, instead of from 1.
+fn carry_ids<P: Protocol>(mut session: Session<P>, numbered: i64) -> Session<P> {
+    if fault::active(Fault::CommandIdsContinue) {
+        session.next_id = session.next_id.max(numbered);
+    }
+    session
 }
 
 /// Closes a stream: half-closes it, then waits (a bounded time) for the user function to end it.

@@ -12,14 +12,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
-use cloudstate_protocol::cloudstate::{ClientAction, Command, Failure, SideEffect};
+use cloudstate_protocol::cloudstate::{ClientAction, Command, Failure, Metadata, SideEffect};
 use cloudstate_protocol::names::PROTOBUF_TYPE_URL_PREFIX;
 use futures::StreamExt as _;
 use prost_types::Any;
 use tokio::sync::{mpsc, oneshot};
 use tonic::Status;
 
-use crate::dispatch::{Call, MessageStream};
+use crate::dispatch::{Call, MessageStream, ReplyMetadata};
 use crate::effects::Outcome;
 use crate::entity::EntityContext;
 use crate::spec::ServiceSpec;
@@ -46,6 +46,8 @@ pub(crate) struct Job {
     pub(crate) name: String,
     /// The request, wrapped.
     pub(crate) payload: Any,
+    /// The client's request headers, for the command's `metadata`.
+    pub(crate) metadata: Option<Metadata>,
     /// Where the answer goes.
     pub(crate) reply: oneshot::Sender<Result<Answer, Status>>,
 }
@@ -118,6 +120,8 @@ pub(crate) struct Registry<P> {
     pub(crate) protocol: P,
     pub(crate) cx: EntityContext,
     entities: Mutex<HashMap<EntityKey, mpsc::UnboundedSender<Job>>>,
+    /// Only under the fault `command-ids-continue`: the next command ID of each entity's last stream.
+    pub(crate) carried_ids: Mutex<HashMap<EntityKey, i64>>,
 }
 
 impl<P: Protocol> Registry<P> {
@@ -127,6 +131,7 @@ impl<P: Protocol> Registry<P> {
             protocol,
             cx,
             entities: Mutex::new(HashMap::new()),
+            carried_ids: Mutex::new(HashMap::new()),
         })
     }
 
@@ -137,7 +142,7 @@ impl<P: Protocol> Registry<P> {
             service,
             method,
             mut requests,
-            metadata: _,
+            metadata,
         } = call;
         if method.descriptor.is_client_streaming() || method.descriptor.is_server_streaming() {
             return Err(Status::unimplemented(format!(
@@ -164,6 +169,7 @@ impl<P: Protocol> Registry<P> {
                 service,
                 name: method.name().to_owned(),
                 payload,
+                metadata,
                 reply,
             },
         );
@@ -173,10 +179,11 @@ impl<P: Protocol> Registry<P> {
         // The entity is free again: its side effects and forward run outside it (so they may call it),
         // and in a task of their own, so that a caller who goes away does not cancel them.
         let effects = self.cx.effects.clone();
-        let finish = tokio::spawn(async move {
+        let reply_metadata = ReplyMetadata::current();
+        let finish = tokio::spawn(ReplyMetadata::within(reply_metadata, async move {
             effects.side_effects(answer.side_effects).await;
             effects.resolve(answer.client_action).await
-        });
+        }));
         let outcome = finish
             .await
             .map_err(|error| Status::internal(format!("running the reply's effects: {error}")))??;

@@ -1,8 +1,10 @@
 //! gRPC for every discovered user service: `/<package.Service>/<Method>` in all four call shapes, with
-//! message bytes passed through untouched to [`Router::call`].
+//! message bytes passed through untouched to [`Router::call_with_metadata`].
 //!
 //! The proxy never decodes a client's message here: the router's handlers decode what they need (the
-//! entity key, for example). Statuses from the router reach the client unchanged; a path that names no
+//! entity key, for example). The client's request headers go along as the call's metadata, and the
+//! metadata of the reply that answers a unary or client-streaming call comes back as response headers
+//! (see [`super::metadata`]). Statuses from the router reach the client unchanged; a path that names no
 //! discovered method gets `UNIMPLEMENTED`; a request message over [`MAX_MESSAGE`] bytes gets
 //! `RESOURCE_EXHAUSTED`, as from other gRPC servers (tonic itself would say `OUT_OF_RANGE`).
 
@@ -11,6 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use bytes::{Buf, BufMut, Bytes};
+use cloudstate_protocol::cloudstate::Metadata;
 use futures::StreamExt;
 use http::{Request, Response};
 use hyper::body::Incoming;
@@ -21,46 +24,76 @@ use tonic::server::{
 };
 use tonic::{Status, Streaming};
 
-use crate::dispatch::{MessageStream, Router};
+use super::metadata;
+use crate::dispatch::{MessageStream, ReplyMetadata, Router};
+use crate::fault::{self, Fault};
 
 /// The largest request message accepted: gRPC's default limit.
 pub(crate) const MAX_MESSAGE: usize = 4 * 1024 * 1024;
+
+/// The largest request message this proxy accepts (smaller with the fault `size-limit-decimal`).
+fn max_message() -> usize {
+    if fault::active(Fault::SizeLimitDecimal) {
+        4_000_000
+    } else {
+        MAX_MESSAGE
+    }
+}
+
+/// The status that ends a call of no announced method (`NOT_FOUND` with the fault
+/// `unknown-method-not-found`).
+fn unknown_method(status: Status) -> Status {
+    if fault::active(Fault::UnknownMethodNotFound) {
+        Status::not_found(status.message().to_owned())
+    } else {
+        status
+    }
+}
 
 /// Serves one gRPC call to a user service.
 pub(super) async fn handle(router: Arc<Router>, request: Request<Incoming>) -> Response<Body> {
     let Some((service, method)) = split_path(request.uri().path()) else {
         let path = request.uri().path().to_owned();
-        return Status::unimplemented(format!("unknown method {path}")).into_http();
+        return unknown_method(Status::unimplemented(format!("unknown method {path}"))).into_http();
     };
     let route = match router.spec().route(service, method) {
         Ok((_, spec)) => spec,
-        Err(status) => return status.into_http(),
+        Err(status) => return unknown_method(status).into_http(),
     };
     let call = RawCall {
         router,
         service: service.to_owned(),
         method: method.to_owned(),
+        metadata: metadata::from_request_headers(request.headers()),
     };
-    let mut grpc = Grpc::new(RawCodec).max_decoding_message_size(MAX_MESSAGE);
-    let response = match (
-        route.descriptor.is_client_streaming(),
-        route.descriptor.is_server_streaming(),
-    ) {
-        (false, false) => grpc.unary(call, request).await,
-        (false, true) => grpc.server_streaming(call, request).await,
-        (true, false) => grpc.client_streaming(call, request).await,
-        (true, true) => grpc.streaming(call, request).await,
+    let limit = max_message();
+    let mut grpc = Grpc::new(RawCodec).max_decoding_message_size(limit);
+    let answer = async {
+        match (
+            route.descriptor.is_client_streaming(),
+            route.descriptor.is_server_streaming(),
+        ) {
+            (false, false) => grpc.unary(call, request).await,
+            (false, true) => grpc.server_streaming(call, request).await,
+            (true, false) => grpc.client_streaming(call, request).await,
+            (true, true) => grpc.streaming(call, request).await,
+        }
     };
+    let (mut response, reply_metadata) = ReplyMetadata::collect(answer).await;
+    let status = Status::from_header_map(response.headers());
     // A single request message over the limit is refused before any reply: the status is in the
     // headers of a trailers-only response.
-    let too_large = Status::from_header_map(response.headers()).is_some_and(|status| {
+    let too_large = status.as_ref().is_some_and(|status| {
         status.code() == tonic::Code::OutOfRange && is_too_large(status.message())
     });
-    if too_large {
+    if too_large && !fault::active(Fault::SizeLimitOutOfRange) {
         return Status::resource_exhausted(format!(
-            "the request message is larger than {MAX_MESSAGE} bytes"
+            "the request message is larger than {limit} bytes"
         ))
         .into_http();
+    }
+    if let (None, Some(reply_metadata)) = (status, reply_metadata) {
+        metadata::add_reply_headers(response.headers_mut(), reply_metadata);
     }
     response
 }
@@ -74,9 +107,13 @@ fn is_too_large(message: &str) -> bool {
 fn limited(requests: Streaming<Bytes>) -> MessageStream {
     Box::pin(requests.map(|request| {
         request.map_err(|status| {
-            if status.code() == tonic::Code::OutOfRange && is_too_large(status.message()) {
+            if status.code() == tonic::Code::OutOfRange
+                && is_too_large(status.message())
+                && !fault::active(Fault::SizeLimitOutOfRange)
+            {
                 Status::resource_exhausted(format!(
-                    "a request message is larger than {MAX_MESSAGE} bytes"
+                    "a request message is larger than {} bytes",
+                    max_message()
                 ))
             } else {
                 status
@@ -109,6 +146,8 @@ struct RawCall {
     router: Arc<Router>,
     service: String,
     method: String,
+    /// The client's request headers, for the user function.
+    metadata: Option<Metadata>,
 }
 
 impl RawCall {
@@ -120,8 +159,13 @@ impl RawCall {
             router,
             service,
             method,
+            metadata,
         } = self.clone();
-        async move { router.call(&service, &method, requests).await }
+        async move {
+            router
+                .call_with_metadata(&service, &method, requests, metadata)
+                .await
+        }
     }
 }
 

@@ -46,6 +46,12 @@ pub(super) async fn handle(
                 format!("no HTTP route for {} {}", parts.method, parts.uri.path()),
             );
         }
+        Lookup::WrongMethod(_) if fault::active(Fault::HttpWrongMethod404) => {
+            return text(
+                StatusCode::NOT_FOUND,
+                format!("no HTTP route for {} {}", parts.method, parts.uri.path()),
+            );
+        }
         Lookup::WrongMethod(allowed) => {
             let mut response = text(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -80,6 +86,9 @@ pub(super) async fn handle(
         .and_then(|values| input_message(route, &values, &parts.headers, parts.uri.query(), &body))
     {
         Ok(input) => input,
+        Err(error) if fault::active(Fault::HttpBadJson500) => {
+            return text(StatusCode::INTERNAL_SERVER_ERROR, error);
+        }
         Err(error) => return text(StatusCode::BAD_REQUEST, error),
     };
     let requests = Box::pin(futures::stream::once(async move { Ok(input) }));

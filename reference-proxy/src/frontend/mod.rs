@@ -5,6 +5,7 @@ mod grpc;
 mod health;
 mod http;
 mod json;
+mod metadata;
 mod reflection;
 mod routes;
 mod server;

@@ -8,6 +8,7 @@ mod crdt_state;
 mod crdt_support;
 mod eventing;
 mod frontend;
+mod frontend_metadata;
 mod frontend_reflection;
 mod frontend_rules;
 mod frontend_support;

@@ -30,6 +30,9 @@ pub enum FailureKind {
     Fail,
     /// The TCK could not run the case: unreachable target, crash, no exchange at all.
     Error,
+    /// The case does not apply to this target or run (for example it needs to start the proxy itself,
+    /// and the proxy was not started by the TCK); it ends as skipped with the message as its reason.
+    NotApplicable,
 }
 
 impl CaseFailure {
@@ -58,6 +61,16 @@ impl CaseFailure {
         CaseFailure {
             kind: FailureKind::Error,
             message: message.into(),
+            expected: None,
+            actual: None,
+        }
+    }
+
+    /// Not applicable here: the case is skipped, and `reason` says why (neither a pass nor a failure).
+    pub fn not_applicable(reason: impl Into<String>) -> Self {
+        CaseFailure {
+            kind: FailureKind::NotApplicable,
+            message: reason.into(),
             expected: None,
             actual: None,
         }
@@ -99,6 +112,9 @@ impl Outcome {
         match verdict {
             Ok(()) => Outcome::Pass,
             Err(failure) if failure.kind == FailureKind::Error => Outcome::Error(failure),
+            Err(failure) if failure.kind == FailureKind::NotApplicable => Outcome::Skip {
+                reason: failure.message,
+            },
             Err(failure) => Outcome::Fail(failure),
         }
     }
@@ -124,5 +140,22 @@ impl Outcome {
     /// Whether the case failed or errored: both count against the target.
     pub fn is_failure(&self) -> bool {
         self.failure().is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_that_does_not_apply_is_skipped_with_its_reason() {
+        assert_eq!(
+            Outcome::from_verdict(Err(CaseFailure::not_applicable("not spawned"))),
+            Outcome::Skip {
+                reason: "not spawned".to_owned()
+            }
+        );
+        assert_eq!(Outcome::from_verdict(Ok(())), Outcome::Pass);
+        assert!(Outcome::from_verdict(Err(CaseFailure::error("x"))).is_failure());
     }
 }

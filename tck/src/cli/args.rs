@@ -94,6 +94,11 @@ pub struct ProxyArgs {
     /// `USER_FUNCTION_PORT` for it and always stops it at the end.
     #[arg(long, value_name = "CMD")]
     pub spawn: Option<String>,
+    /// The spawned proxy keeps entity state across a restart: the TCK gives it `STORE=sqlite:PATH` on a
+    /// scratch file (the reference proxy's setting; configure another proxy's durable store in CMD) and
+    /// runs the cases that kill it with SIGKILL and start it again, which are skipped otherwise.
+    #[arg(long, requires = "spawn")]
+    pub durable: bool,
     /// The user function behind the proxy (default: the TCK's built-in model service).
     #[arg(long, value_name = "HOST:PORT")]
     pub user_function: Option<String>,
@@ -192,6 +197,9 @@ pub struct FaultsArgs {
     /// How many faulty models run at once.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub jobs: u64,
+    /// How many faulty proxies run at once, each with its own model, interceptor and ports.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub proxy_jobs: u64,
     /// The seed of every run (default: from the clock).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use futures::StreamExt as _;
+
 use tokio::time::Instant;
 
 use super::args::FaultsArgs;
@@ -57,7 +59,8 @@ pub(super) async fn run(args: FaultsArgs) -> Result<u8, TckError> {
                 case_timeout: Duration::from_millis(args.proxy_timeout_ms),
                 ..options.run_options()
             };
-            proxy_faults(command, &proxy_options, &mut matrix).await;
+            let jobs = usize::try_from(args.proxy_jobs).unwrap_or(1);
+            proxy_faults(command, &proxy_options, jobs, &mut matrix).await;
         }
     }
     matrix.duration = started.elapsed();
@@ -97,8 +100,9 @@ fn control_line(mode: Mode, run: &SuiteRun) -> String {
     )
 }
 
-/// The proxy side: the proxy suite through `command` without a fault, then under each fault it lists.
-async fn proxy_faults(command: &str, options: &RunOptions, matrix: &mut Matrix) {
+/// The proxy side: the proxy suite through `command` without a fault, then under each fault it lists,
+/// `jobs` faulty proxies at a time; the matrix keeps the order of the list.
+async fn proxy_faults(command: &str, options: &RunOptions, jobs: usize, matrix: &mut Matrix) {
     let listed = match list_proxy_faults(command).await {
         Ok(listed) => listed,
         Err(reason) => {
@@ -121,14 +125,19 @@ async fn proxy_faults(command: &str, options: &RunOptions, matrix: &mut Matrix) 
     if !matrix.control_problems().is_empty() {
         return;
     }
-    for (name, description) in listed {
-        let run = run_proxy(command, Some(&name), &cases, options).await;
-        let fault = FaultRun {
-            mode: Mode::Proxy,
-            name,
-            description,
-            run,
-        };
+    let cases = &cases;
+    let mut runs = futures::stream::iter(listed)
+        .map(|(name, description)| async move {
+            let run = run_proxy(command, Some(&name), cases, options).await;
+            FaultRun {
+                mode: Mode::Proxy,
+                name,
+                description,
+                run,
+            }
+        })
+        .buffered(jobs.max(1));
+    while let Some(fault) = runs.next().await {
         println!("{}", report::fault_line(&fault));
         matrix.faults.push(fault);
     }
@@ -190,7 +199,7 @@ async fn run_proxy(
         Some(name) => format!("{command} --fault {name}"),
         None => command.to_owned(),
     };
-    let target = ProxyTarget::Spawn(spawn);
+    let target = ProxyTarget::SpawnDurable(spawn);
     let mut session = match start_session(target, model.channel.clone(), None, PROXY_START).await {
         Ok(session) => session,
         Err(error) => return SuiteRun::not_started(error.to_string(), started.elapsed()),

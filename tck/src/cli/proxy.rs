@@ -14,14 +14,16 @@ use tokio::time::Instant;
 use tonic::transport::Channel;
 
 use super::args::ProxyArgs;
-use super::sdk::{Prepared, connect_error, free_port, prepare, with_output};
+use super::sdk::{Prepared, connect_error, prepare};
 use crate::case::Mode;
 use crate::error::TckError;
 use crate::exit;
 use crate::model::{ModelOptions, serve_model};
-use crate::proxy::{CallEvent, Interceptor, ProxyExecutor, StartupDiscovery};
+use crate::proxy::{
+    CallEvent, Interceptor, ProxyExecutor, SpawnedProxy, StartupDiscovery, wait_until_ready,
+};
 use crate::run::{NotSpawned, RunScope, TargetInfo, TargetMonitor, run_cases, served_services};
-use crate::target::{Discovery, SpawnedProcess, check_address, connect, discover};
+use crate::target::{Discovery, check_address, connect, discover};
 
 /// The built-in model service, running in this process until dropped.
 #[derive(Debug)]
@@ -60,7 +62,7 @@ pub(super) struct ProxySession {
     pub(super) executor: ProxyExecutor,
     pub(super) info: TargetInfo,
     pub(super) served: Option<std::collections::BTreeSet<String>>,
-    pub(super) process: Option<SpawnedProcess>,
+    pub(super) process: Option<SpawnedProxy>,
     _interceptor: Interceptor,
 }
 
@@ -71,6 +73,9 @@ pub(super) enum ProxyTarget {
     Running(String),
     /// Started by the TCK with this command.
     Spawn(String),
+    /// Started by the TCK with this command, as a proxy that keeps entity state across a restart: it
+    /// gets `STORE=sqlite:PATH` on a scratch file, and cases may kill and restart it.
+    SpawnDurable(String),
 }
 
 /// Starts the interceptor in front of `upstream`, then reaches or starts the proxy, waits until it is
@@ -88,7 +93,7 @@ pub(super) async fn start_session(
     let port = match (intercept_port, &target) {
         (Some(port), _) => port,
         (None, ProxyTarget::Running(_)) => 8090,
-        (None, ProxyTarget::Spawn(_)) => 0,
+        (None, ProxyTarget::Spawn(_) | ProxyTarget::SpawnDurable(_)) => 0,
     };
     let listener = TcpListener::bind(("127.0.0.1", port))
         .await
@@ -99,33 +104,40 @@ pub(super) async fn start_session(
         })?;
     let interceptor = Interceptor::start(listener, upstream)
         .map_err(|error| TckError::Setup(format!("cannot start the interceptor: {error}")))?;
-    let (address, process) = match target {
+    let (command, durable) = match target {
         ProxyTarget::Running(address) => {
             check_address(&address).map_err(connect_error)?;
-            (address, None)
+            wait_until_ready(&address, None, spawn_timeout)
+                .await
+                .map_err(TckError::Setup)?;
+            return finish_session(address, None, served, interceptor).await;
         }
-        ProxyTarget::Spawn(command) => {
-            let http_port = free_port()?;
-            let env = [
-                ("HTTP_PORT", http_port.to_string()),
-                ("USER_FUNCTION_HOST", "127.0.0.1".to_owned()),
-                ("USER_FUNCTION_PORT", interceptor.address.port().to_string()),
-            ];
-            let process = SpawnedProcess::start(&command, &env)
-                .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
-            (format!("127.0.0.1:{http_port}"), Some(process))
-        }
+        ProxyTarget::Spawn(command) => (command, false),
+        ProxyTarget::SpawnDurable(command) => (command, true),
     };
-    let mut process = process;
-    if let Err(error) = wait_until_ready(&address, process.as_mut(), spawn_timeout).await {
-        return Err(match process.as_mut() {
-            Some(process) => {
-                process.stop(Duration::from_secs(2)).await;
-                with_output(error, process)
-            }
-            None => error,
-        });
+    let user_function_port = interceptor.address.port();
+    let process = SpawnedProxy::start(&command, user_function_port, durable, spawn_timeout)
+        .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
+    if let Err(error) = process.wait_until_ready().await {
+        process.stop(Duration::from_secs(2)).await;
+        let output = process.output_text().await;
+        return Err(TckError::Setup(if output.is_empty() {
+            format!("{error}\nthe process printed nothing")
+        } else {
+            format!("{error}\nits last output:\n{output}")
+        }));
     }
+    let address = process.address().to_owned();
+    finish_session(address, Some(process), served, interceptor).await
+}
+
+/// Connects to the ready proxy and gathers what the run needs.
+async fn finish_session(
+    address: String,
+    process: Option<SpawnedProxy>,
+    served: Option<std::collections::BTreeSet<String>>,
+    interceptor: Interceptor,
+) -> Result<ProxySession, TckError> {
     let channel = connect(&address, Duration::from_secs(5))
         .await
         .map_err(connect_error)?;
@@ -141,6 +153,7 @@ pub(super) async fn start_session(
         traffic: interceptor.traffic.clone(),
         startup: Arc::new(startup),
         entity_ids: Arc::new(AtomicU64::new(0)),
+        spawned: process.clone(),
     };
     Ok(ProxySession {
         executor,
@@ -149,38 +162,6 @@ pub(super) async fn start_session(
         process,
         _interceptor: interceptor,
     })
-}
-
-/// Waits until `GET /ready` answers 200, failing early when a spawned proxy exits.
-async fn wait_until_ready(
-    address: &str,
-    mut process: Option<&mut SpawnedProcess>,
-    wait: Duration,
-) -> Result<(), TckError> {
-    let give_up = Instant::now() + wait;
-    let mut last = "it did not accept connections".to_owned();
-    loop {
-        if let Some(process) = process.as_deref_mut()
-            && let Some(status) = process.exit_status()
-        {
-            return Err(TckError::Setup(format!(
-                "the proxy `{}` exited before it was ready ({status})",
-                process.command()
-            )));
-        }
-        if Instant::now() >= give_up {
-            return Err(TckError::Setup(format!(
-                "the proxy at {address} was not ready within {} ms: {last}",
-                wait.as_millis()
-            )));
-        }
-        match crate::proxy::http_get(address, "/ready").await {
-            Ok(response) if response.status == 200 => return Ok(()),
-            Ok(response) => last = format!("GET /ready answered {}", response.status),
-            Err(error) => last = format!("GET /ready failed: {error}"),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Reads the `discover` call the proxy made at start-up from the interceptor's record.
@@ -228,6 +209,7 @@ pub(super) async fn run(args: ProxyArgs) -> Result<u8, TckError> {
     };
     let target = match (&args.target, &args.spawn) {
         (Some(address), _) => ProxyTarget::Running(address.clone()),
+        (None, Some(command)) if args.durable => ProxyTarget::SpawnDurable(command.clone()),
         (None, Some(command)) => ProxyTarget::Spawn(command.clone()),
         (None, None) => {
             return Err(TckError::BadArguments(

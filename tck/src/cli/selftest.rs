@@ -1,5 +1,6 @@
 //! `cloudstate-tck selftest`: the SDK suite against the built-in model service and the proxy suite
-//! against the reference proxy in front of it, in one run and one report.
+//! against the reference proxy in front of it, in one run and one report. The reference proxy runs on a
+//! durable SQLite scratch store, so that the cases that restart it run too.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -70,7 +71,7 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
         None => reference_proxy_command()?,
     };
     let mut session = start_session(
-        ProxyTarget::Spawn(command),
+        ProxyTarget::SpawnDurable(command),
         model.channel.clone(),
         None,
         Duration::from_secs(30),

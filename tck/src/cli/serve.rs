@@ -33,9 +33,13 @@ pub(super) async fn run(args: ServeModelArgs) -> Result<u8, TckError> {
         }
         None => ModelOptions::default(),
     };
-    serve_model(listener, options, shutdown_signal())
-        .await
-        .map_err(|error| TckError::Setup(format!("the model service stopped: {error}")))?;
+    serve_model(
+        listener,
+        options.logging_reported_errors(),
+        shutdown_signal(),
+    )
+    .await
+    .map_err(|error| TckError::Setup(format!("the model service stopped: {error}")))?;
     Ok(exit::OK)
 }
 

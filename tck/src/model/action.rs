@@ -19,7 +19,7 @@ use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
 use tonic::{Request, Response, Status, Streaming};
 
 use super::fault::{self, Fault};
-use super::payload::{pack, unpack};
+use super::payload::pack;
 use super::server::{Reaction, ResponseStream, Session, drive};
 
 /// The command name of the only `ActionTwo` method.
@@ -99,9 +99,18 @@ pub(crate) fn empty_reply() -> ActionResponse {
     }
 }
 
-/// Checks that a command names `ActionTckModel/<method>`.
-fn expect_method(command: &ActionCommand, method: &str, call: &str) -> Result<(), Status> {
-    if command.service_name == ACTION_TCK_MODEL && command.name == method {
+/// Checks that a command names `ActionTckModel/<method>`, as the model served with `fault` checks it
+/// ([`Fault::UnknownServiceServed`] takes any service, [`Fault::CommandNameIgnored`] any method).
+fn expect_method(
+    fault: Option<Fault>,
+    command: &ActionCommand,
+    method: &str,
+    call: &str,
+) -> Result<(), Status> {
+    let service_known = command.service_name == ACTION_TCK_MODEL
+        || (fault == Some(Fault::UnknownServiceServed) && command.service_name != ACTION_TWO);
+    let method_known = command.name == method || fault == Some(Fault::CommandNameIgnored);
+    if service_known && method_known {
         Ok(())
     } else {
         Err(unknown(command, call))
@@ -115,9 +124,9 @@ fn unknown(command: &ActionCommand, call: &str) -> Status {
     ))
 }
 
-/// Decodes the payload of a command as a model `Request`.
-fn model_request(command: &ActionCommand) -> Result<ModelRequest, Status> {
-    unpack::<ModelRequest>(command.payload.as_ref())
+/// Decodes the payload of a command as a model `Request`, as the model served with `fault` reads it.
+fn model_request(fault: Option<Fault>, command: &ActionCommand) -> Result<ModelRequest, Status> {
+    fault::payload::unpack_command::<ModelRequest>(fault, command.payload.as_ref())
         .map_err(|error| Status::invalid_argument(error.to_string()))
 }
 
@@ -136,13 +145,13 @@ impl ActionProtocol for ModelAction {
     ) -> Result<Response<ActionResponse>, Status> {
         let command = request.into_inner();
         if command.service_name == ACTION_TWO && command.name == CALL {
-            unpack::<OtherRequest>(command.payload.as_ref())
+            fault::payload::unpack_command::<OtherRequest>(self.fault, command.payload.as_ref())
                 .map_err(|error| Status::invalid_argument(error.to_string()))?;
             return Ok(Response::new(empty_reply()));
         }
-        expect_method(&command, "ProcessUnary", "handleUnary")?;
+        expect_method(self.fault, &command, "ProcessUnary", "handleUnary")?;
         let mut response = ActionResponse::default();
-        fold_request(&mut response, &model_request(&command)?);
+        fold_request(&mut response, &model_request(self.fault, &command)?);
         fault::action::response(self.fault, &mut response);
         Ok(Response::new(response))
     }
@@ -157,18 +166,18 @@ impl ActionProtocol for ModelAction {
                 "handleStreamedIn: the stream ended before the header command",
             ));
         };
-        expect_method(&header, "ProcessStreamedIn", "handleStreamedIn")?;
+        expect_method(self.fault, &header, "ProcessStreamedIn", "handleStreamedIn")?;
         let mut response = ActionResponse::default();
         let mut requests = 0;
         if header.payload.is_some() {
-            fold_request(&mut response, &model_request(&header)?);
+            fold_request(&mut response, &model_request(self.fault, &header)?);
             requests += 1;
         }
         while let Some(command) = inbound.message().await? {
             if self.fault == Some(Fault::StreamedInLastRequestOnly) {
                 response = ActionResponse::default();
             }
-            fold_request(&mut response, &model_request(&command)?);
+            fold_request(&mut response, &model_request(self.fault, &command)?);
             requests += 1;
         }
         if requests == 0 && self.fault == Some(Fault::NeverAnswersEmptyStream) {
@@ -185,8 +194,13 @@ impl ActionProtocol for ModelAction {
         request: Request<ActionCommand>,
     ) -> Result<Response<Self::handleStreamedOutStream>, Status> {
         let command = request.into_inner();
-        expect_method(&command, "ProcessStreamedOut", "handleStreamedOut")?;
-        let mut responses = per_group(&model_request(&command)?);
+        expect_method(
+            self.fault,
+            &command,
+            "ProcessStreamedOut",
+            "handleStreamedOut",
+        )?;
+        let mut responses = per_group(&model_request(self.fault, &command)?);
         fault::action::stream(self.fault, &mut responses);
         let stream: ResponseStream<ActionResponse> =
             Box::pin(futures::stream::iter(responses.into_iter().map(Ok)));
@@ -220,7 +234,9 @@ impl Session for DuplexSession {
 
     fn on_message(&mut self, command: ActionCommand) -> Reaction<ActionResponse> {
         if !self.header_seen {
-            if let Err(status) = expect_method(&command, "ProcessStreamed", "handleStreamed") {
+            if let Err(status) =
+                expect_method(self.fault, &command, "ProcessStreamed", "handleStreamed")
+            {
                 return Reaction::fail(status);
             }
             self.header_seen = true;
@@ -228,7 +244,7 @@ impl Session for DuplexSession {
                 return Reaction::send(Vec::new());
             }
         }
-        let request = match model_request(&command) {
+        let request = match model_request(self.fault, &command) {
             Ok(request) => request,
             Err(status) => return Reaction::fail(status),
         };

@@ -172,19 +172,23 @@ fn push_with_dependencies(
 ///
 /// `discover` ignores the proxy's `ProxyInfo` (no filtering by supported entity types, no version check:
 /// the proxy is the one that decides compatibility) and always answers [`entity_spec`]. `reportError`
-/// prints the message to standard error and keeps it, so tests and the self-test can inspect it.
+/// keeps the message, so tests and the self-test can inspect it, and prints it to standard error when
+/// the model runs on its own (`serve-model`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ModelDiscovery {
     reported: Arc<Mutex<Vec<String>>>,
     fault: Option<Fault>,
     calls: Arc<AtomicU64>,
+    log_reported: bool,
 }
 
 impl ModelDiscovery {
-    /// The discovery service of a model served with `fault`.
-    pub(crate) fn new(fault: Option<Fault>) -> Self {
+    /// The discovery service of a model served with `fault`; `log_reported` prints what the proxy
+    /// reports through `reportError`.
+    pub(crate) fn new(fault: Option<Fault>, log_reported: bool) -> Self {
         Self {
             fault,
+            log_reported,
             ..Self::default()
         }
     }
@@ -201,7 +205,8 @@ impl ModelDiscovery {
 
 #[tonic::async_trait]
 impl EntityDiscovery for ModelDiscovery {
-    async fn discover(&self, _request: Request<ProxyInfo>) -> Result<Response<EntitySpec>, Status> {
+    async fn discover(&self, request: Request<ProxyInfo>) -> Result<Response<EntitySpec>, Status> {
+        fault::spec::check_proxy(self.fault, request.get_ref())?;
         let mut spec = entity_spec();
         if let Some(fault) = self.fault {
             fault::spec::apply(fault, &mut spec, self.calls.fetch_add(1, Ordering::Relaxed));
@@ -213,8 +218,13 @@ impl EntityDiscovery for ModelDiscovery {
         &self,
         request: Request<UserFunctionError>,
     ) -> Result<Response<()>, Status> {
+        if self.fault == Some(Fault::ReportErrorUnimplemented) {
+            return Err(Status::unimplemented("reportError is not implemented"));
+        }
         let message = request.into_inner().message;
-        eprintln!("cloudstate-tck model: the proxy reported an error: {message}");
+        if self.log_reported {
+            eprintln!("cloudstate-tck model: the proxy reported an error: {message}");
+        }
         match self.reported.lock() {
             Ok(mut reported) => reported.push(message),
             Err(poisoned) => poisoned.into_inner().push(message),

@@ -2,11 +2,12 @@
 //! `cloudstate.eventsourced.EventSourced`.
 //!
 //! The state is a string; each event `Persisted{value}` appends its value, and a snapshot replaces the
-//! state. Protocol errors end the stream after a top-level `Failure`: a first message that is not an init,
-//! a second init, an empty message, an event before init or after the first command, an init for a service
-//! this model does not serve, and an undecodable snapshot or event (`command_id` 0 for all of these), and a
-//! command with an unknown name or a bad payload (the command's id). The stream then completes with status
-//! OK. Event sequence numbers are taken as given, not checked for gaps.
+//! state. Protocol errors end the stream after a top-level `Failure` (see `spec/malformed-input.md`): a
+//! first message that is not an init, a second init, an empty message, an event before init or after the
+//! first command, an init for a service this model does not serve, and an undecodable snapshot or event
+//! (`command_id` 0 for all of these), and a command with an unknown name or a payload of another type or
+//! that does not decode (the command's id). The stream then completes with status OK. Event sequence
+//! numbers are taken as given, not checked for gaps.
 
 use cloudstate_protocol::cloudstate::eventsourced::event_sourced_server::EventSourced;
 use cloudstate_protocol::cloudstate::eventsourced::event_sourced_stream_in::Message as In;
@@ -99,7 +100,12 @@ pub(crate) fn process(
             }
         }
     }
-    let snapshot = crosses_snapshot(entity.sequence, next.sequence).then(|| persisted(&next.state));
+    let due = if fault == Some(Fault::SnapshotOnExactMultiple) {
+        next.sequence != entity.sequence && next.sequence % SNAPSHOT_EVERY == 0
+    } else {
+        crosses_snapshot(entity.sequence, next.sequence)
+    };
+    let snapshot = due.then(|| persisted(&next.state));
     let action = match forward {
         Some(forward) => client_action::Action::Forward(forward),
         None => client_action::Action::Reply(Reply {
@@ -176,6 +182,16 @@ enum Kind {
     CallOnly,
 }
 
+impl Kind {
+    /// The one command the service has.
+    fn command(self) -> &'static str {
+        match self {
+            Kind::Model => "Process",
+            Kind::CallOnly => "Call",
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Entity {
     kind: Kind,
@@ -200,7 +216,7 @@ impl EventSourcedSession {
     }
 
     fn init(&mut self, init: EventSourcedInit) -> Reaction<EventSourcedStreamOut> {
-        if self.entity.is_some() {
+        if self.entity.is_some() && !self.faults.is(Fault::SecondInitRestarts) {
             return fatal(
                 0,
                 "event sourced: a second init on the same stream".to_owned(),
@@ -209,6 +225,7 @@ impl EventSourcedSession {
         let kind = match init.service_name.as_str() {
             EVENT_SOURCED_TCK_MODEL => Kind::Model,
             EVENT_SOURCED_TWO | EVENT_SOURCED_CONFIGURED => Kind::CallOnly,
+            _ if self.faults.is(Fault::UnknownServiceServed) => Kind::Model,
             other => {
                 return fatal(
                     0,
@@ -221,7 +238,11 @@ impl EventSourcedSession {
             Some(snapshot) => match unpack::<Persisted>(snapshot.snapshot.as_ref()) {
                 Ok(persisted) => EntityState {
                     state: persisted.value,
-                    sequence: snapshot.snapshot_sequence,
+                    sequence: if self.faults.is(Fault::SnapshotSequenceIgnored) {
+                        0
+                    } else {
+                        snapshot.snapshot_sequence
+                    },
                 },
                 Err(error) => return fatal(0, format!("event sourced: bad snapshot: {error}")),
             },
@@ -238,7 +259,7 @@ impl EventSourcedSession {
         let Some(entity) = self.entity.as_mut() else {
             return fatal(0, "event sourced: an event before init".to_owned());
         };
-        if entity.commands_seen {
+        if entity.commands_seen && !self.faults.is(Fault::LateEventsApplied) {
             return fatal(0, "event sourced: an event after a command".to_owned());
         }
         match unpack::<Persisted>(event.payload.as_ref()) {
@@ -255,18 +276,30 @@ impl EventSourcedSession {
     }
 
     fn command(&mut self, command: Command) -> Reaction<EventSourcedStreamOut> {
+        if self.entity.is_none() && self.faults.is(Fault::CommandBeforeInitAccepted) {
+            self.entity = Some(Entity {
+                kind: Kind::Model,
+                state: EntityState::default(),
+                commands_seen: false,
+            });
+        }
         let Some(entity) = self.entity.as_mut() else {
-            return fatal(
-                command.id,
-                "event sourced: a command before init".to_owned(),
-            );
+            return fatal(0, "event sourced: a command before init".to_owned());
         };
         entity.commands_seen = true;
-        let request = match unpack::<ModelRequest>(command.payload.as_ref()) {
+        let request = match fault::payload::unpack_command::<ModelRequest>(
+            self.faults.fault(),
+            command.payload.as_ref(),
+        ) {
             Ok(request) => request,
             Err(error) => return fatal(command.id, format!("event sourced: {error}")),
         };
-        let reply = match (entity.kind, command.name.as_str()) {
+        let name = if self.faults.is(Fault::CommandNameIgnored) {
+            entity.kind.command()
+        } else {
+            command.name.as_str()
+        };
+        let reply = match (entity.kind, name) {
             (Kind::Model, "Process") => {
                 process(self.faults.fault(), command.id, &mut entity.state, &request)
             }

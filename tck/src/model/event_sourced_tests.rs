@@ -1,6 +1,7 @@
 //! Tests of the event-sourced model: events, snapshots, failures, and its faults.
 
 use super::*;
+use cloudstate_protocol::cloudstate::eventsourced::EventSourcedSnapshot;
 use cloudstate_protocol::cloudstate::tck::model::{Effect, Emit, Fail, RequestAction};
 
 fn act(action: Action) -> RequestAction {
@@ -155,4 +156,107 @@ fn a_faulty_session_rewrites_what_it_receives_and_answers() {
         metadata: None,
     });
     assert_eq!(reply.client_action.and_then(|a| a.action), Some(expected));
+}
+
+#[test]
+fn the_exact_multiple_fault_misses_a_snapshot_past_a_multiple() {
+    let mut state = entity("ABC", 3);
+    assert_eq!(run(&mut state, "DEF").snapshot, snapshot("ABCDEF"));
+    let mut state = entity("ABC", 3);
+    let actions = "DEF".chars().map(|v| emit(&v.to_string())).collect();
+    let fault = Some(Fault::SnapshotOnExactMultiple);
+    assert_eq!(
+        process(fault, 1, &mut state, &request(actions)).snapshot,
+        None
+    );
+    let actions = "GHIJ".chars().map(|v| emit(&v.to_string())).collect();
+    let reply = process(fault, 2, &mut state, &request(actions));
+    assert_eq!(reply.snapshot, snapshot("ABCDEFGHIJ"));
+}
+
+fn snapshot_init(sequence: i64, state: &str) -> EventSourcedStreamIn {
+    EventSourcedStreamIn {
+        message: Some(In::Init(EventSourcedInit {
+            service_name: EVENT_SOURCED_TCK_MODEL.into(),
+            entity_id: "e".into(),
+            snapshot: Some(EventSourcedSnapshot {
+                snapshot_sequence: sequence,
+                snapshot: snapshot(state),
+            }),
+        })),
+    }
+}
+
+fn snapshot_of(reaction: Reaction<EventSourcedStreamOut>) -> Option<prost_types::Any> {
+    match reaction.out.into_iter().next() {
+        Some(Ok(EventSourcedStreamOut {
+            message: Some(Out::Reply(reply)),
+        })) => reply.snapshot,
+        other => panic!("not a reply: {other:?}"),
+    }
+}
+
+#[test]
+fn the_sequence_runs_on_from_the_init_snapshot_unless_a_fault_ignores_it() {
+    let mut session = EventSourcedSession::new(None);
+    session.on_message(snapshot_init(3, "ABC"));
+    assert_eq!(
+        snapshot_of(session.on_message(command_message(1, "DE"))),
+        snapshot("ABCDE")
+    );
+    let mut session = EventSourcedSession::new(Some(Fault::SnapshotSequenceIgnored));
+    session.on_message(snapshot_init(3, "ABC"));
+    assert_eq!(
+        snapshot_of(session.on_message(command_message(1, "DE"))),
+        None
+    );
+}
+
+/// Whether a reaction is a top-level failure naming `command_id` that ends the stream.
+fn is_fatal(reaction: &Reaction<EventSourcedStreamOut>, command_id: i64) -> bool {
+    reaction.end
+        && matches!(
+            reaction.out.as_slice(),
+            [Ok(EventSourcedStreamOut {
+                message: Some(Out::Failure(failure)),
+            })] if failure.command_id == command_id
+        )
+}
+
+#[test]
+fn unexpected_input_ends_the_stream_unless_a_fault_lets_it_through() {
+    let late_event = || EventSourcedStreamIn {
+        message: Some(In::Event(EventSourcedEvent {
+            sequence: 2,
+            payload: Some(persisted("X")),
+        })),
+    };
+    let mut session = EventSourcedSession::new(None);
+    assert!(is_fatal(&session.on_message(command_message(1, "A")), 0));
+    let mut session = EventSourcedSession::new(Some(Fault::CommandBeforeInitAccepted));
+    assert_eq!(
+        events_of(session.on_message(command_message(1, "A"))),
+        vec![persisted("A")]
+    );
+
+    let mut session = EventSourcedSession::new(None);
+    session.on_message(init_message());
+    session.on_message(command_message(1, "A"));
+    assert!(is_fatal(&session.on_message(late_event()), 0));
+    let mut session = EventSourcedSession::new(Some(Fault::LateEventsApplied));
+    session.on_message(init_message());
+    session.on_message(command_message(1, "A"));
+    assert!(session.on_message(late_event()).out.is_empty());
+    assert!(events_of(session.on_message(command_message(2, "B"))).len() == 1);
+
+    let mut unknown = command_message(1, "A");
+    if let Some(In::Command(command)) = unknown.message.as_mut() {
+        command.name = "NoSuchMethod".into();
+    }
+    let mut session = EventSourcedSession::new(None);
+    session.on_message(init_message());
+    assert!(is_fatal(&session.on_message(unknown.clone()), 1));
+    let mut session = EventSourcedSession::new(Some(Fault::CommandNameIgnored));
+    session.on_message(init_message());
+    assert_eq!(events_of(session.on_message(unknown)), vec![persisted("A")]);
 }

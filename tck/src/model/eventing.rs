@@ -162,7 +162,7 @@ impl EmitterSession {
 
     fn command(&mut self, command: &Command) -> Reaction<EventSourcedStreamOut> {
         let Some(emitter) = self.emitter else {
-            return fatal(command.id, "eventing: a command before init".to_owned());
+            return fatal(0, "eventing: a command before init".to_owned());
         };
         self.commands_seen = true;
         match emitter.events(command) {

@@ -3,12 +3,14 @@
 //! each of them in turn and checks that some case fails, which proves that the suite can see the bug.
 //!
 //! The model consults the fault at a few hook points only: the helpers here rewrite what a stream
-//! receives or answers ([`entity`], [`crdt`], [`action`], [`spec`]), and the few faults that change
-//! what an entity remembers are one `if` each in the model's own code.
+//! receives or answers ([`entity`], [`crdt`], [`action`], [`spec`]) and how it reads a command's payload
+//! ([`payload`]), and the faults that change what an entity remembers or how it handles a message it did
+//! not expect are one `if` each in the model's own code.
 
 pub(crate) mod action;
 pub(crate) mod crdt;
 pub(crate) mod entity;
+pub(crate) mod payload;
 pub(crate) mod spec;
 
 use std::fmt;
@@ -64,6 +66,10 @@ faults! {
         "announces each entity's service name as its persistence id";
     WrongPassivationTimeout = "wrong-passivation-timeout", "discovery",
         "announces passivation timeouts in whole seconds (0 for 100 ms)";
+    DiscoverRefusesOtherVersions = "discover-refuses-other-versions", "discovery",
+        "refuses `discover` with FAILED_PRECONDITION unless the proxy announces protocol version 0.2";
+    ReportErrorUnimplemented = "report-error-unimplemented", "discovery",
+        "answers `reportError` with status UNIMPLEMENTED";
     ActionFailureDropsSideEffects = "action-failure-drops-side-effects", "action",
         "drops the side effects of an action whose outcome is a failure";
     EmptyReplyWithoutOutcome = "empty-reply-without-outcome", "action",
@@ -102,6 +108,20 @@ faults! {
         "ignores the stored state, snapshot or CRDT delta of an init";
     FailureKeepsState = "failure-keeps-state", "entities",
         "keeps the state changes a failed value-entity or event-sourced command made before failing";
+    CommandBeforeInitAccepted = "command-before-init-accepted", "entities",
+        "handles a command that comes before the init as a command to a new entity of the model service";
+    SecondInitRestarts = "second-init-restarts", "entities",
+        "starts the entity again from a second init on the same stream instead of failing the stream";
+    EmptyMessageIgnored = "empty-message-ignored", "entities",
+        "ignores an entity stream message with no variant set";
+    UnknownServiceServed = "unknown-service-served", "entities",
+        "serves an init or an action call for a service it does not know as the model service";
+    CommandNameIgnored = "command-name-ignored", "entities",
+        "dispatches every entity command and action call to the service's main method, whatever its name";
+    PayloadTypeUnchecked = "payload-type-unchecked", "entities",
+        "decodes a command's payload as the method's input message whatever its type URL";
+    UndecodablePayloadAsEmpty = "undecodable-payload-as-empty", "entities",
+        "takes a command payload whose bytes do not decode as an empty request";
     ReplyTwice = "reply-twice", "value entity",
         "sends the reply to every value-entity command twice";
     FirstStateActionWins = "first-state-action-wins", "value entity",
@@ -120,6 +140,12 @@ faults! {
         "snapshots the state from before the command's events";
     ReplayedEventsIgnored = "replayed-events-ignored", "event sourced",
         "ignores the events replayed after the init";
+    LateEventsApplied = "late-events-applied", "event sourced",
+        "applies an event that arrives after the first command instead of failing the stream";
+    SnapshotOnExactMultiple = "snapshot-on-exact-multiple", "event sourced",
+        "takes a snapshot only when a reply's events end exactly on a multiple of the snapshot interval";
+    SnapshotSequenceIgnored = "snapshot-sequence-ignored", "event sourced",
+        "counts the snapshot interval from 0 after an init with a snapshot, ignoring its sequence number";
     GrossDeltas = "gross-deltas", "crdt",
         "reports every CRDT operation of a command, not their net change";
     ClearLosesAdds = "clear-loses-adds", "crdt",
@@ -146,6 +172,10 @@ faults! {
         "ends a CRDT stream with a failure when the proxy deletes the entity";
     FlagClearedByFalse = "flag-cleared-by-false", "crdt",
         "lets a received Flag delta `false` disable an enabled flag";
+    UnknownCancellationFails = "unknown-cancellation-fails", "crdt",
+        "ends the stream with a failure on a cancellation of a command that is not streaming";
+    MismatchedDeltaIgnored = "mismatched-delta-ignored", "crdt",
+        "ignores a received delta of another CRDT type than the entity's";
 }
 
 impl fmt::Display for Fault {

@@ -34,12 +34,26 @@ use super::value_entity::ModelValueEntity;
 pub struct ModelOptions {
     /// The deliberate deviation the model is served with; `None` for the conforming model.
     pub fault: Option<Fault>,
+    /// Print each error the proxy reports through `reportError` on standard error. On for
+    /// `serve-model`; off where the TCK runs the model in-process and its cases read the reports.
+    pub log_reported_errors: bool,
 }
 
 impl ModelOptions {
     /// The options of a model served with `fault`.
     pub fn with_fault(fault: Fault) -> Self {
-        Self { fault: Some(fault) }
+        Self {
+            fault: Some(fault),
+            ..Self::default()
+        }
+    }
+
+    /// These options, printing the errors the proxy reports.
+    pub fn logging_reported_errors(self) -> Self {
+        Self {
+            log_reported_errors: true,
+            ..self
+        }
     }
 }
 
@@ -50,7 +64,10 @@ impl ModelOptions {
 pub fn model_router(options: ModelOptions) -> Router {
     let fault = options.fault;
     Server::builder()
-        .add_service(EntityDiscoveryServer::new(ModelDiscovery::new(fault)))
+        .add_service(EntityDiscoveryServer::new(ModelDiscovery::new(
+            fault,
+            options.log_reported_errors,
+        )))
         .add_service(ActionProtocolServer::new(ModelActions::new(ModelAction {
             fault,
         })))

@@ -1,10 +1,11 @@
 //! The value-entity model (`ValueEntityTckModel`, `ValueEntityTwo`, `ValueEntityConfigured`) behind
 //! `cloudstate.valueentity.ValueEntity`.
 //!
-//! Protocol errors end the stream after a top-level `Failure`: a first message that is not an init, a
-//! second init, an empty message (`command_id` 0 for these), an init for a service this model does not
-//! serve or with an undecodable state (0), and a command with an unknown name or a bad payload (the
-//! command's id). The stream then completes with status OK. The command's `entity_id` is not checked.
+//! Protocol errors end the stream after a top-level `Failure` (see `spec/malformed-input.md`): a first
+//! message that is not an init, a second init, an empty message, an init for a service this model does not
+//! serve or with an undecodable state (`command_id` 0 for these), and a command with an unknown name or a
+//! payload of another type or that does not decode (the command's id). The stream then completes with
+//! status OK. The command's `entity_id` is not checked.
 
 use cloudstate_protocol::cloudstate::tck::model::valueentity::request_action::Action;
 use cloudstate_protocol::cloudstate::tck::model::valueentity::{
@@ -171,6 +172,16 @@ enum Kind {
     CallOnly,
 }
 
+impl Kind {
+    /// The one command the service has.
+    fn command(self) -> &'static str {
+        match self {
+            Kind::Model => "Process",
+            Kind::CallOnly => "Call",
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Entity {
     kind: Kind,
@@ -186,7 +197,7 @@ pub(crate) struct ValueEntitySession {
 
 impl ValueEntitySession {
     fn init(&mut self, init: ValueEntityInit) -> Reaction<ValueEntityStreamOut> {
-        if self.entity.is_some() {
+        if self.entity.is_some() && !self.faults.is(Fault::SecondInitRestarts) {
             return fatal(
                 0,
                 "value entity: a second init on the same stream".to_owned(),
@@ -195,6 +206,7 @@ impl ValueEntitySession {
         let kind = match init.service_name.as_str() {
             VALUE_ENTITY_TCK_MODEL => Kind::Model,
             VALUE_ENTITY_TWO | VALUE_ENTITY_CONFIGURED => Kind::CallOnly,
+            _ if self.faults.is(Fault::UnknownServiceServed) => Kind::Model,
             other => {
                 return fatal(
                     0,
@@ -214,14 +226,28 @@ impl ValueEntitySession {
     }
 
     fn command(&mut self, command: Command) -> Reaction<ValueEntityStreamOut> {
+        if self.entity.is_none() && self.faults.is(Fault::CommandBeforeInitAccepted) {
+            self.entity = Some(Entity {
+                kind: Kind::Model,
+                state: String::new(),
+            });
+        }
         let Some(entity) = self.entity.as_mut() else {
-            return fatal(command.id, "value entity: a command before init".to_owned());
+            return fatal(0, "value entity: a command before init".to_owned());
         };
-        let request = match unpack::<ModelRequest>(command.payload.as_ref()) {
+        let request = match fault::payload::unpack_command::<ModelRequest>(
+            self.faults.fault(),
+            command.payload.as_ref(),
+        ) {
             Ok(request) => request,
             Err(error) => return fatal(command.id, format!("value entity: {error}")),
         };
-        let reply = match (entity.kind, command.name.as_str()) {
+        let name = if self.faults.is(Fault::CommandNameIgnored) {
+            entity.kind.command()
+        } else {
+            command.name.as_str()
+        };
+        let reply = match (entity.kind, name) {
             (Kind::Model, "Process") => {
                 let (reply, state) =
                     process(self.faults.fault(), command.id, &entity.state, &request);

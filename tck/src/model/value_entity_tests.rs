@@ -112,7 +112,7 @@ fn protocol_errors_end_the_stream_with_a_failure() {
     assert!(matches!(
         early.out.first(),
         Some(Ok(ValueEntityStreamOut {
-            message: Some(Out::Failure(Failure { command_id: 3, .. }))
+            message: Some(Out::Failure(Failure { command_id: 0, .. }))
         }))
     ));
     let empty = ValueEntitySession::default().on_message(ValueEntityStreamIn { message: None });
@@ -158,4 +158,30 @@ fn a_faulty_session_answers_twice() {
     });
     assert_eq!(answer.out.len(), 2);
     assert!(!answer.end);
+}
+
+#[test]
+fn faults_let_a_second_init_and_an_empty_message_through() {
+    let init = || ValueEntityStreamIn {
+        message: Some(In::Init(ValueEntityInit {
+            service_name: VALUE_ENTITY_TCK_MODEL.into(),
+            entity_id: "e".into(),
+            state: None,
+        })),
+    };
+    let session = |fault| ValueEntitySession {
+        entity: None,
+        faults: StreamFaults::new(fault),
+    };
+    let mut conforming = session(None);
+    assert!(conforming.on_message(init()).out.is_empty());
+    assert!(conforming.on_message(init()).end);
+    let mut restarting = session(Some(Fault::SecondInitRestarts));
+    restarting.on_message(init());
+    let again = restarting.on_message(init());
+    assert!(again.out.is_empty() && !again.end);
+    let mut ignoring = session(Some(Fault::EmptyMessageIgnored));
+    ignoring.on_message(init());
+    let empty = ignoring.on_message(ValueEntityStreamIn { message: None });
+    assert!(empty.out.is_empty() && !empty.end);
 }

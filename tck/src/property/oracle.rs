@@ -4,7 +4,7 @@
 //! It also keeps what a proxy would have stored for each entity (the latest snapshot and the events after
 //! it, or the value of a value entity), which is what the TCK sends when it reopens a passivated entity.
 
-use super::strategy::{EsAction, VeAction, letter, two_id};
+use super::strategy::{EsAction, VeAction, letter};
 
 /// An event-sourced entity takes a snapshot every this many events.
 pub(crate) const SNAPSHOT_EVERY: i64 = 5;
@@ -17,14 +17,14 @@ pub(crate) const FAILURE: &str = "property failure";
 pub(crate) enum Outcome {
     /// A reply `Response{message}`.
     Reply(String),
-    /// A forward to the second service with `Request{id}`.
-    Forward(String),
+    /// A forward to the second service with `Request{id}`, the id being the scenario's `n`th target.
+    Forward(u8),
     /// A failure with [`FAILURE`].
     Failure,
 }
 
-/// A side effect to the second service: `Request{id}` and the synchronous flag.
-pub(crate) type Effect = (String, bool);
+/// A side effect to the second service: the scenario's `n`th target and the synchronous flag.
+pub(crate) type Effect = (u8, bool);
 
 /// What a conforming event-sourced user function answers to one command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,8 +81,8 @@ impl EsEntity {
         for action in actions {
             match action {
                 EsAction::Emit(n) => events.push(letter(*n)),
-                EsAction::Forward(n) => forward = forward.or(Some(two_id(*n))),
-                EsAction::Effect(n, sync) => effects.push((two_id(*n), *sync)),
+                EsAction::Forward(n) => forward = forward.or(Some(*n)),
+                EsAction::Effect(n, sync) => effects.push((*n, *sync)),
             }
         }
         if fail {
@@ -160,8 +160,8 @@ impl VeEntity {
             match action {
                 VeAction::Update(n) => state_action = Some(StateAction::Update(format!("v{n}"))),
                 VeAction::Delete => state_action = Some(StateAction::Delete),
-                VeAction::Forward(n) => forward = forward.or(Some(two_id(*n))),
-                VeAction::Effect(n, sync) => effects.push((two_id(*n), *sync)),
+                VeAction::Forward(n) => forward = forward.or(Some(*n)),
+                VeAction::Effect(n, sync) => effects.push((*n, *sync)),
             }
         }
         match &state_action {
@@ -217,7 +217,7 @@ mod tests {
         assert_eq!(answer.outcome, Outcome::Reply(String::new()));
         let answer = entity.process(&[VeAction::Update(1), VeAction::Forward(2)], false);
         assert_eq!(answer.state_action, Some(StateAction::Update("v1".into())));
-        assert_eq!(answer.outcome, Outcome::Forward("two-2".into()));
+        assert_eq!(answer.outcome, Outcome::Forward(2));
         entity.process(&[VeAction::Delete], true);
         assert_eq!(entity.stored.as_deref(), Some("v1"));
     }

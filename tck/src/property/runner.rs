@@ -11,10 +11,14 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use proptest::strategy::{Strategy, ValueTree};
+use proptest::strategy::Strategy;
+#[cfg(test)]
+use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use tokio::time::Instant;
 
+use super::rerun::rerun_command;
+use super::source::ScenarioSource;
 use crate::case::{CaseFailure, Verdict};
 use crate::wire::{Direction, Trace};
 
@@ -29,6 +33,11 @@ const MAX_SHRINK_STEPS: u32 = 512;
 /// kept for the last scenario and for shrinking, so that a slow machine runs fewer scenarios instead of
 /// failing at the deadline.
 const SCENARIO_BUDGET_PERCENT: u32 = 60;
+
+/// A scenario may take this share of the time to the case deadline (in percent) before it counts as
+/// failed: an answer that never comes then fails one scenario, not the whole case, and leaves time to
+/// shrink it.
+const SCENARIO_LIMIT_PERCENT: u32 = 20;
 
 /// Shrinking stops when the case deadline is this close.
 const SHRINK_MARGIN: Duration = Duration::from_millis(300);
@@ -87,27 +96,30 @@ pub(crate) fn generate<S: Strategy>(
         .collect()
 }
 
-/// Runs `check` on the property's scenarios; on the first failure, shrinks it and fails the case with the
-/// shrunk scenario and a command that reruns it. When the time budget runs out first, the case passes with
-/// the scenarios it ran, and says so in `trace`.
-pub(crate) async fn check_property<S, F, Fut>(
+/// Runs `check` on the property's scenarios (`strategy` builds their strategy); on the first failure,
+/// shrinks it and fails the case with the shrunk scenario and a command that reruns it. When the time
+/// budget runs out first, the case passes with the scenarios it ran, and says so in `trace`.
+pub(crate) async fn check_property<S, M, F, Fut>(
     case_id: &str,
-    strategy: S,
+    strategy: M,
     trace: &Trace,
     deadline: Instant,
     mut check: F,
 ) -> Verdict
 where
-    S: Strategy<Tree: Send>,
-    S::Value: Display + Clone + Send,
+    M: FnOnce() -> S + Send + 'static,
+    S: Strategy,
+    S::Value: Display + Clone + Send + 'static,
     F: FnMut(S::Value) -> Fut + Send,
     Fut: Future<Output = Verdict> + Send,
 {
     let seed = run_seed();
     let count = scenarios();
-    let mut runner = test_runner(seed, case_id);
-    let budget_end = Instant::now()
-        + deadline.saturating_duration_since(Instant::now()) * SCENARIO_BUDGET_PERCENT / 100;
+    let source = ScenarioSource::start(strategy, seed, case_id).map_err(CaseFailure::error)?;
+    let total = deadline.saturating_duration_since(Instant::now());
+    let budget_end = Instant::now() + total * SCENARIO_BUDGET_PERCENT / 100;
+    let limit = total * SCENARIO_LIMIT_PERCENT / 100;
+    let mut check = |scenario| within(limit, deadline, check(scenario));
     for index in 0..count {
         if index > 0 && Instant::now() >= budget_end {
             trace.record(
@@ -120,13 +132,14 @@ where
             );
             return Ok(());
         }
-        let mut tree = strategy.new_tree(&mut runner).map_err(|reason| {
+        let scenario = source.next().await.map_err(|reason| {
             CaseFailure::error(format!("could not generate a scenario: {reason}"))
         })?;
-        let Err(failure) = check(tree.current()).await else {
+        let Err(failure) = check(scenario.clone()).await else {
             continue;
         };
-        let (scenario, failure, steps) = shrink(&mut tree, failure, deadline, &mut check).await;
+        let (scenario, failure, steps) =
+            shrink(&source, scenario, failure, deadline, &mut check).await;
         return Err(report(
             case_id, seed, count, index, &scenario, failure, steps,
         ));
@@ -139,40 +152,54 @@ where
     Ok(())
 }
 
+/// Runs one scenario's check, failing it when it takes longer than `limit` (or reaches the deadline).
+async fn within(
+    limit: Duration,
+    deadline: Instant,
+    check: impl Future<Output = Verdict>,
+) -> Verdict {
+    let until = (Instant::now() + limit).min(deadline);
+    match tokio::time::timeout_at(until, check).await {
+        Ok(verdict) => verdict,
+        Err(_) => Err(CaseFailure::fail(format!(
+            "the scenario did not finish within {} ms ({SCENARIO_LIMIT_PERCENT}% of the case deadline): \
+             an answer it waited for never came",
+            limit.as_millis()
+        ))),
+    }
+}
+
 /// Proptest's shrinking loop: simplify while the scenario still fails, complicate back when it passes.
-async fn shrink<T, F, Fut>(
-    tree: &mut T,
+async fn shrink<V, F, Fut>(
+    source: &ScenarioSource<V>,
+    scenario: V,
     failure: CaseFailure,
     deadline: Instant,
     check: &mut F,
-) -> (T::Value, CaseFailure, u32)
+) -> (V, CaseFailure, u32)
 where
-    T: ValueTree + Send,
-    T::Value: Clone + Send,
-    F: FnMut(T::Value) -> Fut + Send,
+    V: Clone + Send + 'static,
+    F: FnMut(V) -> Fut + Send,
     Fut: Future<Output = Verdict> + Send,
 {
-    let mut best = (tree.current(), failure);
+    let mut best = (scenario, failure);
     let mut steps = 0;
-    if !tree.simplify() {
+    let Some(mut candidate) = source.simplify().await else {
         return (best.0, best.1, steps);
-    }
+    };
     while steps < MAX_SHRINK_STEPS && Instant::now() + SHRINK_MARGIN < deadline {
         steps += 1;
-        let candidate = tree.current();
-        match check(candidate.clone()).await {
+        let next = match check(candidate.clone()).await {
             Err(failure) => {
                 best = (candidate, failure);
-                if !tree.simplify() {
-                    break;
-                }
+                source.simplify().await
             }
-            Ok(()) => {
-                if !tree.complicate() {
-                    break;
-                }
-            }
-        }
+            Ok(()) => source.complicate().await,
+        };
+        let Some(next) = next else {
+            break;
+        };
+        candidate = next;
     }
     (best.0, best.1, steps)
 }
@@ -187,13 +214,12 @@ fn report(
     failure: CaseFailure,
     steps: u32,
 ) -> CaseFailure {
-    let mode = case_id.split('.').nth(1).unwrap_or("sdk");
     let message = format!(
         "property failed on scenario {} of {count} (seed {seed}); shrunk in {steps} step(s) to:\n\
-         {scenario}failure: {}\nrerun: cloudstate-tck {mode} --target <TARGET> --select {case_id} \
-         --seed {seed} --scenarios {count}",
+         {scenario}failure: {}\nrerun: {}",
         index + 1,
-        failure.message
+        failure.message,
+        rerun_command(case_id, seed, count)
     );
     CaseFailure { message, ..failure }
 }
@@ -216,12 +242,54 @@ mod tests {
         assert_eq!(values, generate(&strategy::value_entity(), 7, id, 20));
     }
 
+    /// Generates twice with one seed and once with another: equal, then different.
+    fn reproducible<S: Strategy>(make: impl Fn() -> S, id: &str)
+    where
+        S::Value: PartialEq + std::fmt::Debug,
+    {
+        let first = generate(&make(), 11, id, 30);
+        assert_eq!(first.len(), 30, "{id}");
+        assert_eq!(first, generate(&make(), 11, id, 30), "{id}");
+        assert_ne!(first, generate(&make(), 12, id, 30), "{id}");
+    }
+
+    #[test]
+    fn every_property_gets_the_same_scenarios_from_the_same_seed() {
+        use crate::property::crdt::strategy::{Variant, scenario};
+        use crate::property::{action, proxy};
+        reproducible(|| scenario(Variant::Local), "crdt.sdk.property_replies");
+        reproducible(
+            || scenario(Variant::Replicated),
+            "crdt.sdk.property_replicated",
+        );
+        reproducible(|| scenario(Variant::Proxy), "crdt.proxy.property_commands");
+        reproducible(action::scenario::scenario, "action.sdk.property_calls");
+        reproducible(
+            proxy::scenario::value_entity,
+            "value_entity.proxy.property_commands",
+        );
+        reproducible(
+            proxy::scenario::event_sourced,
+            "event_sourced.proxy.property_commands",
+        );
+    }
+
+    #[test]
+    fn properties_of_one_run_get_different_scenarios() {
+        use crate::property::crdt::strategy::{Variant, scenario};
+        let make = || scenario(Variant::Replicated);
+        assert_ne!(
+            generate(&make(), 3, "crdt.sdk.property_replies", 10),
+            generate(&make(), 3, "crdt.sdk.property_replicated", 10)
+        );
+    }
+
     #[tokio::test]
     async fn a_failing_property_shrinks_and_says_how_to_rerun() {
         let deadline = Instant::now() + Duration::from_secs(10);
         let verdict = check_property(
             "event_sourced.sdk.property_test",
-            strategy::event_sourced(false),
+            || strategy::event_sourced(false),
             &Trace::new(),
             deadline,
             |scenario| async move {

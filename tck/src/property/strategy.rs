@@ -73,7 +73,8 @@ pub(crate) fn two_id(n: u8) -> String {
     format!("two-{n}")
 }
 
-fn es_action() -> impl Strategy<Value = EsAction, Tree: Send> + Send + Sync {
+/// One event-sourced action: mostly emits, some forwards and side effects.
+pub(crate) fn es_action() -> impl Strategy<Value = EsAction, Tree: Send> + Send + Sync + Clone {
     prop_oneof![
         6 => (0u8..26).prop_map(EsAction::Emit),
         1 => (0u8..3).prop_map(EsAction::Forward),
@@ -81,7 +82,8 @@ fn es_action() -> impl Strategy<Value = EsAction, Tree: Send> + Send + Sync {
     ]
 }
 
-fn ve_action() -> impl Strategy<Value = VeAction, Tree: Send> + Send + Sync {
+/// One value-entity action: mostly updates, some deletes, forwards and side effects.
+pub(crate) fn ve_action() -> impl Strategy<Value = VeAction, Tree: Send> + Send + Sync + Clone {
     prop_oneof![
         5 => (0u8..10).prop_map(VeAction::Update),
         2 => Just(VeAction::Delete),
@@ -91,7 +93,7 @@ fn ve_action() -> impl Strategy<Value = VeAction, Tree: Send> + Send + Sync {
 }
 
 /// Keeps the first forward of a command and drops the others.
-fn one_forward<A: Copy>(actions: Vec<A>, is_forward: fn(&A) -> bool) -> Vec<A> {
+pub(crate) fn one_forward<A: Copy>(actions: Vec<A>, is_forward: fn(&A) -> bool) -> Vec<A> {
     let mut seen = false;
     actions
         .into_iter()

@@ -1,5 +1,6 @@
 //! What a proxy-mode case gets: a channel and an HTTP address to the proxy, the traffic the interceptor
-//! recorded, what discovery looked like at start-up, a trace and a deadline.
+//! recorded, what discovery looked like at start-up, a trace and a deadline, and, when the TCK started
+//! the proxy, the means to restart it or to start another instance of it.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use tonic::{Response, Status};
 
 use super::control::InterceptControl;
 use super::http::{HttpResponse, request};
+use super::spawned::SpawnedProxy;
 use super::traffic::{CallProbe, Traffic};
 use crate::case::{CaseFailure, Verdict};
 use crate::wire::{Direction, Trace};
@@ -37,10 +39,12 @@ pub struct ProxyCx {
     deadline: Instant,
     entities: Arc<AtomicU64>,
     calls: Arc<AtomicU64>,
+    spawned: Option<SpawnedProxy>,
 }
 
 impl ProxyCx {
-    /// A context for one case.
+    /// A context for one case; `spawned` is the proxy process when the TCK started it.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         channel: Channel,
         http_address: String,
@@ -49,6 +53,7 @@ impl ProxyCx {
         trace: Trace,
         deadline: Instant,
         entities: Arc<AtomicU64>,
+        spawned: Option<SpawnedProxy>,
     ) -> Self {
         ProxyCx {
             channel,
@@ -59,6 +64,62 @@ impl ProxyCx {
             deadline,
             entities,
             calls: Arc::new(AtomicU64::new(0)),
+            spawned,
+        }
+    }
+
+    /// The proxy process, when the TCK started it; otherwise the case does not apply (it is skipped,
+    /// and the reason says what it needs).
+    pub fn spawned_proxy(&self) -> Result<&SpawnedProxy, CaseFailure> {
+        self.spawned.as_ref().ok_or_else(|| {
+            CaseFailure::not_applicable(
+                "the TCK did not start the proxy (--target), so this case cannot start or restart it; \
+                 run with --spawn CMD",
+            )
+        })
+    }
+
+    /// The proxy process, when the TCK started it as durable (it keeps entity state across a restart);
+    /// otherwise the case does not apply.
+    pub fn durable_proxy(&self) -> Result<&SpawnedProxy, CaseFailure> {
+        let proxy = self.spawned_proxy()?;
+        if proxy.is_durable() {
+            return Ok(proxy);
+        }
+        Err(CaseFailure::not_applicable(
+            "the proxy was not started as durable, so what survives a restart is not defined; \
+             run with --durable if it keeps entity state across restarts",
+        ))
+    }
+
+    /// Kills the proxy under test hard (SIGKILL of its process group, as in a crash), starts it again
+    /// with the same command, port and store, and waits until it is ready. Only for a proxy the TCK
+    /// started as durable: otherwise the case does not apply.
+    pub async fn restart_proxy(&self) -> Verdict {
+        let proxy = self.durable_proxy()?;
+        let label = "proxy-process";
+        self.trace.record(
+            label,
+            Direction::Event,
+            format!(
+                "the TCK kills `{}` with SIGKILL and starts it again",
+                proxy.command()
+            ),
+        );
+        let restarted = tokio::time::timeout_at(self.deadline, proxy.kill_and_restart()).await;
+        match restarted {
+            Ok(Ok(())) => {
+                self.trace
+                    .record(label, Direction::Event, "the restarted proxy is ready");
+                Ok(())
+            }
+            Ok(Err(problem)) => Err(CaseFailure::error(format!(
+                "the proxy did not come back after the TCK restarted it: {problem}\nits last output:\n{}",
+                proxy.output_text().await
+            ))),
+            Err(_) => Err(CaseFailure::error(
+                "the restarted proxy was not ready before the case deadline",
+            )),
         }
     }
 

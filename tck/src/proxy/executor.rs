@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use tonic::transport::Channel;
 
 use super::cx::{ProxyCx, StartupDiscovery};
+use super::spawned::SpawnedProxy;
 use super::traffic::Traffic;
 use crate::case::{Case, CaseBody, CaseFailure, Verdict};
 use crate::run::CaseExecutor;
@@ -31,6 +32,8 @@ pub struct ProxyExecutor {
     pub startup: Arc<StartupDiscovery>,
     /// Numbers entity IDs across the run.
     pub entity_ids: Arc<AtomicU64>,
+    /// The proxy process, when the TCK started it: cases may restart it or start another instance.
+    pub spawned: Option<SpawnedProxy>,
 }
 
 impl CaseExecutor for ProxyExecutor {
@@ -56,6 +59,7 @@ impl CaseExecutor for ProxyExecutor {
             trace,
             deadline,
             self.entity_ids.clone(),
+            self.spawned.clone(),
         );
         Box::pin(async move {
             // Calls left over from an earlier case (a late passivation, say) are not this case's.

@@ -9,10 +9,14 @@ mod discovery;
 mod event_sourced;
 mod eventing;
 mod executor;
+mod frontend;
 mod http;
 mod intercept;
+mod lifecycle;
 mod raw;
 mod reflection;
+mod robustness;
+mod spawned;
 mod traffic;
 mod value_entity;
 
@@ -22,6 +26,7 @@ pub use executor::{ProxyExecutor, QUIET_AFTER_CASE};
 pub use http::{HttpResponse, http_get};
 pub use intercept::Interceptor;
 pub use raw::RawCodec;
+pub use spawned::{ProxyInstance, SpawnedProxy, wait_until_ready};
 pub use traffic::{CallEvent, CallProbe, PROTOCOL_METHODS, RecordedCall, Traffic, message_names};
 
 use crate::case::Case;
@@ -35,4 +40,10 @@ pub static CASE_GROUPS: &[&[Case]] = &[
     crdt::CASES,
     reflection::CASES,
     eventing::CASES,
+    frontend::CASES,
+    robustness::CASES,
+    lifecycle::CASES,
+    crate::property::VALUE_ENTITY_PROXY_CASES,
+    crate::property::EVENT_SOURCED_PROXY_CASES,
+    crate::property::CRDT_PROXY_CASES,
 ];

@@ -12,9 +12,10 @@ use cloudstate_protocol::cloudstate::eventsourced::event_sourced_client::EventSo
 use cloudstate_protocol::cloudstate::eventsourced::{EventSourcedStreamIn, EventSourcedStreamOut};
 use cloudstate_protocol::cloudstate::valueentity::value_entity_client::ValueEntityClient;
 use cloudstate_protocol::cloudstate::valueentity::{ValueEntityStreamIn, ValueEntityStreamOut};
-use cloudstate_protocol::cloudstate::{Entity, EntitySpec, ProxyInfo};
+use cloudstate_protocol::cloudstate::{Entity, EntitySpec, ProxyInfo, UserFunctionError};
 use tokio::time::Instant;
 use tonic::transport::Channel;
+use tonic::{Response, Status};
 
 use super::stream::ProtocolStream;
 use crate::case::CaseFailure;
@@ -113,7 +114,34 @@ impl SdkCx {
         let label = self.label("EntityDiscovery.discover");
         self.trace.record(&label, Direction::Sent, info.compact());
         let mut client = EntityDiscoveryClient::new(self.channel.clone());
-        match tokio::time::timeout_at(self.deadline, client.discover(info)).await {
+        let spec = self.answer(&label, client.discover(info)).await?;
+        self.trace
+            .record(&label, Direction::Received, spec.compact());
+        Ok(spec)
+    }
+
+    /// Calls `EntityDiscovery.reportError` with `message`; `Ok` when the target answers it with status OK.
+    pub async fn report_error(&self, message: &str) -> Result<(), CaseFailure> {
+        let label = self.label("EntityDiscovery.reportError");
+        let error = UserFunctionError {
+            message: message.to_owned(),
+        };
+        self.trace.record(&label, Direction::Sent, error.compact());
+        let mut client = EntityDiscoveryClient::new(self.channel.clone());
+        self.answer(&label, client.report_error(error)).await?;
+        self.trace
+            .record(&label, Direction::Received, "google.protobuf.Empty {}");
+        Ok(())
+    }
+
+    /// The answer to the unary call `label` before the case deadline; an error status is recorded in the
+    /// trace and becomes the case's failure (an error when the target could not be reached at all).
+    async fn answer<T>(
+        &self,
+        label: &str,
+        call: impl Future<Output = Result<Response<T>, Status>>,
+    ) -> Result<T, CaseFailure> {
+        match tokio::time::timeout_at(self.deadline, call).await {
             Err(_) => Err(CaseFailure::fail(format!(
                 "{label}: no answer before the case deadline"
             ))),
@@ -123,19 +151,14 @@ impl SdkCx {
                     status.code(),
                     status.message()
                 );
-                self.trace.record(&label, Direction::Event, &message);
+                self.trace.record(label, Direction::Event, &message);
                 Err(if super::stream::is_transport_failure(&status) {
                     CaseFailure::error(message)
                 } else {
                     CaseFailure::fail(message)
                 })
             }
-            Ok(Ok(response)) => {
-                let spec = response.into_inner();
-                self.trace
-                    .record(&label, Direction::Received, spec.compact());
-                Ok(spec)
-            }
+            Ok(Ok(response)) => Ok(response.into_inner()),
         }
     }
 

@@ -6,6 +6,7 @@ mod cx;
 mod discovery;
 mod event_sourced;
 mod payload;
+mod protocol;
 mod stream;
 mod value_entity;
 
@@ -13,7 +14,7 @@ pub(crate) use crdt::normalise_crdt_out;
 pub use cx::{ActionStream, CrdtStream, EventSourcedStream, SdkCx, ValueEntityStream};
 pub use discovery::{decode_descriptors, tck_proxy_info};
 pub use payload::{command, failure, failure_message, forward, pack, reply, side_effect};
-pub use stream::ProtocolStream;
+pub use stream::{Next, ProtocolStream};
 
 use crate::case::Case;
 
@@ -24,6 +25,9 @@ pub static CASE_GROUPS: &[&[Case]] = &[
     value_entity::CASES,
     event_sourced::CASES,
     crdt::CASES,
+    protocol::CASES,
     crate::property::EVENT_SOURCED_CASES,
     crate::property::VALUE_ENTITY_CASES,
+    crate::property::CRDT_CASES,
+    crate::property::ACTION_CASES,
 ];

@@ -16,6 +16,10 @@ use tonic::{Code, Response, Status, Streaming};
 use crate::case::{CaseFailure, Verdict};
 use crate::wire::{Direction, Trace, WireMessage};
 
+mod next;
+
+pub use next::Next;
+
 /// What the call task reports.
 enum Item<O> {
     Message(O),
@@ -155,34 +159,19 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
                 self.label
             )));
         }
-        let item = match tokio::time::timeout_at(self.deadline, self.items.recv()).await {
-            Ok(Some(item)) => item,
-            Ok(None) => Item::End,
-            Err(_) => {
-                self.trace.record(
-                    &self.label,
-                    Direction::Event,
-                    "nothing received before the case deadline",
-                );
-                return Err(CaseFailure::fail(format!(
-                    "{}: the target sent nothing before the case deadline (expected a message)",
-                    self.label
-                )));
-            }
-        };
+        let item = self
+            .next_item(
+                "nothing received before the case deadline",
+                "the target sent nothing before the case deadline (expected a message)",
+            )
+            .await?;
         match item {
             Item::Message(message) => {
-                self.trace
-                    .record(&self.label, Direction::Received, message.compact());
+                self.received(&message);
                 Ok(message)
             }
             Item::End => {
-                self.ended = true;
-                self.trace.record(
-                    &self.label,
-                    Direction::Event,
-                    "ended by the target (status OK)",
-                );
+                self.ended_ok();
                 Err(CaseFailure::fail(format!(
                     "{}: the target ended the call where a message was expected",
                     self.label
@@ -217,34 +206,19 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
         if self.ended {
             return Ok(());
         }
-        let item = match tokio::time::timeout_at(self.deadline, self.items.recv()).await {
-            Ok(Some(item)) => item,
-            Ok(None) => Item::End,
-            Err(_) => {
-                self.trace.record(
-                    &self.label,
-                    Direction::Event,
-                    "still open at the case deadline",
-                );
-                return Err(CaseFailure::fail(format!(
-                    "{}: the target did not end the call before the case deadline",
-                    self.label
-                )));
-            }
-        };
+        let item = self
+            .next_item(
+                "still open at the case deadline",
+                "the target did not end the call before the case deadline",
+            )
+            .await?;
         match item {
             Item::End => {
-                self.ended = true;
-                self.trace.record(
-                    &self.label,
-                    Direction::Event,
-                    "ended by the target (status OK)",
-                );
+                self.ended_ok();
                 Ok(())
             }
             Item::Message(message) => {
-                self.trace
-                    .record(&self.label, Direction::Received, message.compact());
+                self.received(&message);
                 Err(CaseFailure::mismatch(
                     format!(
                         "{}: expected the call to end, but the target sent another message",
@@ -286,8 +260,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
         };
         match item {
             Item::Message(message) => {
-                self.trace
-                    .record(&self.label, Direction::Received, message.compact());
+                self.received(&message);
                 Err(CaseFailure::mismatch(
                     format!(
                         "{}: expected no message for {} ms, but the target sent one",
@@ -299,12 +272,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
                 ))
             }
             Item::End => {
-                self.ended = true;
-                self.trace.record(
-                    &self.label,
-                    Direction::Event,
-                    "ended by the target (status OK)",
-                );
+                self.ended_ok();
                 Ok(())
             }
             Item::Status(status) => Err(self.failed_with(&status, "no message was expected")),
@@ -315,6 +283,35 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     pub async fn close(&mut self) -> Verdict {
         self.half_close();
         self.expect_end().await
+    }
+
+    /// The target's next item before the case deadline. Silence until then is recorded in the trace as
+    /// `silence` and fails the case with `failure`.
+    async fn next_item(&mut self, silence: &str, failure: &str) -> Result<Item<O>, CaseFailure> {
+        match tokio::time::timeout_at(self.deadline, self.items.recv()).await {
+            Ok(Some(item)) => Ok(item),
+            Ok(None) => Ok(Item::End),
+            Err(_) => {
+                self.trace.record(&self.label, Direction::Event, silence);
+                Err(CaseFailure::fail(format!("{}: {failure}", self.label)))
+            }
+        }
+    }
+
+    /// Records a message from the target in the trace.
+    fn received(&self, message: &O) {
+        self.trace
+            .record(&self.label, Direction::Received, message.compact());
+    }
+
+    /// Records that the target ended the call with status OK.
+    fn ended_ok(&mut self) {
+        self.ended = true;
+        self.trace.record(
+            &self.label,
+            Direction::Event,
+            "ended by the target (status OK)",
+        );
     }
 
     fn failed_with(&mut self, status: &Status, expectation: &str) -> CaseFailure {

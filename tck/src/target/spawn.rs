@@ -95,6 +95,14 @@ impl SpawnedProcess {
         tokio::task::yield_now().await;
     }
 
+    /// Kills the process group at once with SIGKILL, as a crash would, and waits until it has exited.
+    pub async fn kill(&mut self) {
+        self.kill_group();
+        if self.exit.is_none() {
+            self.exit = self.child.wait().await.ok();
+        }
+    }
+
     fn kill_group(&mut self) {
         if let Some(group) = self.group {
             let _ = killpg(group, Signal::SIGKILL);

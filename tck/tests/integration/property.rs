@@ -1,14 +1,24 @@
-//! Property-generated scenarios (`*.property_*`): they pass against the conforming model, the same seed
-//! reruns the same scenarios, and a model fault is caught and shrunk to a short scenario.
+//! Property-generated scenarios (`*.property_*`): they pass against the conforming model and the reference
+//! proxy, and a fault of the model (SDK properties) or of the proxy (proxy properties) is caught and
+//! shrunk to a short scenario that the same seed finds again.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use cloudstate_tck::model::{Fault, ModelOptions, serve_model};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::support::{ModelServer, closing_line, counts, describe, run_tck};
+use crate::support::{ModelServer, closing_line, counts, describe, run_tck, tck_binary};
 
-/// Every property case.
-const PROPERTIES: &str = "*.property_*";
+/// Every SDK-mode property case.
+const SDK_PROPERTIES: &str = "*.sdk.property_*";
+/// How many SDK-mode property cases there are.
+const SDK_PROPERTY_COUNT: usize = 6;
+/// Every proxy-mode property case.
+const PROXY_PROPERTIES: &str = "*.proxy.property_*";
+/// How many proxy-mode property cases there are.
+const PROXY_PROPERTY_COUNT: usize = 3;
 
 /// The model under `fault` on a free loopback port; stops when the sender is dropped.
 async fn faulty_model(fault: Fault) -> (String, oneshot::Sender<()>) {
@@ -25,9 +35,34 @@ async fn faulty_model(fault: Fault) -> (String, oneshot::Sender<()>) {
     (address, stop)
 }
 
-/// Runs the property cases against `address` and returns the binary's output and the JSON report.
+/// Builds the reference proxy with its cargo feature `faults` (in the folder the fault matrix uses) and
+/// returns the binary.
+fn faulty_proxy() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate sits in the workspace")
+        .to_path_buf();
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target"))
+        .join("proxy-faults");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&workspace)
+        .args(["build", "--locked", "--quiet", "-p", "reference-proxy"])
+        .args(["--features", "faults", "--target-dir"])
+        .arg(&target_dir)
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "{}", describe(&output));
+    target_dir.join("debug").join("reference-proxy")
+}
+
+/// Runs property cases in `mode` against `target` (`--target ADDR` or `--spawn CMD`) and returns the
+/// binary's output and the JSON report.
 async fn run_properties(
-    address: &str,
+    mode: &str,
+    target: [&str; 2],
     select: &str,
     seed: &str,
     scenarios: &str,
@@ -35,9 +70,9 @@ async fn run_properties(
     let dir = tempfile::tempdir().expect("temp dir");
     let json = dir.path().join("report.json");
     let output = run_tck(&[
-        "sdk",
-        "--target",
-        address,
+        mode,
+        target[0],
+        target[1],
         "--select",
         select,
         "--seed",
@@ -55,71 +90,133 @@ async fn run_properties(
     (output, report)
 }
 
-/// The numbered commands of the shrunk scenario in a failure message.
-fn shrunk_commands(message: &str) -> Vec<&str> {
+/// The numbered steps of the shrunk scenario in a failure message (`  3. e1: Process [...]`).
+fn shrunk_steps(message: &str) -> Vec<&str> {
     message
         .lines()
-        .map(str::trim_start)
+        .filter_map(|line| line.strip_prefix("  "))
         .filter(|line| {
-            line.split_once(". e")
+            line.split_once(". ")
                 .is_some_and(|(number, _)| number.parse::<usize>().is_ok())
         })
         .collect()
 }
 
+/// Checks that `select` failed, with a shrunk scenario of one to five steps and a rerun line for the
+/// seed and number of scenarios; returns the steps.
+fn expect_shrunk_failure(
+    output: &std::process::Output,
+    report: &serde_json::Value,
+    select: &str,
+    seed: &str,
+    scenarios: &str,
+) -> Vec<String> {
+    assert_ne!(output.status.code(), Some(0), "{}", describe(output));
+    let case = &report["cases"][0];
+    assert_eq!(case["id"], select, "{case}");
+    assert_eq!(case["outcome"], "fail", "{case}");
+    let message = case["message"].as_str().expect("a failure message");
+    let steps = shrunk_steps(message);
+    assert!(
+        !steps.is_empty() && steps.len() <= 5,
+        "shrunk to {} steps:\n{message}",
+        steps.len()
+    );
+    let rerun = format!("--select {select} --seed {seed} --scenarios {scenarios}");
+    assert!(message.contains(&rerun), "{message}");
+    assert!(!message.contains("<TARGET>"), "{message}");
+    steps.into_iter().map(str::to_owned).collect()
+}
+
 #[tokio::test]
-async fn every_property_passes_against_the_model() {
+async fn every_sdk_property_passes_against_the_model() {
     let model = ModelServer::start().await;
-    let (output, _) = run_properties(&model.address, PROPERTIES, "11", "200").await;
+    let target = ["--target", model.address.as_str()];
+    let (output, _) = run_properties("sdk", target, SDK_PROPERTIES, "11", "200").await;
     assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
     assert_eq!(
         counts(&closing_line(&output)),
-        (3, 0, 0),
+        (SDK_PROPERTY_COUNT, 0, 0),
         "{}",
         describe(&output)
     );
 }
 
 #[tokio::test]
-async fn a_stale_snapshot_is_caught_and_shrunk_to_at_most_five_commands() {
-    let (address, _stop) = faulty_model(Fault::SnapshotStale).await;
-    let select = "event_sourced.sdk.property_replies";
-    let (output, report) = run_properties(&address, select, "5", "100").await;
-    assert_ne!(output.status.code(), Some(0), "{}", describe(&output));
-    let case = &report["cases"][0];
-    assert_eq!(case["id"], select, "{case}");
-    assert_eq!(case["outcome"], "fail", "{case}");
-    let message = case["message"].as_str().expect("a failure message");
-    let commands = shrunk_commands(message);
-    assert!(
-        !commands.is_empty() && commands.len() <= 5,
-        "shrunk to {} commands:\n{message}",
-        commands.len()
+async fn every_proxy_property_passes_against_the_reference_proxy() {
+    let proxy = Path::new(tck_binary()).with_file_name("reference-proxy");
+    let target = ["--spawn", proxy.to_str().expect("utf-8")];
+    let (output, _) = run_properties("proxy", target, PROXY_PROPERTIES, "11", "50").await;
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert_eq!(
+        counts(&closing_line(&output)),
+        (PROXY_PROPERTY_COUNT, 0, 0),
+        "{}",
+        describe(&output)
     );
-    assert!(
-        message.contains(&format!("--select {select} --seed 5 --scenarios 100")),
-        "{message}"
-    );
-
-    // The same seed finds and shrinks to the same scenario.
-    let (_, again) = run_properties(&address, select, "5", "100").await;
-    let again = again["cases"][0]["message"].as_str().expect("a message");
-    assert_eq!(shrunk_commands(again), commands);
 }
 
+/// One model fault per SDK property: each is caught and shrunk, and the same seed shrinks to the same
+/// scenario again.
 #[tokio::test]
-async fn a_value_entity_fault_is_caught_and_shrunk() {
-    let (address, _stop) = faulty_model(Fault::FirstStateActionWins).await;
-    let select = "value_entity.sdk.property_replies";
-    let (output, report) = run_properties(&address, select, "9", "100").await;
-    assert_ne!(output.status.code(), Some(0), "{}", describe(&output));
-    let message = report["cases"][0]["message"]
-        .as_str()
-        .expect("a failure message");
-    let commands = shrunk_commands(message);
-    assert!(
-        !commands.is_empty() && commands.len() <= 5,
-        "shrunk to {} commands:\n{message}",
-        commands.len()
-    );
+async fn a_model_fault_is_caught_by_each_sdk_property_and_shrunk() {
+    let pairs = [
+        (Fault::SnapshotStale, "event_sourced.sdk.property_replies"),
+        (
+            Fault::ReplayedEventsIgnored,
+            "event_sourced.sdk.property_rehydration",
+        ),
+        (
+            Fault::FirstStateActionWins,
+            "value_entity.sdk.property_replies",
+        ),
+        (Fault::ClearLosesAdds, "crdt.sdk.property_replies"),
+        (
+            Fault::ReplicatedDeltasEchoed,
+            "crdt.sdk.property_replicated",
+        ),
+        (
+            Fault::StreamedInLastRequestOnly,
+            "action.sdk.property_calls",
+        ),
+    ];
+    for (fault, select) in pairs {
+        let (address, _stop) = faulty_model(fault).await;
+        let target = ["--target", address.as_str()];
+        let (output, report) = run_properties("sdk", target, select, "5", "100").await;
+        let steps = expect_shrunk_failure(&output, &report, select, "5", "100");
+        let (_, again) = run_properties("sdk", target, select, "5", "100").await;
+        let again = again["cases"][0]["message"].as_str().expect("a message");
+        assert_eq!(shrunk_steps(again), steps, "{fault}: {again}");
+    }
+}
+
+/// One reference-proxy fault per proxy property: each is caught and shrunk.
+#[tokio::test]
+async fn a_proxy_fault_is_caught_by_each_proxy_property_and_shrunk() {
+    let proxy = tokio::task::spawn_blocking(faulty_proxy)
+        .await
+        .expect("the build task");
+    let proxy = proxy.to_str().expect("utf-8");
+    let pairs = [
+        (
+            "value-entity-state-not-recovered",
+            "value_entity.proxy.property_commands",
+        ),
+        (
+            "two-commands-in-flight",
+            "event_sourced.proxy.property_commands",
+        ),
+    ];
+    for (fault, select) in pairs {
+        let spawn = format!("{proxy} --fault {fault}");
+        let target = ["--spawn", spawn.as_str()];
+        let (output, report) = run_properties("proxy", target, select, "5", "100").await;
+        let steps = expect_shrunk_failure(&output, &report, select, "5", "100");
+        let message = report["cases"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!("--spawn '{spawn}'")),
+            "{fault}: {steps:?}\n{message}"
+        );
+    }
 }

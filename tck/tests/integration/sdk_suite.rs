@@ -68,7 +68,14 @@ async fn spawn_mode_starts_and_always_stops_the_model() {
         .local_addr()
         .expect("address")
         .port();
-    let command = format!("{} serve-model", tck_binary());
+    // The shell writes its process ID and becomes the model, so the file names the model's process.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pid_file = dir.path().join("model.pid");
+    let command = format!(
+        "echo $$ > '{}'; exec {} serve-model",
+        pid_file.display(),
+        tck_binary()
+    );
     let output = run_tck(&[
         "sdk",
         "--spawn",
@@ -82,10 +89,13 @@ async fn spawn_mode_starts_and_always_stops_the_model() {
     assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
     let (passed, failed, _) = counts(&closing_line(&output));
     assert!(passed >= 19 && failed == 0, "{}", describe(&output));
-    // The TCK stopped the model it spawned: nothing listens on its port any more.
+    // The TCK stopped (and reaped) the model it spawned. Its port is no proof: with other tests
+    // binding free ports at the same time, another server may have taken it since.
+    let pid = std::fs::read_to_string(&pid_file).expect("the model wrote its process ID");
     assert!(
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
-        "the spawned model is still running"
+        !std::path::Path::new("/proc").join(pid.trim()).exists(),
+        "the spawned model (process {}) is still running",
+        pid.trim()
     );
 }
 

@@ -261,7 +261,7 @@ async fn a_wrong_command_id_fails_the_call_and_the_entity_recovers() {
         )
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unknown);
+    assert_eq!(status.code(), Code::Internal);
     assert!(
         status.message().contains("command 102 while command 2"),
         "{}",

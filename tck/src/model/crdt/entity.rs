@@ -217,13 +217,16 @@ impl CrdtEntity {
 
     /// The proxy cancelled streamed command `command_id`: its cancel update, if any, is applied and
     /// reported in the response. A command that is not open (never streamed, ended or cancelled) gets an
-    /// empty response.
+    /// empty response ([`Fault::UnknownCancellationFails`]: an error).
     pub(crate) fn cancel(&mut self, command_id: i64) -> Result<Answer, String> {
         let Some(index) = self
             .subscriptions
             .iter()
             .position(|s| s.command_id == command_id)
         else {
+            if self.fault == Some(Fault::UnknownCancellationFails) {
+                return Err(format!("no streamed command {command_id} to cancel"));
+            }
             return Ok(nothing_cancelled(command_id));
         };
         let subscription = self.subscriptions.remove(index);

@@ -129,3 +129,21 @@ fn a_failed_command_changes_nothing_and_write_consistency_is_mapped() {
     };
     assert_eq!(reply.state_action, Some(expected));
 }
+
+#[test]
+fn a_cancellation_of_a_command_not_streaming_is_answered_empty_unless_a_fault_fails_it() {
+    let mut entity = CrdtEntity::new("GCounter-1", None).unwrap();
+    let answer = entity.cancel(3).unwrap();
+    assert!(matches!(
+        answer.answer,
+        Out::Cancelled(CrdtStreamCancelledResponse {
+            command_id: 3,
+            ref side_effects,
+            state_action: None,
+        }) if side_effects.is_empty()
+    ));
+    let mut faulty = CrdtEntity::new("GCounter-1", None)
+        .unwrap()
+        .with_fault(Some(Fault::UnknownCancellationFails));
+    assert!(faulty.cancel(3).is_err());
+}

@@ -2,11 +2,13 @@
 //!
 //! A `CrdtTckModel` entity holds one CRDT whose type is its id's prefix (`GCounter-7`); `CrdtTwo` and
 //! `CrdtConfigured` entities hold none and only answer `Call`. Protocol errors end the stream after a
-//! top-level `Failure`: a first message that is not an init, a second init, an empty message, an init for a
-//! service this model does not serve or for an id of no CRDT type, and a delta that does not fit the
-//! CRDT (`command_id` 0 for these), and a command with an unknown name or a bad payload (the command's
-//! id). The stream then completes with status OK. Once the entity is deleted (by a command or by the
-//! proxy), later commands fail with a `ClientAction.failure` and later deltas are ignored.
+//! top-level `Failure` (see `spec/malformed-input.md`): a first message that is not an init, a second init,
+//! an empty message, an init for a service this model does not serve or for an id of no CRDT type, and a
+//! delta that does not fit the CRDT (`command_id` 0 for these), and a command with an unknown name or a
+//! payload of another type or that does not decode (the command's id). The stream then completes with
+//! status OK. A cancellation of a command that is not streaming gets an empty response. Once the entity
+//! is deleted (by a command or by the proxy), later commands fail with a `ClientAction.failure` and later
+//! deltas are ignored.
 
 use cloudstate_protocol::cloudstate::crdt::crdt_server::Crdt;
 use cloudstate_protocol::cloudstate::crdt::crdt_stream_in::Message as In;
@@ -20,8 +22,8 @@ use cloudstate_protocol::names::model::{CRDT_CONFIGURED, CRDT_TCK_MODEL, CRDT_TW
 use tonic::{Request, Response, Status, Streaming};
 
 use super::entity::{Answer, CrdtEntity, Out, call_reply, failure, nothing_cancelled};
+use crate::model::fault::payload::unpack_command;
 use crate::model::fault::{self, Fault, StreamFaults};
-use crate::model::payload::unpack;
 use crate::model::server::{Reaction, ResponseStream, Session, drive};
 
 /// The description of the failure of commands sent after the entity was deleted.
@@ -81,15 +83,17 @@ pub(crate) struct CrdtSession {
 
 impl CrdtSession {
     fn init(&mut self, init: CrdtInit) -> Reaction<CrdtStreamOut> {
-        if self.entity.is_some() {
+        if self.entity.is_some() && !self.faults.is(Fault::SecondInitRestarts) {
             return fatal(0, "crdt: a second init on the same stream".to_owned());
         }
         let kind = match init.service_name.as_str() {
-            CRDT_TCK_MODEL => match CrdtEntity::new(&init.entity_id, init.delta.as_ref()) {
-                Ok(entity) => Kind::Model(entity.with_fault(self.faults.fault())),
-                Err(error) => return fatal(0, format!("crdt: bad init: {error}")),
-            },
             CRDT_TWO | CRDT_CONFIGURED => Kind::CallOnly,
+            name if name == CRDT_TCK_MODEL || self.faults.is(Fault::UnknownServiceServed) => {
+                match CrdtEntity::new(&init.entity_id, init.delta.as_ref()) {
+                    Ok(entity) => Kind::Model(entity.with_fault(self.faults.fault())),
+                    Err(error) => return fatal(0, format!("crdt: bad init: {error}")),
+                }
+            }
             other => return fatal(0, format!("crdt: unknown service {other:?} in init")),
         };
         self.entity = Some(Active {
@@ -111,6 +115,7 @@ impl CrdtSession {
         }
         match entity.apply_delta(delta) {
             Ok(messages) => Reaction::send(streamed(messages).collect()),
+            Err(_) if self.faults.is(Fault::MismatchedDeltaIgnored) => Reaction::send(Vec::new()),
             Err(error) => fatal(0, format!("crdt: bad delta: {error}")),
         }
     }
@@ -129,15 +134,30 @@ impl CrdtSession {
     }
 
     fn command(&mut self, command: Command) -> Reaction<CrdtStreamOut> {
+        let fault = self.faults.fault();
+        if self.entity.is_none()
+            && self.faults.is(Fault::CommandBeforeInitAccepted)
+            && let Ok(entity) = CrdtEntity::new(&command.entity_id, None)
+        {
+            self.entity = Some(Active {
+                kind: Kind::Model(entity.with_fault(fault)),
+                deleted: false,
+            });
+        }
         let Some(active) = self.entity.as_mut() else {
-            return fatal(command.id, "crdt: a command before init".to_owned());
+            return fatal(0, "crdt: a command before init".to_owned());
         };
         if active.deleted {
             return send(failure(command.id, DELETED));
         }
-        match (&mut active.kind, command.name.as_str()) {
+        let name = match &active.kind {
+            _ if !self.faults.is(Fault::CommandNameIgnored) => command.name.as_str(),
+            Kind::Model(_) => "Process",
+            Kind::CallOnly => "Call",
+        };
+        match (&mut active.kind, name) {
             (Kind::Model(entity), "Process") => {
-                match unpack::<ModelRequest>(command.payload.as_ref()) {
+                match unpack_command::<ModelRequest>(fault, command.payload.as_ref()) {
                     Ok(request) => {
                         let (answer, deleted) = entity.process(command.id, &request);
                         active.deleted = deleted;
@@ -147,7 +167,7 @@ impl CrdtSession {
                 }
             }
             (Kind::Model(entity), "ProcessStreamed") => {
-                match unpack::<StreamedRequest>(command.payload.as_ref()) {
+                match unpack_command::<StreamedRequest>(fault, command.payload.as_ref()) {
                     Ok(_) if !command.streamed => send(failure(
                         command.id,
                         "ProcessStreamed must be sent as a streamed command",
@@ -156,27 +176,26 @@ impl CrdtSession {
                     Err(error) => fatal(command.id, format!("crdt: {error}")),
                 }
             }
-            (Kind::CallOnly, "Call") => match unpack::<ModelRequest>(command.payload.as_ref()) {
-                Ok(request) => {
-                    let reply = call_reply(command.id, &request);
-                    active.deleted = reply.state_action.is_some();
-                    send(Answer {
-                        answer: Out::Reply(reply),
-                        streamed: Vec::new(),
-                    })
+            (Kind::CallOnly, "Call") => {
+                match unpack_command::<ModelRequest>(fault, command.payload.as_ref()) {
+                    Ok(request) => {
+                        let reply = call_reply(command.id, &request);
+                        active.deleted = reply.state_action.is_some();
+                        send(Answer {
+                            answer: Out::Reply(reply),
+                            streamed: Vec::new(),
+                        })
+                    }
+                    Err(error) => fatal(command.id, format!("crdt: {error}")),
                 }
-                Err(error) => fatal(command.id, format!("crdt: {error}")),
-            },
+            }
             (_, name) => fatal(command.id, format!("crdt: unknown command {name:?}")),
         }
     }
 
     fn cancelled(&mut self, cancelled: &StreamCancelled) -> Reaction<CrdtStreamOut> {
         let Some(active) = self.entity.as_mut() else {
-            return fatal(
-                cancelled.id,
-                "crdt: a stream cancellation before init".to_owned(),
-            );
+            return fatal(0, "crdt: a stream cancellation before init".to_owned());
         };
         let answer = match &mut active.kind {
             Kind::Model(entity) if !active.deleted => entity.cancel(cancelled.id),

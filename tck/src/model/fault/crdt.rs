@@ -44,6 +44,7 @@ pub(crate) fn crdt_in(
                 })),
             }));
         }
+        None if faults.is(Fault::EmptyMessageIgnored) => return Some(Reaction::send(Vec::new())),
         _ => {}
     }
     None

@@ -33,6 +33,7 @@ pub(crate) fn value_entity_in(
         Some(VeIn::Command(_)) if faults.crash_at_command() => {
             return Some(Reaction::fail(crash()));
         }
+        None if faults.is(Fault::EmptyMessageIgnored) => return Some(Reaction::send(Vec::new())),
         _ => {}
     }
     None
@@ -90,6 +91,7 @@ pub(crate) fn event_sourced_in(
         Some(EsIn::Command(_)) if faults.crash_at_command() => {
             return Some(Reaction::fail(crash()));
         }
+        None if faults.is(Fault::EmptyMessageIgnored) => return Some(Reaction::send(Vec::new())),
         _ => {}
     }
     None

@@ -1,8 +1,10 @@
 //! The discovery faults: what a faulty model announces in `discover`.
 
-use cloudstate_protocol::cloudstate::EntitySpec;
 use cloudstate_protocol::cloudstate::entity_passivation_strategy::Strategy;
+use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
+use cloudstate_protocol::names::{PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION};
 use prost::Message as _;
+use tonic::Status;
 
 use super::Fault;
 
@@ -42,6 +44,21 @@ pub(crate) fn apply(fault: Fault, spec: &mut EntitySpec, call: u64) {
         }
         _ => {}
     }
+}
+
+/// Checks the proxy's `ProxyInfo` before answering `discover`: the conforming model answers any proxy, and
+/// [`Fault::DiscoverRefusesOtherVersions`] refuses one that does not announce this protocol version.
+pub(crate) fn check_proxy(fault: Option<Fault>, proxy: &ProxyInfo) -> Result<(), Status> {
+    let version = (proxy.protocol_major_version, proxy.protocol_minor_version);
+    if fault == Some(Fault::DiscoverRefusesOtherVersions)
+        && version != (PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION)
+    {
+        return Err(Status::failed_precondition(format!(
+            "unsupported proxy protocol version {}.{}",
+            version.0, version.1
+        )));
+    }
+    Ok(())
 }
 
 /// The last dot-separated part of a qualified name.
@@ -92,6 +109,22 @@ mod tests {
             pool.get_file_by_name("cloudstate/tck/model/valueentity.proto")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn only_the_faulty_model_refuses_other_proxy_versions() {
+        let proxy = |major, minor| ProxyInfo {
+            protocol_major_version: major,
+            protocol_minor_version: minor,
+            ..ProxyInfo::default()
+        };
+        let refusing = Some(Fault::DiscoverRefusesOtherVersions);
+        for (major, minor) in [(0, 3), (1, 0)] {
+            assert!(check_proxy(None, &proxy(major, minor)).is_ok());
+            let refused = check_proxy(refusing, &proxy(major, minor)).map_err(|s| s.code());
+            assert_eq!(refused, Err(tonic::Code::FailedPrecondition));
+        }
+        assert!(check_proxy(refusing, &proxy(0, 2)).is_ok());
     }
 
     #[test]

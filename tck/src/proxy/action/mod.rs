@@ -9,7 +9,7 @@ mod failures;
 mod http;
 mod interventions;
 mod probe;
-mod support;
+pub(in crate::proxy) mod support;
 
 use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
 

@@ -28,14 +28,14 @@ const CALL: &str = "Call";
 // ---- Steps ----
 
 /// A step that makes the outcome a reply with `Response{message}`.
-pub(super) fn reply(message: &str) -> ProcessStep {
+pub(in crate::proxy) fn reply(message: &str) -> ProcessStep {
     step(Step::Reply(Reply {
         message: message.to_owned(),
     }))
 }
 
 /// A step that makes the outcome a forward to `ActionTwo/Call` with `OtherRequest{id}`.
-pub(super) fn forward(id: &str) -> ProcessStep {
+pub(in crate::proxy) fn forward(id: &str) -> ProcessStep {
     step(Step::Forward(Forward { id: id.to_owned() }))
 }
 
@@ -48,9 +48,14 @@ pub(super) fn fail(message: &str) -> ProcessStep {
 
 /// A step that adds an asynchronous side effect to `ActionTwo/Call` with `OtherRequest{id}`.
 pub(super) fn effect(id: &str) -> ProcessStep {
+    effect_of(id, false)
+}
+
+/// A step that adds a side effect to `ActionTwo/Call` with `OtherRequest{id}`.
+pub(in crate::proxy) fn effect_of(id: &str, synchronous: bool) -> ProcessStep {
     step(Step::Effect(SideEffect {
         id: id.to_owned(),
-        synchronous: false,
+        synchronous,
     }))
 }
 
@@ -59,7 +64,7 @@ fn step(step: Step) -> ProcessStep {
 }
 
 /// A request made of one group per step list.
-pub(super) fn request<const N: usize>(groups: [Vec<ProcessStep>; N]) -> Request {
+pub(in crate::proxy) fn request<const N: usize>(groups: [Vec<ProcessStep>; N]) -> Request {
     Request {
         groups: groups
             .into_iter()
@@ -74,7 +79,7 @@ pub(super) fn single<const N: usize>(steps: [ProcessStep; N]) -> Request {
 }
 
 /// The model's response message.
-pub(super) fn response(message: &str) -> Response {
+pub(in crate::proxy) fn response(message: &str) -> Response {
     Response {
         message: message.to_owned(),
     }
@@ -83,7 +88,7 @@ pub(super) fn response(message: &str) -> Response {
 // ---- Commands the proxy must send ----
 
 /// The full command of a call of `ActionTckModel.<method>` (unary or streamed-out).
-pub(super) fn full_command(method: &str, request: &Request) -> ActionCommand {
+pub(in crate::proxy) fn full_command(method: &str, request: &Request) -> ActionCommand {
     ActionCommand {
         service_name: ACTION_TCK_MODEL.to_owned(),
         name: method.to_owned(),
@@ -114,7 +119,7 @@ pub(super) fn payload_only(request: &Request) -> ActionCommand {
 
 /// The full command of a call of `ActionTwo.Call` with `OtherRequest{id}`: a forward's or side effect's
 /// call.
-pub(super) fn two_call(id: &str) -> ActionCommand {
+pub(in crate::proxy) fn two_call(id: &str) -> ActionCommand {
     ActionCommand {
         service_name: ACTION_TWO.to_owned(),
         name: CALL.to_owned(),
@@ -127,13 +132,19 @@ pub(super) fn two_call(id: &str) -> ActionCommand {
 
 /// Asynchronous side effects to `ActionTwo/Call`, one per ID, in this order.
 pub(super) fn effects<const N: usize>(ids: [&str; N]) -> Vec<protocol::SideEffect> {
-    ids.into_iter()
-        .map(|id| side_effect(ACTION_TWO, CALL, other_request(id), false))
-        .collect()
+    ids.into_iter().map(|id| effect_to(id, false)).collect()
+}
+
+/// A side effect to `ActionTwo/Call` with `OtherRequest{id}`.
+pub(in crate::proxy) fn effect_to(id: &str, synchronous: bool) -> protocol::SideEffect {
+    side_effect(ACTION_TWO, CALL, other_request(id), synchronous)
 }
 
 /// A reply with `Response{message}`, plus these side effects.
-pub(super) fn replied(message: &str, side_effects: Vec<protocol::SideEffect>) -> ActionResponse {
+pub(in crate::proxy) fn replied(
+    message: &str,
+    side_effects: Vec<protocol::SideEffect>,
+) -> ActionResponse {
     let reply = protocol::Reply {
         payload: Some(pack(RESPONSE, &response(message))),
         metadata: None,
@@ -145,7 +156,7 @@ pub(super) fn replied(message: &str, side_effects: Vec<protocol::SideEffect>) ->
 }
 
 /// A forward to `ActionTwo/Call` with `OtherRequest{id}`, with no side effects.
-pub(super) fn forwarded(id: &str) -> ActionResponse {
+pub(in crate::proxy) fn forwarded(id: &str) -> ActionResponse {
     let forward = protocol::Forward {
         service_name: ACTION_TWO.to_owned(),
         command_name: CALL.to_owned(),
@@ -159,7 +170,7 @@ pub(super) fn forwarded(id: &str) -> ActionResponse {
 }
 
 /// A failure with this description, `command_id` 0 and `restart` false, with no side effects.
-pub(super) fn failed(description: &str) -> ActionResponse {
+pub(in crate::proxy) fn failed(description: &str) -> ActionResponse {
     let failure = failure_message(0, description, false);
     ActionResponse {
         side_effects: vec![],
@@ -180,13 +191,13 @@ fn other_request(id: &str) -> prost_types::Any {
 }
 
 /// The command with its metadata removed, as the cases compare commands.
-pub(super) fn without_metadata_command(mut command: ActionCommand) -> ActionCommand {
+pub(in crate::proxy) fn without_metadata_command(mut command: ActionCommand) -> ActionCommand {
     command.metadata = None;
     command
 }
 
 /// The response with the metadata of its reply, forward and side effects removed.
-pub(super) fn without_metadata_response(mut response: ActionResponse) -> ActionResponse {
+pub(in crate::proxy) fn without_metadata_response(mut response: ActionResponse) -> ActionResponse {
     match &mut response.response {
         Some(action_response::Response::Reply(reply)) => reply.metadata = None,
         Some(action_response::Response::Forward(forward)) => forward.metadata = None,

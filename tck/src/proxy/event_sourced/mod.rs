@@ -8,7 +8,7 @@ mod http_api;
 mod interventions;
 mod passivation;
 mod state;
-mod support;
+pub(in crate::proxy) mod support;
 
 use cloudstate_protocol::names::model::{
     EVENT_SOURCED_CONFIGURED, EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO,

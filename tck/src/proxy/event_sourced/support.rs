@@ -14,6 +14,7 @@ use cloudstate_protocol::cloudstate::{ClientAction, client_action};
 use cloudstate_protocol::names::model::EVENT_SOURCED_TWO;
 use prost::Message as _;
 use prost_types::Any;
+use tonic::Status;
 
 use crate::case::{CaseFailure, Verdict};
 use crate::proxy::value_entity::checks::{expect_failure, expect_response};
@@ -22,7 +23,7 @@ use crate::sdk::{command, failure, failure_message, forward, pack, reply, side_e
 use crate::wire::{WireMessage as _, render_compact};
 
 /// The protocol method of event-sourced entities, as the interceptor sees calls to it.
-pub(super) const HANDLE: &str = "/cloudstate.eventsourced.EventSourced/handle";
+pub(in crate::proxy) const HANDLE: &str = "/cloudstate.eventsourced.EventSourced/handle";
 
 /// Full name of the model's request message.
 const REQUEST: &str = "cloudstate.tck.model.Request";
@@ -33,6 +34,8 @@ const PERSISTED: &str = "cloudstate.tck.model.Persisted";
 
 /// The command of `EventSourcedTckModel`.
 const PROCESS: &str = "Process";
+/// The client's method of `EventSourcedTckModel`, as traces name it.
+const PROCESS_METHOD: &str = "EventSourcedTckModel.Process";
 /// The command of `EventSourcedTwo` and `EventSourcedConfigured`.
 const CALL: &str = "Call";
 
@@ -40,7 +43,7 @@ const CALL: &str = "Call";
 pub(super) const EXPECTED_FAILURE: &str = "expected failure";
 
 /// `Request{id, actions}`.
-pub(super) fn request(id: &str, actions: Vec<RequestAction>) -> Request {
+pub(in crate::proxy) fn request(id: &str, actions: Vec<RequestAction>) -> Request {
     Request {
         id: id.to_owned(),
         actions,
@@ -54,7 +57,7 @@ fn action(action: request_action::Action) -> RequestAction {
 }
 
 /// The action `Emit{value}`.
-pub(super) fn emit(value: &str) -> RequestAction {
+pub(in crate::proxy) fn emit(value: &str) -> RequestAction {
     action(request_action::Action::Emit(Emit {
         value: value.to_owned(),
     }))
@@ -66,7 +69,7 @@ pub(super) fn emits(values: &[&str]) -> Vec<RequestAction> {
 }
 
 /// The action `Forward{id}`.
-pub(super) fn forward_to(id: &str) -> RequestAction {
+pub(in crate::proxy) fn forward_to(id: &str) -> RequestAction {
     action(request_action::Action::Forward(Forward {
         id: id.to_owned(),
     }))
@@ -88,38 +91,44 @@ pub(super) fn fail(message: &str) -> RequestAction {
 }
 
 /// `Response{message}`.
-fn response(message: &str) -> Response {
+pub(in crate::proxy) fn response(message: &str) -> Response {
     Response {
         message: message.to_owned(),
     }
 }
 
 /// How a request shows in the trace and in failure reports.
-fn describe(method: &str, request: &Request) -> String {
+pub(in crate::proxy) fn describe(method: &str, request: &Request) -> String {
     format!(
         "{method} {}",
         render_compact(REQUEST, &request.encode_to_vec())
     )
 }
 
-/// Calls `EventSourcedTckModel.Process` through the proxy and expects `Response{message}`.
-pub(super) async fn process_ok(cx: &ProxyCx, request: &Request, message: &str) -> Verdict {
-    let what = describe("EventSourcedTckModel.Process", request);
+/// Calls `EventSourcedTckModel.Process` through the proxy, as the trace shows it.
+pub(in crate::proxy) async fn process(
+    cx: &ProxyCx,
+    request: &Request,
+) -> Result<Result<Response, Status>, CaseFailure> {
+    let what = describe(PROCESS_METHOD, request);
     let mut client = EventSourcedTckModelClient::new(cx.channel());
-    let outcome = cx.client(&what, client.process(request.clone())).await?;
-    expect_response(&what, outcome, &response(message))
+    cx.client(&what, client.process(request.clone())).await
+}
+
+/// Calls `EventSourcedTckModel.Process` through the proxy and expects `Response{message: text}`.
+pub(in crate::proxy) async fn process_ok(cx: &ProxyCx, request: &Request, text: &str) -> Verdict {
+    let what = describe(PROCESS_METHOD, request);
+    expect_response(&what, process(cx, request).await?, &response(text))
 }
 
 /// Calls `EventSourcedTckModel.Process` through the proxy and expects the failure `description`.
 pub(super) async fn process_fails(cx: &ProxyCx, request: &Request, description: &str) -> Verdict {
-    let what = describe("EventSourcedTckModel.Process", request);
-    let mut client = EventSourcedTckModelClient::new(cx.channel());
-    let outcome = cx.client(&what, client.process(request.clone())).await?;
-    expect_failure(&what, outcome, description)
+    let what = describe(PROCESS_METHOD, request);
+    expect_failure(&what, process(cx, request).await?, description)
 }
 
 /// Calls `EventSourcedConfigured.Call` for entity `id` through the proxy and expects an empty `Response`.
-pub(super) async fn call_configured(cx: &ProxyCx, id: &str) -> Verdict {
+pub(in crate::proxy) async fn call_configured(cx: &ProxyCx, id: &str) -> Verdict {
     let request = request(id, Vec::new());
     let what = describe("EventSourcedConfigured.Call", &request);
     let mut client = EventSourcedConfiguredClient::new(cx.channel());
@@ -134,7 +143,7 @@ fn stream_in(message: event_sourced_stream_in::Message) -> EventSourcedStreamIn 
 }
 
 /// The init of a `service` entity with no snapshot stored.
-pub(super) fn init(service: &str, entity_id: &str) -> EventSourcedStreamIn {
+pub(in crate::proxy) fn init(service: &str, entity_id: &str) -> EventSourcedStreamIn {
     stream_in(event_sourced_stream_in::Message::Init(EventSourcedInit {
         service_name: service.to_owned(),
         entity_id: entity_id.to_owned(),
@@ -143,7 +152,7 @@ pub(super) fn init(service: &str, entity_id: &str) -> EventSourcedStreamIn {
 }
 
 /// The replayed event `Persisted{value}` with this sequence number.
-pub(super) fn event_in(sequence: i64, value: &str) -> EventSourcedStreamIn {
+pub(in crate::proxy) fn event_in(sequence: i64, value: &str) -> EventSourcedStreamIn {
     stream_in(event_sourced_stream_in::Message::Event(EventSourcedEvent {
         sequence,
         payload: Some(persisted(value)),
@@ -166,8 +175,14 @@ fn command_in(
 }
 
 /// Command `command_id` to `EventSourcedTckModel.Process` carrying `request`.
-pub(super) fn process_in(command_id: i64, request: &Request) -> EventSourcedStreamIn {
+pub(in crate::proxy) fn process_in(command_id: i64, request: &Request) -> EventSourcedStreamIn {
     command_in(&request.id, command_id, PROCESS, request)
+}
+
+/// Command `command_id` to `Call` (of `EventSourcedTwo` or `EventSourcedConfigured`) for entity
+/// `entity_id`, carrying `Request{entity_id}`.
+pub(in crate::proxy) fn call_in(entity_id: &str, command_id: i64) -> EventSourcedStreamIn {
+    command_in(entity_id, command_id, CALL, &request(entity_id, Vec::new()))
 }
 
 /// `Persisted{value}`, packed: the model's events and snapshots.
@@ -182,7 +197,7 @@ fn persisted(value: &str) -> Any {
 
 /// A reply the model is expected to send, built up field by field.
 #[derive(Debug, Clone)]
-pub(super) struct Expected(EventSourcedReply);
+pub(in crate::proxy) struct Expected(EventSourcedReply);
 
 impl Expected {
     fn with_action(command_id: i64, client_action: Option<ClientAction>) -> Self {
@@ -196,12 +211,12 @@ impl Expected {
     }
 
     /// Reply to command `command_id` with `Response{message}`, no events and no side effects.
-    pub(super) fn reply(command_id: i64, message: &str) -> Self {
+    pub(in crate::proxy) fn reply(command_id: i64, message: &str) -> Self {
         Self::with_action(command_id, reply(pack(RESPONSE, &response(message))))
     }
 
     /// Forward of command `command_id` to `EventSourcedTwo.Call` with `Request{id}`.
-    pub(super) fn forward(command_id: i64, id: &str) -> Self {
+    pub(in crate::proxy) fn forward(command_id: i64, id: &str) -> Self {
         Self::with_action(
             command_id,
             forward(
@@ -229,7 +244,7 @@ impl Expected {
     }
 
     /// With the events `Persisted{value}`, one per value, in order.
-    pub(super) fn events(mut self, values: &[&str]) -> Self {
+    pub(in crate::proxy) fn events(mut self, values: &[&str]) -> Self {
         self.0
             .events
             .extend(values.iter().map(|value| persisted(value)));
@@ -252,7 +267,7 @@ impl Expected {
     }
 
     /// The stream message.
-    pub(super) fn out(self) -> EventSourcedStreamOut {
+    pub(in crate::proxy) fn out(self) -> EventSourcedStreamOut {
         EventSourcedStreamOut {
             message: Some(event_sourced_stream_out::Message::Reply(self.0)),
         }
@@ -288,8 +303,8 @@ pub(super) async fn expect_call_exchange(
     entity_id: &str,
     command_id: i64,
 ) -> Verdict {
-    let call = command_in(entity_id, command_id, CALL, &request(entity_id, Vec::new()));
-    expect_exchange(probe, call, Expected::reply(command_id, "").out()).await
+    let reply = Expected::reply(command_id, "").out();
+    expect_exchange(probe, call_in(entity_id, command_id), reply).await
 }
 
 /// What the model answered to a command whose outcome was a failure, in either of the two forms the

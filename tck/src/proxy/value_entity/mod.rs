@@ -9,7 +9,7 @@ mod http_api;
 mod interventions;
 mod passivation;
 mod state;
-mod support;
+pub(in crate::proxy) mod support;
 
 use cloudstate_protocol::names::model::{
     VALUE_ENTITY_CONFIGURED, VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO,

@@ -24,7 +24,7 @@ use crate::sdk::{command, failure, forward, pack, reply, side_effect};
 use crate::wire::render_compact;
 
 /// The protocol method of value entities, as the interceptor sees calls to it.
-pub(super) const HANDLE: &str = "/cloudstate.valueentity.ValueEntity/handle";
+pub(in crate::proxy) const HANDLE: &str = "/cloudstate.valueentity.ValueEntity/handle";
 
 /// Full name of the model's request message.
 const REQUEST: &str = "cloudstate.tck.model.valueentity.Request";
@@ -42,7 +42,7 @@ pub(super) const CALL: &str = "Call";
 pub(super) const EXPECTED_FAILURE: &str = "expected failure";
 
 /// `Request{id, actions}`.
-pub(super) fn request(id: &str, actions: Vec<RequestAction>) -> Request {
+pub(in crate::proxy) fn request(id: &str, actions: Vec<RequestAction>) -> Request {
     Request {
         id: id.to_owned(),
         actions,
@@ -56,7 +56,7 @@ fn action(action: request_action::Action) -> RequestAction {
 }
 
 /// The action `Update{value}`.
-pub(super) fn update(value: &str) -> RequestAction {
+pub(in crate::proxy) fn update(value: &str) -> RequestAction {
     action(request_action::Action::Update(Update {
         value: value.to_owned(),
     }))
@@ -105,7 +105,11 @@ fn describe(method: &str, request: &Request) -> String {
 }
 
 /// Calls `ValueEntityTckModel.Process` through the proxy and expects `Response{message}`.
-pub(super) async fn process_ok(cx: &ProxyCx, request: &Request, message: &str) -> Verdict {
+pub(in crate::proxy) async fn process_ok(
+    cx: &ProxyCx,
+    request: &Request,
+    message: &str,
+) -> Verdict {
     let what = describe("ValueEntityTckModel.Process", request);
     let mut client = ValueEntityTckModelClient::new(cx.channel());
     let outcome = cx.client(&what, client.process(request.clone())).await?;
@@ -121,7 +125,7 @@ pub(super) async fn process_fails(cx: &ProxyCx, request: &Request, description: 
 }
 
 /// Calls `ValueEntityConfigured.Call` for entity `id` through the proxy and expects an empty `Response`.
-pub(super) async fn call_configured(cx: &ProxyCx, id: &str) -> Verdict {
+pub(in crate::proxy) async fn call_configured(cx: &ProxyCx, id: &str) -> Verdict {
     let request = request(id, Vec::new());
     let what = describe("ValueEntityConfigured.Call", &request);
     let mut client = ValueEntityConfiguredClient::new(cx.channel());
@@ -131,11 +135,23 @@ pub(super) async fn call_configured(cx: &ProxyCx, id: &str) -> Verdict {
 
 /// The init of a `service` entity with nothing stored: the state is present but has no value.
 pub(super) fn init(service: &str, entity_id: &str) -> ValueEntityStreamIn {
+    stored_init(service, entity_id, None)
+}
+
+/// The init of a `service` entity whose stored state is `Persisted{value}`, or nothing (the state is
+/// then present but has no value).
+pub(in crate::proxy) fn stored_init(
+    service: &str,
+    entity_id: &str,
+    stored: Option<&str>,
+) -> ValueEntityStreamIn {
     ValueEntityStreamIn {
         message: Some(value_entity_stream_in::Message::Init(ValueEntityInit {
             service_name: service.to_owned(),
             entity_id: entity_id.to_owned(),
-            state: Some(ValueEntityInitState { value: None }),
+            state: Some(ValueEntityInitState {
+                value: stored.map(persisted),
+            }),
         })),
     }
 }
@@ -158,12 +174,12 @@ pub(super) fn command_in(
 }
 
 /// Command `command_id` to `ValueEntityTckModel.Process` carrying `request`.
-pub(super) fn process_in(command_id: i64, request: &Request) -> ValueEntityStreamIn {
+pub(in crate::proxy) fn process_in(command_id: i64, request: &Request) -> ValueEntityStreamIn {
     command_in(&request.id, command_id, PROCESS, request)
 }
 
 /// Command `command_id` to `Call` (of `ValueEntityTwo` or `ValueEntityConfigured`) carrying `Request{id}`.
-pub(super) fn call_in(entity_id: &str, command_id: i64) -> ValueEntityStreamIn {
+pub(in crate::proxy) fn call_in(entity_id: &str, command_id: i64) -> ValueEntityStreamIn {
     command_in(entity_id, command_id, CALL, &request(entity_id, Vec::new()))
 }
 
@@ -179,7 +195,7 @@ fn persisted(value: &str) -> Any {
 
 /// A reply the model is expected to send, built up field by field.
 #[derive(Debug, Clone)]
-pub(super) struct Expected(ValueEntityReply);
+pub(in crate::proxy) struct Expected(ValueEntityReply);
 
 impl Expected {
     fn with_action(command_id: i64, client_action: Option<ClientAction>) -> Self {
@@ -192,7 +208,7 @@ impl Expected {
     }
 
     /// Reply to command `command_id` with `Response{message}`, no state action and no side effects.
-    pub(super) fn reply(command_id: i64, message: &str) -> Self {
+    pub(in crate::proxy) fn reply(command_id: i64, message: &str) -> Self {
         Self::with_action(command_id, reply(pack(RESPONSE, &response(message))))
     }
 
@@ -214,7 +230,7 @@ impl Expected {
     }
 
     /// With the state action `update(Persisted{value})`.
-    pub(super) fn update(mut self, value: &str) -> Self {
+    pub(in crate::proxy) fn update(mut self, value: &str) -> Self {
         let update = ValueEntityUpdate {
             value: Some(persisted(value)),
         };
@@ -243,7 +259,7 @@ impl Expected {
     }
 
     /// The stream message.
-    pub(super) fn out(self) -> ValueEntityStreamOut {
+    pub(in crate::proxy) fn out(self) -> ValueEntityStreamOut {
         ValueEntityStreamOut {
             message: Some(value_entity_stream_out::Message::Reply(self.0)),
         }

@@ -8,6 +8,7 @@ mod failures;
 mod rehydration;
 #[cfg(test)]
 mod restart_tests;
+mod snapshots;
 mod support;
 
 use cloudstate_protocol::names::model::{
@@ -61,6 +62,13 @@ pub(crate) static CASES: &[Case] = &[
         run: events::multiple_emitted_events_and_snapshots,
     },
     sdk_case! {
+        id: "event_sourced.sdk.snapshot_when_events_pass_a_multiple",
+        summary: "a reply whose events pass a multiple of five without ending on it carries a snapshot",
+        requirements: ["ES-011", "ES-012"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: snapshots::snapshot_when_events_pass_a_multiple,
+    },
+    sdk_case! {
         id: "event_sourced.sdk.initial_snapshot",
         summary: "the state is rebuilt from the snapshot in the init",
         requirements: ["ES-006"],
@@ -73,6 +81,13 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["ES-006"],
         services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
         run: rehydration::initial_snapshot_and_events,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.snapshot_interval_counts_from_the_init_snapshot",
+        summary: "after an init with a snapshot at sequence 3, the reply whose event is the 5th carries a snapshot",
+        requirements: ["ES-006", "ES-011"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: snapshots::snapshot_interval_counts_from_the_init_snapshot,
     },
     sdk_case! {
         id: "event_sourced.sdk.rehydration_after_passivation",

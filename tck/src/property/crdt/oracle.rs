@@ -1,0 +1,201 @@
+//! The CRDT oracle: what a conforming user function answers to one `CrdtTckModel.Process` command, and
+//! what the proxy holds for the entity, written from the spec (chapter `crdt.md`) independently of the
+//! built-in model service.
+
+use cloudstate_protocol::cloudstate::crdt::CrdtDelta;
+
+use super::delta::{Sender, concretize, net, whole};
+use super::scenario::{Consistency, CrdtAction, Kind, Remote};
+use super::value::{Changes, Value};
+
+/// How a command ends, for the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CrdtOutcome {
+    /// A reply `Response{state}` with the value after the command.
+    Reply(Value),
+    /// A forward to `CrdtTwo.Call` with `Request{id: two-<n>}`.
+    Forward(u8),
+    /// A failure with the property's failure message.
+    Failure,
+}
+
+/// The state action of a reply.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CrdtStateAction {
+    /// `update` with the command's net change.
+    Update(CrdtDelta, Consistency),
+    /// `delete`.
+    Delete(Consistency),
+}
+
+/// What a conforming user function answers to one command.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CrdtAnswer {
+    /// The client action.
+    pub(crate) outcome: CrdtOutcome,
+    /// The state action, if any.
+    pub(crate) state_action: Option<CrdtStateAction>,
+    /// The side effects to `CrdtTwo.Call`: target `two-<n>` and the synchronous flag, in order.
+    pub(crate) effects: Vec<(u8, bool)>,
+}
+
+impl CrdtAnswer {
+    /// Whether the command deleted the entity.
+    pub(crate) fn deletes(&self) -> bool {
+        matches!(self.state_action, Some(CrdtStateAction::Delete(_)))
+    }
+}
+
+/// One CRDT entity as the oracle sees it: its value, whether the proxy holds a value for it, and whether
+/// the creation of a new register is still to be reported.
+#[derive(Debug, Clone)]
+pub(crate) struct CrdtEntity {
+    value: Value,
+    /// Whether a change was ever reported or received: then the proxy holds the value.
+    held: bool,
+    /// A register started without a value from the proxy reports its creation with its first successful
+    /// command (CRDT-011), unless a delta from the proxy comes first.
+    creation_unreported: bool,
+}
+
+impl CrdtEntity {
+    /// A new entity of `kind`, which the proxy holds nothing for.
+    pub(crate) fn new(kind: Kind) -> Self {
+        CrdtEntity {
+            value: Value::initial(kind),
+            held: false,
+            creation_unreported: kind == Kind::LwwRegister,
+        }
+    }
+
+    /// The current value.
+    #[cfg(test)]
+    pub(crate) fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The delta of the init that (re)starts the entity's stream: its whole value when the proxy holds
+    /// one, else none (CRDT-003).
+    pub(crate) fn init_delta(&self) -> Option<CrdtDelta> {
+        self.held.then(|| whole(&self.value, Sender::Proxy))
+    }
+
+    /// Takes another replica's change: the delta the proxy sends for it, applied to the value.
+    pub(crate) fn replicate(&mut self, change: &Remote) -> CrdtDelta {
+        let delta = concretize(change, &self.value);
+        self.value.receive(&delta);
+        self.held = true;
+        self.creation_unreported = false;
+        delta
+    }
+
+    /// Answers one command, and keeps its changes when it succeeds.
+    pub(crate) fn process(&mut self, actions: &[CrdtAction], fail: bool) -> CrdtAnswer {
+        if fail {
+            return CrdtAnswer {
+                outcome: CrdtOutcome::Failure,
+                state_action: None,
+                effects: Vec::new(),
+            };
+        }
+        let mut after = self.value.clone();
+        let mut changes = Changes::default();
+        let mut consistency = Consistency::Local;
+        let mut delete = false;
+        let mut forward = None;
+        let mut effects = Vec::new();
+        for action in actions {
+            match action {
+                CrdtAction::Update(op, asked) => {
+                    after.apply(op, &mut changes);
+                    consistency = *asked;
+                }
+                CrdtAction::Delete => delete = true,
+                CrdtAction::Forward(n) => forward = forward.or(Some(*n)),
+                CrdtAction::Effect(n, sync) => effects.push((*n, *sync)),
+            }
+        }
+        let mut change = net(&self.value, &after, &changes);
+        if self.creation_unreported && change.is_none() {
+            change = Some(whole(&after, Sender::UserFunction));
+        }
+        self.creation_unreported = false;
+        self.held |= change.is_some();
+        self.value = after;
+        let state_action = if delete {
+            Some(CrdtStateAction::Delete(consistency))
+        } else {
+            change.map(|delta| CrdtStateAction::Update(delta, consistency))
+        };
+        CrdtAnswer {
+            outcome: forward.map_or_else(
+                || CrdtOutcome::Reply(self.value.clone()),
+                CrdtOutcome::Forward,
+            ),
+            state_action,
+            effects,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::property::crdt::scenario::{Clock, Op};
+
+    fn update(op: Op) -> CrdtAction {
+        CrdtAction::Update(op, Consistency::Local)
+    }
+
+    #[test]
+    fn a_new_register_reports_its_creation_once_and_keeps_it_over_a_failure() {
+        let mut register = CrdtEntity::new(Kind::LwwRegister);
+        assert_eq!(register.init_delta(), None);
+        let failed = register.process(&[], true);
+        assert_eq!(failed.state_action, None);
+        let first = register.process(&[], false);
+        assert!(matches!(
+            first.state_action,
+            Some(CrdtStateAction::Update(..))
+        ));
+        assert!(register.init_delta().is_some());
+        let second = register.process(&[], false);
+        assert_eq!(second.state_action, None);
+    }
+
+    #[test]
+    fn a_delta_from_the_proxy_drops_the_creation() {
+        let mut register = CrdtEntity::new(Kind::LwwRegister);
+        register.replicate(&Remote::Lww("x".into(), Clock::Default));
+        let answer = register.process(&[], false);
+        assert_eq!(answer.state_action, None);
+        assert_eq!(
+            answer.outcome,
+            CrdtOutcome::Reply(Value::Lww("x".into(), Clock::Default))
+        );
+    }
+
+    #[test]
+    fn a_delete_wins_and_takes_the_last_consistency_asked_for() {
+        let mut counter = CrdtEntity::new(Kind::GCounter);
+        let actions = [
+            CrdtAction::Update(Op::Increment(2), Consistency::All),
+            CrdtAction::Delete,
+            CrdtAction::Update(Op::Increment(1), Consistency::Majority),
+        ];
+        let answer = counter.process(&actions, false);
+        assert_eq!(
+            answer.state_action,
+            Some(CrdtStateAction::Delete(Consistency::Majority))
+        );
+        assert_eq!(answer.outcome, CrdtOutcome::Reply(Value::GCounter(3)));
+    }
+
+    #[test]
+    fn a_failed_command_changes_nothing() {
+        let mut set = CrdtEntity::new(Kind::OrSet);
+        set.process(&[update(Op::OrSetAdd("a".into()))], true);
+        assert_eq!(set.value(), &Value::initial(Kind::OrSet));
+        assert_eq!(set.init_delta(), None);
+    }
+}

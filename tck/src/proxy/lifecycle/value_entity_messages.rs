@@ -1,0 +1,60 @@
+//! The value-entity model's messages as the lifecycle cases send and expect them: the client's requests
+//! and calls, and the protocol messages on `ValueEntity.handle` streams. They are those of the
+//! value-entity cases; the replies the lifecycle cases expect are spelt out here.
+
+use cloudstate_protocol::cloudstate::valueentity::ValueEntityStreamOut;
+
+use crate::proxy::value_entity::support::Expected;
+pub(super) use crate::proxy::value_entity::support::{
+    HANDLE, call_configured, call_in, process_in, process_ok, request, stored_init as init, update,
+};
+
+/// The model's reply to command `command_id`: `Response{message}`, with the update to
+/// `Persisted{value}` when `updated` is given.
+pub(super) fn reply_out(
+    command_id: i64,
+    message: &str,
+    updated: Option<&str>,
+) -> ValueEntityStreamOut {
+    let reply = Expected::reply(command_id, message);
+    match updated {
+        Some(value) => reply.update(value),
+        None => reply,
+    }
+    .out()
+}
+
+#[cfg(test)]
+mod tests {
+    use cloudstate_protocol::cloudstate::valueentity::{
+        ValueEntityInitState, value_entity_stream_in, value_entity_stream_out,
+    };
+
+    use super::*;
+
+    #[test]
+    fn an_init_carries_the_stored_value_or_a_present_empty_state() {
+        let Some(value_entity_stream_in::Message::Init(stored)) = init("S", "e", Some("X")).message
+        else {
+            panic!("not an init");
+        };
+        assert!(stored.state.and_then(|state| state.value).is_some());
+        let Some(value_entity_stream_in::Message::Init(empty)) = init("S", "e", None).message
+        else {
+            panic!("not an init");
+        };
+        assert_eq!(empty.state, Some(ValueEntityInitState { value: None }));
+    }
+
+    #[test]
+    fn a_reply_updates_the_state_only_when_asked() {
+        for (updated, expected) in [(Some("X"), true), (None, false)] {
+            let Some(value_entity_stream_out::Message::Reply(reply)) =
+                reply_out(1, "X", updated).message
+            else {
+                panic!("not a reply");
+            };
+            assert_eq!(reply.state_action.is_some(), expected);
+        }
+    }
+}

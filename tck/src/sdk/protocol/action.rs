@@ -1,0 +1,110 @@
+//! Unexpected action calls: a service or a method the user function does not serve, and a payload of
+//! another type. The user function fails the call, with a failure outcome or an error status (MAL-013).
+
+use cloudstate_protocol::cloudstate::action::{ActionCommand, action_response};
+use cloudstate_protocol::cloudstate::tck::model::action::{
+    ProcessGroup, ProcessStep, Reply, Request, process_step,
+};
+use cloudstate_protocol::names::PROTOBUF_TYPE_URL_PREFIX;
+use cloudstate_protocol::names::model::ACTION_TCK_MODEL;
+use prost::Message as _;
+use prost_types::Any;
+
+use crate::case::{CaseFailure, Verdict};
+use crate::sdk::Next;
+use crate::sdk::SdkCx;
+use crate::wire::WireMessage as _;
+
+/// Full name of the action model's request.
+const REQUEST: &str = "cloudstate.tck.model.action.Request";
+/// Full name of the action model's response.
+const RESPONSE: &str = "cloudstate.tck.model.action.Response";
+/// The unary method of the action model.
+const PROCESS_UNARY: &str = "ProcessUnary";
+/// An action service that no user function serves.
+const UNKNOWN_SERVICE: &str = "cloudstate.tck.model.action.NoSuchService";
+/// What the request asks the model to reply, should it handle the call.
+const REPLY: &str = "handled anyway";
+
+/// MAL-013: `handleUnary` for a method `ActionTckModel` does not have.
+pub(super) async fn unknown_command(cx: SdkCx) -> Verdict {
+    let command = call(ACTION_TCK_MODEL, "NoSuchMethod", REQUEST);
+    expect_failed_call(
+        cx,
+        command,
+        "a call of the method `NoSuchMethod`, which the service does not have",
+    )
+    .await
+}
+
+/// MAL-013: `handleUnary` for a service the user function does not serve.
+pub(super) async fn unknown_service(cx: SdkCx) -> Verdict {
+    let command = call(UNKNOWN_SERVICE, PROCESS_UNARY, REQUEST);
+    let sent =
+        format!("a call of `ProcessUnary` on the service `{UNKNOWN_SERVICE}`, which nobody serves");
+    expect_failed_call(cx, command, &sent).await
+}
+
+/// MAL-014: `handleUnary` for `ProcessUnary` whose payload has the type URL of the model's response.
+pub(super) async fn wrong_payload_type(cx: SdkCx) -> Verdict {
+    let command = call(ACTION_TCK_MODEL, PROCESS_UNARY, RESPONSE);
+    let sent = format!(
+        "a call of `ProcessUnary` whose payload has the type URL of `{RESPONSE}` instead of `{REQUEST}`"
+    );
+    expect_failed_call(cx, command, &sent).await
+}
+
+/// A unary call of `service`/`method` whose payload, labelled as `label`, is a request that asks for a
+/// reply.
+fn call(service: &str, method: &str, label: &str) -> ActionCommand {
+    let step = ProcessStep {
+        step: Some(process_step::Step::Reply(Reply {
+            message: REPLY.to_owned(),
+        })),
+    };
+    let request = Request {
+        groups: vec![ProcessGroup { steps: vec![step] }],
+    };
+    ActionCommand {
+        service_name: service.to_owned(),
+        name: method.to_owned(),
+        payload: Some(Any {
+            type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}{label}"),
+            value: request.encode_to_vec(),
+        }),
+        metadata: None,
+    }
+}
+
+/// Sends `command` with `handleUnary` and expects a failure outcome or an error status.
+async fn expect_failed_call(cx: SdkCx, command: ActionCommand, sent: &str) -> Verdict {
+    let expected = "an ActionResponse whose outcome is a failure, or an error status".to_owned();
+    let mut stream = cx.action_unary(command);
+    let next = stream.next().await.map_err(|mut failure| {
+        failure.message = format!("{} (after {sent}; expected {expected})", failure.message);
+        failure
+    })?;
+    match next {
+        Next::Status(_) => Ok(()),
+        Next::Message(response) => match response.response {
+            Some(action_response::Response::Failure(_)) => Ok(()),
+            _ => Err(CaseFailure::mismatch(
+                format!(
+                    "{}: the user function answered {sent} as if it could handle it, instead of \
+                     failing the call",
+                    stream.label()
+                ),
+                expected,
+                response.pretty(),
+            )),
+        },
+        Next::End => Err(CaseFailure::mismatch(
+            format!(
+                "{}: the user function ended {sent} with status OK and no answer",
+                stream.label()
+            ),
+            expected,
+            "(end of call, status OK, no message)".to_owned(),
+        )),
+    }
+}

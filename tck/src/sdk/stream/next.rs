@@ -1,0 +1,62 @@
+//! [`ProtocolStream::next`]: whatever the target does next on a call, for cases that accept more than one
+//! way of ending it.
+
+use tonic::Status;
+
+use super::{Item, ProtocolStream, is_transport_failure};
+use crate::case::CaseFailure;
+use crate::wire::{Direction, WireMessage};
+
+/// What the target did next on a call, as [`ProtocolStream::next`] reports it.
+#[derive(Debug)]
+pub enum Next<O> {
+    /// It sent this message.
+    Message(O),
+    /// It ended the call with status OK (or the call had already ended).
+    End,
+    /// It ended the call with this error status.
+    Status(Status),
+}
+
+impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
+    /// Whatever the target does next: a message, the end of the call, or an error status. Only silence
+    /// until the case deadline is a failure (a transport failure is an error); for cases that accept more
+    /// than one way of ending a call.
+    pub async fn next(&mut self) -> Result<Next<O>, CaseFailure> {
+        if self.ended {
+            return Ok(Next::End);
+        }
+        let item = self
+            .next_item(
+                "nothing received before the case deadline",
+                "the target neither sent a message nor ended the call before the case deadline",
+            )
+            .await?;
+        match item {
+            Item::Message(message) => {
+                self.received(&message);
+                Ok(Next::Message(message))
+            }
+            Item::End => {
+                self.ended_ok();
+                Ok(Next::End)
+            }
+            Item::Status(status) if is_transport_failure(&status) => {
+                Err(self.failed_with(&status, "the target was expected to answer"))
+            }
+            Item::Status(status) => {
+                self.ended = true;
+                self.trace.record(
+                    &self.label,
+                    Direction::Event,
+                    format!(
+                        "ended by the target with gRPC status {:?}: {}",
+                        status.code(),
+                        status.message()
+                    ),
+                );
+                Ok(Next::Status(status))
+            }
+        }
+    }
+}
