@@ -42,6 +42,11 @@ const SCENARIO_LIMIT_PERCENT: u32 = 20;
 /// Shrinking stops when the case deadline is this close.
 const SHRINK_MARGIN: Duration = Duration::from_millis(300);
 
+/// While shrinking, a candidate counts as passing only when it passes this many times in a row: a
+/// scenario with concurrent calls may hide a fault in one interleaving and show it in the next, and one
+/// lucky pass would end the shrinking with a long scenario.
+const PASSES_TO_ACCEPT: u32 = 5;
+
 static SEED: AtomicU64 = AtomicU64::new(0);
 static SCENARIOS: AtomicU64 = AtomicU64::new(DEFAULT_SCENARIOS);
 
@@ -189,7 +194,7 @@ where
     };
     while steps < MAX_SHRINK_STEPS && Instant::now() + SHRINK_MARGIN < deadline {
         steps += 1;
-        let next = match check(candidate.clone()).await {
+        let next = match check_repeatedly(check, &candidate, deadline).await {
             Err(failure) => {
                 best = (candidate, failure);
                 source.simplify().await
@@ -202,6 +207,22 @@ where
         candidate = next;
     }
     (best.0, best.1, steps)
+}
+
+/// Checks a shrinking candidate up to [`PASSES_TO_ACCEPT`] times, until it fails or the deadline nears.
+async fn check_repeatedly<V, F, Fut>(check: &mut F, candidate: &V, deadline: Instant) -> Verdict
+where
+    V: Clone,
+    F: FnMut(V) -> Fut,
+    Fut: Future<Output = Verdict>,
+{
+    for _ in 0..PASSES_TO_ACCEPT {
+        check(candidate.clone()).await?;
+        if Instant::now() + SHRINK_MARGIN >= deadline {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// The case failure: the shrunk scenario, its own failure, and how to rerun it.
