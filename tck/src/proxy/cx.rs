@@ -17,7 +17,7 @@ use super::http::{HttpResponse, request};
 use super::spawned::SpawnedProxy;
 use super::traffic::{CallProbe, Traffic};
 use crate::case::{CaseFailure, Verdict};
-use crate::wire::{Direction, Trace};
+use crate::wire::{Direction, Trace, WireMessage};
 
 /// The discovery exchange the proxy made when it started, as the interceptor saw it.
 #[derive(Debug, Clone, Default)]
@@ -227,6 +227,17 @@ impl ProxyCx {
             format!("{} {}", response.status, response.body),
         );
         Ok(response)
+    }
+
+    /// Expects the next call the proxy makes to be a new stream on `path` that opens with `init`.
+    pub async fn expect_stream<M: WireMessage>(
+        &self,
+        path: &str,
+        init: M,
+    ) -> Result<CallProbe, CaseFailure> {
+        let mut probe = self.expect_call(path).await?;
+        probe.expect_from_proxy(init).await?;
+        Ok(probe)
     }
 
     /// The next call the proxy makes to the user function; a failure if it is not to `path`, or if none

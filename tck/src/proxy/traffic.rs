@@ -262,6 +262,16 @@ impl CallProbe {
         }
     }
 
+    /// Expects the proxy to send `sent` on this call and the user function to answer with `answer`.
+    pub async fn expect_exchange<A: WireMessage, B: WireMessage>(
+        &mut self,
+        sent: A,
+        answer: B,
+    ) -> Verdict {
+        self.expect_from_proxy(sent).await?;
+        self.expect_from_user_function(answer).await
+    }
+
     /// Expects the next event to be this message from the user function to the proxy.
     pub async fn expect_from_user_function<M: WireMessage>(&mut self, expected: M) -> Verdict {
         match self.next_event().await? {

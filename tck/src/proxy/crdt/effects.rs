@@ -4,9 +4,7 @@
 use cloudstate_protocol::cloudstate::tck::model::crdt::Response;
 use cloudstate_protocol::names::model::{CRDT_TCK_MODEL, CRDT_TWO};
 
-use super::support::{
-    Expected, call_in, call_two, expect_exchange, expect_new_stream, process_in, process_ok,
-};
+use super::support::{Expected, call_in, call_two, expect_new_stream, process_in, process_ok};
 use super::values::{delete, effect, forward_to, gset, gset_add, gset_delta, request};
 use crate::case::Verdict;
 use crate::proxy::ProxyCx;
@@ -24,25 +22,21 @@ pub(super) async fn forwards_and_side_effects(cx: ProxyCx) -> Verdict {
     let adding = request(&id, vec![gset_add("one")]);
     process_ok(&cx, &adding, &one).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(1, &adding),
-        Expected::reply(1, &one).update(gset_delta(&["one"])).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(1, &adding),
+            Expected::reply(1, &one).update(gset_delta(&["one"])).out(),
+        )
+        .await?;
 
     let forwarding = request(&id, vec![forward_to(&id)]);
     process_ok(&cx, &forwarding, &Response::default()).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(2, &forwarding),
-        Expected::forward(2, &id).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(process_in(2, &forwarding), Expected::forward(2, &id).out())
+        .await?;
     let mut two = expect_new_stream(&cx, CRDT_TWO, &id).await?;
     let call = request(&id, Vec::new());
-    expect_exchange(
-        &mut two,
+    two.expect_exchange(
         call_in(1, &call),
         Expected::reply(1, &Response::default()).out(),
     )
@@ -50,14 +44,13 @@ pub(super) async fn forwards_and_side_effects(cx: ProxyCx) -> Verdict {
 
     let effecting = request(&id, vec![effect(&id, false)]);
     process_ok(&cx, &effecting, &one).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(3, &effecting),
-        Expected::reply(3, &one).side_effect(&id, false).out(),
-    )
-    .await?;
-    expect_exchange(
-        &mut two,
+    entity
+        .expect_exchange(
+            process_in(3, &effecting),
+            Expected::reply(3, &one).side_effect(&id, false).out(),
+        )
+        .await?;
+    two.expect_exchange(
         call_in(2, &call),
         Expected::reply(2, &Response::default()).out(),
     )
@@ -65,17 +58,16 @@ pub(super) async fn forwards_and_side_effects(cx: ProxyCx) -> Verdict {
 
     let deleting = request(&id, vec![delete()]);
     process_ok(&cx, &deleting, &one).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(4, &deleting),
-        Expected::reply(4, &one).delete().out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(4, &deleting),
+            Expected::reply(4, &one).delete().out(),
+        )
+        .await?;
     entity.expect_closed().await?;
 
     call_two(&cx, &deleting).await?;
-    expect_exchange(
-        &mut two,
+    two.expect_exchange(
         call_in(3, &deleting),
         Expected::reply(3, &Response::default()).delete().out(),
     )

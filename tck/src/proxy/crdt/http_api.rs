@@ -4,9 +4,7 @@
 use cloudstate_protocol::cloudstate::tck::model::crdt::Response;
 use cloudstate_protocol::names::model::{CRDT_TCK_MODEL, CRDT_TWO};
 
-use super::support::{
-    EXPECTED_FAILURE, Expected, call_in, expect_exchange, expect_new_stream, process_in,
-};
+use super::support::{EXPECTED_FAILURE, Expected, call_in, expect_new_stream, process_in};
 use super::values::{delete, fail, pncounter, pncounter_changes, pncounter_delta, request};
 use crate::case::Verdict;
 use crate::proxy::ProxyCx;
@@ -24,18 +22,17 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     http_ok(&cx, &path, "{}", r#"{"state":{"pncounter":{"value":"0"}}}"#).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
     let read = request(&id, Vec::new());
-    expect_exchange(
-        &mut entity,
-        process_in(1, &read),
-        Expected::reply(1, &pncounter(0)).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(1, &read),
+            Expected::reply(1, &pncounter(0)).out(),
+        )
+        .await?;
 
     let two_path = format!("/{CRDT_TWO}/Call");
     http_ok(&cx, &two_path, &format!(r#"{{"id": "{id}"}}"#), "{}").await?;
     let mut two = expect_new_stream(&cx, CRDT_TWO, &id).await?;
-    expect_exchange(
-        &mut two,
+    two.expect_exchange(
         call_in(1, &read),
         Expected::reply(1, &Response::default()).out(),
     )
@@ -49,24 +46,24 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     )
     .await?;
     let up = request(&id, pncounter_changes(&[42]));
-    expect_exchange(
-        &mut entity,
-        process_in(2, &up),
-        Expected::reply(2, &pncounter(42))
-            .update(pncounter_delta(42))
-            .out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(2, &up),
+            Expected::reply(2, &pncounter(42))
+                .update(pncounter_delta(42))
+                .out(),
+        )
+        .await?;
 
     let failing = format!(r#"{{"actions": [{{"fail": {{"message": "{EXPECTED_FAILURE}"}}}}]}}"#);
     http_fails(&cx, &path, &failing, EXPECTED_FAILURE).await?;
     let failing = request(&id, vec![fail(EXPECTED_FAILURE)]);
-    expect_exchange(
-        &mut entity,
-        process_in(3, &failing),
-        Expected::failure(3, EXPECTED_FAILURE).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(3, &failing),
+            Expected::failure(3, EXPECTED_FAILURE).out(),
+        )
+        .await?;
 
     http_ok(
         &cx,
@@ -76,14 +73,14 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     )
     .await?;
     let down = request(&id, pncounter_changes(&[-123]));
-    expect_exchange(
-        &mut entity,
-        process_in(4, &down),
-        Expected::reply(4, &pncounter(-81))
-            .update(pncounter_delta(-123))
-            .out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(4, &down),
+            Expected::reply(4, &pncounter(-81))
+                .update(pncounter_delta(-123))
+                .out(),
+        )
+        .await?;
 
     http_ok(
         &cx,
@@ -93,11 +90,11 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     )
     .await?;
     let deleting = request(&id, vec![delete()]);
-    expect_exchange(
-        &mut entity,
-        process_in(5, &deleting),
-        Expected::reply(5, &pncounter(-81)).delete().out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(5, &deleting),
+            Expected::reply(5, &pncounter(-81)).delete().out(),
+        )
+        .await?;
     entity.expect_closed().await
 }

@@ -6,9 +6,7 @@ use cloudstate_protocol::cloudstate::crdt::{CrdtDelta, CrdtInit, CrdtStreamIn, c
 use cloudstate_protocol::cloudstate::tck::model::crdt::crdt_tck_model_client::CrdtTckModelClient;
 use cloudstate_protocol::names::model::CRDT_TCK_MODEL;
 
-use super::support::{
-    Expected, HANDLE, describe, expect_exchange, expect_new_stream, process_in, process_ok,
-};
+use super::support::{Expected, HANDLE, describe, expect_new_stream, process_in, process_ok};
 use super::values::{gcounter, gcounter_delta, gcounter_increment, request};
 use crate::case::{CaseFailure, Verdict};
 use crate::proxy::{CallEvent, ProxyCx};
@@ -33,7 +31,9 @@ pub(super) async fn reactivation_after_a_crash_sends_the_held_state(cx: ProxyCx)
     process_ok(&cx, &incrementing, &gcounter(3)).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
     let reply = Expected::reply(1, &gcounter(3)).update(gcounter_delta(3));
-    expect_exchange(&mut entity, process_in(1, &incrementing), reply.out()).await?;
+    entity
+        .expect_exchange(process_in(1, &incrementing), reply.out())
+        .await?;
 
     cx.intercept().crash_at_next_answer(HANDLE);
     let read = request(&id, Vec::new());
@@ -62,12 +62,9 @@ pub(super) async fn reactivation_after_a_crash_sends_the_held_state(cx: ProxyCx)
     again
         .expect_from_proxy(init_with(CRDT_TCK_MODEL, &id, gcounter_delta(3)))
         .await?;
-    expect_exchange(
-        &mut again,
-        process_in(1, &read),
-        Expected::reply(1, &gcounter(3)).out(),
-    )
-    .await
+    again
+        .expect_exchange(process_in(1, &read), Expected::reply(1, &gcounter(3)).out())
+        .await
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use cloudstate_protocol::names::model::{CRDT_CONFIGURED, CRDT_TCK_MODEL};
 use tokio::time::Instant;
 
 use super::support::{
-    EXPECTED_FAILURE, Expected, call_configured, call_in, expect_exchange, expect_new_stream,
-    process_fails, process_in, process_ok,
+    EXPECTED_FAILURE, Expected, call_configured, call_in, expect_new_stream, process_fails,
+    process_in, process_ok,
 };
 use super::values::{
     delete, fail, gcounter, gcounter_delta, gcounter_increment, pncounter, pncounter_changes,
@@ -28,29 +28,31 @@ pub(super) async fn state_changes(cx: ProxyCx) -> Verdict {
     let read = request(&id, Vec::new());
     process_ok(&cx, &read, &pncounter(0)).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(1, &read),
-        Expected::reply(1, &pncounter(0)).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(1, &read),
+            Expected::reply(1, &pncounter(0)).out(),
+        )
+        .await?;
 
     let steps: [(&[i64], i64, i64); 2] = [(&[1, -2, 3], 2, 2), (&[4, -5, 6], 7, 5)];
     for (command_id, (changes, value, net)) in (2..).zip(steps) {
         let changing = request(&id, pncounter_changes(changes));
         process_ok(&cx, &changing, &pncounter(value)).await?;
         let reply = Expected::reply(command_id, &pncounter(value)).update(pncounter_delta(net));
-        expect_exchange(&mut entity, process_in(command_id, &changing), reply.out()).await?;
+        entity
+            .expect_exchange(process_in(command_id, &changing), reply.out())
+            .await?;
     }
 
     let deleting = request(&id, vec![delete()]);
     process_ok(&cx, &deleting, &pncounter(7)).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(4, &deleting),
-        Expected::reply(4, &pncounter(7)).delete().out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(4, &deleting),
+            Expected::reply(4, &pncounter(7)).delete().out(),
+        )
+        .await?;
     entity.expect_closed().await
 }
 
@@ -64,32 +66,32 @@ pub(super) async fn failures(cx: ProxyCx) -> Verdict {
     let increment = request(&id, vec![gcounter_increment(42)]);
     process_ok(&cx, &increment, &gcounter(42)).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(1, &increment),
-        Expected::reply(1, &gcounter(42))
-            .update(gcounter_delta(42))
-            .out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(1, &increment),
+            Expected::reply(1, &gcounter(42))
+                .update(gcounter_delta(42))
+                .out(),
+        )
+        .await?;
 
     let failing = request(&id, vec![fail(EXPECTED_FAILURE)]);
     process_fails(&cx, &failing, EXPECTED_FAILURE).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(2, &failing),
-        Expected::failure(2, EXPECTED_FAILURE).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(2, &failing),
+            Expected::failure(2, EXPECTED_FAILURE).out(),
+        )
+        .await?;
 
     let deleting = request(&id, vec![delete()]);
     process_ok(&cx, &deleting, &gcounter(42)).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(3, &deleting),
-        Expected::reply(3, &gcounter(42)).delete().out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(3, &deleting),
+            Expected::reply(3, &gcounter(42)).delete().out(),
+        )
+        .await?;
     entity.expect_closed().await
 }
 
@@ -103,12 +105,12 @@ pub(super) async fn passivation_timeout(cx: ProxyCx) -> Verdict {
     let answered = Instant::now();
     let mut stream = expect_new_stream(&cx, CRDT_CONFIGURED, &id).await?;
     let call = request(&id, Vec::new());
-    expect_exchange(
-        &mut stream,
-        call_in(1, &call),
-        Expected::reply(1, &Default::default()).out(),
-    )
-    .await?;
+    stream
+        .expect_exchange(
+            call_in(1, &call),
+            Expected::reply(1, &Default::default()).out(),
+        )
+        .await?;
     expect_passivation(
         &mut stream,
         sent,

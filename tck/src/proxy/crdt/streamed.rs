@@ -11,8 +11,8 @@ use prost::Message as _;
 use tonic::Streaming;
 
 use super::support::{
-    Expected, cancelled_in, cancelled_out, expect_exchange, expect_new_stream, process_in,
-    process_ok, streamed_in, streamed_out,
+    Expected, cancelled_in, cancelled_out, expect_new_stream, process_in, process_ok, streamed_in,
+    streamed_out,
 };
 use super::values::{delete, request, vote, vote_delta, vote_update};
 use crate::case::{CaseFailure, Verdict};
@@ -111,12 +111,12 @@ pub(super) async fn streamed_responses_for_connection_tracking(cx: ProxyCx) -> V
     };
     client_expect(&cx, "monitor", &mut monitor, &nobody).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
-    expect_exchange(
-        &mut entity,
-        streamed_in(1, &watching),
-        Expected::reply(1, &nobody).streamed().out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            streamed_in(1, &watching),
+            Expected::reply(1, &nobody).streamed().out(),
+        )
+        .await?;
 
     let connecting = StreamedRequest {
         id: id.clone(),
@@ -200,12 +200,12 @@ pub(super) async fn streamed_responses_for_connection_tracking(cx: ProxyCx) -> V
     }
 
     client_expect(&cx, "monitor", &mut monitor, &nobody).await?;
-    expect_exchange(
-        &mut entity,
-        cancelled_in(&id, 2),
-        cancelled_out(2, Some(vote_delta(false))),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            cancelled_in(&id, 2),
+            cancelled_out(2, Some(vote_delta(false))),
+        )
+        .await?;
     entity
         .expect_from_user_function(streamed_out(1, &nobody))
         .await?;
@@ -216,15 +216,17 @@ pub(super) async fn streamed_responses_for_connection_tracking(cx: ProxyCx) -> V
         "the client cancels the call".to_owned(),
     );
     drop(monitor);
-    expect_exchange(&mut entity, cancelled_in(&id, 1), cancelled_out(1, None)).await?;
+    entity
+        .expect_exchange(cancelled_in(&id, 1), cancelled_out(1, None))
+        .await?;
 
     let deleting = request(&id, vec![delete()]);
     process_ok(&cx, &deleting, &nobody).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(3, &deleting),
-        Expected::reply(3, &nobody).delete().out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(3, &deleting),
+            Expected::reply(3, &nobody).delete().out(),
+        )
+        .await?;
     entity.expect_closed().await
 }

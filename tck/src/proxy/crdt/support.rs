@@ -256,19 +256,7 @@ pub(super) async fn expect_new_stream(
     service: &str,
     entity_id: &str,
 ) -> Result<CallProbe, CaseFailure> {
-    let mut probe = cx.expect_call(HANDLE).await?;
-    probe.expect_from_proxy(init(service, entity_id)).await?;
-    Ok(probe)
-}
-
-/// Expects the proxy to send `sent` on the stream and the model to answer with `answer`.
-pub(super) async fn expect_exchange(
-    probe: &mut CallProbe,
-    sent: CrdtStreamIn,
-    answer: CrdtStreamOut,
-) -> Verdict {
-    probe.expect_from_proxy(sent).await?;
-    probe.expect_from_user_function(answer).await
+    cx.expect_stream(HANDLE, init(service, entity_id)).await
 }
 
 #[cfg(test)]

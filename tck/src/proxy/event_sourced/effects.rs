@@ -4,8 +4,8 @@
 use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 
 use super::support::{
-    Expected, effect, emits, expect_call_exchange, expect_exchange, expect_new_stream, forward_to,
-    process_in, process_ok, request,
+    Expected, effect, emits, expect_call_exchange, expect_new_stream, forward_to, process_in,
+    process_ok, request,
 };
 use crate::case::Verdict;
 use crate::proxy::ProxyCx;
@@ -19,21 +19,18 @@ pub(super) async fn forwards_and_side_effects(cx: ProxyCx) -> Verdict {
     let one = request(&id, emits(&["one"]));
     process_ok(&cx, &one, "one").await?;
     let mut entity = expect_new_stream(&cx, EVENT_SOURCED_TCK_MODEL, &id).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(1, &one),
-        Expected::reply(1, "one").events(&["one"]).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(1, &one),
+            Expected::reply(1, "one").events(&["one"]).out(),
+        )
+        .await?;
 
     let forwarding = request(&id, vec![forward_to(&id)]);
     process_ok(&cx, &forwarding, "").await?;
-    expect_exchange(
-        &mut entity,
-        process_in(2, &forwarding),
-        Expected::forward(2, &id).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(process_in(2, &forwarding), Expected::forward(2, &id).out())
+        .await?;
     let mut two = expect_new_stream(&cx, EVENT_SOURCED_TWO, &id).await?;
     expect_call_exchange(&mut two, &id, 1).await?;
 
@@ -41,16 +38,15 @@ pub(super) async fn forwards_and_side_effects(cx: ProxyCx) -> Verdict {
         let effecting = request(&id, vec![effect(&id, synchronous)]);
         process_ok(&cx, &effecting, "one").await?;
         let reply = Expected::reply(command_id, "one").side_effect(&id, synchronous);
-        expect_exchange(&mut entity, process_in(command_id, &effecting), reply.out()).await?;
+        entity
+            .expect_exchange(process_in(command_id, &effecting), reply.out())
+            .await?;
         expect_call_exchange(&mut two, &id, two_command_id).await?;
     }
 
     let read = request(&id, Vec::new());
     process_ok(&cx, &read, "one").await?;
-    expect_exchange(
-        &mut entity,
-        process_in(5, &read),
-        Expected::reply(5, "one").out(),
-    )
-    .await
+    entity
+        .expect_exchange(process_in(5, &read), Expected::reply(5, "one").out())
+        .await
 }

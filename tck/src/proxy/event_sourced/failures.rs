@@ -5,8 +5,8 @@
 use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
 
 use super::support::{
-    EXPECTED_FAILURE, Expected, FailureReply, emit, emits, event_in, expect_exchange,
-    expect_failure_reply, expect_new_stream, fail, process_fails, process_in, process_ok, request,
+    EXPECTED_FAILURE, Expected, FailureReply, emit, emits, event_in, expect_failure_reply,
+    expect_new_stream, fail, process_fails, process_in, process_ok, request,
 };
 use crate::case::Verdict;
 use crate::proxy::ProxyCx;
@@ -22,25 +22,22 @@ pub(super) async fn failures(cx: ProxyCx) -> Verdict {
     process_ok(&cx, &first, "123").await?;
     let mut entity = expect_new_stream(&cx, EVENT_SOURCED_TCK_MODEL, &id).await?;
     let reply = Expected::reply(1, "123").events(&["1", "2", "3"]).out();
-    expect_exchange(&mut entity, process_in(1, &first), reply).await?;
+    entity.expect_exchange(process_in(1, &first), reply).await?;
 
     let failing = request(&id, vec![fail(EXPECTED_FAILURE)]);
     process_fails(&cx, &failing, EXPECTED_FAILURE).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(2, &failing),
-        Expected::failure(2, EXPECTED_FAILURE).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(2, &failing),
+            Expected::failure(2, EXPECTED_FAILURE).out(),
+        )
+        .await?;
 
     let read = request(&id, Vec::new());
     process_ok(&cx, &read, "123").await?;
-    expect_exchange(
-        &mut entity,
-        process_in(3, &read),
-        Expected::reply(3, "123").out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(process_in(3, &read), Expected::reply(3, "123").out())
+        .await?;
 
     let emit_and_fail = request(&id, vec![emit("4"), fail("another failure"), emit("5")]);
     process_fails(&cx, &emit_and_fail, "another failure").await?;
@@ -68,5 +65,7 @@ pub(super) async fn failures(cx: ProxyCx) -> Verdict {
         .events(&["4", "5"])
         .snapshot("12345")
         .out();
-    expect_exchange(&mut stream, process_in(command_id, &last), reply).await
+    stream
+        .expect_exchange(process_in(command_id, &last), reply)
+        .await
 }

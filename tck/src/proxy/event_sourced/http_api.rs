@@ -6,7 +6,7 @@ use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_T
 
 use super::support::{
     EXPECTED_FAILURE, Expected, FailureReply, emit, emits, event_in, expect_call_exchange,
-    expect_exchange, expect_failure_reply, expect_new_stream, fail, process_in, request,
+    expect_failure_reply, expect_new_stream, fail, process_in, request,
 };
 use crate::case::Verdict;
 use crate::proxy::ProxyCx;
@@ -24,12 +24,9 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     http_ok(&cx, &path, "{}", r#"{"message":""}"#).await?;
     let mut entity = expect_new_stream(&cx, EVENT_SOURCED_TCK_MODEL, &id).await?;
     let read = request(&id, Vec::new());
-    expect_exchange(
-        &mut entity,
-        process_in(1, &read),
-        Expected::reply(1, "").out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(process_in(1, &read), Expected::reply(1, "").out())
+        .await?;
 
     let two_path = format!("/{EVENT_SOURCED_TWO}/Call");
     http_ok(
@@ -50,22 +47,22 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     )
     .await?;
     let x = request(&id, emits(&["x"]));
-    expect_exchange(
-        &mut entity,
-        process_in(2, &x),
-        Expected::reply(2, "x").events(&["x"]).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(2, &x),
+            Expected::reply(2, "x").events(&["x"]).out(),
+        )
+        .await?;
 
     let failing = format!(r#"{{"actions": [{{"fail": {{"message": "{EXPECTED_FAILURE}"}}}}]}}"#);
     http_fails(&cx, &path, &failing, EXPECTED_FAILURE).await?;
     let failing = request(&id, vec![fail(EXPECTED_FAILURE)]);
-    expect_exchange(
-        &mut entity,
-        process_in(3, &failing),
-        Expected::failure(3, EXPECTED_FAILURE).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(3, &failing),
+            Expected::failure(3, EXPECTED_FAILURE).out(),
+        )
+        .await?;
 
     http_ok(
         &cx,
@@ -75,12 +72,12 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     )
     .await?;
     let y = request(&id, emits(&["y"]));
-    expect_exchange(
-        &mut entity,
-        process_in(4, &y),
-        Expected::reply(4, "xy").events(&["y"]).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(4, &y),
+            Expected::reply(4, "xy").events(&["y"]).out(),
+        )
+        .await?;
 
     let emit_then_fail =
         r#"{"actions": [{"emit": {"value": "z"}}, {"fail": {"message": "emit then fail"}}]}"#;
@@ -109,10 +106,10 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     )
     .await?;
     let z = request(&id, emits(&["z"]));
-    expect_exchange(
-        &mut stream,
-        process_in(command_id, &z),
-        Expected::reply(command_id, "xyz").events(&["z"]).out(),
-    )
-    .await
+    stream
+        .expect_exchange(
+            process_in(command_id, &z),
+            Expected::reply(command_id, "xyz").events(&["z"]).out(),
+        )
+        .await
 }

@@ -13,8 +13,8 @@ use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
 use prost::Message as _;
 
 use super::support::{
-    EXPECTED_FAILURE, Expected, HANDLE, emit, emits, event_in, expect_exchange, expect_new_stream,
-    fail, process_fails, process_in, process_ok, request,
+    EXPECTED_FAILURE, Expected, HANDLE, emit, emits, event_in, expect_new_stream, fail,
+    process_fails, process_in, process_ok, request,
 };
 use crate::case::{CaseFailure, Verdict};
 use crate::proxy::{CallEvent, CallProbe, ProxyCx};
@@ -62,7 +62,7 @@ async fn entity_with_two_events(
     process_ok(cx, &first, "AB").await?;
     let mut entity = expect_new_stream(cx, EVENT_SOURCED_TCK_MODEL, &id).await?;
     let reply = Expected::reply(1, "AB").events(&["A", "B"]).out();
-    expect_exchange(&mut entity, process_in(1, &first), reply).await?;
+    entity.expect_exchange(process_in(1, &first), reply).await?;
     Ok((id, entity))
 }
 
@@ -74,12 +74,9 @@ async fn expect_replayed(cx: &ProxyCx, id: &str) -> Verdict {
     let mut replayed = expect_new_stream(cx, EVENT_SOURCED_TCK_MODEL, id).await?;
     replayed.expect_from_proxy(event_in(1, "A")).await?;
     replayed.expect_from_proxy(event_in(2, "B")).await?;
-    expect_exchange(
-        &mut replayed,
-        process_in(1, &read),
-        Expected::reply(1, "AB").out(),
-    )
-    .await
+    replayed
+        .expect_exchange(process_in(1, &read), Expected::reply(1, "AB").out())
+        .await
 }
 
 /// New: the entity stores "A" and "B"; a command emits "C" and fails, and the TCK sets `restart` on the

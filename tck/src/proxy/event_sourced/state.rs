@@ -3,9 +3,7 @@
 
 use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
 
-use super::support::{
-    Expected, emits, expect_exchange, expect_new_stream, process_in, process_ok, request,
-};
+use super::support::{Expected, emits, expect_new_stream, process_in, process_ok, request};
 use crate::case::Verdict;
 use crate::proxy::ProxyCx;
 
@@ -36,7 +34,9 @@ pub(super) async fn state_changes(cx: ProxyCx) -> Verdict {
             Some(snapshot) => reply.snapshot(snapshot),
             None => reply,
         };
-        expect_exchange(probe, process_in(command_id, &request), reply.out()).await?;
+        probe
+            .expect_exchange(process_in(command_id, &request), reply.out())
+            .await?;
     }
     Ok(())
 }

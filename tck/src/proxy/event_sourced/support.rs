@@ -281,19 +281,7 @@ pub(super) async fn expect_new_stream(
     service: &str,
     entity_id: &str,
 ) -> Result<CallProbe, CaseFailure> {
-    let mut probe = cx.expect_call(HANDLE).await?;
-    probe.expect_from_proxy(init(service, entity_id)).await?;
-    Ok(probe)
-}
-
-/// Expects the proxy to send `command` on the stream and the model to answer with `reply`.
-pub(super) async fn expect_exchange(
-    probe: &mut CallProbe,
-    command: EventSourcedStreamIn,
-    reply: EventSourcedStreamOut,
-) -> Verdict {
-    probe.expect_from_proxy(command).await?;
-    probe.expect_from_user_function(reply).await
+    cx.expect_stream(HANDLE, init(service, entity_id)).await
 }
 
 /// Expects command `command_id` to `Call` on an `EventSourcedTwo` or `EventSourcedConfigured` stream
@@ -304,7 +292,9 @@ pub(super) async fn expect_call_exchange(
     command_id: i64,
 ) -> Verdict {
     let reply = Expected::reply(command_id, "").out();
-    expect_exchange(probe, call_in(entity_id, command_id), reply).await
+    probe
+        .expect_exchange(call_in(entity_id, command_id), reply)
+        .await
 }
 
 /// What the model answered to a command whose outcome was a failure, in either of the two forms the

@@ -4,8 +4,8 @@
 use cloudstate_protocol::names::model::VALUE_ENTITY_TCK_MODEL;
 
 use super::support::{
-    EXPECTED_FAILURE, Expected, expect_exchange, expect_new_stream, fail, process_fails,
-    process_in, process_ok, request, update,
+    EXPECTED_FAILURE, Expected, expect_new_stream, fail, process_fails, process_in, process_ok,
+    request, update,
 };
 use crate::case::Verdict;
 use crate::proxy::ProxyCx;
@@ -18,33 +18,32 @@ pub(super) async fn failures(cx: ProxyCx) -> Verdict {
     let one = request(&id, vec![update("one")]);
     process_ok(&cx, &one, "one").await?;
     let mut entity = expect_new_stream(&cx, VALUE_ENTITY_TCK_MODEL, &id).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(1, &one),
-        Expected::reply(1, "one").update("one").out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(1, &one),
+            Expected::reply(1, "one").update("one").out(),
+        )
+        .await?;
 
     let failing = request(&id, vec![fail(EXPECTED_FAILURE)]);
     process_fails(&cx, &failing, EXPECTED_FAILURE).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(2, &failing),
-        Expected::failure(2, EXPECTED_FAILURE).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(2, &failing),
+            Expected::failure(2, EXPECTED_FAILURE).out(),
+        )
+        .await?;
 
     let update_then_fail = request(&id, vec![update("two"), fail("another failure")]);
     process_fails(&cx, &update_then_fail, "another failure").await?;
     let reply = Expected::failure(3, "another failure").out();
-    expect_exchange(&mut entity, process_in(3, &update_then_fail), reply).await?;
+    entity
+        .expect_exchange(process_in(3, &update_then_fail), reply)
+        .await?;
 
     let read = request(&id, Vec::new());
     process_ok(&cx, &read, "one").await?;
-    expect_exchange(
-        &mut entity,
-        process_in(4, &read),
-        Expected::reply(4, "one").out(),
-    )
-    .await
+    entity
+        .expect_exchange(process_in(4, &read), Expected::reply(4, "one").out())
+        .await
 }

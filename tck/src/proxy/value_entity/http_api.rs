@@ -6,8 +6,8 @@ use cloudstate_protocol::names::model::{VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO
 
 use super::checks::{http_fails, http_ok};
 use super::support::{
-    EXPECTED_FAILURE, Expected, expect_call_exchange, expect_exchange, expect_new_stream, fail,
-    process_in, request, update,
+    EXPECTED_FAILURE, Expected, expect_call_exchange, expect_new_stream, fail, process_in, request,
+    update,
 };
 use crate::case::Verdict;
 use crate::proxy::ProxyCx;
@@ -23,12 +23,9 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     http_ok(&cx, &path, "{}", r#"{"message":""}"#).await?;
     let mut entity = expect_new_stream(&cx, VALUE_ENTITY_TCK_MODEL, &id).await?;
     let read = request(&id, Vec::new());
-    expect_exchange(
-        &mut entity,
-        process_in(1, &read),
-        Expected::reply(1, "").out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(process_in(1, &read), Expected::reply(1, "").out())
+        .await?;
 
     let two_path = format!("/{VALUE_ENTITY_TWO}/Call");
     http_ok(
@@ -49,22 +46,22 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     )
     .await?;
     let one = request(&id, vec![update("one")]);
-    expect_exchange(
-        &mut entity,
-        process_in(2, &one),
-        Expected::reply(2, "one").update("one").out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(2, &one),
+            Expected::reply(2, "one").update("one").out(),
+        )
+        .await?;
 
     let failing = format!(r#"{{"actions": [{{"fail": {{"message": "{EXPECTED_FAILURE}"}}}}]}}"#);
     http_fails(&cx, &path, &failing, EXPECTED_FAILURE).await?;
     let failing = request(&id, vec![fail(EXPECTED_FAILURE)]);
-    expect_exchange(
-        &mut entity,
-        process_in(3, &failing),
-        Expected::failure(3, EXPECTED_FAILURE).out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(3, &failing),
+            Expected::failure(3, EXPECTED_FAILURE).out(),
+        )
+        .await?;
 
     http_ok(
         &cx,
@@ -74,18 +71,15 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     )
     .await?;
     let two_value = request(&id, vec![update("two")]);
-    expect_exchange(
-        &mut entity,
-        process_in(4, &two_value),
-        Expected::reply(4, "two").update("two").out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(4, &two_value),
+            Expected::reply(4, "two").update("two").out(),
+        )
+        .await?;
 
     http_ok(&cx, &path, "{}", r#"{"message":"two"}"#).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(5, &read),
-        Expected::reply(5, "two").out(),
-    )
-    .await
+    entity
+        .expect_exchange(process_in(5, &read), Expected::reply(5, "two").out())
+        .await
 }

@@ -11,8 +11,7 @@ use cloudstate_protocol::names::model::{VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO
 use std::time::Duration;
 
 use super::support::{
-    Expected, HANDLE, call_in, effect, expect_exchange, expect_new_stream, process_in, process_ok,
-    request, update,
+    Expected, HANDLE, call_in, effect, expect_new_stream, process_in, process_ok, request, update,
 };
 use crate::case::{CaseFailure, Verdict};
 use crate::proxy::{CallEvent, ProxyCx};
@@ -48,12 +47,12 @@ pub(super) async fn reactivation_after_a_crash_gets_the_stored_state(cx: ProxyCx
     let storing = request(&id, vec![update("A")]);
     process_ok(&cx, &storing, "A").await?;
     let mut entity = expect_new_stream(&cx, VALUE_ENTITY_TCK_MODEL, &id).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(1, &storing),
-        Expected::reply(1, "A").update("A").out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(1, &storing),
+            Expected::reply(1, "A").update("A").out(),
+        )
+        .await?;
 
     cx.intercept().crash_at_next_answer(HANDLE);
     let read = request(&id, Vec::new());
@@ -79,12 +78,9 @@ pub(super) async fn reactivation_after_a_crash_gets_the_stored_state(cx: ProxyCx
     again
         .expect_from_proxy(init_with(VALUE_ENTITY_TCK_MODEL, &id, "A"))
         .await?;
-    expect_exchange(
-        &mut again,
-        process_in(1, &read),
-        Expected::reply(1, "A").out(),
-    )
-    .await
+    again
+        .expect_exchange(process_in(1, &read), Expected::reply(1, "A").out())
+        .await
 }
 
 /// New: a command with a synchronous side effect to `ValueEntityTwo.Call`. The TCK holds the side
@@ -95,12 +91,12 @@ pub(super) async fn synchronous_side_effect_finishes_before_the_reply(cx: ProxyC
     let one = request(&id, vec![update("one")]);
     process_ok(&cx, &one, "one").await?;
     let mut entity = expect_new_stream(&cx, VALUE_ENTITY_TCK_MODEL, &id).await?;
-    expect_exchange(
-        &mut entity,
-        process_in(1, &one),
-        Expected::reply(1, "one").update("one").out(),
-    )
-    .await?;
+    entity
+        .expect_exchange(
+            process_in(1, &one),
+            Expected::reply(1, "one").update("one").out(),
+        )
+        .await?;
 
     // The next ValueEntity.handle call is the side effect's new ValueEntityTwo stream.
     let held = cx.intercept().hold_next_response(HANDLE);
@@ -110,7 +106,9 @@ pub(super) async fn synchronous_side_effect_finishes_before_the_reply(cx: ProxyC
         tokio::spawn(async move { process_ok(&cx, &effecting, "one").await })
     };
     let expected = Expected::reply(2, "one").side_effect(&id, true);
-    expect_exchange(&mut entity, process_in(2, &effecting), expected.out()).await?;
+    entity
+        .expect_exchange(process_in(2, &effecting), expected.out())
+        .await?;
     let mut two = expect_new_stream(&cx, VALUE_ENTITY_TWO, &id).await?;
     two.expect_from_proxy(call_in(&id, 1)).await?;
     tokio::time::sleep(HELD_FOR).await;

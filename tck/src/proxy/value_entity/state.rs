@@ -6,7 +6,7 @@ use cloudstate_protocol::names::model::VALUE_ENTITY_TCK_MODEL;
 use prost::Message as _;
 
 use super::support::{
-    Expected, delete, expect_exchange, expect_new_stream, process_in, process_ok, request, update,
+    Expected, delete, expect_new_stream, process_in, process_ok, request, update,
 };
 use crate::case::{CaseFailure, Verdict};
 use crate::proxy::{CallEvent, ProxyCx};
@@ -49,7 +49,9 @@ pub(super) async fn state_changes(cx: ProxyCx) -> Verdict {
             Change::Update(value) => reply.update(value),
             Change::Delete => reply.delete(),
         };
-        expect_exchange(probe, process_in(command_id, &request), reply.out()).await?;
+        probe
+            .expect_exchange(process_in(command_id, &request), reply.out())
+            .await?;
     }
     Ok(())
 }
@@ -147,10 +149,7 @@ pub(super) async fn concurrent_clients_are_served_one_at_a_time(cx: ProxyCx) -> 
     let read = request(&id, Vec::new());
     process_ok(&cx, &read, last).await?;
     let next = CONCURRENT_CALLS + 1;
-    expect_exchange(
-        &mut probe,
-        process_in(next, &read),
-        Expected::reply(next, last).out(),
-    )
-    .await
+    probe
+        .expect_exchange(process_in(next, &read), Expected::reply(next, last).out())
+        .await
 }

@@ -273,19 +273,7 @@ pub(super) async fn expect_new_stream(
     service: &str,
     entity_id: &str,
 ) -> Result<CallProbe, CaseFailure> {
-    let mut probe = cx.expect_call(HANDLE).await?;
-    probe.expect_from_proxy(init(service, entity_id)).await?;
-    Ok(probe)
-}
-
-/// Expects the proxy to send `command` on the stream and the model to answer with `reply`.
-pub(super) async fn expect_exchange(
-    probe: &mut CallProbe,
-    command: ValueEntityStreamIn,
-    reply: ValueEntityStreamOut,
-) -> Verdict {
-    probe.expect_from_proxy(command).await?;
-    probe.expect_from_user_function(reply).await
+    cx.expect_stream(HANDLE, init(service, entity_id)).await
 }
 
 /// Expects command `command_id` to `Call` on a `ValueEntityTwo` or `ValueEntityConfigured` stream and its
@@ -295,12 +283,12 @@ pub(super) async fn expect_call_exchange(
     entity_id: &str,
     command_id: i64,
 ) -> Verdict {
-    expect_exchange(
-        probe,
-        call_in(entity_id, command_id),
-        Expected::reply(command_id, "").out(),
-    )
-    .await
+    probe
+        .expect_exchange(
+            call_in(entity_id, command_id),
+            Expected::reply(command_id, "").out(),
+        )
+        .await
 }
 
 #[cfg(test)]
