@@ -2,46 +2,13 @@
 //! proxy suite against the reference proxy under each of its own. Every fault must be caught by some
 //! case, and every case must fail under some fault.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
-use crate::support::{describe, run_tck, run_tck_within};
-
-/// The workspace root.
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate sits in the workspace")
-        .to_path_buf()
-}
-
-/// Builds the reference proxy with its cargo feature `faults` into a target folder of its own (so that
-/// the feature never reaches the ordinary build) and returns the binary.
-fn build_faulty_proxy() -> PathBuf {
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target"))
-        .join("proxy-faults");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(workspace())
-        .args(["build", "--locked", "--quiet", "-p", "reference-proxy"])
-        .args(["--features", "faults", "--target-dir"])
-        .arg(&target_dir)
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "building the reference proxy with its faults failed\n{}",
-        describe(&output)
-    );
-    target_dir.join("debug").join("reference-proxy")
-}
+use crate::support::{describe, faulty_proxy, run_tck, run_tck_within, workspace};
 
 #[tokio::test]
 async fn every_fault_is_caught_and_every_case_fails_under_one() {
-    let proxy = tokio::task::spawn_blocking(build_faulty_proxy)
+    let proxy = tokio::task::spawn_blocking(faulty_proxy)
         .await
         .expect("join");
     // The matrix is written where `cloudstate-tck faults` writes it by default.

@@ -2,14 +2,13 @@
 //! proxy, and a fault of the model (SDK properties) or of the proxy (proxy properties) is caught and
 //! shrunk to a short scenario that the same seed finds again.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use cloudstate_tck::model::{Fault, ModelOptions, serve_model};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use cloudstate_tck::model::{Fault, ModelOptions};
 
-use crate::support::{ModelServer, closing_line, counts, describe, run_tck, tck_binary};
+use crate::support::{
+    ModelServer, closing_line, counts, describe, faulty_proxy, run_tck, tck_binary,
+};
 
 /// Every SDK-mode property case.
 const SDK_PROPERTIES: &str = "*.sdk.property_*";
@@ -19,44 +18,6 @@ const SDK_PROPERTY_COUNT: usize = 6;
 const PROXY_PROPERTIES: &str = "*.proxy.property_*";
 /// How many proxy-mode property cases there are.
 const PROXY_PROPERTY_COUNT: usize = 3;
-
-/// The model under `fault` on a free loopback port; stops when the sender is dropped.
-async fn faulty_model(fault: Fault) -> (String, oneshot::Sender<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address").to_string();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(serve_model(
-        listener,
-        ModelOptions::with_fault(fault),
-        async move {
-            let _ = stopped.await;
-        },
-    ));
-    (address, stop)
-}
-
-/// Builds the reference proxy with its cargo feature `faults` (in the folder the fault matrix uses) and
-/// returns the binary.
-fn faulty_proxy() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate sits in the workspace")
-        .to_path_buf();
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target"))
-        .join("proxy-faults");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&workspace)
-        .args(["build", "--locked", "--quiet", "-p", "reference-proxy"])
-        .args(["--features", "faults", "--target-dir"])
-        .arg(&target_dir)
-        .output()
-        .expect("cargo runs");
-    assert!(output.status.success(), "{}", describe(&output));
-    target_dir.join("debug").join("reference-proxy")
-}
 
 /// Runs property cases in `mode` against `target` (`--target ADDR` or `--spawn CMD`) and returns the
 /// binary's output and the JSON report.
@@ -181,8 +142,8 @@ async fn a_model_fault_is_caught_by_each_sdk_property_and_shrunk() {
         ),
     ];
     for (fault, select) in pairs {
-        let (address, _stop) = faulty_model(fault).await;
-        let target = ["--target", address.as_str()];
+        let model = ModelServer::start_with(ModelOptions::with_fault(fault)).await;
+        let target = ["--target", model.address.as_str()];
         let (output, report) = run_properties("sdk", target, select, "5", "100").await;
         let steps = expect_shrunk_failure(&output, &report, select, "5", "100");
         let (_, again) = run_properties("sdk", target, select, "5", "100").await;

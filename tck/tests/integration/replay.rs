@@ -8,12 +8,10 @@ mod scenarios;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use cloudstate_tck::model::{Fault, ModelOptions, serve_model};
+use cloudstate_tck::model::{Fault, ModelOptions};
 use cloudstate_tck::record::Transcript;
 use scenarios::{Session, free_port};
 use serde_json::json;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
 use crate::support::{ModelServer, closing_line, describe, run_tck, tck_binary};
 
@@ -84,24 +82,10 @@ async fn committed_transcripts_replay_green() {
     assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
 }
 
-/// The model with one fault, on a free loopback port, until the sender is dropped.
-async fn faulty_model(fault: Fault) -> (String, oneshot::Sender<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address").to_string();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(serve_model(
-        listener,
-        ModelOptions::with_fault(fault),
-        async move {
-            let _ = stopped.await;
-        },
-    ));
-    (address, stop)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_misbehaving_user_function_fails_with_a_diff() {
-    let (address, _stop) = faulty_model(Fault::WrongCommandId).await;
+    let model = ModelServer::start_with(ModelOptions::with_fault(Fault::WrongCommandId)).await;
+    let address = model.address.clone();
     let file = transcripts_dir().join("value_entity.json");
     let output = run_tck(&["replay", text(&file), "--target", &address]).await;
     assert_eq!(output.status.code(), Some(100), "{}", describe(&output));

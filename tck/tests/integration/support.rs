@@ -1,6 +1,7 @@
 //! Running the binary and hosting services on loopback for tests.
 
-use std::process::Output;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use cloudstate_tck::model::{ModelOptions, serve_model};
@@ -52,10 +53,15 @@ pub(crate) struct ModelServer {
 impl ModelServer {
     /// Binds 127.0.0.1:0 and serves the model; ready as soon as this returns (the socket is bound).
     pub(crate) async fn start() -> ModelServer {
+        ModelServer::start_with(ModelOptions::default()).await
+    }
+
+    /// Like [`ModelServer::start`], with these options (a fault, say).
+    pub(crate) async fn start_with(options: ModelOptions) -> ModelServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address").to_string();
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(serve_model(listener, ModelOptions::default(), async move {
+        tokio::spawn(serve_model(listener, options, async move {
             let _ = stopped.await;
         }));
         ModelServer {
@@ -87,4 +93,36 @@ pub(crate) fn counts(line: &str) -> (usize, usize, usize) {
         .collect();
     assert_eq!(numbers.len(), 3, "not a closing line: {line}");
     (numbers[0], numbers[1], numbers[2])
+}
+
+/// The workspace root.
+pub(crate) fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// Builds the reference proxy with its cargo feature `faults` into a target folder of its own,
+/// `proxy-faults` (so that the feature never reaches the ordinary build), and returns the binary.
+/// Blocks: call it through `spawn_blocking`.
+pub(crate) fn faulty_proxy() -> PathBuf {
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
+        .join("proxy-faults");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(workspace())
+        .args(["build", "--locked", "--quiet", "-p", "reference-proxy"])
+        .args(["--features", "faults", "--target-dir"])
+        .arg(&target_dir)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "building the reference proxy with its faults failed\n{}",
+        describe(&output)
+    );
+    target_dir.join("debug").join("reference-proxy")
 }
