@@ -48,6 +48,7 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), AppError> {
+    tracing::info!(store = ?config.store, "opening the store");
     let store: Arc<dyn Store> = match &config.store {
         StoreConfig::Memory => Arc::new(MemoryStore::default()),
         StoreConfig::Sqlite(path) => Arc::new(
@@ -62,7 +63,9 @@ pub async fn run(
         Duration::from_secs(config.discovery_timeout_secs),
     )
     .await?;
-    let spec = Arc::new(spec);
+    let spec = Arc::new(
+        spec.with_default_passivation(Duration::from_millis(config.passivation_timeout_ms)),
+    );
     let effects = Arc::new(Effects::new(spec.clone(), user_function.clone()));
     let subscriptions = Arc::new(EventLogSubscriptions::new(&spec));
     let events: Arc<dyn EventSink> = subscriptions.clone();
@@ -72,6 +75,7 @@ pub async fn run(
         store,
         effects: effects.clone(),
         events,
+        relay_timeout: Duration::from_millis(config.relay_timeout_ms),
     };
     let mut handlers: HashMap<EntityType, Arc<dyn Dispatch>> = HashMap::new();
     handlers.insert(EntityType::Action, Arc::new(ActionHandler::new(cx.clone())));
@@ -97,12 +101,12 @@ pub async fn run(
     let bound = listener
         .local_addr()
         .map_err(|source| AppError::Serve { address, source })?;
-    println!(
-        "reference-proxy {}: serving {} services of the user function at {}:{} on {bound}",
-        env!("CARGO_PKG_VERSION"),
-        spec.services.len(),
-        config.user_function_host,
-        config.user_function_port
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        services = spec.services.len(),
+        user_function = %format!("{}:{}", config.user_function_host, config.user_function_port),
+        address = %bound,
+        "serving"
     );
     crate::frontend::serve(listener, router, shutdown)
         .await

@@ -34,9 +34,23 @@ pub struct Config {
     #[arg(long, env = "STORE", default_value = "memory")]
     pub store: StoreConfig,
 
-    /// Accept a user function whatever protocol version it announces.
+    /// Accept a user function that announces another minor version of protocol 0 than 0.2: the support
+    /// libraries written before protocol 0.2 announce 0.0. Another major version is always refused.
     #[arg(long)]
     pub no_version_check: bool,
+
+    /// How long an entity may stay idle before it is passivated when its service announces no
+    /// passivation timeout, in milliseconds (the Akka proxy's default, 30 s).
+    #[arg(long, env = "PASSIVATION_TIMEOUT_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub passivation_timeout_ms: u64,
+
+    /// How long the proxy waits for the user function's answer to a command before it fails the
+    /// client's call with `DEADLINE_EXCEEDED` and starts the entity again from its stored state on the
+    /// next command, in milliseconds. The default, one minute, is the Akka proxy's `relay-timeout`: long
+    /// enough for a command that does real work, short enough that a stuck user function does not hold
+    /// its clients for ever.
+    #[arg(long, env = "RELAY_TIMEOUT_MS", default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub relay_timeout_ms: u64,
 
     /// How long to keep retrying `discover` before giving up, in seconds.
     #[arg(long, env = "DISCOVERY_TIMEOUT_SECS", default_value_t = 60)]

@@ -51,12 +51,12 @@ pub fn proxy_info() -> ProxyInfo {
 }
 
 /// Calls `discover` with backoff until the user function answers (or `give_up_after` passes), then checks
-/// the protocol version (unless `check_version` is off) and the spec. Problems with the spec are reported
-/// to the user function with `reportError`.
+/// the protocol version (see [`check`]; without `strict_minor` other minor versions are accepted) and the
+/// spec. Problems with the spec are reported to the user function with `reportError`.
 pub async fn discover(
     host: &str,
     port: u16,
-    check_version: bool,
+    strict_minor: bool,
     give_up_after: Duration,
 ) -> Result<(UserFunction, UserSpec), StartupError> {
     let address = format!("{host}:{port}");
@@ -68,6 +68,7 @@ pub async fn discover(
     let user_function = UserFunction {
         channel: channel.clone(),
     };
+    tracing::info!(user_function = %address, "discovering the user function");
     let started = tokio::time::Instant::now();
     let mut backoff = Duration::from_millis(50);
     let spec = loop {
@@ -79,6 +80,7 @@ pub async fn discover(
                 Ok(Err(status)) => format!("{:?}: {}", status.code(), status.message()),
                 Err(_) => "no answer within 5 s".to_owned(),
             };
+        tracing::debug!(error = ?last_error, "discover did not answer yet; trying again");
         if started.elapsed() + backoff > give_up_after {
             return Err(StartupError::Unreachable {
                 address,
@@ -89,10 +91,19 @@ pub async fn discover(
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(2));
     };
-    let check_version = check_version && !fault::active(Fault::AcceptsAnyVersion);
-    match check(spec, check_version) {
+    let info = spec.service_info.clone().unwrap_or_default();
+    tracing::info!(
+        service = ?info.service_name,
+        service_version = ?info.service_version,
+        support_library = ?format!("{} {}", info.support_library_name, info.support_library_version),
+        protocol = %format!("{}.{}", info.protocol_major_version, info.protocol_minor_version),
+        entities = spec.entities.len(),
+        "the user function answered discover"
+    );
+    match check(spec, strict_minor) {
         Ok(spec) => Ok((user_function, spec)),
         Err(message) => {
+            tracing::error!(reason = ?message, "refusing the user function");
             if !fault::active(Fault::NoReportErrorOnRefusal) {
                 user_function.report_error(&message).await;
             }
@@ -102,17 +113,24 @@ pub async fn discover(
 }
 
 /// Checks the version and the spec; the error is the message for `reportError`.
-pub fn check(spec: EntitySpec, check_version: bool) -> Result<UserSpec, String> {
-    if check_version {
-        let (major, minor) = spec.service_info.as_ref().map_or((0, 0), |info| {
-            (info.protocol_major_version, info.protocol_minor_version)
-        });
-        if (major, minor) != (PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION) {
-            return Err(format!(
-                "incompatible protocol version: the user function speaks {major}.{minor}, this proxy speaks \
-                 {PROTOCOL_MAJOR_VERSION}.{PROTOCOL_MINOR_VERSION}"
-            ));
-        }
+///
+/// Another major version is always refused: its messages are not these. With `strict_minor`, so is any
+/// other minor version than this proxy's; without it (`--no-version-check`), a user function of another
+/// minor version of protocol 0 is served, as the libraries written before 0.2 announce 0.0.
+pub fn check(spec: EntitySpec, strict_minor: bool) -> Result<UserSpec, String> {
+    let (major, minor) = spec.service_info.as_ref().map_or((0, 0), |info| {
+        (info.protocol_major_version, info.protocol_minor_version)
+    });
+    let accepted = if strict_minor {
+        (major, minor) == (PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION)
+    } else {
+        major == PROTOCOL_MAJOR_VERSION
+    };
+    if !accepted && !fault::active(Fault::AcceptsAnyVersion) {
+        return Err(format!(
+            "incompatible protocol version: the user function speaks {major}.{minor}, this proxy speaks \
+             {PROTOCOL_MAJOR_VERSION}.{PROTOCOL_MINOR_VERSION}"
+        ));
     }
     UserSpec::new(spec).map_err(|error| format!("cannot serve the announced entities: {error}"))
 }

@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock, Weak};
 
 use bytes::Bytes;
-use cloudstate_protocol::cloudstate::{ClientAction, Forward, SideEffect, client_action};
+use cloudstate_protocol::cloudstate::{ClientAction, Forward, Metadata, SideEffect, client_action};
 use futures::StreamExt as _;
 use prost_types::Any;
 use tonic::Status;
@@ -94,12 +94,16 @@ impl Effects {
             "forward to {}/{}",
             forward.service_name, forward.command_name
         );
+        let metadata = forward
+            .metadata
+            .filter(|_| !fault::active(Fault::ForwardMetadataDropped));
         let mut responses = self
             .call(
                 &what,
                 &forward.service_name,
                 &forward.command_name,
                 forward.payload,
+                metadata,
             )
             .await?;
         match responses.next().await {
@@ -124,6 +128,9 @@ impl Effects {
                 "side effect to {}/{}",
                 effect.service_name, effect.command_name
             );
+            let metadata = effect
+                .metadata
+                .filter(|_| !fault::active(Fault::SideEffectMetadataDropped));
             if effect.synchronous && !fault::active(Fault::SyncSideEffectAfterReply) {
                 drain(
                     self.call(
@@ -131,6 +138,7 @@ impl Effects {
                         &effect.service_name,
                         &effect.command_name,
                         effect.payload,
+                        metadata,
                     )
                     .await,
                 )
@@ -143,6 +151,7 @@ impl Effects {
                         &effect.service_name,
                         &effect.command_name,
                         effect.payload,
+                        metadata,
                     );
                     drain(run.await).await;
                 });
@@ -150,12 +159,14 @@ impl Effects {
         }
     }
 
+    /// Calls `method` of `service` with `payload`; `metadata` becomes the metadata of the target's command.
     async fn call(
         &self,
         what: &str,
         service: &str,
         method: &str,
         payload: Option<Any>,
+        metadata: Option<Metadata>,
     ) -> Result<MessageStream, Status> {
         let route = self.spec.route(service, method);
         let (service, method) = match route {
@@ -175,15 +186,19 @@ impl Effects {
             .and_then(Weak::upgrade)
             .ok_or_else(|| Status::unavailable("the proxy is stopping"))?;
         let payload = Bytes::from(payload.map(|any| any.value).unwrap_or_default());
-        router
-            .dispatch(Call::single(service, method, payload))
-            .await
+        let mut call = Call::single(service, method, payload);
+        call.metadata = metadata;
+        router.dispatch(call).await
     }
 }
 
 async fn drain(result: Result<MessageStream, Status>) {
     match result {
         Ok(mut stream) => while stream.next().await.is_some() {},
-        Err(status) => eprintln!("reference-proxy: a side effect failed: {status}"),
+        Err(status) => tracing::warn!(
+            code = ?status.code(),
+            message = ?status.message(),
+            "a side effect failed"
+        ),
     }
 }

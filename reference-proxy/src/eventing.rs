@@ -91,9 +91,9 @@ impl EventLogSubscriptions {
                     .as_ref()
                     .is_some_and(|out| out.destination.is_some())
                 {
-                    eprintln!(
-                        "reference-proxy: {}: eventing destinations are not supported; replies are not published",
-                        method.descriptor.full_name()
+                    tracing::warn!(
+                        method = %method.descriptor.full_name(),
+                        "eventing destinations are not supported; replies are not published"
                     );
                 }
                 let Some(source) = eventing.r#in else {
@@ -102,9 +102,10 @@ impl EventLogSubscriptions {
                 let log = match source.source {
                     Some(event_source::Source::EventLog(log)) => log,
                     Some(event_source::Source::Topic(topic)) => {
-                        eprintln!(
-                            "reference-proxy: {}: topic `{topic}` is not consumed: this proxy supports only event-log sources",
-                            method.descriptor.full_name()
+                        tracing::warn!(
+                            method = %method.descriptor.full_name(),
+                            topic = ?topic,
+                            "the topic is not consumed: this proxy supports only event-log sources"
                         );
                         continue;
                     }
@@ -218,9 +219,9 @@ impl Group {
     /// Queues a delivery, and starts the group's delivery task if it is not running yet.
     fn enqueue(&self, delivery: Delivery, router: &Arc<OnceLock<Weak<dyn Dispatch>>>) {
         if self.queue.send(delivery).is_err() {
-            eprintln!(
-                "reference-proxy: eventing group {} has stopped; an event was dropped",
-                self.name
+            tracing::error!(
+                group = ?self.name,
+                "the eventing group has stopped; an event was dropped"
             );
             return;
         }
@@ -236,9 +237,9 @@ impl Group {
                     runtime.spawn(deliver(queue, router.clone()));
                 }
             }
-            Err(_) => eprintln!(
-                "reference-proxy: eventing group {} waits for a runtime to deliver",
-                self.name
+            Err(_) => tracing::warn!(
+                group = ?self.name,
+                "the eventing group waits for a runtime to deliver"
             ),
         }
     }
@@ -256,8 +257,9 @@ async fn deliver(
             delivery.method.name()
         );
         let Some(router) = router.get().and_then(Weak::upgrade) else {
-            eprintln!(
-                "reference-proxy: {what} failed: no router (the proxy is starting or stopping)"
+            tracing::warn!(
+                delivery = ?what,
+                "an event delivery failed: no router (the proxy is starting or stopping)"
             );
             continue;
         };
@@ -272,19 +274,21 @@ async fn deliver(
             Ok(mut replies) => {
                 while let Some(reply) = replies.next().await {
                     if let Err(status) = reply {
-                        eprintln!(
-                            "reference-proxy: {what} failed: {:?}: {}",
-                            status.code(),
-                            status.message()
+                        tracing::warn!(
+                            delivery = ?what,
+                            code = ?status.code(),
+                            message = ?status.message(),
+                            "an event delivery failed"
                         );
                         break;
                     }
                 }
             }
-            Err(status) => eprintln!(
-                "reference-proxy: {what} failed: {:?}: {}",
-                status.code(),
-                status.message()
+            Err(status) => tracing::warn!(
+                delivery = ?what,
+                code = ?status.code(),
+                message = ?status.message(),
+                "an event delivery failed"
             ),
         }
     }
@@ -340,9 +344,9 @@ fn eventing_of(method: &MethodDescriptor, option: &ExtensionDescriptor) -> Optio
     match value.as_message()?.transcode_to::<Eventing>() {
         Ok(eventing) => Some(eventing),
         Err(error) => {
-            eprintln!(
-                "reference-proxy: {}: unreadable cloudstate.eventing option: {error}",
-                method.full_name()
+            tracing::warn!(
+                method = %method.full_name(),
+                "unreadable cloudstate.eventing option: {error}"
             );
             None
         }

@@ -113,6 +113,16 @@ pub enum Fault {
     /// Value and event-sourced entities: a top-level `Failure` fails the command in flight like a command's
     /// failure, and the entity's stream stays open.
     StreamFailureKeepsStream,
+    /// Entity streams: the proxy waits for the user function's response headers before it sends the
+    /// first command, which hangs with the gRPC servers that send headers only with their first message.
+    WaitForHeaders,
+    /// The metadata of a forward does not reach the command of the forward's target.
+    ForwardMetadataDropped,
+    /// The metadata of a side effect does not reach the command of the side effect's target.
+    SideEffectMetadataDropped,
+    /// A command whose answer never comes holds its client (and the entity) for ever: there is no relay
+    /// timeout.
+    NoRelayTimeout,
 }
 
 /// Whether `fault` is on. Always `false` in a build without the feature `faults`.
@@ -149,7 +159,7 @@ mod enabled {
 
     impl Fault {
         /// Every fault, in the order `--list-faults` prints them.
-        pub const ALL: [Fault; 42] = [
+        pub const ALL: [Fault; 46] = [
             Fault::ReplyBeforeStored,
             Fault::NoReplay,
             Fault::CommandIdsFromZero,
@@ -192,6 +202,10 @@ mod enabled {
             Fault::AnsweredCommandIdAccepted,
             Fault::EmptyStreamOutSkipped,
             Fault::StreamFailureKeepsStream,
+            Fault::WaitForHeaders,
+            Fault::ForwardMetadataDropped,
+            Fault::SideEffectMetadataDropped,
+            Fault::NoRelayTimeout,
         ];
 
         /// The name `--fault` takes.
@@ -371,6 +385,22 @@ mod enabled {
                     "stream-failure-keeps-stream",
                     "entities: a top-level Failure fails the command but the entity's stream stays open",
                 ),
+                Fault::WaitForHeaders => (
+                    "wait-for-headers",
+                    "entity streams: the first command waits for the user function's response headers",
+                ),
+                Fault::ForwardMetadataDropped => (
+                    "forward-metadata-dropped",
+                    "the metadata of a forward does not reach its target's command",
+                ),
+                Fault::SideEffectMetadataDropped => (
+                    "side-effect-metadata-dropped",
+                    "the metadata of a side effect does not reach its target's command",
+                ),
+                Fault::NoRelayTimeout => (
+                    "no-relay-timeout",
+                    "a command the user function never answers holds its client for ever",
+                ),
             }
         }
     }
@@ -426,7 +456,7 @@ mod enabled {
                 assert_eq!(fault as usize, index, "{fault}");
             }
             assert_eq!(
-                Fault::StreamFailureKeepsStream as usize + 1,
+                Fault::NoRelayTimeout as usize + 1,
                 Fault::ALL.len(),
                 "a fault declared after the last listed one is missing from Fault::ALL"
             );

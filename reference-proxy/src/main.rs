@@ -1,5 +1,9 @@
 //! The `reference-proxy` binary: parse the configuration, run until Ctrl-C or SIGTERM.
 //!
+//! It logs to standard error through `tracing`, one line per event, at the level `RUST_LOG` sets (`info`
+//! by default; `debug` adds every entity's start and stop, `warn` keeps only failures). `RUST_LOG` takes
+//! a level, or `target=level` pairs separated by commas, e.g. `reference_proxy=debug,h2=warn`.
+//!
 //! Built with the feature `faults`, it also takes `--list-faults` (print the fault names and exit) and
 //! `--fault NAME` (run with that deliberate deviation; see `reference_proxy::fault`).
 
@@ -10,6 +14,7 @@ use reference_proxy::Config;
 
 fn main() -> ExitCode {
     let config = Config::parse();
+    init_logging();
     #[cfg(feature = "faults")]
     if let Some(code) = faults(&config) {
         return code;
@@ -20,14 +25,14 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("reference-proxy: cannot start the async runtime: {error}");
+            tracing::error!("cannot start the async runtime: {error}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(reference_proxy::app::run(config, shutdown_signal())) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("reference-proxy: {error}");
+            tracing::error!("{error}");
             ExitCode::FAILURE
         }
     }
@@ -39,18 +44,37 @@ fn faults(config: &Config) -> Option<ExitCode> {
     use reference_proxy::fault::{Fault, activate};
     if config.list_faults {
         for fault in Fault::ALL {
-            println!("{fault}");
+            println!("{:<36} {}", fault.name(), fault.describe());
         }
         return Some(ExitCode::SUCCESS);
     }
     activate(&config.faults);
     for fault in &config.faults {
-        eprintln!(
-            "reference-proxy: running with the fault {fault}: {}",
+        tracing::warn!(
+            fault = %fault,
+            "running with a deliberate fault: {}",
             fault.describe()
         );
     }
     None
+}
+
+/// Logs to standard error at the level `RUST_LOG` says (`info` when it is unset or cannot be read).
+fn init_logging() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|value| value.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO));
+    let format = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let _ = tracing_subscriber::registry()
+        .with(format)
+        .with(filter)
+        .try_init();
 }
 
 async fn shutdown_signal() {

@@ -151,6 +151,36 @@ pub struct UserSpec {
     pub entity_spec: EntitySpec,
 }
 
+/// The field numbers of the entity-key option on `google.protobuf.FieldOptions`: `cloudstate.entity_key`
+/// of protocol 0.2, and the number that protocols before 0.2 used (named `entity_key` there too, and
+/// `legacy_entity_key` here).
+const ENTITY_KEY_OPTIONS: [u32; 2] = [1080, 50002];
+
+/// Whether `field` is marked as the entity key. The option is found by its field number in the field's
+/// encoded options, not by its name: a descriptor set built from older protos declares the option
+/// under another number or not at all, and then the option is an unknown field of the options.
+fn is_entity_key(field: &FieldDescriptor) -> bool {
+    use prost::Message as _;
+    use prost::encoding::{DecodeContext, WireType, decode_key, decode_varint, skip_field};
+    let encoded = field.options().encode_to_vec();
+    let mut buf = encoded.as_slice();
+    while !buf.is_empty() {
+        let Ok((number, wire_type)) = decode_key(&mut buf) else {
+            return false;
+        };
+        if ENTITY_KEY_OPTIONS.contains(&number) && wire_type == WireType::Varint {
+            match decode_varint(&mut buf) {
+                Ok(0) => {}
+                Ok(_) => return true,
+                Err(_) => return false,
+            }
+        } else if skip_field(wire_type, number, &mut buf, DecodeContext::default()).is_err() {
+            return false;
+        }
+    }
+    false
+}
+
 /// Why an `EntitySpec` cannot be served. The message is what the proxy reports to the user function.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -172,10 +202,6 @@ impl UserSpec {
                 )));
             }
         };
-        let key_options: Vec<_> = ["cloudstate.entity_key", "cloudstate.legacy_entity_key"]
-            .iter()
-            .filter_map(|name| pool.get_extension_by_name(name))
-            .collect();
         let mut services = BTreeMap::new();
         for entity in &entity_spec.entities {
             let servable = EntityType::from_name(&entity.entity_type).is_some()
@@ -199,15 +225,8 @@ impl UserSpec {
                 })?;
             let mut methods = BTreeMap::new();
             for method in descriptor.methods() {
-                let key_fields: Vec<FieldDescriptor> = method
-                    .input()
-                    .fields()
-                    .filter(|field| {
-                        key_options
-                            .iter()
-                            .any(|ext| field.options().get_extension(ext).as_bool() == Some(true))
-                    })
-                    .collect();
+                let key_fields: Vec<FieldDescriptor> =
+                    method.input().fields().filter(is_entity_key).collect();
                 if entity_type != EntityType::Action && key_fields.is_empty() {
                     return Err(SpecError(format!(
                         "method {}.{} has no entity key: mark a field of {} with (cloudstate.entity_key) = true",
@@ -247,6 +266,27 @@ impl UserSpec {
             services,
             entity_spec,
         })
+    }
+
+    /// This spec, with entities whose service announced no passivation timeout passivated after
+    /// `passivation` instead of [`DEFAULT_PASSIVATION`].
+    pub fn with_default_passivation(mut self, passivation: Duration) -> UserSpec {
+        for entity in &self.entity_spec.entities {
+            let announced = entity
+                .passivation_strategy
+                .as_ref()
+                .is_some_and(|strategy| strategy.strategy.is_some());
+            if announced {
+                continue;
+            }
+            if let Some(service) = self.services.get_mut(&entity.service_name) {
+                *service = Arc::new(ServiceSpec {
+                    passivation,
+                    ..ServiceSpec::clone(service)
+                });
+            }
+        }
+        self
     }
 
     /// The service and method for a call, or `UNIMPLEMENTED`.

@@ -4,11 +4,14 @@ use std::marker::PhantomData;
 
 use cloudstate_protocol::cloudstate::UserFunctionError;
 use cloudstate_protocol::cloudstate::entity_discovery_client::EntityDiscoveryClient;
-use futures::Stream;
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt as _, TryStreamExt as _};
 use http::uri::PathAndQuery;
 use tonic::Status;
 use tonic::codec::{BufferSettings, Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::Channel;
+
+use crate::fault::{self, Fault};
 
 /// The initial size of an entity stream's encode and decode buffers, in bytes. Protocol messages are
 /// small and thousands of entity streams may be open at once, so tonic's default (8 KiB for each
@@ -29,41 +32,88 @@ impl UserFunction {
     /// Tells the user function it broke the protocol (logged by the proxy too). Failures to deliver are
     /// only logged: reporting must never fail a client call.
     pub async fn report_error(&self, message: &str) {
-        eprintln!("reference-proxy: reporting to the user function: {message}");
+        tracing::warn!(report = ?message, "reporting an error to the user function");
         let mut client = EntityDiscoveryClient::new(self.channel.clone());
         let request = UserFunctionError {
             message: message.to_owned(),
         };
         if let Err(status) = client.report_error(request).await {
-            eprintln!("reference-proxy: reportError failed: {status}");
+            tracing::warn!(
+                code = ?status.code(),
+                message = ?status.message(),
+                "reportError failed"
+            );
         }
     }
 
     /// Opens a bidirectional entity stream (`path` is the protocol's `handle` method, for example
     /// `/cloudstate.eventsourced.EventSourced/handle`) that sends `requests`, with small codec buffers
-    /// (see [`ENTITY_STREAM_BUFFER`]). Otherwise the same as the generated clients' `handle`.
+    /// (see [`ENTITY_STREAM_BUFFER`]).
+    ///
+    /// Unlike the generated clients' `handle`, nothing here waits for the user function's response
+    /// headers: gRPC lets a server send them as late as its first message, and the servers of most SDKs
+    /// (grpc-go, grpc-js, grpc-java, grpcio) do, while they send nothing before a command arrives. The
+    /// call starts when the returned stream is first polled, with whatever `requests` holds by then;
+    /// a failure to reach the user function is the stream's first item.
     pub async fn open_stream<In, Out>(
         &self,
         path: &'static str,
         requests: impl Stream<Item = In> + Send + 'static,
-    ) -> Result<tonic::Streaming<Out>, Status>
+    ) -> Result<EntityStream<Out>, Status>
     where
         In: prost::Message + Send + 'static,
         Out: prost::Message + Default + Send + 'static,
     {
-        let mut grpc = tonic::client::Grpc::new(self.channel.clone());
-        grpc.ready()
-            .await
-            .map_err(|error| Status::unknown(format!("Service was not ready: {error}")))?;
-        let codec = SmallBufferCodec::<In, Out>(PhantomData);
-        let response = grpc
-            .streaming(
-                tonic::Request::new(requests),
-                PathAndQuery::from_static(path),
-                codec,
-            )
-            .await?;
-        Ok(response.into_inner())
+        let call = call(self.channel.clone(), path, requests);
+        if fault::active(Fault::WaitForHeaders) {
+            // What a proxy must not do: wait for the response headers before the first command.
+            return Ok(EntityStream(call.await?.boxed()));
+        }
+        Ok(EntityStream(
+            futures::stream::once(call).try_flatten().boxed(),
+        ))
+    }
+}
+
+/// The call of an entity stream, resolving once the user function's response headers are in.
+async fn call<In, Out>(
+    channel: Channel,
+    path: &'static str,
+    requests: impl Stream<Item = In> + Send + 'static,
+) -> Result<tonic::Streaming<Out>, Status>
+where
+    In: prost::Message + Send + 'static,
+    Out: prost::Message + Default + Send + 'static,
+{
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready()
+        .await
+        .map_err(|error| Status::unavailable(format!("the user function: {error}")))?;
+    let codec = SmallBufferCodec::<In, Out>(PhantomData);
+    let response = grpc
+        .streaming(
+            tonic::Request::new(requests),
+            PathAndQuery::from_static(path),
+            codec,
+        )
+        .await?;
+    Ok(response.into_inner())
+}
+
+/// The user function's side of an entity stream: its messages, then how it ended.
+pub struct EntityStream<Out>(BoxStream<'static, Result<Out, Status>>);
+
+impl<Out> std::fmt::Debug for EntityStream<Out> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EntityStream")
+    }
+}
+
+impl<Out> EntityStream<Out> {
+    /// The next message; `None` once the user function ended the stream with status OK, an error for any
+    /// other end (or when the call could not start).
+    pub async fn message(&mut self) -> Result<Option<Out>, Status> {
+        self.0.next().await.transpose()
     }
 }
 

@@ -14,6 +14,7 @@
 //! caller's response stream, and the proxy cancels the rest of the call.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use cloudstate_protocol::cloudstate::Metadata;
@@ -43,6 +44,14 @@ impl ActionHandler {
         ActionHandler { cx }
     }
 
+    /// How long a unary call may wait for the user function (without end under `no-relay-timeout`).
+    fn relay_timeout(&self) -> Duration {
+        if fault::active(Fault::NoRelayTimeout) {
+            return Duration::from_secs(60 * 60 * 24 * 365);
+        }
+        self.cx.relay_timeout
+    }
+
     fn client(&self) -> ActionProtocolClient<Channel> {
         ActionProtocolClient::new(self.cx.user_function.channel.clone())
     }
@@ -63,7 +72,18 @@ impl ActionHandler {
                 .await
                 .map_err(|error| Status::internal(format!("the protocol call failed: {error}")))??
         } else {
-            client.handle_unary(command).await?
+            let call = client.handle_unary(command);
+            match tokio::time::timeout(self.relay_timeout(), call).await {
+                Ok(response) => response?,
+                Err(_) => {
+                    return Err(Status::deadline_exceeded(format!(
+                        "the user function did not answer {}/{} within the relay timeout of {} ms",
+                        service.name,
+                        method.name(),
+                        self.cx.relay_timeout.as_millis()
+                    )));
+                }
+            }
         };
         let outcome = respond(&self.cx.effects, response.into_inner()).await?;
         Ok(single(outcome))

@@ -16,19 +16,22 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cloudstate_protocol::cloudstate::crdt::crdt_client::CrdtClient;
 use cloudstate_protocol::cloudstate::crdt::{
     CrdtInit, CrdtStreamIn, CrdtStreamOut, crdt_stream_in,
 };
 use cloudstate_protocol::cloudstate::{Command, Metadata, StreamCancelled};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
-use tonic::{Status, Streaming};
+use tonic::Status;
 
 use super::crdt::{Delivery, Entities, EntityCommand, EntityKey, Step};
 use super::crdt_state::CrdtState;
 use crate::fault::{self, Fault};
 use crate::spec::ServiceSpec;
+use crate::user_function::EntityStream;
+
+/// The protocol method of CRDT entity streams.
+const HANDLE: &str = "/cloudstate.crdt.Crdt/handle";
 
 mod answers;
 
@@ -48,6 +51,8 @@ pub(crate) struct EntityTask {
 /// A command sent to the user function and not answered yet.
 #[derive(Debug)]
 struct Pending {
+    /// When it was sent, for the relay timeout.
+    sent_at: Instant,
     streamed: bool,
     delivery: Delivery,
     /// The caller of a streamed command went away before the reply.
@@ -63,6 +68,8 @@ enum End {
     Failed(Status),
     /// The user function broke the protocol.
     Violation(String),
+    /// A command's answer did not come within the relay timeout.
+    Unanswered,
 }
 
 /// The state of one open stream.
@@ -110,6 +117,7 @@ impl EntityTask {
     /// Opens streams while commands come, then hands the value back to the handler.
     pub(crate) async fn run(mut self) {
         let entities = self.entities.clone();
+        tracing::debug!(entity_id = ?self.key.1, service = %self.key.0, "CRDT entity started");
         while let Some(first) =
             entities.next_or_retire(&self.key, &mut self.commands, &mut self.state)
         {
@@ -124,14 +132,15 @@ impl EntityTask {
                 message: Some(crdt_stream_in::Message::Init(init)),
             });
             let requests = futures::stream::poll_fn(move |cx| requests.poll_recv(cx));
-            let mut client = CrdtClient::new(self.entities.cx.user_function.channel.clone());
+            let user_function = self.entities.cx.user_function.clone();
             let mut session = Session::new(&mut self, to_user);
             session.command(first);
-            match client.handle(requests).await {
-                Ok(response) => session.run(response.into_inner()).await,
+            match user_function.open_stream(HANDLE, requests).await {
+                Ok(from_user) => session.run(from_user).await,
                 Err(status) => session.finish(End::Failed(status)),
             }
         }
+        tracing::debug!(entity_id = ?self.key.1, service = %self.key.0, "CRDT entity stopped");
     }
 }
 
@@ -157,7 +166,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    async fn run(mut self, mut from_user: Streaming<CrdtStreamOut>) {
+    async fn run(mut self, mut from_user: EntityStream<CrdtStreamOut>) {
         let end = loop {
             let idle =
                 self.pending.is_empty() && self.open.is_empty() && self.cancelling.is_empty();
@@ -170,6 +179,7 @@ impl<'a> Session<'a> {
             }
             // A passivation time too long to represent never comes.
             let passivate_at = self.last_activity.checked_add(passivation);
+            let unanswered_at = self.relay_deadline();
             let accepting = self.to_user.is_some();
             tokio::select! {
                 biased;
@@ -191,12 +201,25 @@ impl<'a> Session<'a> {
                 },
                 () = sleep_until(passivate_at.unwrap_or(self.last_activity)),
                     if accepting && idle && passivate_at.is_some() => self.half_close(),
+                () = sleep_until(unanswered_at.unwrap_or(self.last_activity)), if unanswered_at.is_some() => {
+                    break End::Unanswered;
+                }
                 () = sleep_until(self.close_deadline), if !accepting => {
                     break End::Failed(Status::deadline_exceeded("the user function did not end the entity stream"));
                 }
             }
         };
         self.finish(end);
+    }
+
+    /// When the oldest command in flight runs out of time for its answer; `None` when no command waits
+    /// (or under the fault `no-relay-timeout`).
+    fn relay_deadline(&self) -> Option<Instant> {
+        if fault::active(Fault::NoRelayTimeout) {
+            return None;
+        }
+        let oldest = self.pending.values().map(|pending| pending.sent_at).min()?;
+        oldest.checked_add(self.task.entities.cx.relay_timeout)
     }
 
     fn entity_id(&self) -> String {
@@ -246,6 +269,7 @@ impl<'a> Session<'a> {
             self.pending.insert(
                 id,
                 Pending {
+                    sent_at: Instant::now(),
                     streamed: command.streamed,
                     delivery,
                     cancelled: false,
@@ -293,6 +317,10 @@ impl<'a> Session<'a> {
             End::Violation(violation) => Status::unknown(format!(
                 "the user function broke the CRDT protocol: {violation}"
             )),
+            End::Unanswered => Status::deadline_exceeded(format!(
+                "the user function did not answer within the relay timeout of {} ms",
+                self.task.entities.cx.relay_timeout.as_millis()
+            )),
         };
         for (_, pending) in self.pending.drain() {
             pending.delivery.send(Step::Fail(status.clone()));
@@ -306,9 +334,12 @@ impl<'a> Session<'a> {
         let what = format!("CRDT entity {} of {}", self.task.key.1, self.task.key.0);
         match end {
             End::Closed if closed_by_proxy => {}
-            End::Closed | End::Failed(_) => {
-                eprintln!("reference-proxy: {what}: {}", status.message())
-            }
+            End::Closed | End::Failed(_) | End::Unanswered => tracing::warn!(
+                entity_id = ?self.task.key.1,
+                service = %self.task.key.0,
+                "a CRDT entity's stream ended: {}",
+                status.message()
+            ),
             End::Violation(violation) => {
                 let user_function = self.task.entities.cx.user_function.clone();
                 let message = format!("{what}: {violation}");

@@ -21,6 +21,7 @@ use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoi
 use crate::fault::{self, Fault};
 use crate::spec::ServiceSpec;
 use crate::store::Snapshot;
+use crate::user_function::EntityStream;
 
 /// Serves the unary methods of event-sourced services, one stream per active entity.
 #[derive(Debug)]
@@ -172,7 +173,7 @@ impl Protocol for EventSourcedProtocol {
     async fn open(
         &self,
         requests: mpsc::UnboundedReceiver<Box<EventSourcedStreamIn>>,
-    ) -> Result<tonic::Streaming<EventSourcedStreamOut>, Status> {
+    ) -> Result<EntityStream<EventSourcedStreamOut>, Status> {
         let path = "/cloudstate.eventsourced.EventSourced/handle";
         let requests = futures::StreamExt::map(outgoing(requests), |message| *message);
         self.cx.user_function.open_stream(path, requests).await
@@ -226,9 +227,10 @@ impl Protocol for EventSourcedProtocol {
         }
         if events.is_empty() {
             if snapshot.is_some() {
-                eprintln!(
-                    "reference-proxy: entity {entity_id} of {}: ignoring a snapshot sent without events",
-                    service.name
+                tracing::warn!(
+                    entity_id = ?entity_id,
+                    service = %service.name,
+                    "ignoring a snapshot sent without events"
                 );
             }
             return Step::Done(answer);
@@ -272,9 +274,10 @@ impl Protocol for EventSourcedProtocol {
                 .save_snapshot(persistence_id, entity_id, &snapshot)
                 .await
             {
-                eprintln!(
-                    "reference-proxy: entity {entity_id} of {}: saving a snapshot: {error}",
-                    service.name
+                tracing::error!(
+                    entity_id = ?entity_id,
+                    service = %service.name,
+                    "saving a snapshot failed: {error}"
                 );
             }
         }

@@ -16,6 +16,7 @@ use tonic::Status;
 use crate::entity::registry::{Answer, EntityKey, Job, Protocol, Registry, Step};
 use crate::fault::{self, Fault};
 use crate::spec::ServiceSpec;
+use crate::user_function::EntityStream;
 use judge::{Judged, judge, violation};
 
 /// How long a closing stream may take to end after the proxy half-closed it, before it is cancelled.
@@ -24,7 +25,7 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 /// One open protocol stream.
 struct Session<P: Protocol> {
     sender: mpsc::UnboundedSender<P::In>,
-    responses: tonic::Streaming<P::Out>,
+    responses: EntityStream<P::Out>,
     state: P::State,
     next_id: i64,
 }
@@ -70,11 +71,13 @@ impl<P: Protocol> Registry<P> {
         let mut session: Option<Session<P>> = None;
         // The next command ID of the last stream, carried to the next one only by a fault.
         let mut numbered = self.carried_id(&key);
+        tracing::debug!(entity_id = ?key.1, service = %key.0, "entity started");
         loop {
             let Some(job) = self
                 .next_job(&service, &key, &mut queue, &mut session)
                 .await
             else {
+                tracing::debug!(entity_id = ?key.1, service = %key.0, "entity stopped");
                 return;
             };
             let active = match session.as_mut() {
@@ -97,9 +100,10 @@ impl<P: Protocol> Registry<P> {
                     close(session.take()).await;
                     match self.open(&service, &key.1).await {
                         Ok(opened) => session = Some(carry_ids(opened, numbered)),
-                        Err(status) => eprintln!(
-                            "reference-proxy: restarting entity {} of {}: {status}",
-                            key.1, key.0
+                        Err(status) => tracing::warn!(
+                            entity_id = ?key.1,
+                            service = %key.0,
+                            "restarting the entity failed: {status}"
                         ),
                     }
                 }
@@ -113,6 +117,7 @@ impl<P: Protocol> Registry<P> {
                     // The stream is cancelled, not closed: the user function broke it or it is gone.
                     drop(session.take());
                     self.remove_and_fail(&key, &mut queue);
+                    tracing::warn!(entity_id = ?key.1, service = %key.0, "entity crashed");
                     if let Some(message) = report {
                         self.cx.user_function.report_error(&message).await;
                     }
@@ -261,6 +266,7 @@ impl<P: Protocol> Registry<P> {
             ));
             (Err(status), After::Crash { report: None })
         } else {
+            let relay_deadline = self.relay_deadline();
             loop {
                 let message = if fault::active(Fault::AbandonedCommandFreesEntity) {
                     tokio::select! {
@@ -269,7 +275,27 @@ impl<P: Protocol> Registry<P> {
                         () = sent.reply.closed() => return After::Ready,
                     }
                 } else {
-                    next_message(service, session).await
+                    match tokio::time::timeout_at(relay_deadline, next_message(service, session))
+                        .await
+                    {
+                        Ok(message) => message,
+                        Err(_) => {
+                            // The user function is stuck or gone: the stream can no longer be
+                            // trusted, and a late answer must not count for a later command.
+                            let status = Status::deadline_exceeded(format!(
+                                "the user function did not answer command {id} of {entity} within \
+                                 the relay timeout of {} ms",
+                                self.cx.relay_timeout.as_millis()
+                            ));
+                            tracing::warn!(
+                                entity_id = ?entity_id,
+                                service = %service.name,
+                                command_id = id,
+                                "the user function did not answer within the relay timeout"
+                            );
+                            break (Err(status), After::GiveUp { report: None });
+                        }
+                    }
                 };
                 break match message {
                     None => {
@@ -351,6 +377,16 @@ impl<P: Protocol> Registry<P> {
 }
 
 impl<P: Protocol> Registry<P> {
+    /// When a command sent now must have its answer: after the relay timeout, or never under the fault
+    /// `no-relay-timeout`.
+    fn relay_deadline(&self) -> tokio::time::Instant {
+        let now = tokio::time::Instant::now();
+        if fault::active(Fault::NoRelayTimeout) {
+            return now + Duration::from_secs(60 * 60 * 24 * 365);
+        }
+        now + self.cx.relay_timeout
+    }
+
     /// The next command ID of the entity's last stream, kept only under the fault
     /// `command-ids-continue`; 1 otherwise.
     fn carried_id(&self, key: &EntityKey) -> i64 {
@@ -414,8 +450,6 @@ async fn close<P: Protocol>(session: Option<Session<P>>) {
         while let Ok(Some(_)) = responses.message().await {}
     });
     if ended.await.is_err() {
-        eprintln!(
-            "reference-proxy: the user function did not end a closed entity stream; cancelling it"
-        );
+        tracing::warn!("the user function did not end a closed entity stream; cancelling it");
     }
 }

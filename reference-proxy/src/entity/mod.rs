@@ -14,6 +14,7 @@ pub mod value_entity;
 mod tests;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use prost_types::Any;
 
@@ -21,6 +22,10 @@ use crate::effects::Effects;
 use crate::spec::UserSpec;
 use crate::store::Store;
 use crate::user_function::UserFunction;
+
+/// The relay timeout when none is configured: the Akka proxy's `relay-timeout` (see
+/// [`Config::relay_timeout_ms`](crate::Config::relay_timeout_ms)).
+pub const DEFAULT_RELAY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Told about every event an event-sourced entity persisted, in order (eventing subscribes to this).
 pub trait EventSink: Send + Sync + std::fmt::Debug + 'static {
@@ -49,4 +54,6 @@ pub struct EntityContext {
     pub effects: Arc<Effects>,
     /// Subscribers to persisted events.
     pub events: Arc<dyn EventSink>,
+    /// How long a command may wait for the user function's answer.
+    pub relay_timeout: Duration,
 }

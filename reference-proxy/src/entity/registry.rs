@@ -24,6 +24,7 @@ use crate::effects::Outcome;
 use crate::entity::EntityContext;
 use crate::spec::ServiceSpec;
 use crate::store::StoreError;
+use crate::user_function::EntityStream;
 
 /// An entity's name: the full service name and the entity ID.
 pub(crate) type EntityKey = (String, String);
@@ -99,7 +100,7 @@ pub(crate) trait Protocol: Send + Sync + 'static {
     async fn open(
         &self,
         requests: mpsc::UnboundedReceiver<Self::In>,
-    ) -> Result<tonic::Streaming<Self::Out>, Status>;
+    ) -> Result<EntityStream<Self::Out>, Status>;
     /// Wraps a command.
     fn command(&self, command: Command) -> Self::In;
     /// Sorts an incoming message.

@@ -17,6 +17,7 @@ use crate::entity::EntityContext;
 use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoing, unavailable};
 use crate::fault::{self, Fault};
 use crate::spec::ServiceSpec;
+use crate::user_function::EntityStream;
 
 /// Serves the unary methods of value-entity services, one stream per active entity.
 #[derive(Debug)]
@@ -94,7 +95,7 @@ impl Protocol for ValueEntityProtocol {
     async fn open(
         &self,
         requests: mpsc::UnboundedReceiver<ValueEntityStreamIn>,
-    ) -> Result<tonic::Streaming<ValueEntityStreamOut>, Status> {
+    ) -> Result<EntityStream<ValueEntityStreamOut>, Status> {
         let path = "/cloudstate.valueentity.ValueEntity/handle";
         self.cx
             .user_function

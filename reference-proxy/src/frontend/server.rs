@@ -48,7 +48,7 @@ pub async fn serve(
 ) -> io::Result<()> {
     let (routes, warnings) = Routes::new(router.spec());
     for warning in warnings {
-        eprintln!("reference-proxy: {warning}");
+        tracing::warn!("{warning}");
     }
     let reflection = Reflection::new(router.spec()).into_server();
     let frontend = Arc::new(Frontend {
@@ -67,7 +67,7 @@ pub async fn serve(
         let stream = match accepted {
             Ok((stream, _)) => stream,
             Err(error) => {
-                eprintln!("reference-proxy: accepting a connection failed: {error}");
+                tracing::error!("accepting a connection failed: {error}");
                 tokio::time::sleep(ACCEPT_BACKOFF).await;
                 continue;
             }

@@ -319,6 +319,7 @@ pub(crate) async fn setup() -> Setup {
         store,
         effects,
         events: Arc::new(NoEvents),
+        relay_timeout: reference_proxy::entity::DEFAULT_RELAY_TIMEOUT,
     };
     Setup {
         handler: ActionHandler::new(cx),

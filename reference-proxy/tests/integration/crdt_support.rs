@@ -205,6 +205,7 @@ impl Harness {
             store: Arc::new(MemoryStore::default()),
             effects: effects.clone(),
             events: Arc::new(NoEvents),
+            relay_timeout: reference_proxy::entity::DEFAULT_RELAY_TIMEOUT,
         };
         let mut handlers: HashMap<EntityType, Arc<dyn Dispatch>> = HashMap::new();
         handlers.insert(EntityType::Crdt, Arc::new(CrdtHandler::new(cx)));

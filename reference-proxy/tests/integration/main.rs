@@ -6,6 +6,7 @@ mod action_support;
 mod crdt_entity;
 mod crdt_state;
 mod crdt_support;
+mod entity_keys;
 mod eventing;
 mod frontend;
 mod frontend_metadata;

@@ -72,11 +72,11 @@ async fn serve(fake: FakeDiscovery) -> u16 {
     port
 }
 
-async fn start(fake: &FakeDiscovery, check_version: bool) -> Result<(), StartupError> {
+async fn start(fake: &FakeDiscovery, strict_minor: bool) -> Result<(), StartupError> {
     let port = serve(fake.clone()).await;
     let started = tokio::time::timeout(
         Duration::from_secs(20),
-        discover("127.0.0.1", port, check_version, Duration::from_secs(10)),
+        discover("127.0.0.1", port, strict_minor, Duration::from_secs(10)),
     )
     .await
     .expect("discovery finishes");
@@ -104,15 +104,28 @@ async fn another_protocol_version_is_refused_and_reported_with_both_versions() {
 }
 
 #[tokio::test]
-async fn the_version_check_can_be_turned_off() {
+async fn the_minor_version_check_can_be_turned_off() {
+    for minor in [0, 1, 3] {
+        let fake = FakeDiscovery {
+            spec: spec(0, minor, names::model::VALUE_ENTITY_TCK_MODEL),
+            reported: Arc::default(),
+        };
+        start(&fake, false)
+            .await
+            .expect("another minor version is accepted without the check");
+        assert!(fake.reported.lock().expect("lock").is_empty());
+    }
+}
+
+#[tokio::test]
+async fn another_major_version_is_refused_even_without_the_check() {
     let fake = FakeDiscovery {
-        spec: spec(0, 1, names::model::VALUE_ENTITY_TCK_MODEL),
+        spec: spec(1, 0, names::model::VALUE_ENTITY_TCK_MODEL),
         reported: Arc::default(),
     };
-    start(&fake, false)
-        .await
-        .expect("accepted without the check");
-    assert!(fake.reported.lock().expect("lock").is_empty());
+    let error = start(&fake, false).await.expect_err("1.0 is refused");
+    assert!(error.to_string().contains("1.0"), "{error}");
+    assert_eq!(fake.reported.lock().expect("lock").len(), 1);
 }
 
 #[tokio::test]

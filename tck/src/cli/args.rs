@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::model::Headers;
+
 /// Conformance test kit for Cloudstate protocol 0.2.
 ///
 /// Exit codes: 0 all selected cases passed (or failed exactly as the expected-failures file says), 100
@@ -109,6 +111,16 @@ pub struct ProxyArgs {
     /// How long a spawned proxy may take to answer `/ready`.
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
     pub spawn_timeout_ms: u64,
+    /// The proxy's relay timeout: how long it waits for the user function's answer to a command before
+    /// it fails the client's call. A spawned proxy gets `RELAY_TIMEOUT_MS` (the reference proxy's
+    /// setting; configure another proxy's in CMD), and the cases that hold an answer past it run; they
+    /// are skipped without it.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub relay_timeout_ms: Option<u64>,
+    /// When the built-in model behind the proxy sends response headers: `late` (only with the first
+    /// message, as grpc-go, grpc-js, grpc-java and grpcio do) or `eager` (at once, as tonic does).
+    #[arg(long, value_name = "HABIT", default_value_t = Headers::Late, conflicts_with = "user_function")]
+    pub model_headers: Headers,
     /// Options common to every run.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -121,6 +133,10 @@ pub struct SelftestArgs {
     /// one, built first when it is missing and the TCK runs from its source tree).
     #[arg(long, value_name = "CMD")]
     pub proxy_command: Option<String>,
+    /// When the built-in model sends response headers: `late` (only with the first message, the habit
+    /// of most real SDKs' gRPC servers) or `eager` (at once, as tonic does).
+    #[arg(long, value_name = "HABIT", default_value_t = Headers::Late)]
+    pub model_headers: Headers,
     /// Options common to every run (reports default to `reports/selftest.xml` and `.json`).
     #[command(flatten)]
     pub common: CommonArgs,
@@ -173,6 +189,10 @@ pub struct ServeModelArgs {
     /// List the faults `--fault` takes, one per line (the name, then what it does), and exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// The transport habit: when response headers go out, which gRPC leaves to the server and the common
+    /// gRPC stacks do differently.
+    #[arg(long, value_name = "HABIT", default_value_t = Headers::Eager)]
+    pub headers: Headers,
 }
 
 /// `cloudstate-tck faults`.
@@ -203,6 +223,10 @@ pub struct FaultsArgs {
     /// The seed of every run (default: from the clock).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// When the built-in models send response headers: `late` (only with the first message, the habit
+    /// of most real SDKs' gRPC servers) or `eager` (at once, as tonic does).
+    #[arg(long, value_name = "HABIT", default_value_t = Headers::Late)]
+    pub model_headers: Headers,
 }
 
 /// `cloudstate-tck list`.

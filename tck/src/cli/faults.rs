@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use super::args::FaultsArgs;
 use super::proxy::{ProxyTarget, start_model, start_session};
 use super::sdk::clock_seed;
+use super::selftest::REFERENCE_RELAY_TIMEOUT;
 use crate::case::{Case, Mode, all_cases};
 use crate::error::TckError;
 use crate::exit;
@@ -18,7 +19,7 @@ use crate::faults::matrix::{FaultRun, Matrix, UNKILLABLE_MD, parse_uncatchable, 
 use crate::faults::report;
 use crate::faults::run::{SuiteRun, Verdict, run_collecting};
 use crate::faults::sdk::{MatrixOptions, sdk_control, sdk_faults};
-use crate::model::Fault;
+use crate::model::{Fault, Headers, ModelOptions};
 use crate::run::{ReportError, RunOptions, RunScope};
 
 /// How long a proxy may take to come up, and to list its faults.
@@ -60,7 +61,14 @@ pub(super) async fn run(args: FaultsArgs) -> Result<u8, TckError> {
                 ..options.run_options()
             };
             let jobs = usize::try_from(args.proxy_jobs).unwrap_or(1);
-            proxy_faults(command, &proxy_options, jobs, &mut matrix).await;
+            proxy_faults(
+                command,
+                args.model_headers,
+                &proxy_options,
+                jobs,
+                &mut matrix,
+            )
+            .await;
         }
     }
     matrix.duration = started.elapsed();
@@ -102,7 +110,13 @@ fn control_line(mode: Mode, run: &SuiteRun) -> String {
 
 /// The proxy side: the proxy suite through `command` without a fault, then under each fault it lists,
 /// `jobs` faulty proxies at a time; the matrix keeps the order of the list.
-async fn proxy_faults(command: &str, options: &RunOptions, jobs: usize, matrix: &mut Matrix) {
+async fn proxy_faults(
+    command: &str,
+    headers: Headers,
+    options: &RunOptions,
+    jobs: usize,
+    matrix: &mut Matrix,
+) {
     let listed = match list_proxy_faults(command).await {
         Ok(listed) => listed,
         Err(reason) => {
@@ -119,7 +133,7 @@ async fn proxy_faults(command: &str, options: &RunOptions, jobs: usize, matrix: 
         .into_iter()
         .filter(|case| case.info.mode() == Mode::Proxy)
         .collect();
-    let control = run_proxy(command, None, &cases, options).await;
+    let control = run_proxy(command, None, headers, &cases, options).await;
     println!("{}", control_line(Mode::Proxy, &control));
     matrix.controls.push((Mode::Proxy, control));
     if !matrix.control_problems().is_empty() {
@@ -128,7 +142,7 @@ async fn proxy_faults(command: &str, options: &RunOptions, jobs: usize, matrix: 
     let cases = &cases;
     let mut runs = futures::stream::iter(listed)
         .map(|(name, description)| async move {
-            let run = run_proxy(command, Some(&name), cases, options).await;
+            let run = run_proxy(command, Some(&name), headers, cases, options).await;
             FaultRun {
                 mode: Mode::Proxy,
                 name,
@@ -182,16 +196,17 @@ async fn list_proxy_faults(command: &str) -> Result<Vec<(String, String)>, Strin
     Ok(listed)
 }
 
-/// One run of the proxy suite: the built-in model (without a fault) behind the interceptor, and
-/// `command --fault NAME` (or `command` alone) as the proxy.
+/// One run of the proxy suite: the built-in model (without a fault, sending response headers as `headers`
+/// says) behind the interceptor, and `command --fault NAME` (or `command` alone) as the proxy.
 async fn run_proxy(
     command: &str,
     fault: Option<&str>,
+    headers: Headers,
     cases: &[&'static Case],
     options: &RunOptions,
 ) -> SuiteRun {
     let started = Instant::now();
-    let model = match start_model().await {
+    let model = match start_model(ModelOptions::default().with_headers(headers)).await {
         Ok(model) => model,
         Err(error) => return SuiteRun::not_started(error.to_string(), started.elapsed()),
     };
@@ -200,7 +215,14 @@ async fn run_proxy(
         None => command.to_owned(),
     };
     let target = ProxyTarget::SpawnDurable(spawn);
-    let mut session = match start_session(target, model.channel.clone(), None, PROXY_START).await {
+    let started_session = start_session(
+        target,
+        model.channel.clone(),
+        None,
+        PROXY_START,
+        Some(REFERENCE_RELAY_TIMEOUT),
+    );
+    let mut session = match started_session.await {
         Ok(session) => session,
         Err(error) => return SuiteRun::not_started(error.to_string(), started.elapsed()),
     };

@@ -34,7 +34,7 @@ pub(super) struct InProcessModel {
 }
 
 /// Starts the built-in model service on a free loopback port.
-pub(super) async fn start_model() -> Result<InProcessModel, TckError> {
+pub(super) async fn start_model(options: ModelOptions) -> Result<InProcessModel, TckError> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|error| TckError::Setup(format!("cannot bind the model service: {error}")))?;
@@ -43,7 +43,7 @@ pub(super) async fn start_model() -> Result<InProcessModel, TckError> {
         .map_err(|error| TckError::Setup(error.to_string()))?
         .to_string();
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(serve_model(listener, ModelOptions::default(), async move {
+    tokio::spawn(serve_model(listener, options, async move {
         let _ = stopped.await;
     }));
     let channel = connect(&address, Duration::from_secs(5))
@@ -85,6 +85,7 @@ pub(super) async fn start_session(
     upstream: Channel,
     intercept_port: Option<u16>,
     spawn_timeout: Duration,
+    relay_timeout: Option<Duration>,
 ) -> Result<ProxySession, TckError> {
     let served = match discover(&upstream, Duration::from_secs(5)).await {
         Discovery::Answered(spec) => Some(served_services(&spec)),
@@ -110,14 +111,20 @@ pub(super) async fn start_session(
             wait_until_ready(&address, None, spawn_timeout)
                 .await
                 .map_err(TckError::Setup)?;
-            return finish_session(address, None, served, interceptor).await;
+            return finish_session(address, None, served, interceptor, relay_timeout).await;
         }
         ProxyTarget::Spawn(command) => (command, false),
         ProxyTarget::SpawnDurable(command) => (command, true),
     };
     let user_function_port = interceptor.address.port();
-    let process = SpawnedProxy::start(&command, user_function_port, durable, spawn_timeout)
-        .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
+    let process = SpawnedProxy::start(
+        &command,
+        user_function_port,
+        durable,
+        relay_timeout,
+        spawn_timeout,
+    )
+    .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
     if let Err(error) = process.wait_until_ready().await {
         process.stop(Duration::from_secs(2)).await;
         let output = process.output_text().await;
@@ -128,7 +135,7 @@ pub(super) async fn start_session(
         }));
     }
     let address = process.address().to_owned();
-    finish_session(address, Some(process), served, interceptor).await
+    finish_session(address, Some(process), served, interceptor, relay_timeout).await
 }
 
 /// Connects to the ready proxy and gathers what the run needs.
@@ -137,6 +144,7 @@ async fn finish_session(
     process: Option<SpawnedProxy>,
     served: Option<std::collections::BTreeSet<String>>,
     interceptor: Interceptor,
+    relay_timeout: Option<Duration>,
 ) -> Result<ProxySession, TckError> {
     let channel = connect(&address, Duration::from_secs(5))
         .await
@@ -154,6 +162,8 @@ async fn finish_session(
         startup: Arc::new(startup),
         entity_ids: Arc::new(AtomicU64::new(0)),
         spawned: process.clone(),
+        relay_timeout,
+        last_failed: Arc::default(),
     };
     Ok(ProxySession {
         executor,
@@ -203,7 +213,8 @@ pub(super) async fn run(args: ProxyArgs) -> Result<u8, TckError> {
             )
         }
         None => {
-            let model = start_model().await?;
+            let model =
+                start_model(ModelOptions::default().with_headers(args.model_headers)).await?;
             (model.channel.clone(), Some(model))
         }
     };
@@ -222,6 +233,7 @@ pub(super) async fn run(args: ProxyArgs) -> Result<u8, TckError> {
         upstream,
         args.intercept_port,
         Duration::from_millis(args.spawn_timeout_ms),
+        args.relay_timeout_ms.map(Duration::from_millis),
     )
     .await?;
     run_session(&mut prepared, session).await

@@ -15,6 +15,7 @@ use super::sdk::prepare;
 use crate::case::{Case, CaseBody, Mode, Verdict};
 use crate::error::TckError;
 use crate::exit;
+use crate::model::ModelOptions;
 use crate::proxy::ProxyExecutor;
 use crate::report::{JsonReporter, JunitReporter};
 use crate::run::{CaseExecutor, RunScope, SdkExecutor, TargetMonitor, run_cases, served_services};
@@ -42,6 +43,10 @@ impl CaseExecutor for SelftestExecutor {
     }
 }
 
+/// The relay timeout the self-test and the fault matrix give the reference proxy: short, so that the
+/// cases that hold an answer past it end soon.
+pub(super) const REFERENCE_RELAY_TIMEOUT: Duration = Duration::from_millis(1_000);
+
 /// Runs the self-test; returns the exit code.
 pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
     let common = &mut args.common;
@@ -55,7 +60,7 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
             .reporters
             .push(Box::new(JsonReporter::new("reports/selftest.json")));
     }
-    let model = start_model().await?;
+    let model = start_model(ModelOptions::default().with_headers(args.model_headers)).await?;
     let spec = match discover(&model.channel, Duration::from_secs(5)).await {
         Discovery::Answered(spec) => spec,
         Discovery::NoAnswer(reason) => {
@@ -75,6 +80,7 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
         model.channel.clone(),
         None,
         Duration::from_secs(30),
+        Some(REFERENCE_RELAY_TIMEOUT),
     )
     .await?;
     let mut info = session.info.clone();

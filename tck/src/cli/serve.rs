@@ -26,6 +26,13 @@ pub(super) async fn run(args: ServeModelArgs) -> Result<u8, TckError> {
         "cloudstate-tck {}: serving the TCK model on {bound}",
         env!("CARGO_PKG_VERSION")
     );
+    if args.headers != crate::model::Headers::default() {
+        println!(
+            "with response headers {}: {}",
+            args.headers,
+            args.headers.description()
+        );
+    }
     let options = match args.fault {
         Some(fault) => {
             println!("with the deliberate fault {fault}: {}", fault.description());
@@ -35,7 +42,7 @@ pub(super) async fn run(args: ServeModelArgs) -> Result<u8, TckError> {
     };
     serve_model(
         listener,
-        options.logging_reported_errors(),
+        options.with_headers(args.headers).logging_reported_errors(),
         shutdown_signal(),
     )
     .await

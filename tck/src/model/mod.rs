@@ -11,6 +11,7 @@ mod event_sourced;
 mod eventing;
 mod eventing_subscriber;
 mod fault;
+mod habits;
 mod payload;
 mod server;
 #[cfg(test)]
@@ -19,4 +20,5 @@ mod value_entity;
 
 pub use discovery::entity_spec;
 pub use fault::{Fault, UnknownFault};
-pub use server::{ModelOptions, model_router, serve_model};
+pub use habits::Headers;
+pub use server::{ModelOptions, serve_model};

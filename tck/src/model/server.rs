@@ -15,6 +15,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 use tonic::transport::server::Router;
 use tonic::{Status, Streaming};
+use tower_layer::layer_fn;
 
 use super::action::ModelAction;
 use super::crdt::ModelCrdt;
@@ -23,6 +24,7 @@ use super::event_sourced::ModelEventSourced;
 use super::eventing::ModelEventSourcing;
 use super::eventing_subscriber::ModelActions;
 use super::fault::Fault;
+use super::habits::{Headers, LateHeaders};
 use super::value_entity::ModelValueEntity;
 
 /// Options of the built-in model service.
@@ -37,6 +39,8 @@ pub struct ModelOptions {
     /// Print each error the proxy reports through `reportError` on standard error. On for
     /// `serve-model`; off where the TCK runs the model in-process and its cases read the reports.
     pub log_reported_errors: bool,
+    /// When response headers go out (see [`Headers`]).
+    pub headers: Headers,
 }
 
 impl ModelOptions {
@@ -48,6 +52,11 @@ impl ModelOptions {
         }
     }
 
+    /// These options, with the response headers sent as `headers` says.
+    pub fn with_headers(self, headers: Headers) -> Self {
+        Self { headers, ..self }
+    }
+
     /// These options, printing the errors the proxy reports.
     pub fn logging_reported_errors(self) -> Self {
         Self {
@@ -57,13 +66,16 @@ impl ModelOptions {
     }
 }
 
-/// Builds the tonic router of the model: `cloudstate.EntityDiscovery`, `cloudstate.action.ActionProtocol`
-/// (the action model and the eventing subscriber), `cloudstate.valueentity.ValueEntity`,
-/// `cloudstate.eventsourced.EventSourced` (the event-sourced model and the eventing model's emitting
-/// entities) and `cloudstate.crdt.Crdt`.
-pub fn model_router(options: ModelOptions) -> Router {
+/// Adds the model's services to a tonic server: `cloudstate.EntityDiscovery`,
+/// `cloudstate.action.ActionProtocol` (the action model and the eventing subscriber),
+/// `cloudstate.valueentity.ValueEntity`, `cloudstate.eventsourced.EventSourced` (the event-sourced model
+/// and the eventing model's emitting entities) and `cloudstate.crdt.Crdt`.
+fn model_router<L>(server: &mut Server<L>, options: &ModelOptions) -> Router<L>
+where
+    L: Clone,
+{
     let fault = options.fault;
-    Server::builder()
+    server
         .add_service(EntityDiscoveryServer::new(ModelDiscovery::new(
             fault,
             options.log_reported_errors,
@@ -93,9 +105,19 @@ pub async fn serve_model(
             Ok(stream)
         })
     });
-    model_router(options)
-        .serve_with_incoming_shutdown(incoming, shutdown)
-        .await
+    match options.headers {
+        Headers::Eager => {
+            model_router(&mut Server::builder(), &options)
+                .serve_with_incoming_shutdown(incoming, shutdown)
+                .await
+        }
+        Headers::Late => {
+            let mut server = Server::builder().layer(layer_fn(LateHeaders::new));
+            model_router(&mut server, &options)
+                .serve_with_incoming_shutdown(incoming, shutdown)
+                .await
+        }
+    }
 }
 
 /// A boxed stream of responses, as the generated server traits want it.

@@ -43,7 +43,10 @@ struct Hold {
 #[derive(Default)]
 struct Armed {
     rewrites: Vec<Rewrite>,
+    /// Holds on every answer of the next call opened on a path.
     holds: Vec<Hold>,
+    /// Holds on the next single answer on a path, on whichever call it comes.
+    answer_holds: Vec<Hold>,
 }
 
 /// The interventions armed by the running case, shared with the interceptor.
@@ -102,6 +105,26 @@ impl Controls {
             format!(
                 "the TCK holds every answer of this new {path} call until the case releases it"
             ),
+        );
+        Some(WaitRelease {
+            release: hold.release,
+            path: hold.path,
+            trace: hold.trace,
+        })
+    }
+
+    /// The hold armed for the next answer on `path`, if any, now taken by that answer.
+    pub(super) fn take_answer_hold(&self, path: &str) -> Option<WaitRelease> {
+        let mut armed = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = armed
+            .answer_holds
+            .iter()
+            .position(|hold| hold.path == path)?;
+        let hold = armed.answer_holds.remove(index);
+        hold.trace.record(
+            LABEL,
+            Direction::Event,
+            format!("the TCK holds this answer on {path} until the case releases it"),
         );
         Some(WaitRelease {
             release: hold.release,
@@ -229,21 +252,36 @@ impl InterceptControl {
         });
     }
 
+    /// Holds the next answer the user function sends on a `path` call, whichever call it is, until the
+    /// returned handle is released (or dropped); the answers after it follow it.
+    pub fn hold_next_answer(&self, path: &str) -> Held {
+        self.trace.record(
+            LABEL,
+            Direction::Event,
+            format!("the TCK arms a hold on the next answer on {path}"),
+        );
+        self.arm_hold(path, |armed| &mut armed.answer_holds)
+    }
+
     /// Holds every answer of the next call the proxy opens on `path` until the returned handle is
     /// released (or dropped).
     pub fn hold_next_response(&self, path: &str) -> Held {
-        let (release, released) = oneshot::channel();
         self.trace.record(
             LABEL,
             Direction::Event,
             format!("the TCK arms a hold on the answers of the next {path} call"),
         );
+        self.arm_hold(path, |armed| &mut armed.holds)
+    }
+
+    fn arm_hold(&self, path: &str, holds: fn(&mut Armed) -> &mut Vec<Hold>) -> Held {
+        let (release, released) = oneshot::channel();
         let mut armed = self
             .controls
             .0
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        armed.holds.push(Hold {
+        holds(&mut armed).push(Hold {
             path: path.to_owned(),
             release: released,
             trace: self.trace.clone(),

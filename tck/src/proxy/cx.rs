@@ -40,6 +40,7 @@ pub struct ProxyCx {
     entities: Arc<AtomicU64>,
     calls: Arc<AtomicU64>,
     spawned: Option<SpawnedProxy>,
+    relay_timeout: Option<Duration>,
 }
 
 impl ProxyCx {
@@ -65,7 +66,26 @@ impl ProxyCx {
             entities,
             calls: Arc::new(AtomicU64::new(0)),
             spawned,
+            relay_timeout: None,
         }
+    }
+
+    /// This context, knowing the proxy's relay timeout.
+    pub fn with_relay_timeout(self, relay_timeout: Option<Duration>) -> Self {
+        ProxyCx {
+            relay_timeout,
+            ..self
+        }
+    }
+
+    /// The proxy's relay timeout, when the run was told it; otherwise the case does not apply.
+    pub fn relay_timeout(&self) -> Result<Duration, CaseFailure> {
+        self.relay_timeout.ok_or_else(|| {
+            CaseFailure::not_applicable(
+                "the TCK was not told the proxy's relay timeout, so it cannot know how long to hold an \
+                 answer; run with --relay-timeout-ms N",
+            )
+        })
     }
 
     /// The proxy process, when the TCK started it; otherwise the case does not apply (it is skipped,

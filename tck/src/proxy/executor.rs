@@ -2,7 +2,7 @@
 //! with the check that no unexpected call reached the user function.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -12,12 +12,19 @@ use tonic::transport::Channel;
 use super::cx::{ProxyCx, StartupDiscovery};
 use super::spawned::SpawnedProxy;
 use super::traffic::Traffic;
-use crate::case::{Case, CaseBody, CaseFailure, Verdict};
+use crate::case::{Case, CaseBody, CaseFailure, FailureKind, ProxyCaseFn, Verdict};
 use crate::run::CaseExecutor;
 use crate::wire::Trace;
 
 /// How long the proxy must stay quiet towards the user function after a case.
 pub const QUIET_AFTER_CASE: Duration = Duration::from_millis(100);
+
+/// After a case that did not pass, the proxy may still be busy with its exchange (a restart it started,
+/// a retry): the next case starts once the proxy has made no call for this long.
+const SETTLE_AFTER_FAILURE: Duration = Duration::from_millis(200);
+
+/// The longest the next case waits for the proxy to settle after a failure.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
 
 /// Starts proxy-mode cases against one proxy.
 #[derive(Debug, Clone)]
@@ -34,6 +41,10 @@ pub struct ProxyExecutor {
     pub entity_ids: Arc<AtomicU64>,
     /// The proxy process, when the TCK started it: cases may restart it or start another instance.
     pub spawned: Option<SpawnedProxy>,
+    /// The proxy's relay timeout, when the run was told it.
+    pub relay_timeout: Option<Duration>,
+    /// Whether the last case run by this executor did not pass.
+    pub last_failed: Arc<AtomicBool>,
 }
 
 impl CaseExecutor for ProxyExecutor {
@@ -51,6 +62,7 @@ impl CaseExecutor for ProxyExecutor {
             });
         };
         let traffic = self.traffic.clone();
+        let last_failed = self.last_failed.clone();
         let cx = ProxyCx::new(
             self.channel.clone(),
             self.http_address.clone(),
@@ -60,12 +72,52 @@ impl CaseExecutor for ProxyExecutor {
             deadline,
             self.entity_ids.clone(),
             self.spawned.clone(),
-        );
+        )
+        .with_relay_timeout(self.relay_timeout);
         Box::pin(async move {
+            if last_failed.swap(false, Ordering::Relaxed) {
+                settle(&traffic).await;
+            }
             // Calls left over from an earlier case (a late passivation, say) are not this case's.
             traffic.clear().await;
-            body(cx.clone()).await?;
-            cx.expect_no_call(QUIET_AFTER_CASE).await
+            let started = std::time::Instant::now();
+            let verdict = run_body(body, cx, &traffic, deadline, started).await;
+            if verdict.is_err() {
+                last_failed.store(true, Ordering::Relaxed);
+            }
+            verdict
         })
     }
+}
+
+/// Waits until the proxy has made no new call for [`SETTLE_AFTER_FAILURE`] (at most [`SETTLE_AT_MOST`]).
+async fn settle(traffic: &Traffic) {
+    let give_up = Instant::now() + SETTLE_AT_MOST;
+    while Instant::now() < give_up {
+        let quiet_until = (Instant::now() + SETTLE_AFTER_FAILURE).min(give_up);
+        if traffic.next_call(quiet_until).await.is_none() {
+            return;
+        }
+    }
+}
+
+/// Runs a case body, then the quiet check; a failure at the deadline shows the interceptor's journal.
+async fn run_body(
+    body: ProxyCaseFn,
+    cx: ProxyCx,
+    traffic: &Traffic,
+    deadline: Instant,
+    started: std::time::Instant,
+) -> Verdict {
+    if let Err(mut failure) = body(cx.clone()).await {
+        // Something never came: show where the exchange behind the proxy stopped.
+        if Instant::now() >= deadline && failure.kind == FailureKind::Fail {
+            failure.message.push('\n');
+            failure
+                .message
+                .push_str(&traffic.journal().summary(started));
+        }
+        return Err(failure);
+    }
+    cx.expect_no_call(QUIET_AFTER_CASE).await
 }

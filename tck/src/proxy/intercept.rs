@@ -21,6 +21,7 @@ use tonic::transport::Channel;
 use tonic::{Status, Streaming};
 
 use super::control::{Controls, Intervention};
+use super::journal::Journal;
 use super::raw::RawCodec;
 use super::traffic::{CallEvent, RecordedCall, Traffic, message_names, recorded_call};
 
@@ -30,6 +31,7 @@ struct Shared {
     upstream: Channel,
     calls: mpsc::UnboundedSender<RecordedCall>,
     controls: Arc<Controls>,
+    journal: Journal,
 }
 
 /// The interceptor, serving until dropped.
@@ -52,6 +54,7 @@ impl Interceptor {
             upstream,
             calls,
             controls,
+            journal: traffic.journal().clone(),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         // Small protocol messages must not wait for delayed acknowledgements.
@@ -153,7 +156,7 @@ async fn relay(
     let connection = request
         .remote_addr()
         .map_or(0, |address| u64::from(address.port()));
-    let (record, events) = recorded_call(path.clone(), connection);
+    let (record, events) = recorded_call(path.clone(), connection, &shared.journal);
     let mut hold = shared.controls.take_hold(&path);
     let _ = shared.calls.send(record);
     let mut incoming = request.into_inner();
@@ -220,6 +223,11 @@ async fn relay(
             };
             // A case that holds this call's answers decides when the proxy gets the first of them.
             if let Some(held) = hold.take() {
+                held.wait().await;
+            }
+            if matches!(next, Ok(Some(_)))
+                && let Some(held) = shared.controls.take_answer_hold(&path)
+            {
                 held.wait().await;
             }
             match next {

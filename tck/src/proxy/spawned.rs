@@ -32,12 +32,14 @@ struct Inner {
 impl SpawnedProxy {
     /// Starts `command` on a free loopback port in front of the user function at
     /// `127.0.0.1:user_function_port`. With `durable`, it also gets `STORE=sqlite:PATH` on a fresh scratch
-    /// file (the reference proxy's setting; other proxies configure their store in `command`). It does
-    /// not wait for the proxy to be ready: see [`SpawnedProxy::wait_until_ready`].
+    /// file, and with a `relay_timeout`, `RELAY_TIMEOUT_MS` (the reference proxy's settings; other proxies
+    /// configure theirs in `command`). It does not wait for the proxy to be ready: see
+    /// [`SpawnedProxy::wait_until_ready`].
     pub fn start(
         command: &str,
         user_function_port: u16,
         durable: bool,
+        relay_timeout: Option<Duration>,
         ready_wait: Duration,
     ) -> std::io::Result<SpawnedProxy> {
         let http_port = free_port()?;
@@ -45,6 +47,9 @@ impl SpawnedProxy {
         let store = durable.then(ScratchFile::in_temp_dir);
         if let Some(file) = &store {
             env.push(("STORE", format!("sqlite:{}", file.path().display())));
+        }
+        if let Some(timeout) = relay_timeout {
+            env.push(("RELAY_TIMEOUT_MS", timeout.as_millis().to_string()));
         }
         let process = SpawnedProcess::start(command, &env)?;
         let nanos = std::time::SystemTime::now()

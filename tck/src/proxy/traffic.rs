@@ -9,6 +9,7 @@ use tokio::sync::{Mutex, mpsc};
 use tokio::time::Instant;
 
 use super::control::Controls;
+use super::journal::{Journal, JournalSlot};
 use crate::case::{CaseFailure, Verdict};
 use crate::wire::{Direction, Trace, WireMessage, render_compact};
 
@@ -96,14 +97,19 @@ pub struct RecordedCall {
     events: mpsc::UnboundedReceiver<(std::time::Instant, CallEvent)>,
 }
 
-/// Feeds a call record, stamping each event with the moment the interceptor saw it.
+/// Feeds a call record, stamping each event with the moment the interceptor saw it, and the journal.
 #[derive(Debug, Clone)]
-pub(super) struct EventSender(mpsc::UnboundedSender<(std::time::Instant, CallEvent)>);
+pub(super) struct EventSender {
+    sender: mpsc::UnboundedSender<(std::time::Instant, CallEvent)>,
+    journal: Journal,
+    slot: JournalSlot,
+}
 
 impl EventSender {
     /// Records an event now; a record nobody reads any more is not an error.
     pub(super) fn send(&self, event: CallEvent) {
-        let _ = self.0.send((std::time::Instant::now(), event));
+        self.journal.event(self.slot, &event);
+        let _ = self.sender.send((std::time::Instant::now(), event));
     }
 }
 
@@ -118,10 +124,15 @@ impl RecordedCall {
     }
 }
 
-/// Creates a call record and the sender the interceptor feeds.
-pub(super) fn recorded_call(path: String, connection: u64) -> (RecordedCall, EventSender) {
+/// Creates a call record and the sender the interceptor feeds; the call is noted in `journal` too.
+pub(super) fn recorded_call(
+    path: String,
+    connection: u64,
+    journal: &Journal,
+) -> (RecordedCall, EventSender) {
     let (sender, events) = mpsc::unbounded_channel();
     let opened_at = std::time::Instant::now();
+    let slot = journal.open(&path);
     (
         RecordedCall {
             path,
@@ -129,7 +140,11 @@ pub(super) fn recorded_call(path: String, connection: u64) -> (RecordedCall, Eve
             opened_at,
             events,
         },
-        EventSender(sender),
+        EventSender {
+            sender,
+            journal: journal.clone(),
+            slot,
+        },
     )
 }
 
@@ -138,6 +153,7 @@ pub(super) fn recorded_call(path: String, connection: u64) -> (RecordedCall, Eve
 pub struct Traffic {
     calls: Arc<Mutex<mpsc::UnboundedReceiver<RecordedCall>>>,
     controls: Arc<Controls>,
+    journal: Journal,
 }
 
 impl Traffic {
@@ -148,6 +164,7 @@ impl Traffic {
             Traffic {
                 calls: Arc::new(Mutex::new(calls)),
                 controls: Arc::default(),
+                journal: Journal::default(),
             },
             sender,
         )
@@ -167,9 +184,15 @@ impl Traffic {
         self.controls.clone()
     }
 
+    /// Everything relayed since the last [`clear`](Self::clear), whether a case read it or not.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
     /// Drops every call recorded so far and every armed intervention (between cases).
     pub async fn clear(&self) -> Vec<String> {
         self.controls.clear();
+        self.journal.clear();
         let mut calls = self.calls.lock().await;
         let mut dropped = Vec::new();
         while let Ok(call) = calls.try_recv() {

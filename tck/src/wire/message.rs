@@ -4,7 +4,7 @@ use cloudstate_protocol::cloudstate::action::{ActionCommand, ActionResponse};
 use cloudstate_protocol::cloudstate::crdt::{CrdtStreamIn, CrdtStreamOut};
 use cloudstate_protocol::cloudstate::eventsourced::{EventSourcedStreamIn, EventSourcedStreamOut};
 use cloudstate_protocol::cloudstate::valueentity::{ValueEntityStreamIn, ValueEntityStreamOut};
-use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo, UserFunctionError};
+use cloudstate_protocol::cloudstate::{EntitySpec, Metadata, ProxyInfo, UserFunctionError};
 
 use super::render::{render_compact, render_pretty};
 
@@ -46,4 +46,5 @@ wire_messages! {
     ProxyInfo => "cloudstate.ProxyInfo",
     EntitySpec => "cloudstate.EntitySpec",
     UserFunctionError => "cloudstate.UserFunctionError",
+    Metadata => "cloudstate.Metadata",
 }

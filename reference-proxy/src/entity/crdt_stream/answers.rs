@@ -106,10 +106,10 @@ impl Session<'_> {
         let id = failure.command_id;
         let status = Status::unknown(failure.description.clone());
         if id == 0 {
-            eprintln!(
-                "reference-proxy: CRDT entity {}: the user function failed: {}",
-                self.entity_id(),
-                failure.description
+            tracing::warn!(
+                entity_id = ?self.entity_id(),
+                description = ?failure.description,
+                "a CRDT entity's stream failed in the user function"
             );
         } else if let Some(pending) = self.pending.remove(&id) {
             pending.delivery.send(Step::Fail(status));

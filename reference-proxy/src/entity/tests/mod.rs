@@ -213,6 +213,7 @@ impl Harness {
             store: store.clone(),
             effects: effects.clone(),
             events: sink.clone(),
+            relay_timeout: crate::entity::DEFAULT_RELAY_TIMEOUT,
         };
         let es = Arc::new(EventSourcedHandler::new(cx.clone()));
         let ve = Arc::new(ValueEntityHandler::new(cx));

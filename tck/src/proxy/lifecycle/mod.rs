@@ -6,19 +6,22 @@
 //! proxy (and, for restarts, started it as durable); otherwise they are skipped with the reason.
 
 mod action_messages;
+mod effect_metadata;
 mod event_sourced_messages;
 mod forwards;
 mod ordering;
 mod passivation;
 mod refusals;
+mod relay_timeout;
 mod restarts;
 mod side_effects;
 mod user_function;
 mod value_entity_messages;
 
 use cloudstate_protocol::names::model::{
-    ACTION_TCK_MODEL, ACTION_TWO, EVENT_SOURCED_CONFIGURED, EVENT_SOURCED_TCK_MODEL,
-    EVENT_SOURCED_TWO, VALUE_ENTITY_CONFIGURED, VALUE_ENTITY_TCK_MODEL,
+    ACTION_TCK_MODEL, ACTION_TWO, CRDT_TCK_MODEL, CRDT_TWO, EVENT_SOURCED_CONFIGURED,
+    EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO, VALUE_ENTITY_CONFIGURED, VALUE_ENTITY_TCK_MODEL,
+    VALUE_ENTITY_TWO,
 };
 
 use crate::case::{Case, proxy_case};
@@ -129,5 +132,75 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["PASS-002", "ES-024", "ES-033"],
         services: &[EVENT_SOURCED_CONFIGURED],
         run: passivation::command_ids_restart_at_1_after_passivation,
+    },
+    proxy_case! {
+        id: "action.proxy.forward_metadata_reaches_the_target",
+        summary: "a forward's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-005"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: effect_metadata::action_forward,
+    },
+    proxy_case! {
+        id: "action.proxy.side_effect_metadata_reaches_the_target",
+        summary: "a side effect's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-006"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: effect_metadata::action_side_effect,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.forward_metadata_reaches_the_target",
+        summary: "a forward's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-005"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: effect_metadata::value_entity_forward,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.side_effect_metadata_reaches_the_target",
+        summary: "a side effect's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-006"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: effect_metadata::value_entity_side_effect,
+    },
+    proxy_case! {
+        id: "event_sourced.proxy.forward_metadata_reaches_the_target",
+        summary: "a forward's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-005"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: effect_metadata::event_sourced_forward,
+    },
+    proxy_case! {
+        id: "event_sourced.proxy.side_effect_metadata_reaches_the_target",
+        summary: "a side effect's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-006"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: effect_metadata::event_sourced_side_effect,
+    },
+    proxy_case! {
+        id: "crdt.proxy.forward_metadata_reaches_the_target",
+        summary: "a forward's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-005"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: effect_metadata::crdt_forward,
+    },
+    proxy_case! {
+        id: "crdt.proxy.side_effect_metadata_reaches_the_target",
+        summary: "a side effect's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-006"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: effect_metadata::crdt_side_effect,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.unanswered_command_fails_after_the_relay_timeout",
+        summary: "an answer held past the relay timeout: the client gets DEADLINE_EXCEEDED or UNAVAILABLE in time, the next read starts from the stored state",
+        requirements: ["FAIL-006", "FAIL-007"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: relay_timeout::value_entity_unanswered_command,
+    },
+    proxy_case! {
+        id: "event_sourced.proxy.unanswered_command_fails_after_the_relay_timeout",
+        summary: "an answer held past the relay timeout: the client gets DEADLINE_EXCEEDED or UNAVAILABLE in time, the next read replays the stored events",
+        requirements: ["FAIL-006", "FAIL-007"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: relay_timeout::event_sourced_unanswered_command,
     },
 ];

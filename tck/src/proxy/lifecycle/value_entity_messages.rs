@@ -6,7 +6,8 @@ use cloudstate_protocol::cloudstate::valueentity::ValueEntityStreamOut;
 
 use crate::proxy::value_entity::support::Expected;
 pub(super) use crate::proxy::value_entity::support::{
-    HANDLE, call_configured, call_in, process_in, process_ok, request, stored_init as init, update,
+    HANDLE, call_configured, call_in, process_in, process_ok, request, response,
+    stored_init as init, update,
 };
 
 /// The model's reply to command `command_id`: `Response{message}`, with the update to

@@ -90,7 +90,7 @@ pub(super) fn fail(message: &str) -> RequestAction {
 }
 
 /// `Response{message}`.
-pub(super) fn response(message: &str) -> Response {
+pub(in crate::proxy) fn response(message: &str) -> Response {
     Response {
         message: message.to_owned(),
     }
