@@ -14,6 +14,9 @@ pub enum TckError {
     /// No case matched the selection.
     #[error("no case selected: {0}")]
     NoCaseSelected(String),
+    /// Cases were selected, but every one was skipped (and `--allow-empty` was not given).
+    #[error("{0}")]
+    EmptyRun(String),
     /// A report could not be written.
     #[error(transparent)]
     Report(#[from] crate::run::ReportError),
@@ -25,7 +28,7 @@ impl TckError {
         match self {
             TckError::BadArguments(_) => exit::BAD_ARGUMENTS,
             TckError::Setup(_) | TckError::Report(_) => exit::SETUP_ERROR,
-            TckError::NoCaseSelected(_) => exit::NO_CASE_SELECTED,
+            TckError::NoCaseSelected(_) | TckError::EmptyRun(_) => exit::NO_CASE_SELECTED,
         }
     }
 }

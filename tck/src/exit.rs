@@ -2,7 +2,7 @@
 
 /// Every selected case passed, or failed exactly as the expected-failures file says.
 pub const OK: u8 = 0;
-/// No case was selected.
+/// No case was selected, or every selected case was skipped (without `--allow-empty`).
 pub const NO_CASE_SELECTED: u8 = 4;
 /// Bad arguments or configuration (a flag, a glob, an expected-failures file).
 pub const BAD_ARGUMENTS: u8 = 64;

@@ -9,8 +9,10 @@ use crate::model::Headers;
 /// Conformance test kit for Cloudstate protocol 0.2.
 ///
 /// Exit codes: 0 all selected cases passed (or failed exactly as the expected-failures file says), 100
-/// conformance failures, 96 setup error (target unreachable, spawn failed), 64 bad arguments or
-/// configuration, 4 no case selected.
+/// conformance failures (a target that crashes during a case fails it), 96 setup error (target
+/// unreachable, spawn failed, or `discover` failed or announced no entity: no case runs, and the reports
+/// say why), 64 bad arguments or configuration, 4 no case selected, or every selected case skipped
+/// (`--allow-empty` makes that 0).
 #[derive(Debug, Parser)]
 #[command(name = "cloudstate-tck", version, about, max_term_width = 100)]
 pub struct Cli {
@@ -172,6 +174,14 @@ pub struct CommonArgs {
     /// The deadline of each case, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout_ms: u64,
+    /// How long a case waits for the target to end a call once nothing else is expected on it (after a
+    /// half-close, say), in milliseconds; a target that never ends its calls costs this, not the whole
+    /// case deadline.
+    #[arg(long, value_name = "MS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub close_timeout_ms: u64,
+    /// Exit 0 even when no selected case ran (every one was skipped); without it such a run exits 4.
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 /// `cloudstate-tck serve-model`.

@@ -9,8 +9,8 @@ use futures::StreamExt as _;
 use tokio::time::Instant;
 
 use super::args::FaultsArgs;
+use super::prepared::clock_seed;
 use super::proxy::{ProxyTarget, start_model, start_session};
-use super::sdk::clock_seed;
 use super::selftest::REFERENCE_RELAY_TIMEOUT;
 use crate::case::{Case, Mode, all_cases};
 use crate::error::TckError;

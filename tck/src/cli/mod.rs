@@ -4,6 +4,7 @@ mod args;
 mod bench;
 mod catalog;
 mod faults;
+mod prepared;
 mod proxy;
 mod record;
 mod replay;

@@ -14,15 +14,15 @@ use tokio::time::Instant;
 use tonic::transport::Channel;
 
 use super::args::ProxyArgs;
-use super::sdk::{Prepared, connect_error, prepare};
+use super::prepared::{Prepared, prepare};
+use super::sdk::{connect_error, gate};
 use crate::case::Mode;
 use crate::error::TckError;
-use crate::exit;
 use crate::model::{ModelOptions, serve_model};
 use crate::proxy::{
     CallEvent, Interceptor, ProxyExecutor, SpawnedProxy, StartupDiscovery, wait_until_ready,
 };
-use crate::run::{NotSpawned, RunScope, TargetInfo, TargetMonitor, run_cases, served_services};
+use crate::run::{RunScope, RunningTarget, TargetInfo, TargetMonitor, run_cases, served_services};
 use crate::target::{Discovery, check_address, connect, discover};
 
 /// The built-in model service, running in this process until dropped.
@@ -202,15 +202,27 @@ async fn capture_startup_discovery(interceptor: &Interceptor) -> StartupDiscover
 /// Runs the proxy suite; returns the exit code.
 pub(super) async fn run(args: ProxyArgs) -> Result<u8, TckError> {
     let mut prepared = prepare(&args.common, &[Mode::Proxy])?;
+    let target = TargetInfo {
+        address: args.target.clone().unwrap_or_default(),
+        spawned: args.spawn.clone(),
+        service_info: None,
+    };
+    match run_prepared(&args, &mut prepared).await {
+        Err(error) => Err(prepared.setup_failed(Mode::Proxy, target, error)),
+        Ok(code) => Ok(code),
+    }
+}
+
+async fn run_prepared(args: &ProxyArgs, prepared: &mut Prepared) -> Result<u8, TckError> {
     let (upstream, _model) = match &args.user_function {
         Some(address) => {
             check_address(address).map_err(connect_error)?;
-            (
-                connect(address, Duration::from_secs(10))
-                    .await
-                    .map_err(connect_error)?,
-                None,
-            )
+            let channel = connect(address, Duration::from_secs(10))
+                .await
+                .map_err(connect_error)?;
+            // The discovery gate, for the user function the TCK puts behind the proxy.
+            gate(discover(&channel, Duration::from_secs(5)).await, address)?;
+            (channel, None)
         }
         None => {
             let model =
@@ -236,7 +248,7 @@ pub(super) async fn run(args: ProxyArgs) -> Result<u8, TckError> {
         args.relay_timeout_ms.map(Duration::from_millis),
     )
     .await?;
-    run_session(&mut prepared, session).await
+    run_session(prepared, session).await
 }
 
 async fn run_session(prepared: &mut Prepared, mut session: ProxySession) -> Result<u8, TckError> {
@@ -259,7 +271,8 @@ async fn run_session(prepared: &mut Prepared, mut session: ProxySession) -> Resu
             .await
         }
         None => {
-            let monitor: &mut dyn TargetMonitor = &mut NotSpawned;
+            let mut running = RunningTarget::new(session.info.address.clone());
+            let monitor: &mut dyn TargetMonitor = &mut running;
             run_cases(
                 &prepared.cases,
                 scope,
@@ -274,9 +287,5 @@ async fn run_session(prepared: &mut Prepared, mut session: ProxySession) -> Resu
     if let Some(process) = session.process.as_mut() {
         process.stop(Duration::from_secs(5)).await;
     }
-    Ok(if summary?.is_success() {
-        exit::OK
-    } else {
-        exit::CONFORMANCE_FAILURES
-    })
+    prepared.exit_code(&summary?)
 }

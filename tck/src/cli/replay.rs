@@ -1,19 +1,17 @@
 //! `cloudstate-tck replay`: every stream of the given transcripts becomes a case, played against a
 //! user function by the ordinary runner, with its reporters, expected failures and exit codes.
 
-use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use super::args::{CommonArgs, ReplayArgs};
-use super::sdk::{clock_seed, connect_error};
+use super::prepared::{clock_seed, reporters};
+use super::sdk::connect_error;
 use crate::case::{Case, Mode, Selection};
 use crate::error::TckError;
 use crate::exit;
 use crate::record::ReplayPlan;
-use crate::report::{ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter};
 use crate::run::{
-    ExpectedFailures, NotSpawned, Reporter, RunOptions, RunScope, ServiceInfoReport, TargetInfo,
-    run_cases,
+    ExpectedFailures, NotSpawned, RunOptions, RunScope, ServiceInfoReport, TargetInfo, run_cases,
 };
 use crate::target::{Discovery, check_address, connect, discover};
 
@@ -95,21 +93,6 @@ fn options(common: &CommonArgs) -> Result<RunOptions, TckError> {
         case_timeout: Duration::from_millis(common.timeout_ms),
         seed: common.seed.unwrap_or_else(clock_seed),
         expected,
+        close_timeout: Duration::from_millis(common.close_timeout_ms),
     })
-}
-
-fn reporters(common: &CommonArgs) -> Vec<Box<dyn Reporter + Send>> {
-    let mut reporters: Vec<Box<dyn Reporter + Send>> = vec![Box::new(
-        ConsoleReporter::stdout().with_progress(std::io::stdout().is_terminal()),
-    )];
-    if let Some(path) = &common.junit {
-        reporters.push(Box::new(JunitReporter::new(path)));
-    }
-    if let Some(path) = &common.json {
-        reporters.push(Box::new(JsonReporter::new(path)));
-    }
-    if let Some(path) = &common.html {
-        reporters.push(Box::new(HtmlReporter::new(path)));
-    }
-    reporters
 }

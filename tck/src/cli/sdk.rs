@@ -1,21 +1,20 @@
 //! `cloudstate-tck sdk`: certify a user function, already running or started by the TCK.
+//!
+//! Discovery is a gate: the target must answer `discover` with at least one entity before any case runs;
+//! otherwise the run is a setup error (exit 96), and its reports say why.
 
-use std::io::IsTerminal as _;
 use std::sync::Arc;
 use std::time::Duration;
 
+use cloudstate_protocol::cloudstate::EntitySpec;
 use futures::future::BoxFuture;
 use tokio::time::Instant;
 
-use super::args::{CommonArgs, SdkArgs};
-use crate::case::{Mode, Selection, all_cases};
+use super::args::SdkArgs;
+use super::prepared::{Prepared, prepare};
+use crate::case::Mode;
 use crate::error::TckError;
-use crate::exit;
-use crate::report::{ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter};
-use crate::run::{
-    ExpectedFailures, NotSpawned, Reporter, RunOptions, SdkTarget, ServiceInfoReport, TargetInfo,
-    TargetMonitor, run_sdk,
-};
+use crate::run::{RunningTarget, SdkTarget, ServiceInfoReport, TargetInfo, TargetMonitor, run_sdk};
 use crate::target::{ConnectError, Discovery, SpawnedProcess, check_address, connect, discover};
 
 /// How long `--target` is retried before the TCK gives up on it.
@@ -23,7 +22,24 @@ const TARGET_CONNECT_WAIT: Duration = Duration::from_secs(10);
 
 /// Runs the SDK suite; returns the exit code.
 pub(super) async fn run(args: SdkArgs) -> Result<u8, TckError> {
-    let prepared = prepare(&args.common, &[Mode::Sdk])?;
+    let mut prepared = prepare(&args.common, &[Mode::Sdk])?;
+    let address = match (&args.target, args.spawn_port) {
+        (Some(address), _) => address.clone(),
+        (None, Some(port)) => format!("127.0.0.1:{port}"),
+        (None, None) => String::new(),
+    };
+    let target = TargetInfo {
+        address,
+        spawned: args.spawn.clone(),
+        service_info: None,
+    };
+    match run_prepared(&args, &mut prepared).await {
+        Err(error) => Err(prepared.setup_failed(Mode::Sdk, target, error)),
+        Ok(code) => Ok(code),
+    }
+}
+
+async fn run_prepared(args: &SdkArgs, prepared: &mut Prepared) -> Result<u8, TckError> {
     match (&args.target, &args.spawn) {
         (Some(address), _) => {
             check_address(address).map_err(connect_error)?;
@@ -36,8 +52,9 @@ pub(super) async fn run(args: SdkArgs) -> Result<u8, TckError> {
                 service_info: None,
             };
             let spec_wait = prepared.options.case_timeout.min(Duration::from_secs(5));
-            let discovery = discover(&channel, spec_wait).await;
-            finish(prepared, channel, info, discovery, &mut NotSpawned).await
+            let spec = gate(discover(&channel, spec_wait).await, address)?;
+            let mut monitor = RunningTarget::new(address.clone());
+            finish(prepared, channel, info, spec, &mut monitor).await
         }
         (None, Some(command)) => {
             let port = match args.spawn_port {
@@ -50,7 +67,9 @@ pub(super) async fn run(args: SdkArgs) -> Result<u8, TckError> {
                 .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
             let wait = Duration::from_millis(args.spawn_timeout_ms);
             let ready = wait_until_ready(&mut process, &address, wait).await;
-            let (channel, spec) = match ready {
+            let (channel, spec) = match ready.and_then(|(channel, spec)| {
+                gate(Discovery::Answered(spec), &address).map(|spec| (channel, spec))
+            }) {
                 Ok(ready) => ready,
                 Err(error) => {
                     process.stop(Duration::from_secs(2)).await;
@@ -69,20 +88,29 @@ pub(super) async fn run(args: SdkArgs) -> Result<u8, TckError> {
                 restarts: 0,
                 gave_up: false,
             };
-            let code = finish(
-                prepared,
-                channel,
-                info,
-                Discovery::Answered(spec),
-                &mut monitor,
-            )
-            .await;
+            let code = finish(prepared, channel, info, spec, &mut monitor).await;
             monitor.process.stop(Duration::from_secs(5)).await;
             code
         }
         (None, None) => Err(TckError::BadArguments(
             "give --target HOST:PORT or --spawn CMD".to_owned(),
         )),
+    }
+}
+
+/// The discovery gate: the target's `EntitySpec`, or the setup error that stops the run before its first
+/// case: `discover` failed or timed out, or announced no entity, so no case could tell what to test.
+pub(super) fn gate(discovery: Discovery, address: &str) -> Result<EntitySpec, TckError> {
+    match discovery {
+        Discovery::Answered(spec) if spec.entities.is_empty() => Err(TckError::Setup(format!(
+            "the target at {address} answered `discover` with no entity (spec DISC-001), so no case \
+             can run"
+        ))),
+        Discovery::Answered(spec) => Ok(spec),
+        Discovery::NoAnswer(reason) => Err(TckError::Setup(format!(
+            "the target at {address} did not answer `discover` ({reason}); without its EntitySpec \
+             no case can run"
+        ))),
     }
 }
 
@@ -135,92 +163,25 @@ impl TargetMonitor for Restarting {
     }
 }
 
-/// What every run needs before it touches the target.
-pub(super) struct Prepared {
-    pub(super) cases: Vec<&'static crate::case::Case>,
-    pub(super) options: RunOptions,
-    pub(super) reporters: Vec<Box<dyn Reporter + Send>>,
-}
-
-/// Selection, expected failures and reporters, from the common options.
-pub(super) fn prepare(common: &CommonArgs, modes: &[Mode]) -> Result<Prepared, TckError> {
-    let selection = Selection::new(&common.select, &common.skip)
-        .map_err(|error| TckError::BadArguments(error.to_string()))?;
-    let all = all_cases();
-    let cases: Vec<_> = modes
-        .iter()
-        .flat_map(|mode| selection.apply(&all, *mode))
-        .collect();
-    if cases.is_empty() {
-        let modes: Vec<&str> = modes.iter().map(|mode| mode.as_str()).collect();
-        return Err(TckError::NoCaseSelected(format!(
-            "no {}-mode case matches --select {:?} --skip {:?}",
-            modes.join("/"),
-            common.select,
-            common.skip
-        )));
-    }
-    let expected = match &common.expected_failures {
-        Some(path) => ExpectedFailures::load(path)
-            .map_err(|error| TckError::BadArguments(error.to_string()))?,
-        None => ExpectedFailures::default(),
-    };
-    let seed = common.seed.unwrap_or_else(clock_seed);
-    crate::property::configure(seed, common.scenarios);
-    let options = RunOptions {
-        case_timeout: Duration::from_millis(common.timeout_ms),
-        seed,
-        expected,
-    };
-    let mut reporters: Vec<Box<dyn Reporter + Send>> = vec![Box::new(
-        ConsoleReporter::stdout().with_progress(std::io::stdout().is_terminal()),
-    )];
-    if let Some(path) = &common.junit {
-        reporters.push(Box::new(JunitReporter::new(path)));
-    }
-    if let Some(path) = &common.json {
-        reporters.push(Box::new(JsonReporter::new(path)));
-    }
-    if let Some(path) = &common.html {
-        reporters.push(Box::new(HtmlReporter::new(path)));
-    }
-    Ok(Prepared {
-        cases,
-        options,
-        reporters,
-    })
-}
-
 async fn finish(
-    mut prepared: Prepared,
+    prepared: &mut Prepared,
     channel: tonic::transport::Channel,
     mut info: TargetInfo,
-    discovery: Discovery,
+    spec: EntitySpec,
     monitor: &mut dyn TargetMonitor,
 ) -> Result<u8, TckError> {
-    let spec = match discovery {
-        Discovery::Answered(spec) => {
-            info.service_info = spec.service_info.as_ref().map(|s| ServiceInfoReport {
-                service_name: s.service_name.clone(),
-                service_version: s.service_version.clone(),
-                service_runtime: s.service_runtime.clone(),
-                support_library_name: s.support_library_name.clone(),
-                support_library_version: s.support_library_version.clone(),
-                protocol_major_version: s.protocol_major_version,
-                protocol_minor_version: s.protocol_minor_version,
-            });
-            Some(Arc::new(spec))
-        }
-        Discovery::NoAnswer(reason) => {
-            println!(
-                "warning: {reason}; running every selected case, since the served services are unknown"
-            );
-            None
-        }
-    };
+    info.service_info = spec.service_info.as_ref().map(|s| ServiceInfoReport {
+        service_name: s.service_name.clone(),
+        service_version: s.service_version.clone(),
+        service_runtime: s.service_runtime.clone(),
+        support_library_name: s.support_library_name.clone(),
+        support_library_version: s.support_library_version.clone(),
+        protocol_major_version: s.protocol_major_version,
+        protocol_minor_version: s.protocol_minor_version,
+    });
     let target = SdkTarget {
         channel,
-        spec,
+        spec: Some(Arc::new(spec)),
         info,
     };
     let summary = run_sdk(
@@ -231,11 +192,7 @@ async fn finish(
         &mut prepared.reporters,
     )
     .await?;
-    Ok(if summary.is_success() {
-        exit::OK
-    } else {
-        exit::CONFORMANCE_FAILURES
-    })
+    prepared.exit_code(&summary)
 }
 
 async fn wait_until_ready(
@@ -301,10 +258,4 @@ pub(super) fn free_port() -> Result<u16, TckError> {
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
         .map_err(|error| TckError::Setup(format!("cannot find a free port: {error}")))
-}
-
-pub(super) fn clock_seed() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos() as u64)
 }

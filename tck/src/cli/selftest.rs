@@ -10,15 +10,16 @@ use futures::future::BoxFuture;
 use tokio::time::Instant;
 
 use super::args::SelftestArgs;
+use super::prepared::{Prepared, prepare};
 use super::proxy::{ProxyTarget, start_model, start_session};
-use super::sdk::prepare;
 use crate::case::{Case, CaseBody, Mode, Verdict};
 use crate::error::TckError;
-use crate::exit;
 use crate::model::ModelOptions;
 use crate::proxy::ProxyExecutor;
-use crate::report::{JsonReporter, JunitReporter};
-use crate::run::{CaseExecutor, RunScope, SdkExecutor, TargetMonitor, run_cases, served_services};
+use crate::report::Recorder;
+use crate::run::{
+    CaseExecutor, RunScope, SdkExecutor, TargetInfo, TargetMonitor, run_cases, served_services,
+};
 use crate::target::{Discovery, discover};
 use crate::wire::Trace;
 
@@ -53,13 +54,18 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
     let write_default_reports = common.junit.is_none() && common.json.is_none();
     let mut prepared = prepare(common, &[Mode::Sdk, Mode::Proxy])?;
     if write_default_reports {
-        prepared
-            .reporters
-            .push(Box::new(JunitReporter::new("reports/selftest.xml")));
-        prepared
-            .reporters
-            .push(Box::new(JsonReporter::new("reports/selftest.json")));
+        let recorder = Recorder::new()
+            .junit("reports/selftest.xml")
+            .json("reports/selftest.json");
+        prepared.reporters.push(Box::new(recorder));
     }
+    match run_prepared(&mut args, &mut prepared).await {
+        Err(error) => Err(prepared.setup_failed(Mode::Proxy, TargetInfo::default(), error)),
+        Ok(code) => Ok(code),
+    }
+}
+
+async fn run_prepared(args: &mut SelftestArgs, prepared: &mut Prepared) -> Result<u8, TckError> {
     let model = start_model(ModelOptions::default().with_headers(args.model_headers)).await?;
     let spec = match discover(&model.channel, Duration::from_secs(5)).await {
         Discovery::Answered(spec) => spec,
@@ -70,7 +76,8 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
         }
     };
     let served = Some(served_services(&spec));
-    let sdk = SdkExecutor::new(model.channel.clone(), Some(Arc::new(spec)));
+    let sdk = SdkExecutor::new(model.channel.clone(), Some(Arc::new(spec)))
+        .with_close_wait(prepared.options.close_timeout);
     let command = match args.proxy_command.take() {
         Some(command) => command,
         None => reference_proxy_command()?,
@@ -120,11 +127,7 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
     if let Some(process) = session.process.as_mut() {
         process.stop(Duration::from_secs(5)).await;
     }
-    Ok(if summary?.is_success() {
-        exit::OK
-    } else {
-        exit::CONFORMANCE_FAILURES
-    })
+    prepared.exit_code(&summary?)
 }
 
 /// The reference proxy beside this binary; built first when it is missing and this binary runs from its

@@ -39,6 +39,7 @@ impl MatrixOptions {
             case_timeout: self.case_timeout,
             seed: self.seed,
             expected: ExpectedFailures::default(),
+            close_timeout: crate::sdk::DEFAULT_CLOSE_WAIT,
         }
     }
 }

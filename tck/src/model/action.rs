@@ -217,7 +217,11 @@ impl ActionProtocol for ModelAction {
             header_seen: false,
             fault: self.fault,
         };
-        Ok(Response::new(drive(request.into_inner(), session)))
+        Ok(Response::new(drive(
+            request.into_inner(),
+            session,
+            self.fault,
+        )))
     }
 }
 

@@ -360,6 +360,7 @@ impl EventSourced for ModelEventSourced {
         Ok(Response::new(drive(
             request.into_inner(),
             EventSourcedSession::new(self.fault),
+            self.fault,
         )))
     }
 }

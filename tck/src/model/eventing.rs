@@ -274,6 +274,7 @@ impl EventSourced for ModelEventSourcing {
         Ok(Response::new(drive(
             request.into_inner(),
             Routed::Undecided(self.model),
+            self.model.fault,
         )))
     }
 }

@@ -78,6 +78,8 @@ faults! {
         "never answers a streamed-in call half-closed right after its header";
     StreamEndsAfterFailure = "stream-ends-after-failure", "action",
         "ends a streamed-out or duplex action call after its first failure";
+    NeverClosesStreams = "never-closes-streams", "entities",
+        "never ends a protocol stream that the proxy half-closed (entities and streamed actions)";
     DuplexBatchesGroups = "duplex-batches-groups", "action",
         "answers each duplex request with one response for all its groups";
     StreamedInLastRequestOnly = "streamed-in-last-request-only", "action",

@@ -173,6 +173,8 @@ struct Driver<S: Session> {
     session: S,
     pending: VecDeque<Result<S::Out, Status>>,
     ended: bool,
+    /// Under the fault `never-closes-streams`: the end of the input does not end the output.
+    holds_open: bool,
 }
 
 /// Runs `session` over `inbound` lazily, as the response stream is polled.
@@ -181,12 +183,17 @@ struct Driver<S: Session> {
 /// Messages are read one at a time; each reaction is sent in full before the next message is read. The
 /// stream ends cleanly when the client half-closes, when the session ends it, or with the transport's
 /// status when reading fails. Nothing is spawned: dropping the response stream drops the session.
-pub(crate) fn drive<S: Session>(inbound: Streaming<S::In>, session: S) -> ResponseStream<S::Out> {
+pub(crate) fn drive<S: Session>(
+    inbound: Streaming<S::In>,
+    session: S,
+    fault: Option<Fault>,
+) -> ResponseStream<S::Out> {
     let driver = Driver {
         inbound,
         session,
         pending: VecDeque::new(),
         ended: false,
+        holds_open: fault == Some(Fault::NeverClosesStreams),
     };
     futures::stream::unfold(driver, |mut driver| async move {
         loop {
@@ -202,6 +209,7 @@ pub(crate) fn drive<S: Session>(inbound: Streaming<S::In>, session: S) -> Respon
                     driver.pending.extend(reaction.out);
                     driver.ended = reaction.end;
                 }
+                Ok(None) if driver.holds_open => std::future::pending::<()>().await,
                 Ok(None) => driver.ended = true,
                 Err(status) => {
                     driver.pending.push_back(Err(status));

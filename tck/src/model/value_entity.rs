@@ -305,7 +305,11 @@ impl ValueEntity for ModelValueEntity {
             entity: None,
             faults: StreamFaults::new(self.fault),
         };
-        Ok(Response::new(drive(request.into_inner(), session)))
+        Ok(Response::new(drive(
+            request.into_inner(),
+            session,
+            self.fault,
+        )))
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::html_model::{CaseOutcome, ReportCase, ReportDocument};
+use super::model::{CaseOutcome, ReportCase, ReportDocument};
 
 /// The difference between a baseline run and the current one, case by case (cases are matched by ID).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 use std::io::{self, IsTerminal, Stdout, Write};
 use std::time::Duration;
 
+use super::blobs::summarize_blobs;
 use crate::case::{CaseInfo, Outcome};
 use crate::run::{CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary};
 use crate::wire::format_trace;
@@ -99,6 +100,9 @@ impl<W: Write> ConsoleReporter<W> {
                 service.protocol_minor_version
             )?;
         }
+        if let Some(note) = &info.protocol_note {
+            writeln!(self.out, "note: {note}")?;
+        }
         writeln!(self.out)
     }
 
@@ -153,6 +157,11 @@ impl<W: Write> ConsoleReporter<W> {
         summary: &RunSummary,
         target_output: Option<&str>,
     ) -> io::Result<()> {
+        if let Some(reason) = &summary.setup_error {
+            let first = reason.lines().next().unwrap_or_default();
+            writeln!(self.out, "Run stopped before its first case: {first}")?;
+            return self.out.flush();
+        }
         writeln!(self.out)?;
         let lists = [
             (
@@ -192,6 +201,12 @@ impl<W: Write> ConsoleReporter<W> {
             for line in &lines[skipped..] {
                 writeln!(self.out, "  | {line}")?;
             }
+        }
+        if let Some(death) = &summary.target_lost {
+            writeln!(
+                self.out,
+                "The target died: {death}; the cases after it did not run."
+            )?;
         }
         let verdict = if summary.is_success() {
             "every outcome as expected"
@@ -243,6 +258,9 @@ impl<W: Write> Reporter for ConsoleReporter<W> {
             RunEvent::RunStarted(info) => self.run_started(info),
             RunEvent::CaseStarted { info, .. } => self.case_started(info),
             RunEvent::CaseFinished(report) => self.case_finished(report),
+            RunEvent::TargetLost(death) => {
+                writeln!(self.out, "note: {death}; the remaining cases are not run")
+            }
             RunEvent::RunFinished {
                 summary,
                 target_output,
@@ -278,7 +296,7 @@ fn failure_block(report: &CaseReport, trace_lines: usize) -> String {
     let Some(failure) = report.outcome.failure() else {
         return block;
     };
-    push_indented(&mut block, INDENT, &failure.message);
+    push_indented(&mut block, INDENT, &summarize_blobs(&failure.message));
     if report.expected_failure.is_some() {
         return block;
     }
@@ -291,11 +309,12 @@ fn failure_block(report: &CaseReport, trace_lines: usize) -> String {
     }
     if let Some(diff) = failure.diff() {
         block.push_str(&format!("{INDENT}diff:\n"));
-        push_indented(&mut block, &format!("{INDENT}  "), &diff);
+        push_indented(&mut block, &format!("{INDENT}  "), &summarize_blobs(&diff));
     }
     if !report.trace.is_empty() {
         block.push_str(&format!("{INDENT}wire trace:\n"));
         let trace = format_trace(&report.trace);
+        let trace = summarize_blobs(&trace);
         push_indented(
             &mut block,
             &format!("{INDENT}  "),

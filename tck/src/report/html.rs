@@ -6,61 +6,37 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::compare::Comparison;
-use super::html_model::ReportDocument;
-use super::json::write_report_file;
-use crate::run::{CaseReport, ReportError, Reporter, RunEvent, RunInfo};
+use super::model::ReportDocument;
+use super::recorder::{ReportWriter, write_report_file};
+use crate::run::ReportError;
 
-/// Writes the certification page when the run finishes.
+/// Writes the certification page.
 ///
-/// The page is rendered from the same model that `cloudstate-tck report FILE.json --html` reads back
-/// from a JSON report, so a live run and a rendered report look the same.
+/// The page is rendered from the report model, the same that `cloudstate-tck report FILE.json --html`
+/// reads back from a JSON report, so a live run and a rendered report look the same.
 #[derive(Debug)]
-pub struct HtmlReporter {
+pub struct HtmlWriter {
     path: PathBuf,
-    run: Option<RunInfo>,
-    cases: Vec<CaseReport>,
 }
 
-impl HtmlReporter {
-    /// A reporter that writes to `path` on `RunFinished`, creating its parent directories.
+impl HtmlWriter {
+    /// A writer to `path`, creating its parent directories.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        HtmlReporter {
-            path: path.into(),
-            run: None,
-            cases: Vec::new(),
-        }
+        HtmlWriter { path: path.into() }
+    }
+}
+
+impl ReportWriter for HtmlWriter {
+    fn kind(&self) -> &'static str {
+        "HTML"
     }
 
-    /// Where the page goes.
-    pub fn path(&self) -> &Path {
+    fn path(&self) -> &Path {
         &self.path
     }
-}
 
-impl Reporter for HtmlReporter {
-    fn handle(&mut self, event: &RunEvent) -> Result<(), ReportError> {
-        match event {
-            RunEvent::RunStarted(info) => {
-                self.run = Some(info.clone());
-                self.cases.clear();
-            }
-            RunEvent::CaseStarted { .. } => {}
-            RunEvent::CaseFinished(report) => self.cases.push((**report).clone()),
-            RunEvent::RunFinished {
-                summary,
-                target_output,
-            } => {
-                let run = self.run.as_ref().ok_or_else(|| ReportError {
-                    kind: "HTML",
-                    path: self.path.display().to_string(),
-                    source: std::io::Error::other("the run finished before it started"),
-                })?;
-                let document =
-                    ReportDocument::from_run(run, &self.cases, summary, target_output.as_deref());
-                write_html(&self.path, &document, None)?;
-            }
-        }
-        Ok(())
+    fn write(&self, document: &ReportDocument) -> Result<(), ReportError> {
+        write_html(&self.path, document, None)
     }
 }
 

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::html::{anchor, escape, push_escaped};
-use super::html_model::ReportCase;
 use super::html_sequence::push_sequence;
+use super::model::ReportCase;
 
 /// Appends one `<li>` of the case list: a `<details>` that opens to everything about the case.
 pub(super) fn push_case(out: &mut String, case: &ReportCase) {

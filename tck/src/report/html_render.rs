@@ -9,7 +9,7 @@ use super::compare::{Comparison, counts, counts_text};
 use super::html::{anchor, escape, push_escaped};
 use super::html_assets::{SCRIPT, STYLE};
 use super::html_case::push_case;
-use super::html_model::{CaseOutcome, ReportDocument};
+use super::model::{CaseOutcome, ReportDocument};
 use crate::case::Area;
 
 const MODES: [(&str, &str); 2] = [("sdk", "SDK mode"), ("proxy", "Proxy mode")];
@@ -138,6 +138,15 @@ fn push_header(out: &mut String, document: &ReportDocument) {
     item("Date", &readable_time(&document.started_at));
     item("Duration", &format!("{} ms", document.duration_ms));
     item("Seed", &document.seed.to_string());
+    if let Some(note) = &document.protocol_note {
+        item("Protocol note", note);
+    }
+    if let Some(error) = &document.summary.setup_error {
+        item("Setup error", error);
+    }
+    if let Some(death) = &document.summary.target_lost {
+        item("Target died", death);
+    }
     out.push_str("</dl></section>\n");
 }
 

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use super::html::push_escaped;
-use super::html_model::ReportTraceEntry;
+use super::model::ReportTraceEntry;
 
 /// A party of the diagram: its name and its role in the run.
 struct Lane {
@@ -177,7 +177,7 @@ pub(super) fn push_sequence(out: &mut String, mode: &str, trace: &[ReportTraceEn
 #[cfg(test)]
 mod tests {
     use super::{Placement, place, push_sequence};
-    use crate::report::html_model::ReportTraceEntry;
+    use crate::report::model::ReportTraceEntry;
 
     fn entry(stream: &str, direction: &str, text: &str) -> ReportTraceEntry {
         ReportTraceEntry {

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::html_model::{CaseOutcome, ReadReportError, ReportDocument};
-use super::{Comparison, HtmlReporter, JsonReporter, render_html};
+use super::model::{CaseOutcome, ReadReportError, ReportDocument};
+use super::{Comparison, Recorder, render_html};
 use crate::run::Reporter as _;
 
 const FAILING: &str = "event_sourced.sdk.multiple_emitted_events_and_snapshots";
@@ -213,11 +213,9 @@ fn text_from_the_target_cannot_become_markup() {
 fn a_live_run_renders_the_page_its_json_report_renders() {
     let dir = tempfile::tempdir().unwrap();
     let (html, json) = (dir.path().join("run.html"), dir.path().join("run.json"));
-    let mut html_reporter = HtmlReporter::new(&html);
-    let mut json_reporter = JsonReporter::new(&json);
+    let mut recorder = Recorder::new().html(&html).json(&json);
     for event in super::tests::events() {
-        html_reporter.handle(&event).unwrap();
-        json_reporter.handle(&event).unwrap();
+        recorder.handle(&event).unwrap();
     }
     let live = std::fs::read_to_string(&html).unwrap();
     let read_back = render_html(&ReportDocument::load(&json).unwrap(), None);

@@ -1,27 +1,31 @@
 //! Reporters: the console, JUnit XML, JSON and HTML views of a run, and the comparison of two runs.
 
+mod blobs;
 mod compare;
 mod console;
 mod html;
 mod html_assets;
 mod html_case;
-mod html_model;
 mod html_render;
 mod html_sequence;
 mod json;
 mod junit;
+mod model;
+mod recorder;
 
 #[cfg(test)]
 mod html_tests;
 #[cfg(test)]
 mod tests;
 
+pub use blobs::summarize_blobs;
 pub use compare::{CaseState, Comparison, OutcomeChange};
 pub use console::{ConsoleReporter, DEFAULT_TRACE_LINES, format_duration};
-pub use html::{HtmlReporter, render_html, write_html};
-pub use html_model::{
+pub use html::{HtmlWriter, render_html, write_html};
+pub use json::{JSON_FORMAT_VERSION, JsonWriter};
+pub use junit::JunitWriter;
+pub use model::{
     CaseOutcome, ReadReportError, ReportCase, ReportDocument, ReportServiceInfo, ReportSummary,
     ReportTarget, ReportTraceEntry,
 };
-pub use json::{JSON_FORMAT_VERSION, JsonReporter};
-pub use junit::JunitReporter;
+pub use recorder::{Recorder, ReportWriter};

@@ -94,6 +94,7 @@ pub(super) fn events() -> Vec<RunEvent> {
         seed: 42,
         started_at: at("2025-03-04T10:00:00.000+01:00"),
         selected: 6,
+        protocol_note: None,
     };
     let mismatch = CaseFailure::mismatch(
         "The reply to command 1 is not the expected reply.",
@@ -147,6 +148,7 @@ pub(super) fn events() -> Vec<RunEvent> {
             unexpected_passes: vec![UNEXPECTED_PASS.to_owned()],
             unexpected_failures: vec![FAIL.to_owned(), ERROR.to_owned()],
             expected_but_not_run: vec!["crdt.sdk.vote_changes".to_owned()],
+            ..RunSummary::default()
         },
         target_output: Some(
             "listening on 127.0.0.1:8080\nthread 'main' panicked at src/main.rs:10:5".to_owned(),

@@ -55,6 +55,9 @@ pub struct RunInfo {
     pub started_at: DateTime<FixedOffset>,
     /// How many cases were selected.
     pub selected: usize,
+    /// What the protocol version the target announced means for this run, when it is not 0.2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol_note: Option<String>,
 }
 
 /// The full record of one finished case.
@@ -107,12 +110,29 @@ pub struct RunSummary {
     pub unexpected_failures: Vec<String>,
     /// Listed in the expected-failures file, but not run (not selected, or skipped).
     pub expected_but_not_run: Vec<String>,
+    /// Why the run stopped before its first case (the target could not be set up), if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_error: Option<String>,
+    /// When a target the TCK could not restart died during the run: how, and since which case; the
+    /// cases after it were not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_lost: Option<String>,
+    /// Why cases were skipped: each distinct reason once, in run order.
+    #[serde(skip)]
+    pub skip_reasons: Vec<String>,
 }
 
 impl RunSummary {
-    /// Whether the run is green: every outcome as expected.
+    /// Whether the run is green: every outcome as expected, and the target set up.
     pub fn is_success(&self) -> bool {
-        self.unexpected_passes.is_empty() && self.unexpected_failures.is_empty()
+        self.unexpected_passes.is_empty()
+            && self.unexpected_failures.is_empty()
+            && self.setup_error.is_none()
+    }
+
+    /// How many cases ran (were not skipped).
+    pub fn ran(&self) -> usize {
+        self.passed + self.failed + self.errored
     }
 }
 
@@ -130,6 +150,8 @@ pub enum RunEvent {
     },
     /// A case ended.
     CaseFinished(Box<CaseReport>),
+    /// A target the TCK cannot restart died (how, and since which case): the cases after it do not run.
+    TargetLost(String),
     /// The run ended.
     RunFinished {
         /// Totals.

@@ -3,13 +3,16 @@
 mod events;
 mod expected;
 pub mod interrupt;
+mod monitor;
 mod runner;
+mod version;
 
 pub use events::{
     CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary, ServiceInfoReport, TargetInfo,
 };
 pub use expected::{ExpectedFailures, ExpectedFailuresError};
+pub use monitor::{NotSpawned, RunningTarget, TargetMonitor};
 pub use runner::{
-    CaseExecutor, NotSpawned, RunOptions, RunScope, SdkExecutor, SdkTarget, TargetMonitor,
-    run_cases, run_sdk, served_services,
+    CaseExecutor, RunOptions, RunScope, SdkExecutor, SdkTarget, run_cases, run_sdk, served_services,
 };
+pub use version::{VersionNote, version_note};

@@ -15,8 +15,10 @@ use super::expected::ExpectedFailures;
 use super::{CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary, TargetInfo};
 use futures::future::BoxFuture;
 
+use super::monitor::{TargetMonitor, died_during, lost_connection};
+use super::version::{VersionNote, version_note};
 use crate::case::{Case, CaseBody, CaseFailure, Mode, Outcome, Verdict};
-use crate::sdk::SdkCx;
+use crate::sdk::{CloseWait, SdkCx};
 use crate::wire::Trace;
 
 /// How cases run.
@@ -28,6 +30,8 @@ pub struct RunOptions {
     pub seed: u64,
     /// Cases known to fail, with reasons.
     pub expected: ExpectedFailures,
+    /// How long a case waits for a call to end once nothing else is expected on it.
+    pub close_timeout: Duration,
 }
 
 /// What the runner knows about a user function under test.
@@ -58,6 +62,7 @@ pub struct SdkExecutor {
     channel: Channel,
     spec: Option<Arc<EntitySpec>>,
     entity_ids: Arc<AtomicU64>,
+    close_wait: CloseWait,
 }
 
 impl SdkExecutor {
@@ -67,6 +72,16 @@ impl SdkExecutor {
             channel,
             spec,
             entity_ids: Arc::new(AtomicU64::new(0)),
+            close_wait: CloseWait::default(),
+        }
+    }
+
+    /// This executor, whose cases wait at most `close_wait` for a call to end once nothing else is
+    /// expected on it.
+    pub fn with_close_wait(self, close_wait: Duration) -> Self {
+        SdkExecutor {
+            close_wait: CloseWait::new(close_wait),
+            ..self
         }
     }
 }
@@ -79,13 +94,16 @@ impl CaseExecutor for SdkExecutor {
         deadline: Instant,
     ) -> BoxFuture<'static, Verdict> {
         match case.body {
-            CaseBody::Sdk(body) => body(SdkCx::new(
-                self.channel.clone(),
-                self.spec.clone(),
-                trace,
-                deadline,
-                self.entity_ids.clone(),
-            )),
+            CaseBody::Sdk(body) => body(
+                SdkCx::new(
+                    self.channel.clone(),
+                    self.spec.clone(),
+                    trace,
+                    deadline,
+                    self.entity_ids.clone(),
+                )
+                .with_close_wait(self.close_wait.clone()),
+            ),
             CaseBody::Proxy(_) => Box::pin(async {
                 Err(CaseFailure::error(
                     "a proxy-mode case cannot run in SDK mode",
@@ -95,80 +113,8 @@ impl CaseExecutor for SdkExecutor {
     }
 }
 
-/// Watches a target process, if the TCK started one.
-pub trait TargetMonitor {
-    /// `Some(description)` once the target has died.
-    fn exited(&mut self) -> Option<String>;
-    /// The target's last output, if it is a process the TCK started.
-    fn output(&self) -> Option<String>;
-    /// Starts a target that has died again, and waits until it answers: `None` when this monitor does
-    /// not restart targets, otherwise what happened, for the report.
-    fn restart(&mut self) -> BoxFuture<'_, Option<Result<String, String>>> {
-        Box::pin(async { None })
-    }
-}
-
-/// How many of the target's last output lines a case that it died in shows.
-const OUTPUT_LINES_SHOWN: usize = 20;
-
 /// How long a failure that looks like a lost connection waits for a spawned target's exit to show.
 const EXIT_GRACE: Duration = Duration::from_millis(200);
-
-/// Whether a case failed the way a call to a target that just died fails.
-fn lost_connection(verdict: &Verdict) -> bool {
-    let Err(failure) = verdict else {
-        return false;
-    };
-    [
-        "transport error",
-        "h2 protocol error",
-        "connection reset",
-        "broken pipe",
-        "error trying to connect",
-    ]
-    .iter()
-    .any(|sign| failure.message.to_ascii_lowercase().contains(sign))
-}
-
-/// The verdict of a case after which the target was found dead: an error with the target's last
-/// output, and what restarting it gave.
-async fn after_exit(verdict: Verdict, exit: String, monitor: &mut dyn TargetMonitor) -> Verdict {
-    let mut message = match verdict {
-        Err(failure) => format!("{exit}; {}", failure.message),
-        Ok(()) => format!("{exit} during the case"),
-    };
-    if let Some(output) = monitor.output() {
-        let lines: Vec<&str> = output.lines().collect();
-        let shown = &lines[lines.len().saturating_sub(OUTPUT_LINES_SHOWN)..];
-        if shown.is_empty() {
-            message.push_str("\nthe target printed nothing");
-        } else {
-            message.push_str("\nthe target's last output:\n");
-            message.push_str(&shown.join("\n"));
-        }
-    }
-    match monitor.restart().await {
-        Some(Ok(restarted)) => message = format!("{message}\n{restarted}"),
-        Some(Err(problem)) => {
-            message = format!("{message}\nrestarting the target failed: {problem}")
-        }
-        None => {}
-    }
-    Err(CaseFailure::error(message))
-}
-
-/// A target the TCK did not start: nothing to watch.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NotSpawned;
-
-impl TargetMonitor for NotSpawned {
-    fn exited(&mut self) -> Option<String> {
-        None
-    }
-    fn output(&self) -> Option<String> {
-        None
-    }
-}
 
 /// Runs SDK-mode cases against a user function, in order, and reports every step.
 pub async fn run_sdk(
@@ -179,7 +125,8 @@ pub async fn run_sdk(
     reporters: &mut [Box<dyn Reporter + Send>],
 ) -> Result<RunSummary, ReportError> {
     let served = target.spec.as_ref().map(|spec| served_services(spec));
-    let mut executor = SdkExecutor::new(target.channel.clone(), target.spec.clone());
+    let mut executor = SdkExecutor::new(target.channel.clone(), target.spec.clone())
+        .with_close_wait(options.close_timeout);
     let scope = RunScope {
         mode: Mode::Sdk,
         target: target.info.clone(),
@@ -217,6 +164,10 @@ pub async fn run_cases(
     reporters: &mut [Box<dyn Reporter + Send>],
 ) -> Result<RunSummary, ReportError> {
     let started = Instant::now();
+    let version =
+        scope.target.service_info.as_ref().and_then(|info| {
+            version_note(info.protocol_major_version, info.protocol_minor_version)
+        });
     let info = RunInfo {
         tck_version: env!("CARGO_PKG_VERSION"),
         mode: scope.mode,
@@ -224,10 +175,14 @@ pub async fn run_cases(
         seed: options.seed,
         started_at: Local::now().fixed_offset(),
         selected: cases.len(),
+        protocol_note: version.as_ref().map(|note| note.text.clone()),
     };
     emit(reporters, &RunEvent::RunStarted(info))?;
     let served = scope.served;
     let mut reports = Vec::with_capacity(cases.len());
+    // Once a target the TCK cannot restart has died, the remaining cases are not run.
+    let mut dead: Option<String> = None;
+    let mut announced = false;
 
     for (index, case) in cases.iter().enumerate() {
         if super::interrupt::requested() {
@@ -253,7 +208,11 @@ pub async fn run_cases(
                 .collect(),
             None => Vec::new(),
         };
-        let outcome = if !missing.is_empty() {
+        let outcome = if let Some(death) = &dead {
+            Outcome::Skip {
+                reason: format!("not run: {death}"),
+            }
+        } else if !missing.is_empty() {
             Outcome::Skip {
                 reason: format!("the target does not serve {}", missing.join(", ")),
             }
@@ -265,19 +224,8 @@ pub async fn run_cases(
                     Err(CaseFailure::error("the run was interrupted (Ctrl-C) while this case ran"))
                 }
             };
-            let exit = match monitor.exited() {
-                None if lost_connection(&verdict) && monitor.output().is_some() => {
-                    // The process may be exiting right now: give it a moment to be seen.
-                    tokio::time::sleep(EXIT_GRACE).await;
-                    monitor.exited()
-                }
-                exit => exit,
-            };
-            let verdict = match exit {
-                Some(exit) => after_exit(verdict, exit, monitor).await,
-                None => verdict,
-            };
-            Outcome::from_verdict(verdict)
+            let verdict = watch(verdict, case, monitor, &mut dead).await;
+            Outcome::from_verdict(with_version_note(verdict, case, version.as_ref()))
         };
         let report = CaseReport {
             info: case.info,
@@ -289,9 +237,16 @@ pub async fn run_cases(
         };
         emit(reporters, &RunEvent::CaseFinished(Box::new(report.clone())))?;
         reports.push(report);
+        if let Some(death) = &dead
+            && !announced
+        {
+            announced = true;
+            emit(reporters, &RunEvent::TargetLost(death.clone()))?;
+        }
     }
 
-    let summary = summarize(&reports, &options.expected, started.elapsed());
+    let mut summary = summarize(&reports, &options.expected, started.elapsed());
+    summary.target_lost = dead;
     let target_output = monitor.output();
     emit(
         reporters,
@@ -301,6 +256,60 @@ pub async fn run_cases(
         },
     )?;
     Ok(summary)
+}
+
+/// The verdict of a case, seen against the target's health: a spawned target that exited during the case
+/// failed it and is started again; a running target that is gone failed it, and `dead` says why for the
+/// cases after it.
+async fn watch(
+    verdict: Verdict,
+    case: &Case,
+    monitor: &mut dyn TargetMonitor,
+    dead: &mut Option<String>,
+) -> Verdict {
+    let lost = lost_connection(&verdict);
+    let exit = match monitor.exited() {
+        None if lost && monitor.output().is_some() => {
+            // The process may be exiting right now: give it a moment to be seen.
+            tokio::time::sleep(EXIT_GRACE).await;
+            monitor.exited()
+        }
+        exit => exit,
+    };
+    if let Some(exit) = exit {
+        let mut failure = died_during(verdict, &exit, monitor.output());
+        match monitor.restart().await {
+            Some(Ok(restarted)) => failure.message = format!("{}\n{restarted}", failure.message),
+            Some(Err(problem)) => {
+                failure.message = format!(
+                    "{}\nrestarting the target failed: {problem}",
+                    failure.message
+                );
+                *dead = Some(format!(
+                    "the target died during {} and did not restart",
+                    case.info.id
+                ));
+            }
+            None => *dead = Some(format!("the target died during {}", case.info.id)),
+        }
+        return Err(failure);
+    }
+    if lost && let Some(gone) = monitor.gone().await {
+        *dead = Some(format!("{gone} (since {})", case.info.id));
+        return Err(died_during(verdict, &gone, None));
+    }
+    verdict
+}
+
+/// A failure that may follow from the protocol version the target announced says so.
+fn with_version_note(verdict: Verdict, case: &Case, note: Option<&VersionNote>) -> Verdict {
+    match (verdict, note) {
+        (Err(mut failure), Some(note)) if note.applies_to(case.info.requirements) => {
+            failure.message = format!("{}\n{}", failure.message, note.short);
+            Err(failure)
+        }
+        (verdict, _) => verdict,
+    }
 }
 
 /// Runs a case body in its own task, so that a panic or a hang in one case cannot take the run down.
@@ -339,7 +348,12 @@ fn summarize(
             Outcome::Pass => summary.passed += 1,
             Outcome::Fail(_) => summary.failed += 1,
             Outcome::Error(_) => summary.errored += 1,
-            Outcome::Skip { .. } => summary.skipped += 1,
+            Outcome::Skip { ref reason } => {
+                summary.skipped += 1;
+                if !summary.skip_reasons.contains(reason) {
+                    summary.skip_reasons.push(reason.clone());
+                }
+            }
         }
         if report.is_unexpected() {
             let id = report.info.id.to_owned();

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 use tonic::transport::Channel;
 use tonic::{Response, Status};
 
-use super::stream::ProtocolStream;
+use super::stream::{CloseWait, ProtocolStream};
 use crate::case::CaseFailure;
 use crate::wire::{Direction, Trace, WireMessage as _};
 
@@ -40,6 +40,7 @@ pub struct SdkCx {
     deadline: Instant,
     calls: Arc<AtomicU64>,
     entities: Arc<AtomicU64>,
+    close_wait: CloseWait,
 }
 
 impl SdkCx {
@@ -59,7 +60,13 @@ impl SdkCx {
             deadline,
             calls: Arc::new(AtomicU64::new(0)),
             entities,
+            close_wait: CloseWait::default(),
         }
+    }
+
+    /// This context, waiting as `close_wait` says for a call to end once nothing else is expected on it.
+    pub fn with_close_wait(self, close_wait: CloseWait) -> Self {
+        SdkCx { close_wait, ..self }
     }
 
     /// The trace of this case.
@@ -172,6 +179,7 @@ impl SdkCx {
             self.deadline,
             move |requests| async move { client.handle(requests).await },
         )
+        .with_close_wait(self.close_wait.clone())
     }
 
     /// Opens `ValueEntity.handle`.
@@ -184,6 +192,7 @@ impl SdkCx {
             self.deadline,
             move |requests| async move { client.handle(requests).await },
         )
+        .with_close_wait(self.close_wait.clone())
     }
 
     /// Opens `Crdt.handle`.
@@ -196,6 +205,7 @@ impl SdkCx {
             self.deadline,
             move |requests| async move { client.handle(requests).await },
         )
+        .with_close_wait(self.close_wait.clone())
     }
 
     /// Calls `ActionProtocol.handleUnary` with one command; the answer comes from the returned stream.
@@ -210,6 +220,7 @@ impl SdkCx {
             self.deadline,
             move |_| async move { client.handle_unary(command).await },
         )
+        .with_close_wait(self.close_wait.clone())
         .without_input()
     }
 
@@ -223,6 +234,7 @@ impl SdkCx {
             self.deadline,
             move |requests| async move { client.handle_streamed_in(requests).await },
         )
+        .with_close_wait(self.close_wait.clone())
     }
 
     /// Calls `ActionProtocol.handleStreamedOut` with one command; answers come from the returned stream.
@@ -237,6 +249,7 @@ impl SdkCx {
             self.deadline,
             move |_| async move { client.handle_streamed_out(command).await },
         )
+        .with_close_wait(self.close_wait.clone())
         .without_input()
     }
 
@@ -250,5 +263,6 @@ impl SdkCx {
             self.deadline,
             move |requests| async move { client.handle_streamed(requests).await },
         )
+        .with_close_wait(self.close_wait.clone())
     }
 }

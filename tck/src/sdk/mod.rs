@@ -14,7 +14,7 @@ pub(crate) use crdt::normalise_crdt_out;
 pub use cx::{ActionStream, CrdtStream, EventSourcedStream, SdkCx, ValueEntityStream};
 pub use discovery::{decode_descriptors, tck_proxy_info};
 pub use payload::{command, failure, failure_message, forward, pack, reply, side_effect};
-pub use stream::{Next, ProtocolStream};
+pub use stream::{CloseWait, DEFAULT_CLOSE_WAIT, Next, ProtocolStream};
 
 use crate::case::Case;
 

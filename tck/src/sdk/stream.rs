@@ -16,8 +16,10 @@ use tonic::{Code, Response, Status, Streaming};
 use crate::case::{CaseFailure, Verdict};
 use crate::wire::{Direction, Trace, WireMessage};
 
+mod close_wait;
 mod next;
 
+pub use close_wait::{CloseWait, DEFAULT_CLOSE_WAIT};
 pub use next::Next;
 
 /// What the call task reports.
@@ -37,6 +39,8 @@ pub struct ProtocolStream<I, O> {
     task: JoinHandle<()>,
     trace: Trace,
     deadline: Instant,
+    /// How long a wait for the end of the call may take, once nothing else is expected.
+    close_wait: CloseWait,
     ended: bool,
 }
 
@@ -117,8 +121,41 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
             task,
             trace,
             deadline,
+            close_wait: CloseWait::default(),
             ended: false,
         }
+    }
+
+    /// This call, waiting as `close_wait` says for its end once nothing else is expected.
+    pub(crate) fn with_close_wait(mut self, close_wait: CloseWait) -> Self {
+        self.close_wait = close_wait;
+        self
+    }
+
+    /// When a wait for the end of the call gives up: after the close wait, or at the case deadline.
+    fn close_deadline(&self) -> Instant {
+        std::cmp::min(Instant::now() + self.close_wait.current(), self.deadline)
+    }
+
+    /// The next item where the call should end, within the close wait; a miss is counted.
+    async fn next_item_closing(&mut self, failure: &str) -> Result<Item<O>, CaseFailure> {
+        let until = self.close_deadline();
+        let waited = until.saturating_duration_since(Instant::now()).as_millis();
+        let note = self.close_wait.note();
+        let item = self
+            .next_item_until(
+                until,
+                &format!("still open {waited} ms later"),
+                &format!(
+                    "{failure} within {waited} ms (--close-timeout-ms), where nothing more was \
+                     expected{note}"
+                ),
+            )
+            .await;
+        if item.is_err() {
+            self.close_wait.missed();
+        }
+        item
     }
 
     /// Drops the request side without a trace entry: for calls whose one request was sent inline.
@@ -201,16 +238,13 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
         }
     }
 
-    /// Expects the target to end the call with status OK and no further message.
+    /// Expects the target to end the call with status OK and no further message, within the close wait.
     pub async fn expect_end(&mut self) -> Verdict {
         if self.ended {
             return Ok(());
         }
         let item = self
-            .next_item(
-                "still open at the case deadline",
-                "the target did not end the call before the case deadline",
-            )
+            .next_item_closing("the target did not end the call")
             .await?;
         match item {
             Item::End => {
@@ -279,6 +313,17 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
         }
     }
 
+    /// Half-closes and lets the call go without waiting for its end, as a proxy that is done with a
+    /// stream may: for the property cases, which check answers; the fixed cases check how calls end.
+    pub fn abandon(mut self) {
+        self.half_close();
+        self.trace.record(
+            &self.label,
+            Direction::Event,
+            "let go by the TCK without waiting for its end",
+        );
+    }
+
     /// Half-closes and expects the target to end the call cleanly.
     pub async fn close(&mut self) -> Verdict {
         self.half_close();
@@ -288,7 +333,18 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     /// The target's next item before the case deadline. Silence until then is recorded in the trace as
     /// `silence` and fails the case with `failure`.
     async fn next_item(&mut self, silence: &str, failure: &str) -> Result<Item<O>, CaseFailure> {
-        match tokio::time::timeout_at(self.deadline, self.items.recv()).await {
+        self.next_item_until(self.deadline, silence, failure).await
+    }
+
+    /// The target's next item before `until`; silence until then is recorded as `silence` and fails the
+    /// case with `failure`.
+    async fn next_item_until(
+        &mut self,
+        until: Instant,
+        silence: &str,
+        failure: &str,
+    ) -> Result<Item<O>, CaseFailure> {
+        match tokio::time::timeout_at(until, self.items.recv()).await {
             Ok(Some(item)) => Ok(item),
             Ok(None) => Ok(Item::End),
             Err(_) => {

@@ -8,6 +8,7 @@ mod misbehaving;
 mod property;
 mod proxy_durability;
 mod proxy_traffic;
+mod real_targets;
 mod replay;
 mod report_html;
 mod robustness;

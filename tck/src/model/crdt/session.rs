@@ -249,6 +249,10 @@ impl Crdt for ModelCrdt {
             entity: None,
             faults: StreamFaults::new(self.fault),
         };
-        Ok(Response::new(drive(request.into_inner(), session)))
+        Ok(Response::new(drive(
+            request.into_inner(),
+            session,
+            self.fault,
+        )))
     }
 }

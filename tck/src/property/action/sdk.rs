@@ -75,7 +75,7 @@ async fn run(cx: SdkCx, scenario: ActionScenario) -> Verdict {
                     stream.send(payload_only(groups));
                     expect_results(&mut stream, expected).await?;
                 }
-                stream.close().await?;
+                stream.abandon();
             }
         }
     }

@@ -79,21 +79,22 @@ async fn run(cx: SdkCx, scenario: EsScenario) -> Verdict {
                 let request = request(&ids[index], &actions, fail, TWO);
                 stream.send(command_in(command_id, "Process", &request));
                 let answer = entities[index].process(&actions, fail);
-                if expect_answer(stream, command_id, &answer).await? {
-                    stream.close().await?;
-                    streams[index] = None;
+                if expect_answer(stream, command_id, &answer).await?
+                    && let Some((stream, _)) = streams[index].take()
+                {
+                    stream.abandon();
                 }
             }
             Step::Passivate(entity) => {
                 let index = usize::from(entity) % ids.len();
-                if let Some((mut stream, _)) = streams[index].take() {
-                    stream.close().await?;
+                if let Some((stream, _)) = streams[index].take() {
+                    stream.abandon();
                 }
             }
         }
     }
-    for (mut stream, _) in streams.into_iter().flatten() {
-        stream.close().await?;
+    for (stream, _) in streams.into_iter().flatten() {
+        stream.abandon();
     }
     Ok(())
 }

@@ -60,14 +60,14 @@ async fn run(cx: SdkCx, scenario: VeScenario) -> Verdict {
             }
             Step::Passivate(entity) => {
                 let index = usize::from(entity) % ids.len();
-                if let Some((mut stream, _)) = streams[index].take() {
-                    stream.close().await?;
+                if let Some((stream, _)) = streams[index].take() {
+                    stream.abandon();
                 }
             }
         }
     }
-    for (mut stream, _) in streams.into_iter().flatten() {
-        stream.close().await?;
+    for (stream, _) in streams.into_iter().flatten() {
+        stream.abandon();
     }
     Ok(())
 }

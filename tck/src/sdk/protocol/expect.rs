@@ -67,6 +67,20 @@ pub(super) async fn expect_stream_failure<K: EntityProtocol>(
                     out.pretty(),
                 ));
             }
+            Seen::Reply {
+                command_id: id,
+                failure: true,
+            } => {
+                return Err(CaseFailure::mismatch(
+                    format!(
+                        "{label}: after {sent}, the user function answered command {id} with a \
+                         failure of that command (a client action) instead of a top-level Failure of \
+                         the stream"
+                    ),
+                    expected,
+                    out.pretty(),
+                ));
+            }
             _ => {
                 return Err(CaseFailure::mismatch(
                     format!(
@@ -106,7 +120,7 @@ pub(super) async fn expect_stream_failure<K: EntityProtocol>(
     }
     let sent = format!("{sent} and the user function's top-level Failure");
     match stream
-        .next()
+        .next_or_end()
         .await
         .map_err(|failure| after(failure, &sent, "the end of the stream"))?
     {

@@ -32,6 +32,22 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
                 "the target neither sent a message nor ended the call before the case deadline",
             )
             .await?;
+        self.next_of(item)
+    }
+
+    /// Like [`next`](Self::next), where the call should end: waits only the close wait
+    /// (`--close-timeout-ms`), not until the case deadline.
+    pub async fn next_or_end(&mut self) -> Result<Next<O>, CaseFailure> {
+        if self.ended {
+            return Ok(Next::End);
+        }
+        let item = self
+            .next_item_closing("the target neither sent a message nor ended the call")
+            .await?;
+        self.next_of(item)
+    }
+
+    fn next_of(&mut self, item: Item<O>) -> Result<Next<O>, CaseFailure> {
         match item {
             Item::Message(message) => {
                 self.received(&message);

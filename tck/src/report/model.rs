@@ -1,19 +1,21 @@
-//! A run as the JSON report holds it, read back: what the certification page and `report --compare`
-//! work from. A live run is converted into the same model, so there is one renderer.
+//! The report model: a run as the JSON report holds it. It is the JSON report's schema (the JSON writer
+//! serializes it as it is), what the JUnit and HTML writers render, and what `report FILE.json` reads
+//! back for the certification page and `--compare`. A live run is converted into it once, by the
+//! [`Recorder`](super::Recorder).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::SecondsFormat;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::JSON_FORMAT_VERSION;
 use crate::case::Outcome;
 use crate::run::{CaseReport, RunInfo, RunSummary};
 use crate::wire::Direction;
 
-/// A whole run: the JSON report's document (`format_version` 1).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// A whole run: the JSON report's document (`format_version` 1). Field order is the output order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportDocument {
     /// The layout version of the JSON report.
     pub format_version: u32,
@@ -29,6 +31,9 @@ pub struct ReportDocument {
     pub started_at: String,
     /// Wall time of the run.
     pub duration_ms: u64,
+    /// What the protocol version the target announced means for the run, when it is not 0.2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_note: Option<String>,
     /// Totals.
     pub summary: ReportSummary,
     /// The last output of a process the TCK spawned.
@@ -39,20 +44,20 @@ pub struct ReportDocument {
 }
 
 /// The target, and what it said about itself.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportTarget {
     /// `host:port` the TCK talked to.
     pub address: String,
     /// The command the TCK spawned, if it did.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spawned: Option<String>,
     /// The user function's `ServiceInfo`, when discovery answered.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_info: Option<ReportServiceInfo>,
 }
 
 /// `cloudstate.ServiceInfo`, field by field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReportServiceInfo {
     /// `service_name`.
@@ -72,7 +77,7 @@ pub struct ReportServiceInfo {
 }
 
 /// Totals of a run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReportSummary {
     /// Cases that passed.
@@ -89,17 +94,25 @@ pub struct ReportSummary {
     pub unexpected_failures: Vec<String>,
     /// Listed, but not run.
     pub expected_but_not_run: Vec<String>,
+    /// Why the run stopped before its first case, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_error: Option<String>,
+    /// When a target the TCK could not restart died: how, and since which case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_lost: Option<String>,
 }
 
 impl ReportSummary {
-    /// Whether every outcome was as expected.
+    /// Whether every outcome was as expected, and the target was set up.
     pub fn is_success(&self) -> bool {
-        self.unexpected_passes.is_empty() && self.unexpected_failures.is_empty()
+        self.unexpected_passes.is_empty()
+            && self.unexpected_failures.is_empty()
+            && self.setup_error.is_none()
     }
 }
 
 /// How a case ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseOutcome {
     /// Every check held.
@@ -132,8 +145,8 @@ impl CaseOutcome {
     }
 }
 
-/// One case record.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// One case record. Field order is the output order; parts a case does not have are left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportCase {
     /// `<area>.<mode>.<name>`.
     pub id: String,
@@ -151,26 +164,32 @@ pub struct ReportCase {
     /// Wall time of the case.
     #[serde(default)]
     pub duration_ms: u64,
+    /// When the case started, RFC 3339.
+    #[serde(default)]
+    pub started_at: String,
+    /// The seed of the run the case ran in.
+    #[serde(default)]
+    pub seed: u64,
     /// The reason in the expected-failures file, when listed there.
     #[serde(default)]
     pub expected_failure: Option<String>,
     /// What went wrong (failures and errors).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The expected message, when the failure is a mismatch.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
     /// The actual message, when the failure is a mismatch.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
     /// A unified diff of expected against actual.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
     /// Why the case was skipped.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Every message and stream event of the case.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<ReportTraceEntry>,
 }
 
@@ -186,7 +205,7 @@ impl ReportCase {
 }
 
 /// One traced message or stream event.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportTraceEntry {
     /// Milliseconds since the case started.
     pub at_ms: f64,
@@ -282,8 +301,9 @@ impl ReportDocument {
                 }),
             },
             seed: run.seed,
-            started_at: run.started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            started_at: rfc3339(&run.started_at),
             duration_ms: millis(summary.duration),
+            protocol_note: run.protocol_note.clone(),
             summary: ReportSummary {
                 passed: summary.passed,
                 failed: summary.failed,
@@ -292,14 +312,19 @@ impl ReportDocument {
                 unexpected_passes: summary.unexpected_passes.clone(),
                 unexpected_failures: summary.unexpected_failures.clone(),
                 expected_but_not_run: summary.expected_but_not_run.clone(),
+                setup_error: summary.setup_error.clone(),
+                target_lost: summary.target_lost.clone(),
             },
             target_output: target_output.map(str::to_owned),
-            cases: cases.iter().map(case_from_report).collect(),
+            cases: cases
+                .iter()
+                .map(|case| case_from_report(case, run.seed))
+                .collect(),
         }
     }
 }
 
-fn case_from_report(case: &CaseReport) -> ReportCase {
+fn case_from_report(case: &CaseReport, seed: u64) -> ReportCase {
     let failure = case.outcome.failure();
     let outcome = match &case.outcome {
         Outcome::Pass => CaseOutcome::Pass,
@@ -325,6 +350,8 @@ fn case_from_report(case: &CaseReport) -> ReportCase {
             .collect(),
         outcome,
         duration_ms: millis(case.duration),
+        started_at: rfc3339(&case.started_at),
+        seed,
         expected_failure: case.expected_failure.clone(),
         message: failure.map(|failure| failure.message.clone()),
         expected: failure.and_then(|failure| failure.expected.clone()),
@@ -345,6 +372,10 @@ fn case_from_report(case: &CaseReport) -> ReportCase {
             })
             .collect(),
     }
+}
+
+fn rfc3339(at: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 fn millis(duration: Duration) -> u64 {
