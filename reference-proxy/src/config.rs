@@ -65,6 +65,16 @@ pub struct Config {
     #[cfg(feature = "faults")]
     #[arg(long)]
     pub list_faults: bool,
+
+    /// Run with this variant (repeatable): a choice the protocol leaves open, made the other way.
+    #[cfg(feature = "faults")]
+    #[arg(long = "variant", value_name = "NAME", value_parser = crate::fault::Fault::variant)]
+    pub variants: Vec<crate::fault::Fault>,
+
+    /// Print the names `--variant` takes, one a line, and exit.
+    #[cfg(feature = "faults")]
+    #[arg(long)]
+    pub list_variants: bool,
 }
 
 /// Where state is kept.

@@ -2,6 +2,9 @@
 //!
 //! The deviations exist only in a build with the cargo feature `faults`: there the binary takes
 //! `--fault NAME` (repeatable) to run with a deviation and `--list-faults` to print the names, one a line.
+//! A few deviations are *variants*, not faults: choices the protocol leaves open, made the other way than
+//! this proxy makes them (as the Akka proxy does). `--variant NAME` runs with one and `--list-variants`
+//! lists them; every TCK case must pass under each.
 //! The proxy's code carries one small hook per deviation, `if fault::active(Fault::X) { … }`. Without the
 //! feature [`active`] is a constant `false`, so every hook is dead code the compiler drops, and the names,
 //! descriptions, flag parsing and the process-wide setting below are not compiled at all.
@@ -123,6 +126,12 @@ pub enum Fault {
     /// A command whose answer never comes holds its client (and the entity) for ever: there is no relay
     /// timeout.
     NoRelayTimeout,
+    /// Variant. Event-sourced: after a reply with `restart`, the entity's new stream opens only when the
+    /// next command comes, instead of at once.
+    LazyRestart,
+    /// Variant. Server reflection answers a symbol or file it does not know with an empty list of files
+    /// instead of `NOT_FOUND` (as the Akka proxy does).
+    EmptyReflectionAnswer,
 }
 
 /// Whether `fault` is on. Always `false` in a build without the feature `faults`.
@@ -133,7 +142,7 @@ pub const fn active(_fault: Fault) -> bool {
 }
 
 #[cfg(feature = "faults")]
-pub use enabled::{UnknownFault, activate, active};
+pub use enabled::{UnknownFault, UnknownVariant, activate, active};
 
 #[cfg(feature = "faults")]
 mod enabled {
@@ -207,6 +216,17 @@ mod enabled {
             Fault::SideEffectMetadataDropped,
             Fault::NoRelayTimeout,
         ];
+
+        /// Every variant, in the order `--list-variants` prints them.
+        pub const VARIANTS: [Fault; 2] = [Fault::LazyRestart, Fault::EmptyReflectionAnswer];
+
+        /// A variant by the name `--variant` takes.
+        pub fn variant(name: &str) -> Result<Fault, UnknownVariant> {
+            Fault::VARIANTS
+                .into_iter()
+                .find(|variant| variant.name() == name)
+                .ok_or_else(|| UnknownVariant(name.to_owned()))
+        }
 
         /// The name `--fault` takes.
         pub fn name(self) -> &'static str {
@@ -401,6 +421,14 @@ mod enabled {
                     "no-relay-timeout",
                     "a command the user function never answers holds its client for ever",
                 ),
+                Fault::LazyRestart => (
+                    "lazy-restart",
+                    "event-sourced: after a restart the new stream opens only with the next command",
+                ),
+                Fault::EmptyReflectionAnswer => (
+                    "empty-reflection-answer",
+                    "server reflection answers an unknown symbol or file with no files, not NOT_FOUND (Akka)",
+                ),
             }
         }
     }
@@ -415,6 +443,11 @@ mod enabled {
     #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
     #[error("`{0}` is not a fault; `--list-faults` prints the names")]
     pub struct UnknownFault(pub String);
+
+    /// A `--variant` name that names no variant.
+    #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+    #[error("`{0}` is not a variant; `--list-variants` prints the names")]
+    pub struct UnknownVariant(pub String);
 
     impl FromStr for Fault {
         type Err = UnknownFault;
@@ -448,12 +481,20 @@ mod enabled {
                 assert!(!fault.describe().is_empty());
             }
             assert!("no-such-fault".parse::<Fault>().is_err());
+            for variant in Fault::VARIANTS {
+                assert_eq!(Fault::variant(variant.name()), Ok(variant));
+                assert!(variant.name().parse::<Fault>().is_err(), "not a fault");
+                assert!(!names.contains(variant.name()));
+            }
         }
 
         #[test]
         fn every_fault_is_listed_once_in_declaration_order() {
             for (index, fault) in Fault::ALL.into_iter().enumerate() {
                 assert_eq!(fault as usize, index, "{fault}");
+            }
+            for (index, variant) in Fault::VARIANTS.into_iter().enumerate() {
+                assert_eq!(variant as usize, Fault::ALL.len() + index, "{variant}");
             }
             assert_eq!(
                 Fault::NoRelayTimeout as usize + 1,

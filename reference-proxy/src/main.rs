@@ -5,7 +5,8 @@
 //! a level, or `target=level` pairs separated by commas, e.g. `reference_proxy=debug,h2=warn`.
 //!
 //! Built with the feature `faults`, it also takes `--list-faults` (print the fault names and exit) and
-//! `--fault NAME` (run with that deliberate deviation; see `reference_proxy::fault`).
+//! `--fault NAME` (run with that deliberate deviation; see `reference_proxy::fault`), and likewise
+//! `--list-variants` and `--variant NAME` for the choices the protocol leaves open.
 
 use std::process::ExitCode;
 
@@ -38,23 +39,38 @@ fn main() -> ExitCode {
     }
 }
 
-/// Handles `--list-faults` (the exit code to stop with) and turns on the `--fault`s.
+/// Handles `--list-faults` and `--list-variants` (the exit code to stop with) and turns on the
+/// `--fault`s and `--variant`s.
 #[cfg(feature = "faults")]
 fn faults(config: &Config) -> Option<ExitCode> {
     use reference_proxy::fault::{Fault, activate};
-    if config.list_faults {
-        for fault in Fault::ALL {
+    if config.list_faults || config.list_variants {
+        let listed: &[Fault] = if config.list_faults {
+            &Fault::ALL
+        } else {
+            &Fault::VARIANTS
+        };
+        for fault in listed {
             println!("{:<36} {}", fault.name(), fault.describe());
         }
         return Some(ExitCode::SUCCESS);
     }
-    activate(&config.faults);
+    let active: Vec<Fault> = config
+        .faults
+        .iter()
+        .chain(&config.variants)
+        .copied()
+        .collect();
+    activate(&active);
     for fault in &config.faults {
         tracing::warn!(
             fault = %fault,
             "running with a deliberate fault: {}",
             fault.describe()
         );
+    }
+    for variant in &config.variants {
+        tracing::info!(variant = %variant, "running with a variant: {}", variant.describe());
     }
     None
 }

@@ -6,32 +6,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::case::all_cases;
-use crate::spec::{CHAPTERS, Requirement, requirements};
+#[cfg(test)]
+use crate::spec::Requirement;
+use crate::spec::{CHAPTERS, requirements};
 
 /// MUST requirements that no case checks yet, with the reason. This list only shrinks: a test fails when
 /// one of them gains a case (remove it here) or a new MUST has none (write a case, or add it here with a
 /// reason in review).
 pub const KNOWN_GAPS: &[(&str, &str)] = &[];
-
-/// The strongest RFC 2119 keyword of a requirement.
-pub fn keyword(requirement: &Requirement) -> &'static str {
-    let words: Vec<&str> = requirement
-        .text
-        .split(|c: char| !c.is_ascii_uppercase())
-        .collect();
-    let has = |phrase: &[&str]| words.windows(phrase.len()).any(|window| window == phrase);
-    if has(&["MUST", "NOT"]) || has(&["SHALL", "NOT"]) {
-        "MUST NOT"
-    } else if has(&["MUST"]) || has(&["SHALL"]) || has(&["REQUIRED"]) {
-        "MUST"
-    } else if has(&["SHOULD", "NOT"]) {
-        "SHOULD NOT"
-    } else if has(&["SHOULD"]) || has(&["RECOMMENDED"]) {
-        "SHOULD"
-    } else {
-        "MAY"
-    }
-}
 
 /// The case IDs that name each requirement.
 pub fn cases_by_requirement() -> BTreeMap<&'static str, Vec<&'static str>> {
@@ -50,7 +32,9 @@ pub fn uncovered_musts() -> Vec<&'static str> {
     requirements()
         .iter()
         .filter(|requirement| {
-            keyword(requirement).starts_with("MUST") && !covered.contains_key(requirement.id)
+            requirement.withdrawn.is_none()
+                && requirement.keyword().starts_with("MUST")
+                && !covered.contains_key(requirement.id)
         })
         .map(|requirement| requirement.id)
         .collect()
@@ -79,8 +63,8 @@ pub fn render() -> String {
     let _ = writeln!(out, "## Requirements and the cases that check them\n");
     for (chapter, _) in CHAPTERS {
         let _ = writeln!(out, "### [{chapter}]({chapter})\n");
-        let _ = writeln!(out, "| requirement | keyword | cases |");
-        let _ = writeln!(out, "|---|---|---|");
+        let _ = writeln!(out, "| requirement | keyword | severity | cases |");
+        let _ = writeln!(out, "|---|---|---|---|");
         for requirement in requirements().iter().filter(|r| r.chapter == *chapter) {
             let cases = covered.get(requirement.id).map_or_else(
                 || "—".to_owned(),
@@ -91,11 +75,15 @@ pub fn render() -> String {
                         .join("<br>")
                 },
             );
+            let severity = match &requirement.withdrawn {
+                Some(_) => "withdrawn",
+                None => requirement.severity().label(),
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {cases} |",
+                "| {} | {} | {severity} | {cases} |",
                 requirement.id,
-                keyword(requirement)
+                requirement.keyword(),
             );
         }
         let _ = writeln!(out);
@@ -158,15 +146,28 @@ mod tests {
     }
 
     #[test]
+    fn no_case_checks_a_withdrawn_requirement() {
+        for (id, cases) in cases_by_requirement() {
+            let withdrawn = crate::spec::requirement(id).and_then(|r| r.withdrawn.as_ref());
+            assert!(
+                withdrawn.is_none(),
+                "{id} is withdrawn ({withdrawn:?}), but {cases:?} still check it"
+            );
+        }
+    }
+
+    #[test]
     fn keywords_are_read_strongest_first() {
         let requirement = |text: &str| Requirement {
             id: "X-001",
             text: text.to_owned(),
             chapter: "x.md",
+            addition: false,
+            withdrawn: None,
         };
-        assert_eq!(keyword(&requirement("A proxy MUST NOT do it.")), "MUST NOT");
-        assert_eq!(keyword(&requirement("It MAY, and then it MUST.")), "MUST");
-        assert_eq!(keyword(&requirement("It SHOULD.")), "SHOULD");
-        assert_eq!(keyword(&requirement("It MAY.")), "MAY");
+        assert_eq!(requirement("A proxy MUST NOT do it.").keyword(), "MUST NOT");
+        assert_eq!(requirement("It MAY, and then it MUST.").keyword(), "MUST");
+        assert_eq!(requirement("It SHOULD.").keyword(), "SHOULD");
+        assert_eq!(requirement("It MAY.").keyword(), "MAY");
     }
 }

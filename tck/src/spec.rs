@@ -1,19 +1,107 @@
 //! The requirements of `spec/`, parsed at build time, so that `explain` and failure reports quote them.
 //!
 //! A requirement is a list item that starts with its bold ID: `- **ES-007** A user function MUST ...`.
-//! Its text runs to the next list item, heading or blank line.
+//! Its text runs to the next list item, heading or blank line. A requirement that this TCK adds to what
+//! protocol 0.2 and the original TCK ask carries the mark `*(TCK addition)*` right after its ID.
 
+use std::fmt;
 use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// The mark of a requirement that the TCK adds to the protocol.
+const ADDITION_MARK: &str = "*(TCK addition)*";
+
+/// How the mark of a withdrawn requirement starts: `*(withdrawn: the reason)*`.
+const WITHDRAWN_MARK: &str = "*(withdrawn";
+
+/// How much a requirement weighs, and so what its failure does to a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A MUST of protocol 0.2 (or of the original TCK, which defined what the protocol's comments leave
+    /// open): breaking it breaks the protocol. Always fails the run.
+    Protocol,
+    /// A MUST that this TCK adds, a stricter rule it believes in (what to do with malformed input, say).
+    /// Fails the run unless `--protocol-only` is given.
+    Addition,
+    /// A SHOULD or RECOMMENDED: a warning, unless `--strict` is given.
+    Should,
+    /// A MAY or OPTIONAL: a warning, unless `--strict` is given.
+    May,
+}
+
+impl Severity {
+    /// `protocol`, `addition`, `should` or `may`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Protocol => "protocol",
+            Severity::Addition => "addition",
+            Severity::Should => "should",
+            Severity::May => "may",
+        }
+    }
+
+    /// How reports label it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Protocol => "protocol MUST",
+            Severity::Addition => "TCK addition",
+            Severity::Should => "SHOULD",
+            Severity::May => "MAY",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
 
 /// One normative sentence of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requirement {
     /// The requirement ID, e.g. `ES-007`.
     pub id: &'static str,
-    /// Its text, on one line.
+    /// Its text, on one line, without the addition mark.
     pub text: String,
     /// The chapter file it is written in, e.g. `event-sourced.md`.
     pub chapter: &'static str,
+    /// Whether the TCK adds it to the protocol.
+    pub addition: bool,
+    /// Why it was withdrawn, if it was: no case names it any more, and its ID is not reused.
+    pub withdrawn: Option<String>,
+}
+
+impl Requirement {
+    /// Its severity: from its strongest RFC 2119 keyword, and whether it is a TCK addition.
+    pub fn severity(&self) -> Severity {
+        match self.keyword() {
+            "SHOULD" | "SHOULD NOT" => Severity::Should,
+            "MAY" => Severity::May,
+            _ if self.addition => Severity::Addition,
+            _ => Severity::Protocol,
+        }
+    }
+
+    /// Its strongest RFC 2119 keyword: `MUST NOT`, `MUST`, `SHOULD NOT`, `SHOULD` or `MAY` (SHALL and
+    /// REQUIRED count as MUST, RECOMMENDED as SHOULD, OPTIONAL as MAY).
+    pub fn keyword(&self) -> &'static str {
+        let words: Vec<&str> = self.text.split(|c: char| !c.is_ascii_uppercase()).collect();
+        let has = |phrase: &[&str]| words.windows(phrase.len()).any(|window| window == phrase);
+        if has(&["MUST", "NOT"]) || has(&["SHALL", "NOT"]) {
+            "MUST NOT"
+        } else if has(&["MUST"]) || has(&["SHALL"]) || has(&["REQUIRED"]) {
+            "MUST"
+        } else if has(&["SHOULD", "NOT"]) {
+            "SHOULD NOT"
+        } else if has(&["SHOULD"]) || has(&["RECOMMENDED"]) {
+            "SHOULD"
+        } else {
+            "MAY"
+        }
+    }
 }
 
 /// The chapter files, by name, embedded in the binary.
@@ -50,6 +138,7 @@ pub fn requirements() -> &'static [Requirement] {
         CHAPTERS
             .iter()
             .flat_map(|(chapter, text)| parse(chapter, text))
+            .map(withdraw)
             .collect()
     })
 }
@@ -67,10 +156,17 @@ fn parse(chapter: &'static str, text: &'static str) -> Vec<Requirement> {
     for line in text.lines() {
         let trimmed = line.trim();
         if let Some((id, rest)) = requirement_start(trimmed) {
+            let rest = rest.trim();
+            let (addition, text) = match rest.strip_prefix(ADDITION_MARK) {
+                Some(text) => (true, text.trim()),
+                None => (false, rest),
+            };
             found.push(Requirement {
                 id,
-                text: rest.trim().to_owned(),
+                text: text.to_owned(),
                 chapter,
+                addition,
+                withdrawn: None,
             });
             open = true;
         } else if trimmed.is_empty()
@@ -85,6 +181,19 @@ fn parse(chapter: &'static str, text: &'static str) -> Vec<Requirement> {
         }
     }
     found
+}
+
+/// A requirement whose text starts with the withdrawn mark, with the reason taken out of its text (the
+/// mark may run over several lines, so it is read from the joined text).
+fn withdraw(mut requirement: Requirement) -> Requirement {
+    if let Some(rest) = requirement.text.strip_prefix(WITHDRAWN_MARK)
+        && let Some((reason, text)) = rest.split_once(")*")
+    {
+        let reason = reason.trim_start_matches(':').trim().to_owned();
+        requirement.text = text.trim().to_owned();
+        requirement.withdrawn = Some(reason);
+    }
+    requirement
 }
 
 fn requirement_start(line: &'static str) -> Option<(&'static str, &'static str)> {
@@ -112,6 +221,27 @@ mod tests {
         assert_eq!(parsed[0].id, "ES-001");
         assert_eq!(parsed[0].text, "A user function MUST reply once.");
         assert_eq!(parsed[1].text, "Another MAY.");
+    }
+
+    #[test]
+    fn severities_come_from_the_keyword_and_the_addition_mark() {
+        let text = "- **T-001** A MUST x.\n- **T-002** *(TCK addition)* A MUST NOT y.\n\
+                    - **T-003** *(TCK addition)* A SHOULD z.\n- **T-004** It MAY, then it MUST.\n\
+                    - **T-005** It MAY.\n";
+        let parsed = parse("t.md", text);
+        let severities: Vec<Severity> = parsed.iter().map(Requirement::severity).collect();
+        assert_eq!(
+            severities,
+            [
+                Severity::Protocol,
+                Severity::Addition,
+                Severity::Should,
+                Severity::Protocol,
+                Severity::May
+            ]
+        );
+        assert_eq!(parsed[1].text, "A MUST NOT y.");
+        assert_eq!(parsed[1].keyword(), "MUST NOT");
     }
 
     #[test]

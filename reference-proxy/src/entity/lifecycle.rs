@@ -96,6 +96,10 @@ impl<P: Protocol> Registry<P> {
             match after {
                 After::Ready => {}
                 After::Reset => close(session.take()).await,
+                // The variant: the next command opens the new stream.
+                After::Restart if fault::active(Fault::LazyRestart) => {
+                    close(session.take()).await;
+                }
                 After::Restart => {
                     close(session.take()).await;
                     match self.open(&service, &key.1).await {

@@ -122,6 +122,9 @@ impl Reflection {
     /// The first file `find` finds in the pools, then its transitive dependencies; `NOT_FOUND` if none.
     fn files(&self, find: impl Fn(&DescriptorPool) -> Option<FileDescriptor>) -> MessageResponse {
         let Some(file) = self.pools.iter().find_map(find) else {
+            if fault::active(Fault::EmptyReflectionAnswer) {
+                return MessageResponse::FileDescriptorResponse(FileDescriptorResponse::default());
+            }
             return MessageResponse::ErrorResponse(ErrorResponse {
                 error_code: Code::NotFound as i32,
                 error_message: "no file declares that name or symbol".to_owned(),

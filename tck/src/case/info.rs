@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::spec::Severity;
+
 /// The protocol area a case belongs to: the first segment of its ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,6 +118,17 @@ impl CaseInfo {
     /// The mode, from the second segment of the ID.
     pub fn mode(&self) -> Mode {
         self.segments().1
+    }
+
+    /// How much a failure of the case weighs: the most severe of its requirements' severities (a case
+    /// that checks only SHOULDs fails as a warning). Requirements the spec does not have count as
+    /// protocol MUSTs.
+    pub fn severity(&self) -> Severity {
+        self.requirements
+            .iter()
+            .map(|id| crate::spec::requirement(id).map_or(Severity::Protocol, |r| r.severity()))
+            .min()
+            .unwrap_or(Severity::Protocol)
     }
 
     /// The ID without its area and mode.

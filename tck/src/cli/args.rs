@@ -168,7 +168,8 @@ pub struct CommonArgs {
     /// The seed of everything random in the run (default: from the clock; reports show it).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Generated scenarios per property case (`*.property_*`); they share the case deadline.
+    /// Generated scenarios per property case (`*.property_*`); they share the case deadline. A property
+    /// whose deadline allows fewer than 10 of them (or all, when fewer are asked for) is an error.
     #[arg(long, value_name = "N", default_value_t = crate::property::DEFAULT_SCENARIOS, value_parser = clap::value_parser!(u64).range(1..))]
     pub scenarios: u64,
     /// The deadline of each case, in milliseconds.
@@ -182,6 +183,14 @@ pub struct CommonArgs {
     /// Exit 0 even when no selected case ran (every one was skipped); without it such a run exits 4.
     #[arg(long)]
     pub allow_empty: bool,
+    /// Fail the run on SHOULD and MAY failures too; without it they are warnings: shown and counted
+    /// apart, but the exit code ignores them.
+    #[arg(long)]
+    pub strict: bool,
+    /// Fail the run only on MUSTs of protocol 0.2: failures of the rules this TCK adds (marked "TCK
+    /// addition" in the spec and in every report) become warnings.
+    #[arg(long)]
+    pub protocol_only: bool,
 }
 
 /// `cloudstate-tck serve-model`.
@@ -194,11 +203,18 @@ pub struct ServeModelArgs {
     #[arg(long, env = "PORT", default_value_t = 8080)]
     pub port: u16,
     /// Serve the model with this deliberate fault, to see cases fail (`--list-faults` lists them).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "variant")]
     pub fault: Option<crate::model::Fault>,
     /// List the faults `--fault` takes, one per line (the name, then what it does), and exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// Serve the model with this variant: a choice the protocol leaves open, made as a public SDK makes
+    /// it, which every case must accept (`--list-variants` lists them).
+    #[arg(long, value_name = "NAME", value_parser = crate::model::Fault::variant)]
+    pub variant: Option<crate::model::Fault>,
+    /// List the variants `--variant` takes, one per line (the name, then what it does), and exit.
+    #[arg(long)]
+    pub list_variants: bool,
     /// The transport habit: when response headers go out, which gRPC leaves to the server and the common
     /// gRPC stacks do differently.
     #[arg(long, value_name = "HABIT", default_value_t = Headers::Eager)]

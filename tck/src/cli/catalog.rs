@@ -42,8 +42,20 @@ fn case_json(case: &Case) -> serde_json::Value {
         "mode": case.info.mode(),
         "summary": case.info.summary,
         "requirements": case.info.requirements,
+        "severity": case.info.severity(),
         "services": case.info.services,
     })
+}
+
+/// What a failure of this severity does to a run.
+fn severity_meaning(severity: spec::Severity) -> &'static str {
+    match severity {
+        spec::Severity::Protocol => "a failure fails the run",
+        spec::Severity::Addition => {
+            "a rule this TCK adds to protocol 0.2; a failure fails the run unless --protocol-only"
+        }
+        spec::Severity::Should | spec::Severity::May => "a failure is a warning unless --strict",
+    }
 }
 
 /// Explains one case: summary, where it belongs, what it needs, and the full text of its requirements.
@@ -67,6 +79,12 @@ pub(super) fn explain(args: &ExplainArgs) -> Result<String, TckError> {
         info.services.join(", ")
     };
     let _ = writeln!(out, "services: {services}");
+    let _ = writeln!(
+        out,
+        "severity: {} ({})",
+        info.severity(),
+        severity_meaning(info.severity())
+    );
     let _ = writeln!(out);
     let _ = writeln!(out, "requirements:");
     for id in info.requirements {
@@ -74,8 +92,10 @@ pub(super) fn explain(args: &ExplainArgs) -> Result<String, TckError> {
             Some(requirement) => {
                 let _ = writeln!(
                     out,
-                    "  {id} (spec/{}): {}",
-                    requirement.chapter, requirement.text
+                    "  {id} [{}] (spec/{}): {}",
+                    requirement.severity(),
+                    requirement.chapter,
+                    requirement.text
                 );
             }
             None => {

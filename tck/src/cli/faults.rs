@@ -39,9 +39,10 @@ pub(super) async fn run(args: FaultsArgs) -> Result<u8, TckError> {
         ..Matrix::default()
     };
     println!(
-        "cloudstate-tck {}: fault injection, {} model faults, case deadline {} ms, {} at a time, seed {}",
+        "cloudstate-tck {}: fault injection, {} model faults and {} variants, case deadline {} ms, {} at a time, seed {}",
         env!("CARGO_PKG_VERSION"),
         Fault::ALL.len(),
+        Fault::VARIANTS.len(),
         args.timeout_ms,
         options.jobs,
         options.seed
@@ -55,6 +56,11 @@ pub(super) async fn run(args: FaultsArgs) -> Result<u8, TckError> {
         })
         .await;
         matrix.faults.extend(faults);
+        let variants = sdk_faults(Fault::VARIANTS, &options, |variant| {
+            println!("{}", report::variant_line(variant));
+        })
+        .await;
+        matrix.variants.extend(variants);
         if let Some(command) = &args.proxy_command {
             let proxy_options = RunOptions {
                 case_timeout: Duration::from_millis(args.proxy_timeout_ms),
@@ -117,7 +123,7 @@ async fn proxy_faults(
     jobs: usize,
     matrix: &mut Matrix,
 ) {
-    let listed = match list_proxy_faults(command).await {
+    let listed = match list_proxy(command, "--list-faults").await {
         Ok(listed) => listed,
         Err(reason) => {
             let note = format!(
@@ -139,10 +145,38 @@ async fn proxy_faults(
     if !matrix.control_problems().is_empty() {
         return;
     }
-    let cases = &cases;
+    let run = |listed, flag| proxy_runs(command, flag, listed, headers, &cases, options, jobs);
+    let faults = run(listed, "--fault").await;
+    matrix.faults.extend(faults);
+    // A proxy that has no variants to offer is not an error: the list is optional.
+    let variants = match list_proxy(command, "--list-variants").await {
+        Ok(variants) => variants,
+        Err(reason) => {
+            let note = format!("`{command} --list-variants` did not list variants ({reason})");
+            println!("{note}");
+            matrix.notes.push(note);
+            Vec::new()
+        }
+    };
+    let variants = run(variants, "--variant").await;
+    matrix.variants.extend(variants);
+}
+
+/// The proxy suite through `command FLAG NAME` for each listed name, `jobs` at a time, printing each run
+/// as it finishes; the runs come back in the order of `listed`.
+async fn proxy_runs(
+    command: &str,
+    flag: &str,
+    listed: Vec<(String, String)>,
+    headers: Headers,
+    cases: &[&'static Case],
+    options: &RunOptions,
+    jobs: usize,
+) -> Vec<FaultRun> {
     let mut runs = futures::stream::iter(listed)
         .map(|(name, description)| async move {
-            let run = run_proxy(command, Some(&name), headers, cases, options).await;
+            let with = format!("{flag} {name}");
+            let run = run_proxy(command, Some(&with), headers, cases, options).await;
             FaultRun {
                 mode: Mode::Proxy,
                 name,
@@ -151,17 +185,25 @@ async fn proxy_faults(
             }
         })
         .buffered(jobs.max(1));
-    while let Some(fault) = runs.next().await {
-        println!("{}", report::fault_line(&fault));
-        matrix.faults.push(fault);
+    let mut finished = Vec::new();
+    while let Some(run) = runs.next().await {
+        let line = if flag == "--variant" {
+            report::variant_line(&run)
+        } else {
+            report::fault_line(&run)
+        };
+        println!("{line}");
+        finished.push(run);
     }
+    finished
 }
 
-/// The faults `command --list-faults` prints: a name per line, optionally followed by a description.
-async fn list_proxy_faults(command: &str) -> Result<Vec<(String, String)>, String> {
+/// The faults or variants `command --list-faults` (`--list-variants`) prints: a name per line, optionally
+/// followed by a description.
+async fn list_proxy(command: &str, flag: &str) -> Result<Vec<(String, String)>, String> {
     let mut list = tokio::process::Command::new("sh");
     list.arg("-c")
-        .arg(format!("{command} --list-faults"))
+        .arg(format!("{command} {flag}"))
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);
     let output = match tokio::time::timeout(PROXY_START, list.output()).await {
@@ -197,10 +239,10 @@ async fn list_proxy_faults(command: &str) -> Result<Vec<(String, String)>, Strin
 }
 
 /// One run of the proxy suite: the built-in model (without a fault, sending response headers as `headers`
-/// says) behind the interceptor, and `command --fault NAME` (or `command` alone) as the proxy.
+/// says) behind the interceptor, and `command` with `flag` (`--fault NAME`, `--variant NAME`) as the proxy.
 async fn run_proxy(
     command: &str,
-    fault: Option<&str>,
+    flag: Option<&str>,
     headers: Headers,
     cases: &[&'static Case],
     options: &RunOptions,
@@ -210,8 +252,8 @@ async fn run_proxy(
         Ok(model) => model,
         Err(error) => return SuiteRun::not_started(error.to_string(), started.elapsed()),
     };
-    let spawn = match fault {
-        Some(name) => format!("{command} --fault {name}"),
+    let spawn = match flag {
+        Some(flag) => format!("{command} {flag}"),
         None => command.to_owned(),
     };
     let target = ProxyTarget::SpawnDurable(spawn);
@@ -249,7 +291,11 @@ mod tests {
 
     #[tokio::test]
     async fn proxy_faults_are_read_one_per_line() {
-        let listed = list_proxy_faults("printf 'drop-reply  loses replies\\nslow\\n' #").await;
+        let listed = list_proxy(
+            "printf 'drop-reply  loses replies\\nslow\\n' #",
+            "--list-faults",
+        )
+        .await;
         assert_eq!(
             listed,
             Ok(vec![
@@ -261,8 +307,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_command_that_lists_no_faults_is_refused() {
-        assert!(list_proxy_faults("true").await.is_err());
-        assert!(list_proxy_faults("exit 3 #").await.is_err());
-        assert!(list_proxy_faults("echo '$(not-a-name) x' #").await.is_err());
+        assert!(list_proxy("true", "--list-faults").await.is_err());
+        assert!(list_proxy("exit 3 #", "--list-faults").await.is_err());
+        assert!(
+            list_proxy("echo '$(not-a-name) x' #", "--list-faults")
+                .await
+                .is_err()
+        );
     }
 }

@@ -12,7 +12,7 @@ use crate::error::TckError;
 use crate::exit;
 use crate::report::{ConsoleReporter, Recorder};
 use crate::run::{
-    ExpectedFailures, Reporter, RunEvent, RunInfo, RunOptions, RunSummary, TargetInfo,
+    ExpectedFailures, Policy, Reporter, RunEvent, RunInfo, RunOptions, RunSummary, TargetInfo,
 };
 
 /// What every run needs before it touches the target.
@@ -120,6 +120,10 @@ pub(super) fn prepare(common: &CommonArgs, modes: &[Mode]) -> Result<Prepared, T
         seed,
         expected,
         close_timeout: Duration::from_millis(common.close_timeout_ms),
+        policy: Policy {
+            strict: common.strict,
+            protocol_only: common.protocol_only,
+        },
     };
     let reporters = reporters(common);
     Ok(Prepared {

@@ -11,7 +11,8 @@ use crate::error::TckError;
 use crate::exit;
 use crate::record::ReplayPlan;
 use crate::run::{
-    ExpectedFailures, NotSpawned, RunOptions, RunScope, ServiceInfoReport, TargetInfo, run_cases,
+    ExpectedFailures, NotSpawned, Policy, RunOptions, RunScope, ServiceInfoReport, TargetInfo,
+    run_cases,
 };
 use crate::target::{Discovery, check_address, connect, discover};
 
@@ -94,5 +95,9 @@ fn options(common: &CommonArgs) -> Result<RunOptions, TckError> {
         seed: common.seed.unwrap_or_else(clock_seed),
         expected,
         close_timeout: Duration::from_millis(common.close_timeout_ms),
+        policy: Policy {
+            strict: common.strict,
+            protocol_only: common.protocol_only,
+        },
     })
 }

@@ -9,8 +9,13 @@ use crate::model::{Fault, ModelOptions, serve_model};
 
 /// Serves the model; returns the exit code once stopped.
 pub(super) async fn run(args: ServeModelArgs) -> Result<u8, TckError> {
-    if args.list_faults {
-        for fault in Fault::ALL {
+    if args.list_faults || args.list_variants {
+        let listed = if args.list_faults {
+            Fault::ALL
+        } else {
+            Fault::VARIANTS
+        };
+        for fault in listed {
             println!("{:<36} {}", fault.name(), fault.description());
         }
         return Ok(exit::OK);
@@ -33,9 +38,14 @@ pub(super) async fn run(args: ServeModelArgs) -> Result<u8, TckError> {
             args.headers.description()
         );
     }
-    let options = match args.fault {
+    let options = match args.fault.or(args.variant) {
         Some(fault) => {
-            println!("with the deliberate fault {fault}: {}", fault.description());
+            let kind = if fault.is_variant() {
+                "variant"
+            } else {
+                "deliberate fault"
+            };
+            println!("with the {kind} {fault}: {}", fault.description());
             ModelOptions::with_fault(fault)
         }
         None => ModelOptions::default(),

@@ -30,6 +30,9 @@ pub struct Matrix {
     pub controls: Vec<(Mode, SuiteRun)>,
     /// One run per fault, in catalog order.
     pub faults: Vec<FaultRun>,
+    /// One run per variant (a choice the protocol leaves open, made another way), in catalog order:
+    /// every case must pass there.
+    pub variants: Vec<FaultRun>,
     /// Cases accepted as unkillable, with the reason.
     pub unkillable: BTreeMap<String, String>,
     /// Faults accepted as uncatchable by any honest case, with the reason.
@@ -95,6 +98,15 @@ impl Matrix {
         problems
     }
 
+    /// The variants that some case failed, or whose target did not come up: each is a case that fails a
+    /// conforming implementation, or a variant that is not one.
+    pub fn rejected_variants(&self) -> Vec<&FaultRun> {
+        self.variants
+            .iter()
+            .filter(|variant| variant.caught())
+            .collect()
+    }
+
     /// The faults that no case caught and that are not listed as uncatchable.
     pub fn surviving(&self) -> Vec<&FaultRun> {
         self.faults
@@ -139,10 +151,11 @@ impl Matrix {
             .collect()
     }
 
-    /// Whether the matrix is complete: every case passes without a fault, every fault is caught, and
-    /// every case is killed by some fault (or listed as unkillable).
+    /// Whether the matrix is complete: every case passes without a fault and under every variant, every
+    /// fault is caught, and every case is killed by some fault (or listed as unkillable).
     pub fn is_complete(&self) -> bool {
         self.control_problems().is_empty()
+            && self.rejected_variants().is_empty()
             && self.surviving().is_empty()
             && self.unkilled().is_empty()
             && !self.controls.is_empty()
@@ -241,6 +254,16 @@ mod tests {
         assert!(!matrix.is_complete());
         matrix.faults[1].run.results[1].verdict = Verdict::Error;
         assert!(matrix.is_complete());
+        matrix.variants.push(fault(
+            "accepted",
+            vec![result("a", Verdict::Pass), result("b", Verdict::Pass)],
+        ));
+        assert!(matrix.is_complete());
+        assert_eq!(matrix.kills(), 2, "a variant's run kills nothing");
+        matrix.variants[0].run.results[0].verdict = Verdict::Fail;
+        assert_eq!(matrix.rejected_variants().len(), 1);
+        assert!(!matrix.is_complete(), "a case fails an accepted variant");
+        matrix.variants.clear();
         matrix.controls[0].1.results[0].verdict = Verdict::Skip;
         assert!(!matrix.is_complete());
     }

@@ -42,12 +42,50 @@ pub fn fault_line(fault: &FaultRun) -> String {
     )
 }
 
+/// The one console line of a finished variant run.
+pub fn variant_line(variant: &FaultRun) -> String {
+    let failed = variant.failed();
+    let (status, what) = if let Some(error) = &variant.run.setup_error {
+        (
+            "REJECTED",
+            format!("the target did not come up: {}", first_line(error)),
+        )
+    } else if !failed.is_empty() {
+        let ids: Vec<&str> = failed.iter().map(|result| result.id).collect();
+        (
+            "REJECTED",
+            format!("{} case(s) failed: {}", failed.len(), abbreviated(&ids)),
+        )
+    } else {
+        (
+            "accepted",
+            format!("all {} cases passed", variant.run.results.len()),
+        )
+    };
+    format!(
+        "{status}  {:<5}  {:<36}  {what}  ({} ms)",
+        variant.mode.as_str(),
+        variant.name,
+        variant.run.duration.as_millis()
+    )
+}
+
 /// The closing summary: the numbers, the survivors, the cases no fault killed, and the verdict.
 pub fn summary(matrix: &Matrix) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "\n{}", headline(matrix));
     for problem in matrix.control_problems() {
         let _ = writeln!(text, "control run: {problem}");
+    }
+    for variant in matrix.rejected_variants() {
+        let failed: Vec<&str> = variant.failed().iter().map(|result| result.id).collect();
+        let _ = writeln!(
+            text,
+            "variant a case rejected: {} {}: {}",
+            variant.mode,
+            variant.name,
+            abbreviated(&failed)
+        );
     }
     for fault in matrix.surviving() {
         let _ = write!(text, "fault no case caught: {} {}", fault.mode, fault.name);
@@ -66,7 +104,8 @@ pub fn summary(matrix: &Matrix) -> String {
         let _ = writeln!(text, "note: {note}");
     }
     let verdict = if matrix.is_complete() {
-        "the kill matrix is complete: every fault was caught and every case failed under some fault"
+        "the kill matrix is complete: every fault was caught, every variant accepted and every case \
+         failed under some fault"
     } else {
         "the kill matrix is NOT complete"
     };
@@ -76,7 +115,7 @@ pub fn summary(matrix: &Matrix) -> String {
 
 fn headline(matrix: &Matrix) -> String {
     format!(
-        "{} faults ({} caught, {} listed as uncatchable), {} cases ({} killed, {} unkillable), {} kills, in {:.1} s",
+        "{} faults ({} caught, {} listed as uncatchable), {} variants ({} accepted), {} cases ({} killed, {} unkillable), {} kills, in {:.1} s",
         matrix.faults.len(),
         matrix.faults.iter().filter(|fault| fault.caught()).count(),
         matrix
@@ -84,6 +123,8 @@ fn headline(matrix: &Matrix) -> String {
             .iter()
             .filter(|fault| !fault.caught() && matrix.uncatchable.contains_key(&fault.name))
             .count(),
+        matrix.variants.len(),
+        matrix.variants.len() - matrix.rejected_variants().len(),
         matrix.cases().len(),
         matrix.killers().len(),
         matrix.unkillable.len(),
@@ -95,24 +136,30 @@ fn headline(matrix: &Matrix) -> String {
 /// The matrix as JSON.
 pub fn to_json(matrix: &Matrix) -> Value {
     let killers = matrix.killers();
+    let run_json = |fault: &FaultRun, caught: &str| {
+        let ids = |results: Vec<&super::run::CaseResult>| -> Vec<&str> {
+            results.iter().map(|result| result.id).collect()
+        };
+        json!({
+            "mode": fault.mode.as_str(),
+            "name": fault.name,
+            "description": fault.description,
+            caught: fault.caught(),
+            "failed": ids(fault.failed()),
+            "skipped": ids(fault.skipped()),
+            "setup_error": fault.run.setup_error,
+            "duration_ms": fault.run.duration.as_millis() as u64,
+        })
+    };
     let faults: Vec<Value> = matrix
         .faults
         .iter()
-        .map(|fault| {
-            let ids = |results: Vec<&super::run::CaseResult>| -> Vec<&str> {
-                results.iter().map(|result| result.id).collect()
-            };
-            json!({
-                "mode": fault.mode.as_str(),
-                "name": fault.name,
-                "description": fault.description,
-                "caught": fault.caught(),
-                "failed": ids(fault.failed()),
-                "skipped": ids(fault.skipped()),
-                "setup_error": fault.run.setup_error,
-                "duration_ms": fault.run.duration.as_millis() as u64,
-            })
-        })
+        .map(|fault| run_json(fault, "caught"))
+        .collect();
+    let variants: Vec<Value> = matrix
+        .variants
+        .iter()
+        .map(|variant| run_json(variant, "rejected"))
         .collect();
     let cases: Vec<Value> = matrix
         .cases()
@@ -138,13 +185,17 @@ pub fn to_json(matrix: &Matrix) -> Value {
             "cases": cases.len(),
             "killed": killers.len(),
             "kills": matrix.kills(),
+            "variants": variants.len(),
+            "accepted": variants.len() - matrix.rejected_variants().len(),
         },
         "control_problems": matrix.control_problems(),
         "surviving_faults": matrix.surviving().iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
         "unkilled_cases": matrix.unkilled().iter().map(|c| c.id).collect::<Vec<_>>(),
         "stale_unkillable": matrix.stale_unkillable(),
         "notes": matrix.notes,
+        "rejected_variants": matrix.rejected_variants().iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
         "faults": faults,
+        "variants": variants,
         "cases": cases,
     })
 }
@@ -159,7 +210,8 @@ pub fn to_markdown(matrix: &Matrix) -> String {
         headline(matrix)
     );
     let verdict = if matrix.is_complete() {
-        "**Complete**: every fault was caught, and every case failed under at least one fault."
+        "**Complete**: every fault was caught, every variant was accepted, and every case failed under \
+         at least one fault."
     } else {
         "**Not complete**: see the lists below."
     };
@@ -181,6 +233,20 @@ pub fn to_markdown(matrix: &Matrix) -> String {
         .map(|fault| format!("`{}` ({}): {}", fault.name, fault.mode, fault.description))
         .collect();
     section(&mut page, "Faults no case caught", &surviving);
+    let rejected: Vec<String> = matrix
+        .rejected_variants()
+        .iter()
+        .map(|variant| {
+            let failed: Vec<&str> = variant.failed().iter().map(|result| result.id).collect();
+            format!(
+                "`{}` ({}): {}",
+                variant.name,
+                variant.mode,
+                abbreviated(&failed)
+            )
+        })
+        .collect();
+    section(&mut page, "Variants a case rejected", &rejected);
     let unkilled: Vec<String> = matrix
         .unkilled()
         .iter()
@@ -204,6 +270,26 @@ pub fn to_markdown(matrix: &Matrix) -> String {
             fault.mode,
             fault.description.replace('|', "\\|"),
             caught.replace('|', "\\|")
+        );
+    }
+    page.push_str(
+        "\n## Variants\n\nChoices the protocol leaves open, made as a public SDK or proxy makes them: \
+         every case must pass.\n\n| variant | mode | what it does | outcome |\n|---|---|---|---|\n",
+    );
+    for variant in &matrix.variants {
+        let failed: Vec<&str> = variant.failed().iter().map(|result| result.id).collect();
+        let outcome = match (&variant.run.setup_error, failed.is_empty()) {
+            (Some(error), _) => format!("**setup error**: {}", first_line(error)),
+            (None, false) => format!("**rejected by** {}", abbreviated(&failed)),
+            (None, true) => format!("accepted by all {} cases", variant.run.results.len()),
+        };
+        let _ = writeln!(
+            page,
+            "| `{}` | {} | {} | {} |",
+            variant.name,
+            variant.mode,
+            variant.description.replace('|', "\\|"),
+            outcome.replace('|', "\\|")
         );
     }
     page.push_str("\n## Cases\n\n| case | faults that made it fail |\n|---|---|\n");

@@ -9,7 +9,7 @@ use super::matrix::FaultRun;
 use super::run::{SuiteRun, run_model};
 use crate::case::{Case, Mode, all_cases};
 use crate::model::Fault;
-use crate::run::{ExpectedFailures, RunOptions};
+use crate::run::{ExpectedFailures, Policy, RunOptions};
 
 /// How the matrix runs.
 #[derive(Debug, Clone)]
@@ -40,6 +40,11 @@ impl MatrixOptions {
             seed: self.seed,
             expected: ExpectedFailures::default(),
             close_timeout: crate::sdk::DEFAULT_CLOSE_WAIT,
+            // Every failure is a kill, whatever its severity.
+            policy: Policy {
+                strict: true,
+                protocol_only: false,
+            },
         }
     }
 }

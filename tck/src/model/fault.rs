@@ -12,6 +12,7 @@ pub(crate) mod crdt;
 pub(crate) mod entity;
 pub(crate) mod payload;
 pub(crate) mod spec;
+pub(crate) mod variant;
 
 use std::fmt;
 use std::str::FromStr;
@@ -21,39 +22,64 @@ use cloudstate_protocol::cloudstate::{
 };
 
 macro_rules! faults {
-    ($($variant:ident = $name:literal, $area:literal, $description:literal;)*) => {
-        /// A deliberate deviation of the model service from the protocol, for proving that cases fail.
+    (
+        faults { $($fault:ident = $fault_name:literal, $fault_area:literal, $fault_description:literal;)* }
+        variants { $($variant:ident = $variant_name:literal, $variant_area:literal, $variant_description:literal;)* }
+    ) => {
+        /// A deliberate deviation of the model service from its reference behaviour: a *fault*, which
+        /// breaks the protocol and which some case must catch, or a *variant*, a choice the protocol
+        /// leaves open that a public SDK makes differently from the model, which every case must accept.
         ///
-        /// Names are kebab-case ([`Fault::name`], [`FromStr`]); [`Fault::ALL`] lists them in catalog order.
+        /// Names are kebab-case ([`Fault::name`]); [`Fault::ALL`] lists the faults and
+        /// [`Fault::VARIANTS`] the variants, in catalog order.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Fault {
-            $(#[doc = $description] $variant,)*
+            $(#[doc = $fault_description] $fault,)*
+            $(#[doc = $variant_description] $variant,)*
         }
 
         impl Fault {
             /// Every fault, in catalog order.
-            pub const ALL: &'static [Fault] = &[$(Fault::$variant),*];
+            pub const ALL: &'static [Fault] = &[$(Fault::$fault),*];
 
-            /// The kebab-case name, as `--fault` takes it.
+            /// Every variant, in catalog order.
+            pub const VARIANTS: &'static [Fault] = &[$(Fault::$variant),*];
+
+            /// The kebab-case name, as `--fault` or `--variant` takes it.
             pub fn name(self) -> &'static str {
-                match self { $(Fault::$variant => $name,)* }
+                match self {
+                    $(Fault::$fault => $fault_name,)*
+                    $(Fault::$variant => $variant_name,)*
+                }
             }
 
-            /// The part of the model the fault lives in: `discovery`, `action`, `entities`, `value entity`,
-            /// `event sourced` or `crdt`.
+            /// The part of the model the deviation lives in: `discovery`, `action`, `entities`,
+            /// `value entity`, `event sourced` or `crdt`.
             pub fn area(self) -> &'static str {
-                match self { $(Fault::$variant => $area,)* }
+                match self {
+                    $(Fault::$fault => $fault_area,)*
+                    $(Fault::$variant => $variant_area,)*
+                }
             }
 
-            /// One line: what the faulty model does differently.
+            /// One line: what the model does differently.
             pub fn description(self) -> &'static str {
-                match self { $(Fault::$variant => $description,)* }
+                match self {
+                    $(Fault::$fault => $fault_description,)*
+                    $(Fault::$variant => $variant_description,)*
+                }
+            }
+
+            /// Whether this is a variant (an accepted alternative) rather than a fault.
+            pub fn is_variant(self) -> bool {
+                Fault::VARIANTS.contains(&self)
             }
         }
     };
 }
 
 faults! {
+    faults {
     WrongProtocolVersion = "wrong-protocol-version", "discovery",
         "announces protocol version 0.1 instead of 0.2 in its service info";
     UnqualifiedEntityType = "unqualified-entity-type", "discovery",
@@ -61,7 +87,7 @@ faults! {
     MissingDescriptorFile = "missing-descriptor-file", "discovery",
         "leaves the CRDT model's proto file out of the descriptor set it announces";
     UnstableDiscovery = "unstable-discovery", "discovery",
-        "lists its entities in another order on every other discover call, as from a hash map";
+        "leaves its last entity out of every other discover answer";
     WrongPersistenceId = "wrong-persistence-id", "discovery",
         "announces each entity's service name as its persistence id";
     WrongPassivationTimeout = "wrong-passivation-timeout", "discovery",
@@ -114,8 +140,8 @@ faults! {
         "handles a command that comes before the init as a command to a new entity of the model service";
     SecondInitRestarts = "second-init-restarts", "entities",
         "starts the entity again from a second init on the same stream instead of failing the stream";
-    EmptyMessageIgnored = "empty-message-ignored", "entities",
-        "ignores an entity stream message with no variant set";
+    EmptyMessageEndsStream = "empty-message-ends-stream", "entities",
+        "ends an entity stream with status OK, without a Failure, at a message with no variant set";
     UnknownServiceServed = "unknown-service-served", "entities",
         "serves an init or an action call for a service it does not know as the model service";
     CommandNameIgnored = "command-name-ignored", "entities",
@@ -178,6 +204,33 @@ faults! {
         "ends the stream with a failure on a cancellation of a command that is not streaming";
     MismatchedDeltaIgnored = "mismatched-delta-ignored", "crdt",
         "ignores a received delta of another CRDT type than the entity's";
+    }
+    variants {
+    ReorderedDiscovery = "reordered-discovery", "discovery",
+        "lists its entities in another order on every other discover call, as from a hash map";
+    EmptyMessageIgnored = "empty-message-ignored", "entities",
+        "ignores an entity stream message with no variant set (JavaScript and Go SDKs)";
+    UnknownCommandAsFailure = "unknown-command-as-failure", "entities",
+        "answers a command it cannot dispatch or decode with a failure of that command and keeps the \
+         stream";
+    UnknownCommandKeepsStream = "unknown-command-keeps-stream", "entities",
+        "leaves the stream open after the top-level Failure for a command it cannot dispatch or decode \
+         (JavaScript SDK)";
+    CommandFailureWithoutId = "command-failure-without-id", "entities",
+        "sends the top-level Failure for a command it cannot dispatch or decode with command_id 0 (the Go \
+         SDK's CRDT support)";
+    ValueEntityErrorStatus = "value-entity-error-status", "value entity",
+        "ends a value-entity stream with an error status instead of a top-level Failure (Go SDK)";
+    OrSetClearOnLastRemove = "orset-clear-on-last-remove", "crdt",
+        "reports the removal of an ORSet's last elements as `cleared` (Java, JavaScript and Go SDKs)";
+    OrMapClearOnLastRemove = "ormap-clear-on-last-remove", "crdt",
+        "reports the removal of an ORMap's last keys as `cleared` (JavaScript and Go SDKs)";
+    RegisterRewriteReported = "register-rewrite-reported", "crdt",
+        "reports every LWWRegister write, even one that changes neither value nor clock (JavaScript \
+         and Go SDKs)";
+    EmptyClearUnreported = "empty-clear-unreported", "crdt",
+        "does not report a clear of an ORSet or ORMap that was already empty (JavaScript SDK)";
+    }
 }
 
 impl fmt::Display for Fault {
@@ -191,15 +244,32 @@ impl fmt::Display for Fault {
 #[error("unknown fault {0:?} (`--list-faults` lists them)")]
 pub struct UnknownFault(pub String);
 
+/// A variant name that names no variant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown variant {0:?} (`--list-variants` lists them)")]
+pub struct UnknownVariant(pub String);
+
 impl FromStr for Fault {
     type Err = UnknownFault;
 
+    /// A fault by name; variants are not faults and do not parse here ([`Fault::variant`]).
     fn from_str(name: &str) -> Result<Self, Self::Err> {
         Fault::ALL
             .iter()
             .copied()
             .find(|fault| fault.name() == name)
             .ok_or_else(|| UnknownFault(name.to_owned()))
+    }
+}
+
+impl Fault {
+    /// A variant by name.
+    pub fn variant(name: &str) -> Result<Fault, UnknownVariant> {
+        Fault::VARIANTS
+            .iter()
+            .copied()
+            .find(|variant| variant.name() == name)
+            .ok_or_else(|| UnknownVariant(name.to_owned()))
     }
 }
 
@@ -315,33 +385,5 @@ pub(crate) fn side_effects(fault: Fault, effects: &mut [SideEffect]) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_kebab_case_and_parse_back() {
-        let mut names = std::collections::BTreeSet::new();
-        for fault in Fault::ALL {
-            let name = fault.name();
-            assert!(names.insert(name), "{name} twice");
-            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
-            assert_eq!(name.parse::<Fault>(), Ok(*fault));
-            assert!(!fault.description().is_empty() && !fault.description().contains('\n'));
-        }
-        assert!(Fault::ALL.len() >= 30);
-        assert!("no-such-fault".parse::<Fault>().is_err());
-    }
-
-    #[test]
-    fn garbage_in_any_prefixes_the_length() {
-        let mut answer = Reply {
-            payload: Some(prost_types::Any {
-                type_url: "t".into(),
-                value: vec![1, 2],
-            }),
-            metadata: None,
-        };
-        reply(Fault::GarbageInAny, &mut answer);
-        assert_eq!(answer.payload.map(|p| p.value), Some(vec![2, 1, 2]));
-    }
-}
+#[path = "fault_tests.rs"]
+mod tests;

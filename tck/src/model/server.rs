@@ -149,6 +149,14 @@ impl<T> Reaction<T> {
         }
     }
 
+    /// End the stream with status OK, sending nothing more.
+    pub(crate) fn end() -> Self {
+        Self {
+            out: Vec::new(),
+            end: true,
+        }
+    }
+
     /// End the stream with an error status.
     pub(crate) fn fail(status: Status) -> Self {
         Self {

@@ -1,8 +1,10 @@
 //! Property-generated scenarios: proptest strategies over the TCK model's requests, an oracle of what a
 //! conforming user function answers, and cases that run many generated scenarios each, shrinking the
-//! first that fails and printing how to rerun it (`--seed`, `--scenarios`).
+//! first failing scenario of each kind (up to three) and printing how to rerun it (`--seed`,
+//! `--scenarios`).
 
 mod action;
+mod counterexample;
 mod crdt;
 mod event_sourced;
 mod oracle;
@@ -18,6 +20,6 @@ pub(crate) use crdt::PROXY_CASES as CRDT_PROXY_CASES;
 pub(crate) use crdt::SDK_CASES as CRDT_CASES;
 pub(crate) use event_sourced::CASES as EVENT_SOURCED_CASES;
 pub(crate) use event_sourced::PROXY_CASES as EVENT_SOURCED_PROXY_CASES;
-pub use runner::{DEFAULT_SCENARIOS, configure, run_seed, scenarios};
+pub use runner::{DEFAULT_SCENARIOS, MIN_SCENARIOS, configure, run_seed, scenarios};
 pub(crate) use value_entity::CASES as VALUE_ENTITY_CASES;
 pub(crate) use value_entity::PROXY_CASES as VALUE_ENTITY_PROXY_CASES;

@@ -1,5 +1,6 @@
 //! Running a property: N scenarios from proptest's `TestRunner`, seeded from the run's seed, and shrinking
-//! the first failing one to a minimal scenario that still fails.
+//! the first failing scenario of each kind of failure (up to three) to a minimal one that still fails
+//! that way.
 //!
 //! The run's seed and the number of scenarios per property are process-wide settings: the CLI records them
 //! with [`configure`] when it prepares a run (`--seed`, `--scenarios`), and every property reads them. A
@@ -17,7 +18,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use tokio::time::Instant;
 
-use super::rerun::rerun_command;
+use super::counterexample::{self, Counterexample, MAX_COUNTEREXAMPLES, kind_of};
 use super::source::ScenarioSource;
 use crate::case::{CaseFailure, Verdict};
 use crate::wire::{Direction, Trace};
@@ -25,6 +26,10 @@ use crate::wire::{Direction, Trace};
 /// Scenarios per property unless `--scenarios` says otherwise: small enough that the whole property set
 /// runs in a few seconds against a local SDK.
 pub const DEFAULT_SCENARIOS: u64 = 100;
+
+/// A property case whose time budget ran out before this many scenarios ran (or all of them, when fewer
+/// were asked for) ends as an error instead of a pass.
+pub const MIN_SCENARIOS: u64 = 10;
 
 /// The most shrinking steps tried after a failure.
 const MAX_SHRINK_STEPS: u32 = 512;
@@ -101,14 +106,50 @@ pub(crate) fn generate<S: Strategy>(
         .collect()
 }
 
-/// Runs `check` on the property's scenarios (`strategy` builds their strategy); on the first failure,
-/// shrinks it and fails the case with the shrunk scenario and a command that reruns it. When the time
-/// budget runs out first, the case passes with the scenarios it ran, and says so in `trace`.
+/// Runs `check` on the property's scenarios (`strategy` builds their strategy). Failures do not end the
+/// run: it goes on looking for failures of other kinds (see [`kind_of`]) until it has
+/// [`MAX_COUNTEREXAMPLES`], has run every scenario or runs out of its time budget; then each first
+/// failing scenario of a kind is shrunk, in the time left to the deadline shared among them, and the case
+/// fails with every shrunk scenario and a command that reruns it.
+///
+/// When the time budget runs out before any failure, the case passes if it ran at least
+/// [`MIN_SCENARIOS`] scenarios (or all, when fewer were asked for), and says in `trace` how many; with
+/// fewer it is an error, since a property that barely ran proves nothing.
 pub(crate) async fn check_property<S, M, F, Fut>(
     case_id: &str,
     strategy: M,
     trace: &Trace,
     deadline: Instant,
+    check: F,
+) -> Verdict
+where
+    M: FnOnce() -> S + Send + 'static,
+    S: Strategy,
+    S::Value: Display + Clone + Send + 'static,
+    F: FnMut(S::Value) -> Fut + Send,
+    Fut: Future<Output = Verdict> + Send,
+{
+    let run = Run {
+        seed: run_seed(),
+        count: scenarios(),
+    };
+    check_scenarios(case_id, strategy, trace, deadline, run, check).await
+}
+
+/// What a property runs: the seed and the number of scenarios.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    seed: u64,
+    count: u64,
+}
+
+/// [`check_property`] with the seed and number of scenarios of `run`.
+async fn check_scenarios<S, M, F, Fut>(
+    case_id: &str,
+    strategy: M,
+    trace: &Trace,
+    deadline: Instant,
+    Run { seed, count }: Run,
     mut check: F,
 ) -> Verdict
 where
@@ -118,41 +159,105 @@ where
     F: FnMut(S::Value) -> Fut + Send,
     Fut: Future<Output = Verdict> + Send,
 {
-    let seed = run_seed();
-    let count = scenarios();
     let source = ScenarioSource::start(strategy, seed, case_id).map_err(CaseFailure::error)?;
     let total = deadline.saturating_duration_since(Instant::now());
     let budget_end = Instant::now() + total * SCENARIO_BUDGET_PERCENT / 100;
     let limit = total * SCENARIO_LIMIT_PERCENT / 100;
     let mut check = |scenario| within(limit, deadline, check(scenario));
-    for index in 0..count {
-        if index > 0 && Instant::now() >= budget_end {
-            trace.record(
-                "property",
-                Direction::Event,
-                format!(
-                    "ran {index} of {count} scenarios before the time budget ({SCENARIO_BUDGET_PERCENT}% \
-                     of the case deadline) ran out; raise --timeout-ms to run them all"
-                ),
-            );
-            return Ok(());
+    let mut failing: Vec<Failing<S::Value>> = Vec::new();
+    let mut ran = 0;
+    while ran < count && failing.len() < MAX_COUNTEREXAMPLES {
+        if ran > 0 && Instant::now() >= budget_end {
+            break;
         }
         let scenario = source.next().await.map_err(|reason| {
             CaseFailure::error(format!("could not generate a scenario: {reason}"))
         })?;
+        ran += 1;
         let Err(failure) = check(scenario.clone()).await else {
             continue;
         };
-        let (scenario, failure, steps) =
-            shrink(&source, scenario, failure, deadline, &mut check).await;
-        return Err(report(
-            case_id, seed, count, index, &scenario, failure, steps,
-        ));
+        let kind = kind_of(&failure);
+        if failing.iter().any(|seen| seen.kind == kind) {
+            continue;
+        }
+        let Some(handle) = source.keep().await else {
+            return Err(CaseFailure::error("the scenario thread stopped"));
+        };
+        failing.push(Failing {
+            index: ran - 1,
+            scenario,
+            failure,
+            kind,
+            handle,
+        });
+    }
+    if failing.is_empty() {
+        return passed(trace, seed, ran, count);
+    }
+    let mut found = Vec::with_capacity(failing.len());
+    let kinds = failing.len();
+    for (shrunk, first) in failing.into_iter().enumerate() {
+        // The time left is shared among the counterexamples still to shrink.
+        let left = deadline.saturating_duration_since(Instant::now());
+        let share = left / u32::try_from(kinds - shrunk).unwrap_or(1);
+        let until = (Instant::now() + share).min(deadline);
+        let (scenario, failure, steps) = if source.resume(first.handle).await {
+            let shrinking = Shrinking {
+                source: &source,
+                kind: &first.kind,
+                deadline: until,
+            };
+            shrinking
+                .shrink(first.scenario, first.failure, &mut check)
+                .await
+        } else {
+            (first.scenario, first.failure, 0)
+        };
+        found.push(Counterexample {
+            index: first.index,
+            scenario,
+            failure,
+            steps,
+        });
+    }
+    Err(counterexample::report(case_id, seed, ran, count, found))
+}
+
+/// The first failing scenario of one kind, put aside to shrink once the run ends.
+struct Failing<V> {
+    index: u64,
+    scenario: V,
+    failure: CaseFailure,
+    kind: String,
+    handle: usize,
+}
+
+/// The verdict of a run without a failure: a pass when enough scenarios ran.
+fn passed(trace: &Trace, seed: u64, ran: u64, count: u64) -> Verdict {
+    if ran == count {
+        trace.record(
+            "property",
+            Direction::Event,
+            format!("all {count} scenarios passed (seed {seed})"),
+        );
+        return Ok(());
+    }
+    let minimum = MIN_SCENARIOS.min(count);
+    let budget = format!(
+        "ran {ran} of {count} scenarios before the time budget ({SCENARIO_BUDGET_PERCENT}% of the case \
+         deadline) ran out"
+    );
+    if ran < minimum {
+        return Err(CaseFailure::error(format!(
+            "{budget}, fewer than the {minimum} a property must run to pass; the target answers too \
+             slowly for this deadline: raise --timeout-ms"
+        )));
     }
     trace.record(
         "property",
         Direction::Event,
-        format!("all {count} scenarios passed (seed {seed})"),
+        format!("{budget}; all passed (seed {seed}); raise --timeout-ms to run them all"),
     );
     Ok(())
 }
@@ -174,39 +279,49 @@ async fn within(
     }
 }
 
-/// Proptest's shrinking loop: simplify while the scenario still fails, complicate back when it passes.
-async fn shrink<V, F, Fut>(
-    source: &ScenarioSource<V>,
-    scenario: V,
-    failure: CaseFailure,
+/// Shrinking one counterexample: its scenario source, the kind of failure it keeps to, and when it must
+/// stop.
+struct Shrinking<'a, V> {
+    source: &'a ScenarioSource<V>,
+    kind: &'a str,
     deadline: Instant,
-    check: &mut F,
-) -> (V, CaseFailure, u32)
-where
-    V: Clone + Send + 'static,
-    F: FnMut(V) -> Fut + Send,
-    Fut: Future<Output = Verdict> + Send,
-{
-    let mut best = (scenario, failure);
-    let mut steps = 0;
-    let Some(mut candidate) = source.simplify().await else {
-        return (best.0, best.1, steps);
-    };
-    while steps < MAX_SHRINK_STEPS && Instant::now() + SHRINK_MARGIN < deadline {
-        steps += 1;
-        let next = match check_repeatedly(check, &candidate, deadline).await {
-            Err(failure) => {
-                best = (candidate, failure);
-                source.simplify().await
-            }
-            Ok(()) => source.complicate().await,
+}
+
+impl<V: Clone + Send + 'static> Shrinking<'_, V> {
+    /// Proptest's shrinking loop: simplify while the scenario still fails with a failure of the same
+    /// kind, complicate back when it passes (or fails in another way, which is another counterexample's
+    /// business).
+    async fn shrink<F, Fut>(
+        &self,
+        scenario: V,
+        failure: CaseFailure,
+        check: &mut F,
+    ) -> (V, CaseFailure, u32)
+    where
+        F: FnMut(V) -> Fut + Send,
+        Fut: Future<Output = Verdict> + Send,
+    {
+        let mut best = (scenario, failure);
+        let mut steps = 0;
+        let Some(mut candidate) = self.source.simplify().await else {
+            return (best.0, best.1, steps);
         };
-        let Some(next) = next else {
-            break;
-        };
-        candidate = next;
+        while steps < MAX_SHRINK_STEPS && Instant::now() + SHRINK_MARGIN < self.deadline {
+            steps += 1;
+            let next = match check_repeatedly(check, &candidate, self.deadline).await {
+                Err(failure) if kind_of(&failure) == self.kind => {
+                    best = (candidate, failure);
+                    self.source.simplify().await
+                }
+                _ => self.source.complicate().await,
+            };
+            let Some(next) = next else {
+                break;
+            };
+            candidate = next;
+        }
+        (best.0, best.1, steps)
     }
-    (best.0, best.1, steps)
 }
 
 /// Checks a shrinking candidate up to [`PASSES_TO_ACCEPT`] times, until it fails or the deadline nears.
@@ -225,110 +340,6 @@ where
     Ok(())
 }
 
-/// The case failure: the shrunk scenario, its own failure, and how to rerun it.
-fn report(
-    case_id: &str,
-    seed: u64,
-    count: u64,
-    index: u64,
-    scenario: &impl Display,
-    failure: CaseFailure,
-    steps: u32,
-) -> CaseFailure {
-    let message = format!(
-        "property failed on scenario {} of {count} (seed {seed}); shrunk in {steps} step(s) to:\n\
-         {scenario}failure: {}\nrerun: {}",
-        index + 1,
-        failure.message,
-        rerun_command(case_id, seed, count)
-    );
-    CaseFailure { message, ..failure }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::property::strategy;
-
-    #[test]
-    fn the_same_seed_gives_the_same_scenarios() {
-        let id = "event_sourced.sdk.property_replies";
-        let first = generate(&strategy::event_sourced(true), 7, id, 50);
-        let second = generate(&strategy::event_sourced(true), 7, id, 50);
-        assert_eq!(first.len(), 50);
-        assert_eq!(first, second);
-        let other = generate(&strategy::event_sourced(true), 8, id, 50);
-        assert_ne!(first, other);
-        let values = generate(&strategy::value_entity(), 7, id, 20);
-        assert_eq!(values, generate(&strategy::value_entity(), 7, id, 20));
-    }
-
-    /// Generates twice with one seed and once with another: equal, then different.
-    fn reproducible<S: Strategy>(make: impl Fn() -> S, id: &str)
-    where
-        S::Value: PartialEq + std::fmt::Debug,
-    {
-        let first = generate(&make(), 11, id, 30);
-        assert_eq!(first.len(), 30, "{id}");
-        assert_eq!(first, generate(&make(), 11, id, 30), "{id}");
-        assert_ne!(first, generate(&make(), 12, id, 30), "{id}");
-    }
-
-    #[test]
-    fn every_property_gets_the_same_scenarios_from_the_same_seed() {
-        use crate::property::crdt::strategy::{Variant, scenario};
-        use crate::property::{action, proxy};
-        reproducible(|| scenario(Variant::Local), "crdt.sdk.property_replies");
-        reproducible(
-            || scenario(Variant::Replicated),
-            "crdt.sdk.property_replicated",
-        );
-        reproducible(|| scenario(Variant::Proxy), "crdt.proxy.property_commands");
-        reproducible(action::scenario::scenario, "action.sdk.property_calls");
-        reproducible(
-            proxy::scenario::value_entity,
-            "value_entity.proxy.property_commands",
-        );
-        reproducible(
-            proxy::scenario::event_sourced,
-            "event_sourced.proxy.property_commands",
-        );
-    }
-
-    #[test]
-    fn properties_of_one_run_get_different_scenarios() {
-        use crate::property::crdt::strategy::{Variant, scenario};
-        let make = || scenario(Variant::Replicated);
-        assert_ne!(
-            generate(&make(), 3, "crdt.sdk.property_replies", 10),
-            generate(&make(), 3, "crdt.sdk.property_replicated", 10)
-        );
-    }
-
-    #[tokio::test]
-    async fn a_failing_property_shrinks_and_says_how_to_rerun() {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let verdict = check_property(
-            "event_sourced.sdk.property_test",
-            || strategy::event_sourced(false),
-            &Trace::new(),
-            deadline,
-            |scenario| async move {
-                if scenario.0.len() >= 3 {
-                    Err(CaseFailure::fail("too long"))
-                } else {
-                    Ok(())
-                }
-            },
-        )
-        .await;
-        let failure = verdict.expect_err("fails");
-        assert!(failure.message.contains("  3. "), "{}", failure.message);
-        assert!(!failure.message.contains("  4. "), "{}", failure.message);
-        assert!(
-            failure
-                .message
-                .contains("--select event_sourced.sdk.property_test --seed 0")
-        );
-    }
-}
+#[path = "runner_tests.rs"]
+mod tests;

@@ -20,6 +20,10 @@ enum Request<V> {
     Simplify(oneshot::Sender<Option<V>>),
     /// Back towards the last failing variant, after a simpler one passed.
     Complicate(oneshot::Sender<Option<V>>),
+    /// Put the current scenario aside, to shrink it later; answers its handle.
+    Keep(oneshot::Sender<Option<usize>>),
+    /// Make a scenario put aside the current one again; answers whether there was one.
+    Resume(usize, oneshot::Sender<bool>),
 }
 
 /// The scenarios of one property, generated and shrunk on their own thread; the thread ends when this is
@@ -67,6 +71,20 @@ impl<V: Send + 'static> ScenarioSource<V> {
     pub(crate) async fn complicate(&self) -> Option<V> {
         self.ask(Request::Complicate).await.flatten()
     }
+
+    /// Puts the current scenario aside, so that later scenarios can be run before it is shrunk; `None`
+    /// when there is no current scenario.
+    pub(crate) async fn keep(&self) -> Option<usize> {
+        self.ask(Request::Keep).await.flatten()
+    }
+
+    /// Makes the scenario put aside under `handle` the current one, to shrink it; false when there is
+    /// none (or it was resumed before).
+    pub(crate) async fn resume(&self, handle: usize) -> bool {
+        self.ask(|answer| Request::Resume(handle, answer))
+            .await
+            .unwrap_or(false)
+    }
 }
 
 fn serve<S: Strategy>(
@@ -77,6 +95,7 @@ fn serve<S: Strategy>(
 ) {
     let mut runner = test_runner(seed, case_id);
     let mut tree: Option<S::Tree> = None;
+    let mut kept: Vec<Option<S::Tree>> = Vec::new();
     while let Ok(request) = requests.recv() {
         match request {
             Request::Next(answer) => {
@@ -95,6 +114,17 @@ fn serve<S: Strategy>(
                     .as_mut()
                     .and_then(|tree| tree.complicate().then(|| tree.current()));
                 let _ = answer.send(value);
+            }
+            Request::Keep(answer) => {
+                let handle = tree.take().map(|current| {
+                    kept.push(Some(current));
+                    kept.len() - 1
+                });
+                let _ = answer.send(handle);
+            }
+            Request::Resume(handle, answer) => {
+                tree = kept.get_mut(handle).and_then(Option::take);
+                let _ = answer.send(tree.is_some());
             }
         }
     }
@@ -117,5 +147,26 @@ mod tests {
             smallest = simpler;
         }
         assert_eq!(smallest, 10);
+    }
+
+    #[tokio::test]
+    async fn a_kept_scenario_shrinks_after_later_ones() {
+        let source =
+            ScenarioSource::start(|| (10u32..100).boxed(), 5, "a.sdk.case").expect("started");
+        let first = source.next().await.expect("a value");
+        let handle = source.keep().await.expect("kept");
+        assert_eq!(
+            source.simplify().await,
+            None,
+            "nothing is current once kept"
+        );
+        let _later = source.next().await.expect("a value");
+        assert!(source.resume(handle).await);
+        let mut smallest = first;
+        while let Some(simpler) = source.simplify().await {
+            smallest = simpler;
+        }
+        assert_eq!(smallest, 10);
+        assert!(!source.resume(handle).await, "a scenario resumes once");
     }
 }

@@ -263,15 +263,28 @@ impl ProxyCx {
     /// The next call the proxy makes to the user function; a failure if it is not to `path`, or if none
     /// comes before the deadline.
     pub async fn expect_call(&self, path: &str) -> Result<CallProbe, CaseFailure> {
+        self.call_until(path, self.deadline).await?.ok_or_else(|| {
+            CaseFailure::fail(format!(
+                "expected the proxy to call {path} on the user function, but it made no call before the case deadline"
+            ))
+        })
+    }
+
+    /// The next call the proxy makes to the user function before `until`, which must be to `path`;
+    /// `None` when it makes none by then.
+    pub async fn call_until(
+        &self,
+        path: &str,
+        until: Instant,
+    ) -> Result<Option<CallProbe>, CaseFailure> {
+        let until = until.min(self.deadline);
         let label = format!(
             "{}#{}",
             path.trim_start_matches('/'),
             self.calls.fetch_add(1, Ordering::Relaxed) + 1
         );
-        let Some(call) = self.traffic.next_call(self.deadline).await else {
-            return Err(CaseFailure::fail(format!(
-                "expected the proxy to call {path} on the user function, but it made no call before the case deadline"
-            )));
+        let Some(call) = self.traffic.next_call(until).await else {
+            return Ok(None);
         };
         self.trace.record_at(
             call.opened_at,
@@ -286,12 +299,12 @@ impl ProxyCx {
                 call.path,
             ));
         }
-        Ok(CallProbe::new(
+        Ok(Some(CallProbe::new(
             call,
             label,
             self.trace.clone(),
             self.deadline,
-        ))
+        )))
     }
 
     /// Expects the proxy to make no new call to the user function within `quiet`.

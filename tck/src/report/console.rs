@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::blobs::summarize_blobs;
 use crate::case::{CaseInfo, Outcome};
 use crate::run::{CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary};
+use crate::spec::Severity;
 use crate::wire::format_trace;
 
 /// How many lines of wire trace a failure shows by default; the rest is in the JSON and JUnit reports.
@@ -133,17 +134,22 @@ impl<W: Write> ConsoleReporter<W> {
             )?,
             (Outcome::Skip { reason }, _) => writeln!(self.out, "{prefix}SKIP  {id}: {reason}")?,
             (Outcome::Fail(_) | Outcome::Error(_), _) => {
-                let label = if matches!(report.outcome, Outcome::Fail(_)) {
-                    "FAIL "
-                } else {
-                    "ERROR"
+                let label = match report.outcome {
+                    Outcome::Fail(_) if report.warning => "WARN ",
+                    Outcome::Fail(_) => "FAIL ",
+                    _ => "ERROR",
+                };
+                // A failure that is not of a protocol MUST says what it weighs.
+                let weight = match report.severity {
+                    Severity::Protocol => String::new(),
+                    severity => format!("  [{severity}]"),
                 };
                 match expected {
                     Some(reason) => writeln!(
                         self.out,
-                        "{prefix}{label} {id}  {duration}  (expected: {reason})"
+                        "{prefix}{label} {id}  {duration}{weight}  (expected: {reason})"
                     )?,
-                    None => writeln!(self.out, "{prefix}{label} {id}  {duration}")?,
+                    None => writeln!(self.out, "{prefix}{label} {id}  {duration}{weight}")?,
                 }
                 let block = failure_block(report, self.trace_lines);
                 self.out.write_all(block.as_bytes())?;
@@ -227,6 +233,19 @@ impl<W: Write> ConsoleReporter<W> {
                 summary.errored
             )?;
         }
+        if summary.warnings > 0 {
+            let (warnings, cases) = if summary.warnings == 1 {
+                ("warning", "case")
+            } else {
+                ("warnings", "cases")
+            };
+            writeln!(
+                self.out,
+                "{} {warnings}: {} {cases} failed a SHOULD or MAY (or, with --protocol-only, a TCK \
+                 addition); they do not fail the run (--strict makes them)",
+                summary.warnings, summary.warnings
+            )?;
+        }
         writeln!(
             self.out,
             "{} passed, {} failed, {} skipped",
@@ -284,7 +303,15 @@ pub(super) fn requirement_lines(info: &CaseInfo) -> Vec<String> {
     info.requirements
         .iter()
         .map(|id| match crate::spec::requirement(id) {
-            Some(requirement) => format!("{}: {}", requirement.id, requirement.text),
+            Some(requirement) if requirement.severity() == Severity::Protocol => {
+                format!("{}: {}", requirement.id, requirement.text)
+            }
+            Some(requirement) => format!(
+                "{} [{}]: {}",
+                requirement.id,
+                requirement.severity(),
+                requirement.text
+            ),
             None => (*id).to_owned(),
         })
         .collect()

@@ -22,7 +22,13 @@ pub(super) fn push_case(out: &mut String, case: &ReportCase) {
         escape(&case.id),
         escape(&case.summary)
     );
-    if case.is_unexpected() {
+    if case.warning {
+        let _ = write!(
+            out,
+            "<span class=\"tag\">warning: {}</span>",
+            escape(case.severity.label())
+        );
+    } else if case.is_unexpected() {
         out.push_str("<span class=\"tag bad\">unexpected</span>");
     } else if case.expected_failure.is_some() {
         out.push_str("<span class=\"tag\">expected failure</span>");
@@ -62,8 +68,9 @@ pub(super) fn push_case(out: &mut String, case: &ReportCase) {
                 Some(requirement) => {
                     let _ = write!(
                         out,
-                        "<span class=\"chapter\">{}</span> {}",
+                        "<span class=\"chapter\">{} · {}</span> {}",
                         escape(requirement.chapter),
+                        escape(requirement.severity().label()),
                         inline_markup(&requirement.text)
                     );
                 }

@@ -120,7 +120,9 @@ fn the_failing_case_shows_requirements_diff_and_sequence() {
     ));
     // Requirement texts come from the spec built into the TCK.
     let es011 = crate::spec::requirement("ES-011").unwrap();
-    assert!(failing.contains("<li><b>ES-011</b> <span class=\"chapter\">event-sourced.md</span>"));
+    assert!(failing.contains(
+        "<li><b>ES-011</b> <span class=\"chapter\">event-sourced.md · protocol MUST</span>"
+    ));
     let quoted = super::html_case::inline_markup(&es011.text);
     assert!(failing.contains(&quoted), "{quoted}");
     assert!(quoted.contains("<code>snapshot</code>"), "{quoted}");

@@ -92,12 +92,19 @@ mod tests {
         );
 
         let cases = json["cases"].as_array().unwrap();
-        assert_eq!(cases.len(), 6);
+        assert_eq!(cases.len(), 7);
         let outcomes: Vec<&str> = cases
             .iter()
             .map(|case| case["outcome"].as_str().unwrap())
             .collect();
-        assert_eq!(outcomes, ["pass", "fail", "skip", "error", "fail", "pass"]);
+        assert_eq!(
+            outcomes,
+            ["pass", "fail", "skip", "error", "fail", "pass", "fail"]
+        );
+        assert_eq!(summary["warnings"], 1);
+        assert_eq!(cases[6]["severity"], "should");
+        assert_eq!(cases[6]["warning"], true);
+        assert_eq!(cases[1]["severity"], "protocol");
 
         let failed = &cases[1];
         assert_eq!(failed["id"], FAIL);

@@ -189,10 +189,24 @@ fn build_case(document: &ReportDocument, suite: &str, case: &ReportCase) -> Test
             .map(|id| Property::new("requirement", id.as_str())),
     );
     testcase.add_property(Property::new("seed", document.seed.to_string()));
+    testcase.add_property(Property::new("severity", case.severity.as_str()));
+    if case.warning {
+        testcase.add_property(Property::new("warning", "true"));
+    }
     if let Some(reason) = &case.expected_failure {
         testcase.add_property(Property::new("expected_failure", reason.as_str()));
     }
     match case.outcome {
+        // JUnit has no warning: the case is a success (the run does not fail on it), and what it
+        // found is its output.
+        CaseOutcome::Fail if case.warning => {
+            let mut out = failure_text(case);
+            if !case.trace.is_empty() {
+                out.push_str("\nTrace:\n");
+                out.push_str(&trace_text(&case.trace));
+            }
+            testcase.set_system_out(summarize_blobs(&out));
+        }
         CaseOutcome::Fail | CaseOutcome::Error if !case.trace.is_empty() => {
             testcase.set_system_out(summarize_blobs(&trace_text(&case.trace)));
         }
@@ -226,6 +240,7 @@ fn trace_text(trace: &[ReportTraceEntry]) -> String {
 fn status(case: &ReportCase) -> TestCaseStatus {
     match case.outcome {
         CaseOutcome::Pass => TestCaseStatus::success(),
+        CaseOutcome::Fail if case.warning => TestCaseStatus::success(),
         CaseOutcome::Skip => {
             let mut status = TestCaseStatus::skipped();
             status.set_message(case.reason.as_deref().unwrap_or_default());
@@ -251,6 +266,12 @@ fn failure_text(case: &ReportCase) -> String {
     let mut text = String::new();
     text.push_str(case.message.as_deref().unwrap_or_default());
     text.push('\n');
+    if case.warning {
+        text.push_str(&format!(
+            "\nWarning: a {} failure, which does not fail the run (--strict makes it).\n",
+            case.severity.label()
+        ));
+    }
     if let Some(reason) = &case.expected_failure {
         text.push_str(&format!("\nExpected failure: {reason}\n"));
     }
@@ -259,7 +280,12 @@ fn failure_text(case: &ReportCase) -> String {
         for id in &case.requirements {
             match crate::spec::requirement(id) {
                 Some(requirement) => {
-                    text.push_str(&format!("  {}: {}\n", requirement.id, requirement.text));
+                    text.push_str(&format!(
+                        "  {} [{}]: {}\n",
+                        requirement.id,
+                        requirement.severity().label(),
+                        requirement.text
+                    ));
                 }
                 None => text.push_str(&format!("  {id}\n")),
             }
@@ -280,138 +306,5 @@ fn failure_text(case: &ReportCase) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-    use std::path::Path;
-
-    use crate::report::Recorder;
-    use crate::report::tests::{ERROR, EXPECTED_FAIL, Element, FAIL, PASS, SKIP, parse_xml, run};
-
-    fn write_junit(dir: &Path) -> String {
-        let path = dir.join("nested/dirs/junit.xml");
-        let mut reporter = Recorder::new().junit(&path);
-        run(&mut reporter);
-        std::fs::read_to_string(path).unwrap()
-    }
-
-    #[test]
-    fn junit_report_parses_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = parse_xml(&write_junit(dir.path()));
-        assert_eq!(root.name, "testsuites");
-        assert_eq!(root.attribute("tests"), "6");
-        assert_eq!(root.attribute("failures"), "2");
-        assert_eq!(root.attribute("errors"), "1");
-        assert_eq!(root.attribute("skipped"), "1");
-
-        let suites: Vec<&str> = root
-            .all("testsuite")
-            .map(|suite| suite.attribute("name"))
-            .collect();
-        assert_eq!(
-            suites,
-            [
-                "action.sdk",
-                "value_entity.sdk",
-                "event_sourced.sdk",
-                "crdt.sdk"
-            ]
-        );
-        let cases: BTreeMap<&str, &Element> = root
-            .all("testsuite")
-            .flat_map(|suite| suite.all("testcase").map(move |case| (suite, case)))
-            .map(|(suite, case)| {
-                assert_eq!(case.attribute("classname"), suite.attribute("name"));
-                assert!(!case.attribute("timestamp").is_empty());
-                assert!(!case.attribute("time").is_empty());
-                (case.attribute("name"), case)
-            })
-            .collect();
-        assert_eq!(cases.len(), 6);
-
-        let event_sourced = root
-            .all("testsuite")
-            .find(|suite| suite.attribute("name") == "event_sourced.sdk")
-            .unwrap();
-        for (name, value) in [
-            ("tck_version", "0.0.0-test"),
-            ("target", "127.0.0.1:8080"),
-            ("mode", "sdk"),
-            ("seed", "42"),
-        ] {
-            assert!(
-                event_sourced.has_property(name, value),
-                "{:?}",
-                event_sourced.properties()
-            );
-        }
-
-        let failed = cases[FAIL];
-        let failure = failed.child("failure");
-        assert_eq!(
-            failure.attribute("message"),
-            "The reply to command 1 is not the expected reply."
-        );
-        assert!(
-            failure.text.contains("\"snapshot\": true"),
-            "{}",
-            failure.text
-        );
-        assert!(
-            failure.text.contains("+  \"snapshot\": false"),
-            "{}",
-            failure.text
-        );
-        assert!(
-            failed
-                .child("system-out")
-                .text
-                .contains("EventSourced.handle#1 <-")
-        );
-        let properties = failed.properties();
-        assert!(
-            failed.has_property("requirement", "TEST-ES-7"),
-            "{properties:?}"
-        );
-        assert!(
-            failed.has_property("requirement", "TEST-ES-8"),
-            "{properties:?}"
-        );
-        assert!(failed.has_property("seed", "42"), "{properties:?}");
-
-        let skipped = cases[SKIP].child("skipped");
-        assert_eq!(
-            skipped.attribute("message"),
-            "the target does not serve cloudstate.tck.model.crdt.TckCrdt"
-        );
-        assert_eq!(
-            cases[ERROR].child("error").attribute("message"),
-            "The target closed the connection before replying."
-        );
-        assert!(cases[EXPECTED_FAIL].all("failure").next().is_some());
-        assert!(
-            cases[EXPECTED_FAIL]
-                .has_property("expected_failure", "side effects are not implemented yet")
-        );
-        assert!(
-            cases[PASS]
-                .all("failure")
-                .chain(cases[PASS].all("skipped"))
-                .next()
-                .is_none()
-        );
-    }
-
-    #[test]
-    fn junit_report_snapshot() {
-        let dir = tempfile::tempdir().unwrap();
-        let xml = write_junit(dir.path());
-        let filters = vec![
-            (r#"timestamp="[^"]*""#, r#"timestamp="[timestamp]""#),
-            (r#"time="[^"]*""#, r#"time="[time]""#),
-        ];
-        insta::with_settings!({filters => filters}, {
-            insta::assert_snapshot!("junit", xml);
-        });
-    }
-}
+#[path = "junit_tests.rs"]
+mod tests;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::JSON_FORMAT_VERSION;
 use crate::case::Outcome;
 use crate::run::{CaseReport, RunInfo, RunSummary};
+use crate::spec::Severity;
 use crate::wire::Direction;
 
 /// A whole run: the JSON report's document (`format_version` 1). Field order is the output order.
@@ -88,6 +89,8 @@ pub struct ReportSummary {
     pub errored: usize,
     /// Cases that were skipped.
     pub skipped: usize,
+    /// Cases that failed with a severity that does not fail the run.
+    pub warnings: usize,
     /// Listed as expected failures, but passed.
     pub unexpected_passes: Vec<String>,
     /// Failed or errored without being listed.
@@ -159,8 +162,14 @@ pub struct ReportCase {
     /// The requirement IDs it checks.
     #[serde(default)]
     pub requirements: Vec<String>,
+    /// How much a failure of the case weighs: `protocol`, `addition`, `should` or `may`.
+    #[serde(default = "protocol")]
+    pub severity: Severity,
     /// How it ended.
     pub outcome: CaseOutcome,
+    /// Whether it failed with a severity that does not fail the run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warning: bool,
     /// Wall time of the case.
     #[serde(default)]
     pub duration_ms: u64,
@@ -196,6 +205,9 @@ pub struct ReportCase {
 impl ReportCase {
     /// Whether the outcome disagrees with the expected-failures file.
     pub fn is_unexpected(&self) -> bool {
+        if self.warning {
+            return false;
+        }
         match self.outcome {
             CaseOutcome::Pass => self.expected_failure.is_some(),
             CaseOutcome::Fail | CaseOutcome::Error => self.expected_failure.is_none(),
@@ -309,6 +321,7 @@ impl ReportDocument {
                 failed: summary.failed,
                 errored: summary.errored,
                 skipped: summary.skipped,
+                warnings: summary.warnings,
                 unexpected_passes: summary.unexpected_passes.clone(),
                 unexpected_failures: summary.unexpected_failures.clone(),
                 expected_but_not_run: summary.expected_but_not_run.clone(),
@@ -348,7 +361,9 @@ fn case_from_report(case: &CaseReport, seed: u64) -> ReportCase {
             .iter()
             .map(|id| (*id).to_owned())
             .collect(),
+        severity: case.severity,
         outcome,
+        warning: case.warning,
         duration_ms: millis(case.duration),
         started_at: rfc3339(&case.started_at),
         seed,
@@ -372,6 +387,10 @@ fn case_from_report(case: &CaseReport, seed: u64) -> ReportCase {
             })
             .collect(),
     }
+}
+
+fn protocol() -> Severity {
+    Severity::Protocol
 }
 
 fn rfc3339(at: &chrono::DateTime<chrono::FixedOffset>) -> String {

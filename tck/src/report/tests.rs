@@ -1,6 +1,6 @@
 //! A synthetic run shared by the reporter tests (a pass, a failure with expected and actual, a skip, an
-//! error, an expected failure and an unexpected pass), an XML reader for the JUnit tests, and the console
-//! tests.
+//! error, an expected failure, an unexpected pass and a warning), an XML reader for the JUnit tests, and
+//! the console tests.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -21,6 +21,8 @@ pub(super) const SKIP: &str = "crdt.sdk.gcounter_increment";
 pub(super) const ERROR: &str = "value_entity.sdk.update_then_get";
 pub(super) const EXPECTED_FAIL: &str = "event_sourced.sdk.forward_side_effect";
 pub(super) const UNEXPECTED_PASS: &str = "action.sdk.streamed_replies";
+/// A failure of a SHOULD: a warning, which does not fail the run.
+pub(super) const WARNING: &str = "protocol.sdk.event_sourced_event_after_command";
 
 fn at(rfc3339: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(rfc3339).unwrap()
@@ -63,6 +65,12 @@ fn report(info: CaseInfo, outcome: Outcome, ms: u64, expected_failure: Option<&s
     } else {
         Vec::new()
     };
+    let warning = info.id == WARNING;
+    let severity = if warning {
+        crate::spec::Severity::Should
+    } else {
+        crate::spec::Severity::Protocol
+    };
     RunEvent::CaseFinished(Box::new(CaseReport {
         info,
         outcome,
@@ -70,6 +78,8 @@ fn report(info: CaseInfo, outcome: Outcome, ms: u64, expected_failure: Option<&s
         started_at: at("2025-03-04T10:00:01.250+01:00"),
         trace,
         expected_failure: expected_failure.map(str::to_owned),
+        severity,
+        warning,
     }))
 }
 
@@ -93,7 +103,7 @@ pub(super) fn events() -> Vec<RunEvent> {
         },
         seed: 42,
         started_at: at("2025-03-04T10:00:00.000+01:00"),
-        selected: 6,
+        selected: 7,
         protocol_note: None,
     };
     let mismatch = CaseFailure::mismatch(
@@ -132,6 +142,13 @@ pub(super) fn events() -> Vec<RunEvent> {
             Outcome::Pass,
             Some("streamed replies are broken"),
         ),
+        (
+            info(WARNING, &["TEST-MAL-9"]),
+            Outcome::Fail(CaseFailure::fail(
+                "The user function applied an event that came after the first command.",
+            )),
+            None,
+        ),
     ];
     let mut events = vec![RunEvent::RunStarted(run)];
     for (index, (info, outcome, expected)) in cases.into_iter().enumerate() {
@@ -144,6 +161,7 @@ pub(super) fn events() -> Vec<RunEvent> {
             failed: 2,
             errored: 1,
             skipped: 1,
+            warnings: 1,
             duration: Duration::from_millis(1234),
             unexpected_passes: vec![UNEXPECTED_PASS.to_owned()],
             unexpected_failures: vec![FAIL.to_owned(), ERROR.to_owned()],
@@ -300,11 +318,11 @@ fn console_report() {
 fn console_progress_prefixes_every_case_line() {
     let output = console_output(true);
     assert!(
-        output.contains("[1/6] PASS  action.sdk.echo_reply  (12 ms)"),
+        output.contains("[1/7] PASS  action.sdk.echo_reply  (12 ms)"),
         "{output}"
     );
     assert!(
-        output.contains("[6/6] PASS  action.sdk.streamed_replies"),
+        output.contains("[6/7] PASS  action.sdk.streamed_replies"),
         "{output}"
     );
     assert!(

@@ -6,6 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::case::{CaseInfo, Mode, Outcome};
+use crate::spec::Severity;
 use crate::wire::TraceEntry;
 
 /// What the target said about itself during discovery, as reports show it.
@@ -76,12 +77,20 @@ pub struct CaseReport {
     pub trace: Vec<TraceEntry>,
     /// The reason given in the expected-failures file, when the case is listed there.
     pub expected_failure: Option<String>,
+    /// How much a failure of the case weighs.
+    pub severity: Severity,
+    /// Whether the case failed with a severity that does not fail the run (a SHOULD or MAY without
+    /// `--strict`, a TCK addition with `--protocol-only`): shown and counted apart.
+    pub warning: bool,
 }
 
 impl CaseReport {
     /// Whether this outcome disagrees with the expected-failures file: a listed case that passed, or an
     /// unlisted case that failed.
     pub fn is_unexpected(&self) -> bool {
+        if self.warning {
+            return false;
+        }
         match (&self.outcome, &self.expected_failure) {
             (Outcome::Pass, Some(_)) => true,
             (outcome, None) => outcome.is_failure(),
@@ -101,6 +110,8 @@ pub struct RunSummary {
     pub errored: usize,
     /// Cases that were skipped.
     pub skipped: usize,
+    /// Cases that failed with a severity that does not fail the run (counted here, not as failed).
+    pub warnings: usize,
     /// Wall time of the whole run.
     #[serde(skip)]
     pub duration: Duration,

@@ -13,6 +13,7 @@ pub use events::{
 pub use expected::{ExpectedFailures, ExpectedFailuresError};
 pub use monitor::{NotSpawned, RunningTarget, TargetMonitor};
 pub use runner::{
-    CaseExecutor, RunOptions, RunScope, SdkExecutor, SdkTarget, run_cases, run_sdk, served_services,
+    CaseExecutor, Policy, RunOptions, RunScope, SdkExecutor, SdkTarget, run_cases, run_sdk,
+    served_services,
 };
 pub use version::{VersionNote, version_note};

@@ -19,6 +19,7 @@ use super::monitor::{TargetMonitor, died_during, lost_connection};
 use super::version::{VersionNote, version_note};
 use crate::case::{Case, CaseBody, CaseFailure, Mode, Outcome, Verdict};
 use crate::sdk::{CloseWait, SdkCx};
+use crate::spec::Severity;
 use crate::wire::Trace;
 
 /// How cases run.
@@ -32,6 +33,28 @@ pub struct RunOptions {
     pub expected: ExpectedFailures,
     /// How long a case waits for a call to end once nothing else is expected on it.
     pub close_timeout: Duration,
+    /// Which severities of failure fail the run.
+    pub policy: Policy,
+}
+
+/// Which severities of failure fail the run; the others are warnings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// `--strict`: SHOULD and MAY failures fail the run too.
+    pub strict: bool,
+    /// `--protocol-only`: failures of TCK additions are warnings.
+    pub protocol_only: bool,
+}
+
+impl Policy {
+    /// Whether a failure of this severity fails the run.
+    pub fn fails_run(self, severity: Severity) -> bool {
+        match severity {
+            Severity::Protocol => true,
+            Severity::Addition => !self.protocol_only,
+            Severity::Should | Severity::May => self.strict,
+        }
+    }
 }
 
 /// What the runner knows about a user function under test.
@@ -227,6 +250,8 @@ pub async fn run_cases(
             let verdict = watch(verdict, case, monitor, &mut dead).await;
             Outcome::from_verdict(with_version_note(verdict, case, version.as_ref()))
         };
+        let warning =
+            matches!(outcome, Outcome::Fail(_)) && !options.policy.fails_run(case.info.severity());
         let report = CaseReport {
             info: case.info,
             outcome,
@@ -234,6 +259,8 @@ pub async fn run_cases(
             started_at,
             trace: trace.entries(),
             expected_failure: options.expected.reason(case.info.id).map(str::to_owned),
+            warning,
+            severity: case.info.severity(),
         };
         emit(reporters, &RunEvent::CaseFinished(Box::new(report.clone())))?;
         reports.push(report);
@@ -346,6 +373,7 @@ fn summarize(
     for report in reports {
         match report.outcome {
             Outcome::Pass => summary.passed += 1,
+            Outcome::Fail(_) if report.warning => summary.warnings += 1,
             Outcome::Fail(_) => summary.failed += 1,
             Outcome::Error(_) => summary.errored += 1,
             Outcome::Skip { ref reason } => {

@@ -12,6 +12,7 @@ mod value_entity;
 
 pub(crate) use crdt::normalise_crdt_out;
 pub use cx::{ActionStream, CrdtStream, EventSourcedStream, SdkCx, ValueEntityStream};
+pub(crate) use discovery::sorted_entities;
 pub use discovery::{decode_descriptors, tck_proxy_info};
 pub use payload::{command, failure, failure_message, forward, pack, reply, side_effect};
 pub use stream::{CloseWait, DEFAULT_CLOSE_WAIT, Next, ProtocolStream};

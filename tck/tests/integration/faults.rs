@@ -80,6 +80,24 @@ async fn every_fault_is_caught_and_every_case_fails_under_one() {
     assert!(page.contains("**Complete**"), "{page}");
     assert!(page.contains("| `wrong-command-id` | sdk |"), "{page}");
     assert!(page.contains("| `no-replay` | proxy |"), "{page}");
+    // Every variant (a choice the protocol leaves open) passes every case, in both modes; the ones the
+    // verdicts must accept are among them.
+    assert_eq!(report["rejected_variants"], serde_json::json!([]));
+    let variants = report["variants"].as_array().expect("a list of variants");
+    for (mode, name) in [
+        ("sdk", "orset-clear-on-last-remove"),
+        ("sdk", "value-entity-error-status"),
+        ("sdk", "reordered-discovery"),
+        ("proxy", "lazy-restart"),
+        ("proxy", "empty-reflection-answer"),
+    ] {
+        let variant = variants
+            .iter()
+            .find(|v| v["name"] == name && v["mode"] == mode)
+            .unwrap_or_else(|| panic!("the {mode} variant {name}"));
+        assert_eq!(variant["rejected"], false, "{variant}");
+        assert_eq!(variant["failed"], serde_json::json!([]), "{variant}");
+    }
 }
 
 #[tokio::test]
@@ -99,12 +117,24 @@ async fn serve_model_lists_its_faults_and_rejects_an_unknown_one() {
     assert_eq!(output.status.code(), Some(64), "{}", describe(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unknown fault"), "{stderr}");
+
+    let output = run_tck(&["serve-model", "--list-variants"]).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("orset-clear-on-last-remove ")),
+        "{stdout}"
+    );
+    // A variant is not a fault: it passes, so `--fault` does not take it.
+    let output = run_tck(&["serve-model", "--fault", "orset-clear-on-last-remove"]).await;
+    assert_eq!(output.status.code(), Some(64), "{}", describe(&output));
 }
 
 #[tokio::test]
 async fn a_model_served_with_a_fault_fails_the_case_that_catches_it() {
     let model = format!(
-        "{} serve-model --fault wrong-protocol-version",
+        "{} serve-model --fault unqualified-entity-type",
         crate::support::tck_binary()
     );
     let output = run_tck(&[
@@ -125,8 +155,52 @@ async fn a_model_served_with_a_fault_fails_the_case_that_catches_it() {
         .collect();
     assert_eq!(failed.len(), 1, "{stdout}");
     assert!(
-        failed[0].contains("discovery.sdk.announces_protocol_version"),
+        failed[0].contains("discovery.sdk.entity_types_are_supported"),
         "{stdout}"
     );
-    assert!(stdout.contains("protocol version 0.1"), "{stdout}");
+    assert!(stdout.contains("EventSourced"), "{stdout}");
+}
+
+#[tokio::test]
+async fn should_failures_are_warnings_unless_the_run_is_strict() {
+    // Under this fault the model decodes a payload whatever its type URL says: only the SHOULD of
+    // MAL-018 is broken.
+    let model = format!(
+        "{} serve-model --fault payload-type-unchecked",
+        crate::support::tck_binary()
+    );
+    let run = |strict: bool| {
+        let model = model.clone();
+        async move {
+            let mut args = vec![
+                "sdk",
+                "--spawn",
+                &model,
+                "--select",
+                "protocol.sdk.*_payload_of_another_type",
+                "--timeout-ms",
+                "3000",
+            ];
+            if strict {
+                args.push("--strict");
+            }
+            run_tck(&args).await
+        }
+    };
+    let output = run(false).await;
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let warned = stdout.lines().filter(|l| l.starts_with("WARN")).count();
+    assert!(warned >= 2, "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "{warned} warnings: {warned} cases failed a SHOULD"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[SHOULD]"), "{stdout}");
+    let strict = run(true).await;
+    assert_eq!(strict.status.code(), Some(100), "{}", describe(&strict));
+    let stdout = String::from_utf8_lossy(&strict.stdout);
+    assert!(!stdout.contains("warnings:"), "{stdout}");
 }

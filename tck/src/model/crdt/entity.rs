@@ -120,7 +120,7 @@ impl CrdtEntity {
         for action in request.actions.iter().filter_map(|a| a.action.as_ref()) {
             match action {
                 Action::Update(update) => {
-                    if let Err(error) = apply_update(&mut next, update) {
+                    if let Err(error) = apply_update(&mut next, update, self.fault) {
                         return (failure(command_id, &error), false);
                     }
                     if self.fault == Some(Fault::GrossDeltas) {
@@ -184,7 +184,7 @@ impl CrdtEntity {
         let mut next = self.value.clone();
         let mut write_consistency = 0;
         if let Some(update) = &request.initial_update {
-            if let Err(error) = apply_update(&mut next, update) {
+            if let Err(error) = apply_update(&mut next, update, self.fault) {
                 return failure(command_id, &error);
             }
             write_consistency = consistency(update);
@@ -238,7 +238,7 @@ impl CrdtEntity {
         };
         if let Some(update) = &subscription.request.cancel_update {
             let mut next = self.value.clone();
-            apply_update(&mut next, update)?;
+            apply_update(&mut next, update, self.fault)?;
             self.value = next;
             response.state_action = self.value.take_delta().map(|delta| {
                 state_action(

@@ -44,6 +44,12 @@ impl LwwRegister {
         if self.value == value && clock == CrdtClock::Default {
             return;
         }
+        self.write(value, clock, custom_clock_value);
+    }
+
+    /// Writes a value with a clock and reports the write whatever it changes (the variant
+    /// `register-rewrite-reported`, as the JavaScript and Go SDKs do).
+    pub(crate) fn write(&mut self, value: &str, clock: CrdtClock, custom_clock_value: i64) {
         value.clone_into(&mut self.value);
         self.clock = clock;
         self.custom_clock_value = custom_clock_value;

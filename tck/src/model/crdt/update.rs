@@ -9,6 +9,7 @@ use cloudstate_protocol::cloudstate::tck::model::crdt::{
 };
 
 use super::value::CrdtValue;
+use crate::model::Fault;
 
 /// Applies a model `Update` to `value` as local operations.
 ///
@@ -16,10 +17,19 @@ use super::value::CrdtValue;
 /// example a `gcounter` update on an ORSet) is an error; so is an unknown clock type. `clear: false` on
 /// an ORSet or ORMap changes nothing. An ORMap entry update adds the key first when it is missing, then
 /// applies the nested update to its value (the nested update's write consistency is not read).
-pub(crate) fn apply_update(value: &mut CrdtValue, update: &Update) -> Result<(), String> {
+///
+/// The variants of the model's CRDT reporting (`orset-clear-on-last-remove`, `ormap-clear-on-last-remove`,
+/// `register-rewrite-reported`, `empty-clear-unreported`) are choices made here, operation by operation,
+/// as the SDKs that make them do.
+pub(crate) fn apply_update(
+    value: &mut CrdtValue,
+    update: &Update,
+    variant: Option<Fault>,
+) -> Result<(), String> {
     let Some(operation) = &update.update else {
         return Ok(());
     };
+    let is = |choice: Fault| variant == Some(choice);
     match (operation, value) {
         (update::Update::Gcounter(u), CrdtValue::GCounter(counter)) => {
             counter.increment(u.increment);
@@ -30,13 +40,27 @@ pub(crate) fn apply_update(value: &mut CrdtValue, update: &Update) -> Result<(),
         (update::Update::Gset(u), CrdtValue::GSet(set)) => set.add(&u.add),
         (update::Update::Orset(u), CrdtValue::OrSet(set)) => match &u.action {
             Some(or_set_update::Action::Add(element)) => set.add(element),
-            Some(or_set_update::Action::Remove(element)) => set.remove(element),
-            Some(or_set_update::Action::Clear(true)) => set.clear(),
+            Some(or_set_update::Action::Remove(element)) => {
+                let present = set.elements().contains(element);
+                set.remove(element);
+                if present && set.elements().is_empty() && is(Fault::OrSetClearOnLastRemove) {
+                    set.clear();
+                }
+            }
+            Some(or_set_update::Action::Clear(true)) => {
+                if !(set.elements().is_empty() && is(Fault::EmptyClearUnreported)) {
+                    set.clear();
+                }
+            }
             Some(or_set_update::Action::Clear(false)) | None => {}
         },
         (update::Update::Lwwregister(u), CrdtValue::LwwRegister(register)) => {
             let (clock, custom) = clock(u.clock.as_ref())?;
-            register.set(&u.value, clock, custom);
+            if is(Fault::RegisterRewriteReported) {
+                register.write(&u.value, clock, custom);
+            } else {
+                register.set(&u.value, clock, custom);
+            }
         }
         (update::Update::Flag(_), CrdtValue::Flag(flag)) => flag.enable(),
         (update::Update::Ormap(u), CrdtValue::OrMap(map)) => match &u.action {
@@ -44,11 +68,21 @@ pub(crate) fn apply_update(value: &mut CrdtValue, update: &Update) -> Result<(),
             Some(or_map_update::Action::Update(entry)) => {
                 let nested = map.update(&entry.key)?;
                 if let Some(nested_update) = &entry.update {
-                    apply_update(nested, nested_update)?;
+                    apply_update(nested, nested_update, variant)?;
                 }
             }
-            Some(or_map_update::Action::Remove(key)) => map.remove(key),
-            Some(or_map_update::Action::Clear(true)) => map.clear(),
+            Some(or_map_update::Action::Remove(key)) => {
+                let present = map.entries().contains_key(key);
+                map.remove(key);
+                if present && map.entries().is_empty() && is(Fault::OrMapClearOnLastRemove) {
+                    map.clear();
+                }
+            }
+            Some(or_map_update::Action::Clear(true)) => {
+                if !(map.entries().is_empty() && is(Fault::EmptyClearUnreported)) {
+                    map.clear();
+                }
+            }
             Some(or_map_update::Action::Clear(false)) | None => {}
         },
         (update::Update::Vote(u), CrdtValue::Vote(vote)) => vote.vote(u.self_vote),
@@ -140,8 +174,10 @@ pub(crate) fn state_of(value: &CrdtValue) -> State {
 #[cfg(test)]
 mod tests {
     use cloudstate_protocol::cloudstate::crdt::{CrdtDelta, LwwRegisterDelta, crdt_delta};
+    use cloudstate_protocol::cloudstate::crdt::{OrMapDelta, OrSetDelta};
     use cloudstate_protocol::cloudstate::tck::model::crdt::{
-        GCounterUpdate, LwwRegisterUpdate, OrMapEntryUpdate, OrMapUpdate, PnCounterUpdate,
+        GCounterUpdate, LwwRegisterUpdate, OrMapEntryUpdate, OrMapUpdate, OrSetUpdate,
+        PnCounterUpdate,
     };
 
     use super::*;
@@ -165,7 +201,7 @@ mod tests {
         let update = op(update::Update::Ormap(Box::new(OrMapUpdate {
             action: Some(or_map_update::Action::Update(Box::new(entry))),
         })));
-        apply_update(&mut map, &update).unwrap();
+        apply_update(&mut map, &update, None).unwrap();
         let expected = State {
             value: Some(state::Value::Ormap(OrMapValue {
                 entries: vec![OrMapEntryValue {
@@ -183,7 +219,7 @@ mod tests {
     fn a_mismatched_update_is_an_error() {
         let mut set = CrdtValue::for_name("ORSet-1").unwrap();
         let update = op(update::Update::Gcounter(GCounterUpdate { increment: 1 }));
-        let error = apply_update(&mut set, &update).unwrap_err();
+        let error = apply_update(&mut set, &update, None).unwrap_err();
         assert!(
             error.contains("GCounter") && error.contains("ORSet"),
             "{error}"
@@ -204,7 +240,7 @@ mod tests {
                     custom_clock_value: custom,
                 }),
             }));
-            apply_update(&mut register, &update).unwrap();
+            apply_update(&mut register, &update, None).unwrap();
             let delta = LwwRegisterDelta {
                 value: Some(encode_string("A")),
                 clock: expected.0.into(),
@@ -217,5 +253,94 @@ mod tests {
                 })
             );
         }
+    }
+
+    fn orset(action: or_set_update::Action) -> Update {
+        op(update::Update::Orset(OrSetUpdate {
+            action: Some(action),
+        }))
+    }
+
+    fn ormap(action: or_map_update::Action) -> Update {
+        op(update::Update::Ormap(Box::new(OrMapUpdate {
+            action: Some(action),
+        })))
+    }
+
+    /// The delta `variant` reports for `updates`, applied to a fresh `name` whose creation is reported.
+    fn reported(name: &str, variant: Option<Fault>, updates: &[Update]) -> Option<CrdtDelta> {
+        let mut value = CrdtValue::for_name(name).unwrap();
+        let _creation = value.take_delta();
+        for update in updates {
+            apply_update(&mut value, update, variant).unwrap();
+        }
+        value.take_delta()
+    }
+
+    #[test]
+    fn removing_the_last_element_is_a_clear_under_the_variants() {
+        let add = orset(or_set_update::Action::Add("a".into()));
+        let mut set = CrdtValue::for_name("ORSet-1").unwrap();
+        apply_update(&mut set, &add, None).unwrap();
+        let _added = set.take_delta();
+        let remove = orset(or_set_update::Action::Remove("a".into()));
+        let mut plain = set.clone();
+        apply_update(&mut plain, &remove, None).unwrap();
+        let Some(crdt_delta::Delta::Orset(removed)) = plain.take_delta().and_then(|d| d.delta)
+        else {
+            panic!("an ORSet delta");
+        };
+        assert!(!removed.cleared && removed.removed.len() == 1);
+        apply_update(&mut set, &remove, Some(Fault::OrSetClearOnLastRemove)).unwrap();
+        let cleared = OrSetDelta {
+            cleared: true,
+            removed: Vec::new(),
+            added: Vec::new(),
+        };
+        assert_eq!(
+            set.take_delta().and_then(|d| d.delta),
+            Some(crdt_delta::Delta::Orset(cleared))
+        );
+        let key = ormap(or_map_update::Action::Add("GCounter-1".into()));
+        let mut map = CrdtValue::for_name("ORMap-1").unwrap();
+        apply_update(&mut map, &key, None).unwrap();
+        let _added = map.take_delta();
+        let remove = ormap(or_map_update::Action::Remove("GCounter-1".into()));
+        apply_update(&mut map, &remove, Some(Fault::OrMapClearOnLastRemove)).unwrap();
+        let Some(crdt_delta::Delta::Ormap(OrMapDelta {
+            cleared, removed, ..
+        })) = map.take_delta().and_then(|d| d.delta)
+        else {
+            panic!("an ORMap delta");
+        };
+        assert!(cleared && removed.is_empty());
+    }
+
+    #[test]
+    fn an_empty_clear_and_a_rewrite_are_choices_of_the_variants() {
+        let clear = orset(or_set_update::Action::Clear(true));
+        assert!(reported("ORSet-1", None, std::slice::from_ref(&clear)).is_some());
+        let silent = Some(Fault::EmptyClearUnreported);
+        assert_eq!(
+            reported("ORSet-1", silent, std::slice::from_ref(&clear)),
+            None
+        );
+        let clear = ormap(or_map_update::Action::Clear(true));
+        assert_eq!(
+            reported("ORMap-1", silent, std::slice::from_ref(&clear)),
+            None
+        );
+        let rewrite = op(update::Update::Lwwregister(LwwRegisterUpdate {
+            value: String::new(),
+            clock: None,
+        }));
+        let rewrite = std::slice::from_ref(&rewrite);
+        assert_eq!(reported("LWWRegister-1", None, rewrite), None);
+        let reported_anyway = reported(
+            "LWWRegister-1",
+            Some(Fault::RegisterRewriteReported),
+            rewrite,
+        );
+        assert!(reported_anyway.is_some());
     }
 }

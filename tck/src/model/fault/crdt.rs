@@ -11,7 +11,7 @@ use cloudstate_protocol::cloudstate::crdt::{
 use cloudstate_protocol::cloudstate::tck::model::crdt::{Response as ModelResponse, state};
 
 use super::entity::crash;
-use super::{Fault, StreamFaults, entity_reply, is_failure};
+use super::{Fault, StreamFaults, entity_reply, is_failure, variant};
 use crate::model::crdt::flag::Flag;
 use crate::model::crdt::value::CrdtValue;
 use crate::model::payload::unpack;
@@ -45,6 +45,7 @@ pub(crate) fn crdt_in(
             }));
         }
         None if faults.is(Fault::EmptyMessageIgnored) => return Some(Reaction::send(Vec::new())),
+        None if faults.is(Fault::EmptyMessageEndsStream) => return Some(Reaction::end()),
         _ => {}
     }
     None
@@ -55,6 +56,7 @@ pub(crate) fn crdt_out(faults: &StreamFaults, reaction: &mut Reaction<CrdtStream
     let Some(fault) = faults.fault() else {
         return;
     };
+    variant::apply(fault, reaction);
     let mut out = Vec::with_capacity(reaction.out.len());
     for item in reaction.out.drain(..) {
         let mut message = match item {

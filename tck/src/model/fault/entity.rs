@@ -14,7 +14,7 @@ use cloudstate_protocol::cloudstate::valueentity::value_entity_stream_out::Messa
 use cloudstate_protocol::cloudstate::valueentity::{ValueEntityStreamIn, ValueEntityStreamOut};
 use tonic::Status;
 
-use super::{Fault, StreamFaults, entity_reply, is_failure};
+use super::{Fault, StreamFaults, entity_reply, is_failure, variant};
 use crate::model::payload::{pack, unpack};
 use crate::model::server::Reaction;
 
@@ -34,6 +34,7 @@ pub(crate) fn value_entity_in(
             return Some(Reaction::fail(crash()));
         }
         None if faults.is(Fault::EmptyMessageIgnored) => return Some(Reaction::send(Vec::new())),
+        None if faults.is(Fault::EmptyMessageEndsStream) => return Some(Reaction::end()),
         _ => {}
     }
     None
@@ -47,6 +48,7 @@ pub(crate) fn value_entity_out(
     let Some(fault) = faults.fault() else {
         return;
     };
+    variant::apply_value_entity(fault, reaction);
     let mut out = Vec::with_capacity(reaction.out.len());
     for item in reaction.out.drain(..) {
         let mut reply = match item {
@@ -92,6 +94,7 @@ pub(crate) fn event_sourced_in(
             return Some(Reaction::fail(crash()));
         }
         None if faults.is(Fault::EmptyMessageIgnored) => return Some(Reaction::send(Vec::new())),
+        None if faults.is(Fault::EmptyMessageEndsStream) => return Some(Reaction::end()),
         _ => {}
     }
     None
@@ -105,6 +108,7 @@ pub(crate) fn event_sourced_out(
     let Some(fault) = faults.fault() else {
         return;
     };
+    variant::apply(fault, reaction);
     let mut out = Vec::with_capacity(reaction.out.len());
     for item in reaction.out.drain(..) {
         let mut reply = match item {

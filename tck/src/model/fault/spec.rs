@@ -1,4 +1,5 @@
-//! The discovery faults: what a faulty model announces in `discover`.
+//! The discovery faults and variants: what a faulty model, or one that orders its entities differently,
+//! announces in `discover`.
 
 use cloudstate_protocol::cloudstate::entity_passivation_strategy::Strategy;
 use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
@@ -25,7 +26,10 @@ pub(crate) fn apply(fault: Fault, spec: &mut EntitySpec, call: u64) {
             }
         }
         Fault::MissingDescriptorFile => spec.proto = without_file(&spec.proto, LEFT_OUT_FILE),
-        Fault::UnstableDiscovery if call % 2 == 1 => spec.entities.reverse(),
+        Fault::ReorderedDiscovery if call % 2 == 1 => spec.entities.reverse(),
+        Fault::UnstableDiscovery if call % 2 == 1 => {
+            spec.entities.pop();
+        }
         Fault::WrongPersistenceId => {
             for entity in &mut spec.entities {
                 entity.persistence_id = simple_name(&entity.service_name).to_owned();
@@ -140,11 +144,13 @@ mod tests {
             apply(fault, &mut spec, 0);
             assert_ne!(spec, reference, "{fault}");
         }
-        let mut first = entity_spec();
-        apply(Fault::UnstableDiscovery, &mut first, 0);
-        let mut second = entity_spec();
-        apply(Fault::UnstableDiscovery, &mut second, 1);
-        assert_eq!(first, reference);
-        assert_ne!(second.entities, reference.entities);
+        for changing in [Fault::ReorderedDiscovery, Fault::UnstableDiscovery] {
+            let mut first = entity_spec();
+            apply(changing, &mut first, 0);
+            let mut second = entity_spec();
+            apply(changing, &mut second, 1);
+            assert_eq!(first, reference, "{changing}");
+            assert_ne!(second.entities, reference.entities, "{changing}");
+        }
     }
 }

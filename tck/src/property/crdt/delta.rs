@@ -12,7 +12,7 @@ use prost::Message as _;
 use prost_types::Any;
 
 use super::scenario::{Clock, Kind, Remote};
-use super::value::{Changes, Value};
+use super::value::{Changes, Reporting, Value};
 
 /// The type URL of a primitive string.
 const STRING_TYPE_URL: &str = "p.cloudstate.io/string";
@@ -97,7 +97,18 @@ pub(crate) fn whole(value: &Value, sender: Sender) -> CrdtDelta {
 
 /// The net change from `before` to `after` made by a command whose operations left `changes`, or `None`
 /// when there is nothing to report (CRDT-008).
+#[cfg(test)]
 pub(crate) fn net(before: &Value, after: &Value, changes: &Changes) -> Option<CrdtDelta> {
+    net_reporting(before, after, changes, Reporting::default())
+}
+
+/// [`net`], as a user function that makes the choices of `reporting` reports it.
+pub(crate) fn net_reporting(
+    before: &Value,
+    after: &Value,
+    changes: &Changes,
+    reporting: Reporting,
+) -> Option<CrdtDelta> {
     match (before, after) {
         (Value::GCounter(b), Value::GCounter(a)) => {
             let increment = a.wrapping_sub(*b);
@@ -128,12 +139,12 @@ pub(crate) fn net(before: &Value, after: &Value, changes: &Changes) -> Option<Cr
                 total_voters: 0,
             }))
         }),
-        (Value::OrMap(b), Value::OrMap(a)) => ormap_net(b, a, changes),
+        (Value::OrMap(b), Value::OrMap(a)) => ormap_net(b, a, changes, reporting),
         _ => None,
     }
 }
 
-/// CRDT-007 and CRDT-009: after a clear, `cleared` and everything present; else what went and what came.
+/// CRDT-007 and CRDT-049: after a clear, `cleared` and everything present; else what went and what came.
 fn orset_net(
     before: &BTreeSet<String>,
     after: &BTreeSet<String>,
@@ -156,13 +167,14 @@ fn orset_net(
     })
 }
 
-/// CRDT-009 and CRDT-010: keys that went under `removed`; keys that came, or were removed and came back,
+/// CRDT-049 and CRDT-010: keys that went under `removed`; keys that came, or were removed and came back,
 /// under `added` with their whole value; other keys whose value changed under `updated` with its net
 /// change.
 fn ormap_net(
     before: &BTreeMap<String, Value>,
     after: &BTreeMap<String, Value>,
     changes: &Changes,
+    reporting: Reporting,
 ) -> Option<CrdtDelta> {
     let mut map = OrMapDelta {
         cleared: changes.cleared,
@@ -174,13 +186,21 @@ fn ormap_net(
             Some(old) if !renewed => {
                 let unchanged = Changes::default();
                 let nested = changes.entries.get(key).unwrap_or(&unchanged);
-                if let Some(change) = net(old, value, nested) {
+                if let Some(change) = net_reporting(old, value, nested, reporting) {
                     map.updated.push(entry(key, change));
                 }
             }
-            _ => map
-                .added
-                .push(entry(key, whole(value, Sender::UserFunction))),
+            _ => {
+                let mut whole = whole(value, Sender::UserFunction);
+                let cleared = changes
+                    .entries
+                    .get(key)
+                    .is_some_and(|nested| nested.cleared);
+                if reporting.new_entry_clear_reported && cleared {
+                    mark_cleared(&mut whole);
+                }
+                map.added.push(entry(key, whole));
+            }
         }
     }
     if !changes.cleared {
@@ -193,6 +213,15 @@ fn ormap_net(
     let empty =
         !map.cleared && map.removed.is_empty() && map.updated.is_empty() && map.added.is_empty();
     (!empty).then(|| delta(crdt_delta::Delta::Ormap(map)))
+}
+
+/// Sets `cleared` on a set or map delta (other deltas have no clear).
+fn mark_cleared(delta: &mut CrdtDelta) {
+    match delta.delta.as_mut() {
+        Some(crdt_delta::Delta::Orset(set)) => set.cleared = true,
+        Some(crdt_delta::Delta::Ormap(map)) => map.cleared = true,
+        _ => {}
+    }
 }
 
 /// The delta another replica's `change` makes against `current`, as the proxy sends it: only present
@@ -280,108 +309,5 @@ fn ormap_change(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::property::crdt::scenario::Op;
-
-    fn run(kind: Kind, ops: &[Op]) -> Option<CrdtDelta> {
-        let before = Value::initial(kind);
-        let mut after = before.clone();
-        let mut changes = Changes::default();
-        for op in ops {
-            after.apply(op, &mut changes);
-        }
-        net(&before, &after, &changes)
-    }
-
-    #[test]
-    fn an_element_added_and_removed_again_reports_nothing() {
-        let ops = [Op::OrSetAdd("a".into()), Op::OrSetRemove("a".into())];
-        assert_eq!(run(Kind::OrSet, &ops), None);
-    }
-
-    #[test]
-    fn a_clear_is_reported_with_what_was_added_after_it() {
-        let ops = [
-            Op::OrSetAdd("a".into()),
-            Op::OrSetClear,
-            Op::OrSetAdd("b".into()),
-        ];
-        let expected = delta(crdt_delta::Delta::Orset(OrSetDelta {
-            cleared: true,
-            removed: Vec::new(),
-            added: vec![primitive("b")],
-        }));
-        assert_eq!(run(Kind::OrSet, &ops), Some(expected));
-    }
-
-    #[test]
-    fn a_key_removed_and_added_again_is_reported_as_both() {
-        let key = "PNCounter-k".to_owned();
-        let mut before = BTreeMap::new();
-        before.insert(key.clone(), Value::PnCounter(5));
-        let before = Value::OrMap(before);
-        let mut after = before.clone();
-        let mut changes = Changes::default();
-        after.apply(&Op::MapRemove(key.clone()), &mut changes);
-        after.apply(&Op::MapAdd(key.clone()), &mut changes);
-        let expected = delta(crdt_delta::Delta::Ormap(OrMapDelta {
-            cleared: false,
-            removed: vec![primitive(&key)],
-            updated: Vec::new(),
-            added: vec![entry(
-                &key,
-                delta(crdt_delta::Delta::Pncounter(PnCounterDelta { change: 0 })),
-            )],
-        }));
-        assert_eq!(net(&before, &after, &changes), Some(expected));
-    }
-
-    #[test]
-    fn the_proxy_sends_a_whole_vote_and_the_user_function_only_its_own() {
-        let vote = Value::Vote(true, 2, 3);
-        let Some(crdt_delta::Delta::Vote(by_proxy)) = whole(&vote, Sender::Proxy).delta else {
-            panic!("not a vote");
-        };
-        assert_eq!((by_proxy.votes_for, by_proxy.total_voters), (2, 3));
-        let Some(crdt_delta::Delta::Vote(own)) = whole(&vote, Sender::UserFunction).delta else {
-            panic!("not a vote");
-        };
-        assert_eq!(
-            (own.self_vote, own.votes_for, own.total_voters),
-            (true, 0, 0)
-        );
-    }
-
-    #[test]
-    fn a_remote_map_change_updates_present_keys_and_adds_absent_ones() {
-        let mut map = Value::initial(Kind::OrMap);
-        map.apply(&Op::MapAdd("GCounter-k".into()), &mut Changes::default());
-        let change = Remote::OrMap {
-            cleared: false,
-            removed: vec!["ORSet-k".into()],
-            entries: vec![
-                ("GCounter-k".into(), Remote::Increment(2)),
-                (
-                    "Vote-k".into(),
-                    Remote::Vote {
-                        others_for: 1,
-                        others: 2,
-                    },
-                ),
-            ],
-        };
-        let Some(crdt_delta::Delta::Ormap(sent)) = concretize(&change, &map).delta else {
-            panic!("not a map delta");
-        };
-        assert!(sent.removed.is_empty());
-        assert_eq!(sent.updated.len(), 1);
-        assert_eq!(sent.added.len(), 1);
-        map.receive(&concretize(&change, &map));
-        let Value::OrMap(entries) = &map else {
-            panic!("not a map");
-        };
-        assert_eq!(entries.get("GCounter-k"), Some(&Value::GCounter(2)));
-        assert_eq!(entries.get("Vote-k"), Some(&Value::Vote(false, 1, 3)));
-    }
-}
+#[path = "delta_tests.rs"]
+mod tests;

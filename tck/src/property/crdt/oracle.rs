@@ -4,9 +4,9 @@
 
 use cloudstate_protocol::cloudstate::crdt::CrdtDelta;
 
-use super::delta::{Sender, concretize, net, whole};
+use super::delta::{Sender, concretize, net_reporting, whole};
 use super::scenario::{Consistency, CrdtAction, Kind, Remote};
-use super::value::{Changes, Value};
+use super::value::{Changes, Reporting, Value};
 
 /// How a command ends, for the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +33,11 @@ pub(crate) enum CrdtStateAction {
 pub(crate) struct CrdtAnswer {
     /// The client action.
     pub(crate) outcome: CrdtOutcome,
-    /// The state action, if any.
+    /// The state action, if any, as the spec reads it.
     pub(crate) state_action: Option<CrdtStateAction>,
+    /// Every state action the reply may carry, `state_action` first: the others are the answers of user
+    /// functions that make the choices the spec accepts (see [`Reporting`]).
+    pub(crate) state_choices: Vec<Option<CrdtStateAction>>,
     /// The side effects to `CrdtTwo.Call`: target `two-<n>` and the synchronous flag, in order.
     pub(crate) effects: Vec<(u8, bool)>,
 }
@@ -89,12 +92,30 @@ impl CrdtEntity {
         delta
     }
 
+    /// The net change of the updates among `actions`, as a user function that makes the choices of
+    /// `reporting` reports it; a register not yet reported reports its creation.
+    fn change(&self, actions: &[CrdtAction], reporting: Reporting) -> Option<CrdtDelta> {
+        let mut after = self.value.clone();
+        let mut changes = Changes::default();
+        for action in actions {
+            if let CrdtAction::Update(op, _) = action {
+                after.apply_reporting(op, &mut changes, reporting);
+            }
+        }
+        let change = net_reporting(&self.value, &after, &changes, reporting);
+        if self.creation_unreported && change.is_none() {
+            return Some(whole(&after, Sender::UserFunction));
+        }
+        change
+    }
+
     /// Answers one command, and keeps its changes when it succeeds.
     pub(crate) fn process(&mut self, actions: &[CrdtAction], fail: bool) -> CrdtAnswer {
         if fail {
             return CrdtAnswer {
                 outcome: CrdtOutcome::Failure,
                 state_action: None,
+                state_choices: vec![None],
                 effects: Vec::new(),
             };
         }
@@ -115,24 +136,31 @@ impl CrdtEntity {
                 CrdtAction::Effect(n, sync) => effects.push((*n, *sync)),
             }
         }
-        let mut change = net(&self.value, &after, &changes);
-        if self.creation_unreported && change.is_none() {
-            change = Some(whole(&after, Sender::UserFunction));
-        }
-        self.creation_unreported = false;
-        self.held |= change.is_some();
-        self.value = after;
-        let state_action = if delete {
-            Some(CrdtStateAction::Delete(consistency))
+        let state_choices: Vec<Option<CrdtStateAction>> = if delete {
+            vec![Some(CrdtStateAction::Delete(consistency))]
         } else {
-            change.map(|delta| CrdtStateAction::Update(delta, consistency))
+            let mut choices = Vec::new();
+            for reporting in Reporting::all() {
+                let choice = self
+                    .change(actions, reporting)
+                    .map(|delta| CrdtStateAction::Update(delta, consistency));
+                if !choices.contains(&choice) {
+                    choices.push(choice);
+                }
+            }
+            choices
         };
+        let state_action = state_choices.first().cloned().flatten();
+        self.creation_unreported = false;
+        self.held |= state_action.is_some();
+        self.value = after;
         CrdtAnswer {
             outcome: forward.map_or_else(
                 || CrdtOutcome::Reply(self.value.clone()),
                 CrdtOutcome::Forward,
             ),
             state_action,
+            state_choices,
             effects,
         }
     }
@@ -140,7 +168,10 @@ impl CrdtEntity {
 
 #[cfg(test)]
 mod tests {
+    use cloudstate_protocol::cloudstate::crdt::{OrSetDelta, crdt_delta};
+
     use super::*;
+    use crate::property::crdt::delta::primitive;
     use crate::property::crdt::scenario::{Clock, Op};
 
     fn update(op: Op) -> CrdtAction {
@@ -189,6 +220,103 @@ mod tests {
             Some(CrdtStateAction::Delete(Consistency::Majority))
         );
         assert_eq!(answer.outcome, CrdtOutcome::Reply(Value::GCounter(3)));
+    }
+
+    fn updates(kind: Kind, ops: &[Op]) -> Vec<Option<CrdtDelta>> {
+        let mut entity = CrdtEntity::new(kind);
+        let actions: Vec<CrdtAction> = ops.iter().cloned().map(update).collect();
+        entity
+            .process(&actions, false)
+            .state_choices
+            .into_iter()
+            .map(|choice| match choice {
+                Some(CrdtStateAction::Update(delta, _)) => Some(delta),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn orset(cleared: bool, removed: &[&str], added: &[&str]) -> CrdtDelta {
+        let primitives = |values: &[&str]| -> Vec<prost_types::Any> {
+            values.iter().map(|v| primitive(v)).collect()
+        };
+        CrdtDelta {
+            delta: Some(crdt_delta::Delta::Orset(OrSetDelta {
+                cleared,
+                removed: primitives(removed),
+                added: primitives(added),
+            })),
+        }
+    }
+
+    #[test]
+    fn removing_the_last_element_may_be_reported_as_a_clear() {
+        let mut set = CrdtEntity::new(Kind::OrSet);
+        set.process(&[update(Op::OrSetAdd("a".into()))], false);
+        let answer = set.process(&[update(Op::OrSetRemove("a".into()))], false);
+        let choices: Vec<Option<CrdtDelta>> = answer
+            .state_choices
+            .into_iter()
+            .map(|choice| match choice {
+                Some(CrdtStateAction::Update(delta, _)) => Some(delta),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            choices,
+            [Some(orset(false, &["a"], &[])), Some(orset(true, &[], &[]))]
+        );
+        // A removal that leaves elements is only ever reported as a removal.
+        let choices = updates(
+            Kind::OrSet,
+            &[
+                Op::OrSetAdd("a".into()),
+                Op::OrSetAdd("b".into()),
+                Op::OrSetRemove("a".into()),
+            ],
+        );
+        assert_eq!(choices, [Some(orset(false, &[], &["b"]))]);
+    }
+
+    #[test]
+    fn an_element_added_and_removed_may_be_reported_as_a_clear_or_not_at_all() {
+        let choices = updates(
+            Kind::OrSet,
+            &[Op::OrSetAdd("a".into()), Op::OrSetRemove("a".into())],
+        );
+        assert_eq!(choices, [None, Some(orset(true, &[], &[]))]);
+    }
+
+    #[test]
+    fn a_rewrite_of_the_held_value_may_be_reported() {
+        let mut register = CrdtEntity::new(Kind::LwwRegister);
+        register.process(&[update(Op::LwwSet("x".into(), Clock::Custom(7)))], false);
+        let answer = register.process(&[update(Op::LwwSet("x".into(), Clock::Default))], false);
+        assert_eq!(answer.state_choices.len(), 2, "{:?}", answer.state_choices);
+        assert_eq!(answer.state_choices[0], None);
+    }
+
+    #[test]
+    fn a_new_map_entry_cleared_in_the_command_may_carry_the_clear() {
+        let ops = [
+            Op::MapUpdate("ORSet-k".into(), Box::new(Op::OrSetAdd("a".into()))),
+            Op::MapUpdate("ORSet-k".into(), Box::new(Op::OrSetClear)),
+        ];
+        let choices = updates(Kind::OrMap, &ops);
+        let added = |delta: &Option<CrdtDelta>| match delta.as_ref().and_then(|d| d.delta.as_ref())
+        {
+            Some(crdt_delta::Delta::Ormap(map)) => map.added.first().and_then(|e| e.delta.clone()),
+            _ => None,
+        };
+        let entries: Vec<Option<CrdtDelta>> = choices.iter().map(added).collect();
+        assert!(
+            entries.contains(&Some(orset(false, &[], &[]))),
+            "{entries:?}"
+        );
+        assert!(
+            entries.contains(&Some(orset(true, &[], &[]))),
+            "{entries:?}"
+        );
     }
 
     #[test]

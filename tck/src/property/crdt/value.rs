@@ -47,6 +47,40 @@ pub(crate) struct Changes {
     pub(crate) entries: BTreeMap<String, Changes>,
 }
 
+/// How a user function reports a command's changes where the protocol leaves it a choice: each field is
+/// one answer that the public SDKs give and the spec accepts (CRDT-049 to CRDT-052). The default is the
+/// spec's own reading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Reporting {
+    /// Removing the last element of an ORSet is reported as a clear (Java, JavaScript and Go do).
+    pub(crate) orset_last_remove_clears: bool,
+    /// Removing the last key of an ORMap is reported as a clear (JavaScript and Go do).
+    pub(crate) ormap_last_remove_clears: bool,
+    /// Writing the value a register holds, with the default clock, is reported as a write (JavaScript
+    /// and Go report every write).
+    pub(crate) lww_rewrite_reported: bool,
+    /// Clearing an ORSet or ORMap that is empty is not reported (JavaScript).
+    pub(crate) empty_clear_unreported: bool,
+    /// A map entry added by the command is reported with `cleared` when the command also cleared its
+    /// set or map, as the entry's own delta shows (CRDT-049), rather than as its whole value.
+    pub(crate) new_entry_clear_reported: bool,
+}
+
+impl Reporting {
+    /// Every combination of the choices, the spec's own reading first.
+    pub(crate) fn all() -> Vec<Reporting> {
+        (0..32_u8)
+            .map(|bits| Reporting {
+                orset_last_remove_clears: bits & 1 != 0,
+                ormap_last_remove_clears: bits & 2 != 0,
+                lww_rewrite_reported: bits & 4 != 0,
+                empty_clear_unreported: bits & 8 != 0,
+                new_entry_clear_reported: bits & 16 != 0,
+            })
+            .collect()
+    }
+}
+
 impl Value {
     /// The initial value of a CRDT of `kind` (CRDT-004): counters at 0, empty sets and maps, a disabled
     /// flag, a register holding `""` and a vote of (false, 0, 1).
@@ -63,9 +97,16 @@ impl Value {
         }
     }
 
-    /// Applies one local operation, recording in `changes` what the net change needs. An operation that
-    /// changes nothing (or is for another type, which the scenarios never make) is ignored.
+    /// Applies one local operation, recording in `changes` what the net change needs, as the spec reads
+    /// it. An operation that changes nothing (or is for another type, which the scenarios never make) is
+    /// ignored.
     pub(crate) fn apply(&mut self, op: &Op, changes: &mut Changes) {
+        self.apply_reporting(op, changes, Reporting::default());
+    }
+
+    /// [`apply`](Self::apply), recording the changes as a user function that makes the choices of
+    /// `reporting` reports them.
+    pub(crate) fn apply_reporting(&mut self, op: &Op, changes: &mut Changes, reporting: Reporting) {
         match (self, op) {
             (Value::GCounter(value), Op::Increment(n)) => *value = value.wrapping_add(*n),
             (Value::PnCounter(value), Op::Change(n)) => *value = value.wrapping_add(*n),
@@ -73,16 +114,21 @@ impl Value {
                 set.insert(e.clone());
             }
             (Value::OrSet(set), Op::OrSetRemove(e)) => {
-                set.remove(e);
+                let emptied = set.remove(e) && set.is_empty();
+                changes.cleared |= emptied && reporting.orset_last_remove_clears;
             }
             (Value::OrSet(set), Op::OrSetClear) => {
+                if !(set.is_empty() && reporting.empty_clear_unreported) {
+                    changes.cleared = true;
+                }
                 set.clear();
-                changes.cleared = true;
             }
             // Writing the value already held with the proxy's clock changes nothing; any other write is
             // one the proxy must order by its clock.
             (Value::Lww(value, clock), Op::LwwSet(new, new_clock))
-                if value != new || *new_clock != Clock::Default =>
+                if value != new
+                    || *new_clock != Clock::Default
+                    || reporting.lww_rewrite_reported =>
             {
                 value.clone_from(new);
                 *clock = *new_clock;
@@ -101,17 +147,26 @@ impl Value {
                 let value = map
                     .entry(key.clone())
                     .or_insert_with(|| Value::initial(Kind::of_key(key)));
-                value.apply(nested, changes.entries.entry(key.clone()).or_default());
+                let nested_changes = changes.entries.entry(key.clone()).or_default();
+                value.apply_reporting(nested, nested_changes, reporting);
             }
             (Value::OrMap(map), Op::MapRemove(key)) if map.contains_key(key) => {
                 map.remove(key);
-                changes.removed.insert(key.clone());
-                changes.entries.remove(key);
+                if map.is_empty() && reporting.ormap_last_remove_clears {
+                    *changes = Changes {
+                        cleared: true,
+                        ..Changes::default()
+                    };
+                } else {
+                    changes.removed.insert(key.clone());
+                    changes.entries.remove(key);
+                }
             }
             (Value::OrMap(map), Op::MapClear) => {
+                let silent = map.is_empty() && reporting.empty_clear_unreported;
                 map.clear();
                 *changes = Changes {
-                    cleared: true,
+                    cleared: !silent,
                     ..Changes::default()
                 };
             }

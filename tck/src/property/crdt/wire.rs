@@ -216,8 +216,26 @@ fn to_two(id: &str) -> Any {
     pack(REQUEST, &target_request(id))
 }
 
+/// Every reply the oracle accepts for command `command_id`: one per state action the answer allows, the
+/// spec's own reading first.
+pub(crate) fn expected_replies(
+    command_id: i64,
+    answer: &CrdtAnswer,
+    two: &str,
+) -> Vec<CrdtStreamOut> {
+    answer
+        .state_choices
+        .iter()
+        .map(|choice| {
+            let mut answer = answer.clone();
+            answer.state_action = choice.clone();
+            expected_reply(command_id, &answer, two)
+        })
+        .collect()
+}
+
 /// The oracle's answer to command `command_id` as the reply on the stream.
-pub(crate) fn expected_reply(command_id: i64, answer: &CrdtAnswer, two: &str) -> CrdtStreamOut {
+fn expected_reply(command_id: i64, answer: &CrdtAnswer, two: &str) -> CrdtStreamOut {
     let client_action = match &answer.outcome {
         CrdtOutcome::Reply(value) => reply(pack(RESPONSE, &response(value))),
         CrdtOutcome::Forward(n) => forward_to(CRDT_TWO, two, *n, to_two),

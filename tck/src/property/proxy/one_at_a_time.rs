@@ -44,6 +44,9 @@ pub(crate) async fn play<P: OneCommandAtATime>(
         }
     }
     run.targets_called().await?;
+    for entity in &mut entities {
+        run.settle_reopened(entity).await?;
+    }
     let ids: Vec<String> = entities.iter().map(|entity| entity.id.clone()).collect();
     run.expect_none_left(&ids)
 }
@@ -101,9 +104,11 @@ impl<P: OneCommandAtATime> ProxyRun<P> {
             *next += 1;
             answers[index] = Some(answer);
             if restarted {
-                // ES-021: the proxy ends the stream and starts the entity again from what it stored.
+                // ES-021: the proxy ends the stream and starts the entity again from what it stored,
+                // at once or when the next command comes.
                 probe.expect_closed().await?;
                 *stream = None;
+                self.allow_reopen(id);
             }
         }
         let mut expected = Vec::with_capacity(answers.len());

@@ -14,6 +14,9 @@ use crate::case::{CaseFailure, Verdict};
 use crate::proxy::{CallProbe, Intervention, ProxyCx};
 use crate::wire::render_compact;
 
+/// How long the end of a scenario waits for a stream the proxy may reopen at once after a restart.
+const REOPEN_WAIT_MS: u64 = 200;
+
 /// One entity of a scenario: its id, the oracle's view of it, and its stream (with the id of the next
 /// command) while the proxy has one open.
 pub(crate) struct Entity<P: ProxyEntity> {
@@ -160,6 +163,32 @@ impl<P: ProxyEntity> ProxyRun<P> {
             .await?;
         expect_crash(probe).await?;
         *stream = None;
+        Ok(())
+    }
+
+    /// The proxy may reopen entity `id`'s stream at once, without waiting for a command (ES-021).
+    pub(crate) fn allow_reopen(&mut self, id: &str) {
+        self.streams.allow_reopen(id);
+    }
+
+    /// At the end of a scenario: the stream the proxy may have reopened at once for an entity whose
+    /// stream a restarting failure ended, checked like any other new stream of it (init and replay).
+    pub(crate) async fn settle_reopened(&mut self, entity: &mut Entity<P>) -> Verdict {
+        if entity.stream.is_some() {
+            return Ok(());
+        }
+        let init = P::init(&entity.id, &entity.oracle);
+        let wait = std::time::Duration::from_millis(REOPEN_WAIT_MS);
+        let reopened = self
+            .streams
+            .reopened(&self.cx, &entity.id, init, wait)
+            .await?;
+        if let Some(mut probe) = reopened {
+            for sent in P::replay(&entity.oracle) {
+                probe.expect_from_proxy(sent).await?;
+            }
+            entity.stream = Some((probe, 1));
+        }
         Ok(())
     }
 

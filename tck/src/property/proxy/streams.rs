@@ -2,6 +2,10 @@
 //! their init names: streams open in an order the TCK does not control (a side effect's target stream
 //! may open after the client's call returned), so each is claimed by entity id when it is needed.
 
+use std::time::Duration;
+
+use tokio::time::Instant;
+
 use crate::case::{CaseFailure, Verdict};
 use crate::proxy::{CallEvent, CallProbe, ProxyCx};
 use crate::wire::WireMessage;
@@ -12,6 +16,9 @@ pub(crate) struct EntityStreams<I> {
     entity_of: fn(&I) -> Option<String>,
     same: fn(&I, &I) -> bool,
     unclaimed: Vec<(String, I, CallProbe)>,
+    /// Entities the proxy may reopen at once, without a command for them: after a restarting failure
+    /// (ES-021). One such stream is not a surplus one.
+    reopenable: Vec<String>,
 }
 
 fn equal<I: PartialEq>(one: &I, other: &I) -> bool {
@@ -26,6 +33,7 @@ impl<I: WireMessage> EntityStreams<I> {
             entity_of,
             same: equal::<I>,
             unclaimed: Vec::new(),
+            reopenable: Vec::new(),
         }
     }
 
@@ -42,6 +50,38 @@ impl<I: WireMessage> EntityStreams<I> {
         entity_id: &str,
         init: I,
     ) -> Result<CallProbe, CaseFailure> {
+        match self.find(cx, entity_id, &init, None).await? {
+            Some(probe) => Ok(probe),
+            None => Err(CaseFailure::fail(format!(
+                "the proxy opened no stream for entity {entity_id} before the case deadline"
+            ))),
+        }
+    }
+
+    /// A stream the proxy may have reopened at once for `entity_id` after a restarting failure, looked
+    /// for until `wait` has passed: when it is there, its init must equal `init`.
+    pub(crate) async fn reopened(
+        &mut self,
+        cx: &ProxyCx,
+        entity_id: &str,
+        init: I,
+        wait: Duration,
+    ) -> Result<Option<CallProbe>, CaseFailure> {
+        if !self.reopenable.iter().any(|id| id == entity_id) {
+            return Ok(None);
+        }
+        let until = (Instant::now() + wait).min(cx.deadline());
+        self.find(cx, entity_id, &init, Some(until)).await
+    }
+
+    /// The stream for `entity_id`, kept or new, read up to `until` (the case deadline when `None`).
+    async fn find(
+        &mut self,
+        cx: &ProxyCx,
+        entity_id: &str,
+        init: &I,
+        until: Option<Instant>,
+    ) -> Result<Option<CallProbe>, CaseFailure> {
         let found = self.unclaimed.iter().position(|(id, ..)| id == entity_id);
         let (sent, probe) = match found {
             Some(index) => {
@@ -49,7 +89,13 @@ impl<I: WireMessage> EntityStreams<I> {
                 (sent, probe)
             }
             None => loop {
-                let mut probe = cx.expect_call(self.path).await?;
+                let mut probe = match until {
+                    None => cx.expect_call(self.path).await?,
+                    Some(until) => match cx.call_until(self.path, until).await? {
+                        Some(probe) => probe,
+                        None => return Ok(None),
+                    },
+                };
                 let sent: I = probe.recv_from_proxy().await?;
                 let Some(id) = (self.entity_of)(&sent) else {
                     return Err(CaseFailure::mismatch(
@@ -67,7 +113,8 @@ impl<I: WireMessage> EntityStreams<I> {
                 self.unclaimed.push((id, sent, probe));
             },
         };
-        if !(self.same)(&sent, &init) {
+        self.reopenable.retain(|reopenable| reopenable != entity_id);
+        if !(self.same)(&sent, init) {
             return Err(CaseFailure::mismatch(
                 format!(
                     "the init of the new stream for entity {entity_id} is not the one expected"
@@ -76,13 +123,33 @@ impl<I: WireMessage> EntityStreams<I> {
                 sent.pretty(),
             ));
         }
-        Ok(probe)
+        Ok(Some(probe))
+    }
+
+    /// The proxy may open entity `entity_id`'s next stream at once rather than when a command asks for
+    /// it: its stream just ended with a restarting failure. When no later step claims that stream, it is
+    /// not a surplus one.
+    pub(crate) fn allow_reopen(&mut self, entity_id: &str) {
+        self.reopenable.push(entity_id.to_owned());
     }
 
     /// Fails when the proxy opened a stream for one of `entities` that no step claimed: a second stream
-    /// for an entity that already had one.
+    /// for an entity that already had one (one stream reopened after a restart is allowed).
     pub(crate) fn expect_none_left(&self, entities: &[String]) -> Verdict {
-        match self.unclaimed.iter().find(|(id, ..)| entities.contains(id)) {
+        let mut allowed = self.reopenable.clone();
+        let surplus = self.unclaimed.iter().find(|(id, ..)| {
+            if !entities.contains(id) {
+                return false;
+            }
+            match allowed.iter().position(|reopenable| reopenable == id) {
+                Some(index) => {
+                    allowed.remove(index);
+                    false
+                }
+                None => true,
+            }
+        });
+        match surplus {
             Some((id, sent, _)) => Err(CaseFailure::fail(format!(
                 "the proxy opened a stream for entity {id} that the TCK did not expect (a second stream \
                  for one entity, or one opened without a command for it): {}",

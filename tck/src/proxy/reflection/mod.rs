@@ -8,8 +8,8 @@ use crate::case::{Case, proxy_case};
 /// The cases of this area, in run order.
 pub(crate) static CASES: &[Case] = &[proxy_case! {
     id: "reflection.proxy.server_reflection",
-    summary: "server reflection lists the announced services and itself, finds a service's file, and answers NOT_FOUND for an unknown symbol",
-    requirements: ["FRONT-011", "FRONT-012", "FRONT-013", "FRONT-014", "FRONT-015"],
+    summary: "server reflection lists the announced services and itself, finds a service's file, and answers an unknown symbol with NOT_FOUND or no file",
+    requirements: ["FRONT-011", "FRONT-012", "FRONT-013", "FRONT-015", "FRONT-024"],
     services: &[],
     run: server_reflection::server_reflection,
 }];

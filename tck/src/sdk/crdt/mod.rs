@@ -218,7 +218,7 @@ pub(crate) static CASES: &[Case] = &[
     sdk_case! {
         id: "crdt.sdk.orset_state_changes",
         summary: "ORSet adds, removes and clears are reported as the net change of each command, a clear first",
-        requirements: ["CRDT-007", "CRDT-008", "CRDT-009", "CRDT-016"],
+        requirements: ["CRDT-007", "CRDT-008", "CRDT-049", "CRDT-016"],
         services: MODEL,
         run: sets::orset_state_changes,
     },
@@ -239,7 +239,7 @@ pub(crate) static CASES: &[Case] = &[
     sdk_case! {
         id: "crdt.sdk.orset_mix_of_local_and_replicated_state_changes",
         summary: "replicated adds, removes and clears are applied between commands, and each reply reports only the net local change",
-        requirements: ["CRDT-005", "CRDT-006", "CRDT-007", "CRDT-009"],
+        requirements: ["CRDT-005", "CRDT-006", "CRDT-007", "CRDT-049"],
         services: MODEL,
         run: sets::orset_mix_of_local_and_replicated_state_changes,
     },
@@ -393,7 +393,7 @@ pub(crate) static CASES: &[Case] = &[
     sdk_case! {
         id: "crdt.sdk.ormap_state_changes",
         summary: "ORMap additions, updates, removals and clears are reported under added, updated, removed and cleared",
-        requirements: ["CRDT-007", "CRDT-009", "CRDT-010", "CRDT-011", "CRDT-016"],
+        requirements: ["CRDT-007", "CRDT-049", "CRDT-010", "CRDT-011", "CRDT-016"],
         services: MODEL,
         run: ormap::ormap_state_changes,
     },
@@ -414,7 +414,7 @@ pub(crate) static CASES: &[Case] = &[
     sdk_case! {
         id: "crdt.sdk.ormap_mix_of_local_and_replicated_state_changes",
         summary: "replicated changes to the map and its nested maps mix with local ones, and each reply reports only the net local change",
-        requirements: ["CRDT-005", "CRDT-006", "CRDT-009", "CRDT-010"],
+        requirements: ["CRDT-005", "CRDT-006", "CRDT-049", "CRDT-010"],
         services: MODEL,
         run: ormap_mix::ormap_mix_of_local_and_replicated_state_changes,
     },

@@ -1,5 +1,6 @@
-//! Unexpected action calls: a service or a method the user function does not serve, and a payload of
-//! another type. The user function fails the call, with a failure outcome or an error status (MAL-013).
+//! Unexpected action calls: a service or a method the user function does not serve, a payload that does
+//! not decode, and a payload of another type. The user function fails the call, with a failure outcome or
+//! an error status (MAL-013).
 
 use cloudstate_protocol::cloudstate::action::{ActionCommand, action_response};
 use cloudstate_protocol::cloudstate::tck::model::action::{
@@ -45,7 +46,19 @@ pub(super) async fn unknown_service(cx: SdkCx) -> Verdict {
     expect_failed_call(cx, command, &sent).await
 }
 
-/// MAL-014: `handleUnary` for `ProcessUnary` whose payload has the type URL of the model's response.
+/// MAL-021: `handleUnary` for `ProcessUnary` whose payload bytes are a truncated encoding of the request.
+pub(super) async fn undecodable_payload(cx: SdkCx) -> Verdict {
+    let mut command = call(ACTION_TCK_MODEL, PROCESS_UNARY, REQUEST);
+    if let Some(payload) = command.payload.as_mut() {
+        // Field 1, length 5, but only one byte follows.
+        payload.value = vec![0x0a, 0x05, b'x'];
+    }
+    let sent =
+        "a call of `ProcessUnary` whose payload bytes are a truncated encoding of the request";
+    expect_failed_call(cx, command, sent).await
+}
+
+/// MAL-018: `handleUnary` for `ProcessUnary` whose payload has the type URL of the model's response.
 pub(super) async fn wrong_payload_type(cx: SdkCx) -> Verdict {
     let command = call(ACTION_TCK_MODEL, PROCESS_UNARY, RESPONSE);
     let sent = format!(

@@ -17,7 +17,7 @@ use cloudstate_protocol::cloudstate::tck::model::crdt::{
 };
 
 use super::entity::{Crdt, EntityProtocol, EventSourced, Seen, init, process};
-use super::expect::{expect_reply, expect_stream_failure};
+use super::expect::{Accepted, expect_refused, expect_reply};
 use crate::case::{CaseFailure, Verdict};
 use crate::sdk::{SdkCx, command, pack, reply};
 use crate::wire::WireMessage as _;
@@ -40,10 +40,11 @@ pub(super) async fn event_after_command(cx: SdkCx) -> Verdict {
         message: Some(event_sourced_stream_in::Message::Event(event)),
     });
     stream.send(process::<EventSourced>(&id, 2));
-    expect_stream_failure::<EventSourced>(&mut stream, 0, "an event after the first command").await
+    let sent = "an event after the first command";
+    expect_refused::<EventSourced>(&mut stream, 0, sent, Accepted::STREAM).await
 }
 
-/// MAL-008: a PNCounter delta for a GCounter entity.
+/// MAL-015: a PNCounter delta for a GCounter entity.
 pub(super) async fn delta_of_another_type(cx: SdkCx) -> Verdict {
     let id = Crdt::fresh_id(&cx);
     let mut stream = Crdt::open(&cx);
@@ -57,7 +58,8 @@ pub(super) async fn delta_of_another_type(cx: SdkCx) -> Verdict {
         message: Some(crdt_stream_in::Message::Delta(delta)),
     });
     stream.send(process::<Crdt>(&id, 2));
-    expect_stream_failure::<Crdt>(&mut stream, 0, "a PNCounter delta for a GCounter entity").await
+    let sent = "a PNCounter delta for a GCounter entity";
+    expect_refused::<Crdt>(&mut stream, 0, sent, Accepted::STREAM).await
 }
 
 /// MAL-012: a cancellation of a command that was answered without streaming. The stream stays usable:

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
 
 use crate::case::{CaseFailure, Verdict};
-use crate::sdk::{SdkCx, decode_descriptors, tck_proxy_info};
+use crate::sdk::{SdkCx, decode_descriptors, sorted_entities, tck_proxy_info};
 use crate::wire::WireMessage as _;
 
 /// DISC-015, DISC-016: a proxy announcing protocol version 0.3.
@@ -70,7 +70,7 @@ async fn discover_by_version(cx: SdkCx, major: i32, minor: i32) -> Verdict {
 /// announced protocol version.
 fn differences(reference: &EntitySpec, spec: &EntitySpec) -> Result<Vec<String>, CaseFailure> {
     let mut found = Vec::new();
-    if spec.entities != reference.entities {
+    if sorted_entities(spec) != sorted_entities(reference) {
         found.push("it lists other entities".to_owned());
     }
     let services = |spec: &EntitySpec| -> Result<BTreeSet<String>, CaseFailure> {

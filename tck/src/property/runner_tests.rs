@@ -1,0 +1,147 @@
+//! Tests of the property runner: reproducible scenarios, shrinking, several counterexamples and the
+//! minimum number of scenarios.
+
+use super::*;
+use crate::property::strategy;
+
+#[test]
+fn the_same_seed_gives_the_same_scenarios() {
+    let id = "event_sourced.sdk.property_replies";
+    let first = generate(&strategy::event_sourced(true), 7, id, 50);
+    let second = generate(&strategy::event_sourced(true), 7, id, 50);
+    assert_eq!(first.len(), 50);
+    assert_eq!(first, second);
+    let other = generate(&strategy::event_sourced(true), 8, id, 50);
+    assert_ne!(first, other);
+    let values = generate(&strategy::value_entity(), 7, id, 20);
+    assert_eq!(values, generate(&strategy::value_entity(), 7, id, 20));
+}
+
+/// Generates twice with one seed and once with another: equal, then different.
+fn reproducible<S: Strategy>(make: impl Fn() -> S, id: &str)
+where
+    S::Value: PartialEq + std::fmt::Debug,
+{
+    let first = generate(&make(), 11, id, 30);
+    assert_eq!(first.len(), 30, "{id}");
+    assert_eq!(first, generate(&make(), 11, id, 30), "{id}");
+    assert_ne!(first, generate(&make(), 12, id, 30), "{id}");
+}
+
+#[test]
+fn every_property_gets_the_same_scenarios_from_the_same_seed() {
+    use crate::property::crdt::strategy::{Variant, scenario};
+    use crate::property::{action, proxy};
+    reproducible(|| scenario(Variant::Local), "crdt.sdk.property_replies");
+    reproducible(
+        || scenario(Variant::Replicated),
+        "crdt.sdk.property_replicated",
+    );
+    reproducible(|| scenario(Variant::Proxy), "crdt.proxy.property_commands");
+    reproducible(action::scenario::scenario, "action.sdk.property_calls");
+    reproducible(
+        proxy::scenario::value_entity,
+        "value_entity.proxy.property_commands",
+    );
+    reproducible(
+        proxy::scenario::event_sourced,
+        "event_sourced.proxy.property_commands",
+    );
+}
+
+#[test]
+fn properties_of_one_run_get_different_scenarios() {
+    use crate::property::crdt::strategy::{Variant, scenario};
+    let make = || scenario(Variant::Replicated);
+    assert_ne!(
+        generate(&make(), 3, "crdt.sdk.property_replies", 10),
+        generate(&make(), 3, "crdt.sdk.property_replicated", 10)
+    );
+}
+
+#[tokio::test]
+async fn a_failing_property_shrinks_and_says_how_to_rerun() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let verdict = check_property(
+        "event_sourced.sdk.property_test",
+        || strategy::event_sourced(false),
+        &Trace::new(),
+        deadline,
+        |scenario| async move {
+            if scenario.0.len() >= 3 {
+                Err(CaseFailure::fail("too long"))
+            } else {
+                Ok(())
+            }
+        },
+    )
+    .await;
+    let failure = verdict.expect_err("fails");
+    assert!(failure.message.contains("  3. "), "{}", failure.message);
+    assert!(!failure.message.contains("  4. "), "{}", failure.message);
+    assert!(
+        failure
+            .message
+            .contains("--select event_sourced.sdk.property_test --seed 0")
+    );
+}
+
+#[tokio::test]
+async fn independent_failures_are_each_shown_shrunk() {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let verdict = check_property(
+        "event_sourced.sdk.property_kinds",
+        || strategy::event_sourced(false),
+        &Trace::new(),
+        deadline,
+        |scenario| async move {
+            match scenario.0.len() {
+                0..=1 => Ok(()),
+                2 => Err(CaseFailure::fail("two commands break it")),
+                _ => Err(CaseFailure::fail("three or more break it otherwise")),
+            }
+        },
+    )
+    .await;
+    let failure = verdict.expect_err("fails");
+    let message = &failure.message;
+    assert!(message.contains("2 kinds of counterexample"), "{message}");
+    assert!(
+        message.contains("failure: two commands break it"),
+        "{message}"
+    );
+    assert!(
+        message.contains("failure: three or more break it otherwise"),
+        "{message}"
+    );
+    assert_eq!(message.matches("rerun: ").count(), 2, "{message}");
+    assert!(!message.contains("  4. "), "each is shrunk: {message}");
+}
+
+#[tokio::test]
+async fn a_property_that_barely_ran_is_an_error() {
+    let deadline = Instant::now() + Duration::from_millis(500);
+    let run = Run {
+        seed: 0,
+        count: 1_000,
+    };
+    let verdict = check_scenarios(
+        "event_sourced.sdk.property_slow",
+        || strategy::event_sourced(false),
+        &Trace::new(),
+        deadline,
+        run,
+        |_| async {
+            tokio::time::sleep(Duration::from_millis(60)).await;
+            Ok(())
+        },
+    )
+    .await;
+    let failure = verdict.expect_err("too few scenarios ran");
+    assert_eq!(failure.kind, crate::case::FailureKind::Error);
+    assert!(
+        failure.message.contains("fewer than the 10"),
+        "{}",
+        failure.message
+    );
+}
