@@ -18,6 +18,9 @@ use crate::entity::event_sourced::EventSourcedHandler;
 use crate::entity::value_entity::ValueEntityHandler;
 use crate::entity::{EntityContext, EventSink};
 use crate::eventing::EventLogSubscriptions;
+use crate::frontend::{ConnectionLimits, default_max_connections};
+use crate::health::Health;
+use crate::limits::EntityLimits;
 use crate::spec::EntityType;
 use crate::store::Store;
 use crate::store::memory::MemoryStore;
@@ -41,6 +44,22 @@ pub enum AppError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// The limits of the public port, from the configuration.
+fn connection_limits(config: &Config) -> ConnectionLimits {
+    let millis = Duration::from_millis;
+    ConnectionLimits {
+        max_connections: config
+            .max_connections
+            .map_or_else(default_max_connections, |max| {
+                usize::try_from(max).unwrap_or(usize::MAX)
+            }),
+        header_read_timeout: millis(config.header_read_timeout_ms),
+        body_read_timeout: millis(config.body_read_timeout_ms),
+        idle_timeout: millis(config.idle_timeout_ms),
+        request_timeout: millis(config.request_timeout_ms),
+    }
 }
 
 /// Runs the proxy until `shutdown` resolves.
@@ -69,6 +88,7 @@ pub async fn run(
     let effects = Arc::new(Effects::new(spec.clone(), user_function.clone()));
     let subscriptions = Arc::new(EventLogSubscriptions::new(&spec));
     let events: Arc<dyn EventSink> = subscriptions.clone();
+    let health = Health::new(Duration::from_millis(config.unresponsive_after_ms));
     let cx = EntityContext {
         user_function,
         spec: spec.clone(),
@@ -76,7 +96,13 @@ pub async fn run(
         effects: effects.clone(),
         events,
         relay_timeout: Duration::from_millis(config.relay_timeout_ms),
+        limits: EntityLimits::new(
+            usize::try_from(config.max_active_entities).unwrap_or(usize::MAX),
+            usize::try_from(config.max_queued_commands).unwrap_or(usize::MAX),
+        ),
+        health: health.clone(),
     };
+    crate::memory::trim_after_passivations(cx.limits.clone());
     let mut handlers: HashMap<EntityType, Arc<dyn Dispatch>> = HashMap::new();
     handlers.insert(EntityType::Action, Arc::new(ActionHandler::new(cx.clone())));
     handlers.insert(
@@ -88,7 +114,7 @@ pub async fn run(
         Arc::new(EventSourcedHandler::new(cx.clone())),
     );
     handlers.insert(EntityType::Crdt, Arc::new(CrdtHandler::new(cx)));
-    let router = Arc::new(Router::new(spec.clone(), handlers));
+    let router = Arc::new(Router::new(spec.clone(), handlers).with_health(health));
     let dispatch: Arc<dyn Dispatch> = router.clone();
     let weak: Weak<dyn Dispatch> = Arc::downgrade(&dispatch);
     effects.set_router(weak.clone());
@@ -101,14 +127,16 @@ pub async fn run(
     let bound = listener
         .local_addr()
         .map_err(|source| AppError::Serve { address, source })?;
+    let connections = connection_limits(&config);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
+        max_connections = connections.max_connections,
         services = spec.services.len(),
         user_function = %format!("{}:{}", config.user_function_host, config.user_function_port),
         address = %bound,
         "serving"
     );
-    crate::frontend::serve(listener, router, shutdown)
+    crate::frontend::serve(listener, router, connections, shutdown)
         .await
         .map_err(|source| AppError::Serve {
             address: bound,

@@ -56,6 +56,47 @@ pub struct Config {
     #[arg(long, env = "DISCOVERY_TIMEOUT_SECS", default_value_t = 60)]
     pub discovery_timeout_secs: u64,
 
+    /// The most client connections served at once. A connection over the limit is answered 503 (gRPC:
+    /// `UNAVAILABLE`) and closed. Default: the open-file limit less 128 (at least 16), or 1024 where the
+    /// limit cannot be read.
+    #[arg(long, env = "MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: Option<u64>,
+
+    /// How long a client may take to send a request's headers, and a new connection its first request,
+    /// in milliseconds; the connection is closed after that.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_ms: u64,
+
+    /// How long the body of a unary request may stall between two pieces, in milliseconds; the request
+    /// then fails (HTTP 408, gRPC `CANCELLED`) and its connection is closed.
+    #[arg(long, env = "BODY_READ_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_read_timeout_ms: u64,
+
+    /// How long a connection may stay open without any request in flight, in milliseconds.
+    #[arg(long, env = "IDLE_TIMEOUT_MS", default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_ms: u64,
+
+    /// How long a unary call may take in all, from the request to the answer, when the client sets no
+    /// `grpc-timeout` (which bounds any call), in milliseconds; it then ends with `DEADLINE_EXCEEDED`
+    /// (HTTP 504). A command not yet sent to the user function by then is never sent.
+    #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_ms: u64,
+
+    /// The most entities active at once, of every type together; a command that would start one more
+    /// fails with `RESOURCE_EXHAUSTED` (HTTP 429).
+    #[arg(long, env = "MAX_ACTIVE_ENTITIES", default_value_t = crate::limits::DEFAULT_MAX_ACTIVE_ENTITIES as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_active_entities: u64,
+
+    /// The most commands that may wait for one entity besides the one in flight; one more fails with
+    /// `RESOURCE_EXHAUSTED` (HTTP 429).
+    #[arg(long, env = "MAX_QUEUED_COMMANDS", default_value_t = crate::limits::DEFAULT_MAX_QUEUED_COMMANDS as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_queued_commands: u64,
+
+    /// How long the user function may leave a waiting call without any answer before `/ready` answers
+    /// 503, in milliseconds; its next answer makes the proxy ready again.
+    #[arg(long, env = "UNRESPONSIVE_AFTER_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub unresponsive_after_ms: u64,
+
     /// Run with this deliberate protocol deviation (repeatable), to check that the TCK catches it.
     #[cfg(feature = "faults")]
     #[arg(long = "fault", value_name = "NAME")]

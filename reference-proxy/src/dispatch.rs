@@ -9,8 +9,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use cloudstate_protocol::cloudstate::Metadata;
 use futures::stream::BoxStream;
-use tonic::Status;
+use tonic::{Code, Status};
 
+use crate::health::Health;
 use crate::spec::{EntityType, MethodSpec, ServiceSpec, UserSpec};
 
 pub use reply_metadata::ReplyMetadata;
@@ -63,6 +64,7 @@ pub trait Dispatch: Send + Sync + 'static {
 pub struct Router {
     spec: Arc<UserSpec>,
     handlers: HashMap<EntityType, Arc<dyn Dispatch>>,
+    health: Health,
 }
 
 impl std::fmt::Debug for Router {
@@ -76,7 +78,21 @@ impl std::fmt::Debug for Router {
 impl Router {
     /// A router over the given handlers.
     pub fn new(spec: Arc<UserSpec>, handlers: HashMap<EntityType, Arc<dyn Dispatch>>) -> Router {
-        Router { spec, handlers }
+        Router {
+            spec,
+            handlers,
+            health: Health::default(),
+        }
+    }
+
+    /// The router, recording how the user function answers in `health`.
+    pub fn with_health(self, health: Health) -> Router {
+        Router { health, ..self }
+    }
+
+    /// Whether the user function answers the calls it is given.
+    pub fn health(&self) -> &Health {
+        &self.health
     }
 
     /// The spec it routes by.
@@ -126,6 +142,24 @@ impl Dispatch for Router {
                     call.service.name
                 ))
             })?;
-        handler.dispatch(call).await
+        let unary = !call.method.descriptor.is_client_streaming()
+            && !call.method.descriptor.is_server_streaming();
+        if !unary {
+            return handler.dispatch(call).await;
+        }
+        // A unary call waits for the user function: while it does, the health record knows.
+        let waiting = self.health.waiting();
+        let result = handler.dispatch(call).await;
+        let answered = match &result {
+            Ok(_) => true,
+            Err(status) => !matches!(
+                status.code(),
+                Code::DeadlineExceeded | Code::Unavailable | Code::ResourceExhausted
+            ),
+        };
+        if answered {
+            waiting.answered();
+        }
+        result
     }
 }

@@ -5,10 +5,13 @@
 //! owns their state ([`store`]). Every call, from a client, a forward, a side effect or an event
 //! subscription, goes through one [`dispatch::Router`].
 //!
+//! Clients cannot make it hold more than its [`limits`] allow, and its readiness follows whether the
+//! user function still answers ([`health`]).
+//!
 //! With the cargo feature `faults`, [`fault`] adds deliberate protocol deviations, so that the TCK can be
 //! checked against a proxy that gets things wrong.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod app;
 pub mod config;
@@ -19,6 +22,9 @@ pub mod entity;
 pub mod eventing;
 pub mod fault;
 pub mod frontend;
+pub mod health;
+pub mod limits;
+mod memory;
 pub mod spec;
 pub mod store;
 pub mod user_function;

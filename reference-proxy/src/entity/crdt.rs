@@ -81,7 +81,7 @@ impl Dispatch for CrdtHandler {
             reply_metadata: ReplyMetadata::current(),
             out,
         };
-        self.entities.submit(&service, entity_id, command);
+        self.entities.submit(&service, entity_id, command)?;
         if streamed {
             // Dropping this stream is how the caller goes away; the command's delivery notices it.
             return Ok(Box::pin(futures::stream::poll_fn(move |cx| {
@@ -122,7 +122,7 @@ pub(crate) type EntityKey = (String, String);
 #[derive(Debug)]
 enum Slot {
     /// A task runs the entity; commands go to it.
-    Active(mpsc::UnboundedSender<EntityCommand>),
+    Active(mpsc::Sender<EntityCommand>),
     /// No stream is open; the entity's value waits for the next command.
     Dormant(CrdtState),
 }
@@ -141,32 +141,43 @@ impl Entities {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Hands a command to the entity's task, starting one (with the held value) if none runs.
+    /// Hands a command to the entity's task, starting one (with the held value) if none runs. Fails with
+    /// `RESOURCE_EXHAUSTED` when the task's queue is full, or when starting it would pass the limit of
+    /// active entities.
     fn submit(
         self: &Arc<Self>,
         service: &Arc<ServiceSpec>,
         entity_id: String,
         command: EntityCommand,
-    ) {
+    ) -> Result<(), Status> {
+        let limits = &self.cx.limits;
         let key = (service.name.clone(), entity_id);
         let mut slots = self.slots();
         let command = match slots.get(&key) {
-            Some(Slot::Active(task)) => match task.send(command) {
-                Ok(()) => return,
-                Err(mpsc::error::SendError(command)) => command,
+            Some(Slot::Active(task)) => match task.try_send(command) {
+                Ok(()) => return Ok(()),
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    return Err(limits.queue_full(&key.0, &key.1));
+                }
+                Err(mpsc::error::TrySendError::Closed(command)) => command,
             },
             _ => command,
         };
+        let slot = limits.admit(&key.0, &key.1)?;
         let state = match slots.remove(&key) {
             Some(Slot::Dormant(state)) => Some(state),
             _ => None,
         };
-        let (task, commands) = mpsc::unbounded_channel();
+        let (task, commands) = mpsc::channel(limits.max_queued);
         // The receiver is alive: it is moved into the task below.
-        let _ = task.send(command);
+        let _ = task.try_send(command);
         slots.insert(key.clone(), Slot::Active(task));
         let entity = EntityTask::new(self.clone(), service.clone(), key.1, state, commands);
-        tokio::spawn(entity.run());
+        tokio::spawn(async move {
+            let _slot = slot;
+            entity.run().await;
+        });
+        Ok(())
     }
 
     /// Called by an entity's task between streams: the next waiting command, or `None` after the
@@ -175,12 +186,15 @@ impl Entities {
     pub(crate) fn next_or_retire(
         &self,
         key: &EntityKey,
-        commands: &mut mpsc::UnboundedReceiver<EntityCommand>,
+        commands: &mut mpsc::Receiver<EntityCommand>,
         state: &mut Option<CrdtState>,
     ) -> Option<EntityCommand> {
         let mut slots = self.slots();
-        if let Ok(command) = commands.try_recv() {
-            return Some(command);
+        while let Ok(command) = commands.try_recv() {
+            // A command whose caller went away before it was sent is never sent.
+            if !command.out.is_closed() {
+                return Some(command);
+            }
         }
         match state.take() {
             Some(state) => slots.insert(key.clone(), Slot::Dormant(state)),

@@ -27,6 +27,7 @@ use tonic::Status;
 use super::crdt::{Delivery, Entities, EntityCommand, EntityKey, Step};
 use super::crdt_state::CrdtState;
 use crate::fault::{self, Fault};
+use crate::health::Waiting;
 use crate::spec::ServiceSpec;
 use crate::user_function::EntityStream;
 
@@ -45,7 +46,7 @@ pub(crate) struct EntityTask {
     service: Arc<ServiceSpec>,
     key: EntityKey,
     state: Option<CrdtState>,
-    commands: mpsc::UnboundedReceiver<EntityCommand>,
+    commands: mpsc::Receiver<EntityCommand>,
 }
 
 /// A command sent to the user function and not answered yet.
@@ -57,6 +58,8 @@ struct Pending {
     delivery: Delivery,
     /// The caller of a streamed command went away before the reply.
     cancelled: bool,
+    /// The user function owes an answer, whether or not the caller still waits for it.
+    _owed: Waiting,
 }
 
 /// Why a stream ended, which decides what its unanswered callers get.
@@ -102,7 +105,7 @@ impl EntityTask {
         service: Arc<ServiceSpec>,
         entity_id: String,
         state: Option<CrdtState>,
-        commands: mpsc::UnboundedReceiver<EntityCommand>,
+        commands: mpsc::Receiver<EntityCommand>,
     ) -> EntityTask {
         let key = (service.name.clone(), entity_id);
         EntityTask {
@@ -192,6 +195,7 @@ impl<'a> Session<'a> {
                 message = from_user.message() => match message {
                     Ok(Some(message)) => {
                         self.last_activity = Instant::now();
+                        self.task.entities.cx.health.heard();
                         if let Err(violation) = self.receive(message) {
                             break End::Violation(violation);
                         }
@@ -244,6 +248,10 @@ impl<'a> Session<'a> {
 
     fn command(&mut self, command: EntityCommand) {
         self.last_activity = Instant::now();
+        // A command whose caller went away before it was sent is never sent.
+        if command.out.is_closed() {
+            return;
+        }
         let id = self.next_id;
         if !fault::active(Fault::CommandIdsRepeat) {
             self.next_id += 1;
@@ -273,6 +281,7 @@ impl<'a> Session<'a> {
                     streamed: command.streamed,
                     delivery,
                     cancelled: false,
+                    _owed: self.task.entities.cx.health.waiting(),
                 },
             );
         } else {
@@ -337,8 +346,8 @@ impl<'a> Session<'a> {
             End::Closed | End::Failed(_) | End::Unanswered => tracing::warn!(
                 entity_id = ?self.task.key.1,
                 service = %self.task.key.0,
-                "a CRDT entity's stream ended: {}",
-                status.message()
+                message = ?status.message(),
+                "a CRDT entity's stream ended"
             ),
             End::Violation(violation) => {
                 let user_function = self.task.entities.cx.user_function.clone();

@@ -277,7 +277,8 @@ impl Protocol for EventSourcedProtocol {
                 tracing::error!(
                     entity_id = ?entity_id,
                     service = %service.name,
-                    "saving a snapshot failed: {error}"
+                    error = ?error.to_string(),
+                    "saving a snapshot failed"
                 );
             }
         }

@@ -66,7 +66,7 @@ impl<P: Protocol> Registry<P> {
         self: Arc<Self>,
         service: Arc<ServiceSpec>,
         key: EntityKey,
-        mut queue: mpsc::UnboundedReceiver<Job>,
+        mut queue: mpsc::Receiver<Job>,
     ) {
         let mut session: Option<Session<P>> = None;
         // The next command ID of the last stream, carried to the next one only by a fault.
@@ -80,6 +80,13 @@ impl<P: Protocol> Registry<P> {
                 tracing::debug!(entity_id = ?key.1, service = %key.0, "entity stopped");
                 return;
             };
+            // A command whose caller went away (it cancelled, or its deadline passed) before the command
+            // was sent is never sent: a client that retries must not find its first attempt applied too.
+            if job.reply.is_closed() {
+                tracing::debug!(entity_id = ?key.1, service = %key.0, command = %job.name,
+                    "dropped a command whose caller went away before it was sent");
+                continue;
+            }
             let active = match session.as_mut() {
                 Some(active) => active,
                 None => match self.open(&service, &key.1).await {
@@ -107,7 +114,9 @@ impl<P: Protocol> Registry<P> {
                         Err(status) => tracing::warn!(
                             entity_id = ?key.1,
                             service = %key.0,
-                            "restarting the entity failed: {status}"
+                            code = ?status.code(),
+                            message = ?status.message(),
+                            "restarting the entity failed"
                         ),
                     }
                 }
@@ -137,7 +146,7 @@ impl<P: Protocol> Registry<P> {
         &self,
         service: &ServiceSpec,
         key: &EntityKey,
-        queue: &mut mpsc::UnboundedReceiver<Job>,
+        queue: &mut mpsc::Receiver<Job>,
         session: &mut Option<Session<P>>,
     ) -> Option<Job> {
         let Some(active) = session.as_mut() else {
@@ -215,7 +224,7 @@ impl<P: Protocol> Registry<P> {
         entity_id: &str,
         session: &mut Session<P>,
         job: Job,
-        queue: &mut mpsc::UnboundedReceiver<Job>,
+        queue: &mut mpsc::Receiver<Job>,
     ) -> After {
         let sent = self.send(entity_id, session, job);
         if fault::active(Fault::TwoCommandsInFlight)
@@ -271,6 +280,8 @@ impl<P: Protocol> Registry<P> {
             (Err(status), After::Crash { report: None })
         } else {
             let relay_deadline = self.relay_deadline();
+            // The user function owes an answer, whether or not the caller still waits for it.
+            let _owed = self.cx.health.waiting();
             loop {
                 let message = if fault::active(Fault::AbandonedCommandFreesEntity) {
                     tokio::select! {
@@ -312,6 +323,7 @@ impl<P: Protocol> Registry<P> {
                         (Err(status), After::Reset)
                     }
                     Some(Ok(Some(message))) => {
+                        self.cx.health.heard();
                         let answered = self
                             .answer(service, entity_id, session, id, &entity, message)
                             .await;

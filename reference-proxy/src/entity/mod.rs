@@ -19,6 +19,8 @@ use std::time::Duration;
 use prost_types::Any;
 
 use crate::effects::Effects;
+use crate::health::Health;
+use crate::limits::EntityLimits;
 use crate::spec::UserSpec;
 use crate::store::Store;
 use crate::user_function::UserFunction;
@@ -56,4 +58,8 @@ pub struct EntityContext {
     pub events: Arc<dyn EventSink>,
     /// How long a command may wait for the user function's answer.
     pub relay_timeout: Duration,
+    /// How many entities may be active, and how many commands may wait for one.
+    pub limits: EntityLimits,
+    /// Which commands sent to the user function still wait for its answer, for readiness.
+    pub health: Health,
 }

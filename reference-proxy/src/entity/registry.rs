@@ -120,7 +120,7 @@ pub(crate) trait Protocol: Send + Sync + 'static {
 pub(crate) struct Registry<P> {
     pub(crate) protocol: P,
     pub(crate) cx: EntityContext,
-    entities: Mutex<HashMap<EntityKey, mpsc::UnboundedSender<Job>>>,
+    entities: Mutex<HashMap<EntityKey, mpsc::Sender<Job>>>,
     /// Only under the fault `command-ids-continue`: the next command ID of each entity's last stream.
     pub(crate) carried_ids: Mutex<HashMap<EntityKey, i64>>,
 }
@@ -173,7 +173,7 @@ impl<P: Protocol> Registry<P> {
                 metadata,
                 reply,
             },
-        );
+        )?;
         let answer = answer
             .await
             .map_err(|_| Status::unavailable("the entity stopped before it answered"))??;
@@ -196,28 +196,40 @@ impl<P: Protocol> Registry<P> {
         Ok(Box::pin(futures::stream::once(async move { Ok(bytes) })))
     }
 
-    /// Queues a command for its entity, starting the entity if it is not running.
-    fn enqueue(self: &Arc<Self>, key: EntityKey, job: Job) {
+    /// Queues a command for its entity, starting the entity if it is not running. Fails with
+    /// `RESOURCE_EXHAUSTED` when the entity's queue is full, or when starting it would pass the limit of
+    /// active entities.
+    fn enqueue(self: &Arc<Self>, key: EntityKey, job: Job) -> Result<(), Status> {
+        let limits = &self.cx.limits;
         let mut entities = self.lock();
         let job = match entities.get(&key) {
-            Some(queue) => match queue.send(job) {
-                Ok(()) => return,
+            Some(queue) => match queue.try_send(job) {
+                Ok(()) => return Ok(()),
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    return Err(limits.queue_full(&key.0, &key.1));
+                }
                 // The task has gone without removing itself (it panicked): replace it.
-                Err(mpsc::error::SendError(job)) => job,
+                Err(mpsc::error::TrySendError::Closed(job)) => job,
             },
             None => job,
         };
-        let (queue, receiver) = mpsc::unbounded_channel();
+        let slot = limits.admit(&key.0, &key.1)?;
+        let (queue, receiver) = mpsc::channel(limits.max_queued);
         let service = job.service.clone();
-        if queue.send(job).is_ok() {
+        if queue.try_send(job).is_ok() {
             entities.insert(key.clone(), queue);
             drop(entities);
-            tokio::spawn(self.clone().run(service, key, receiver));
+            let registry = self.clone();
+            tokio::spawn(async move {
+                let _slot = slot;
+                registry.run(service, key, receiver).await;
+            });
         }
+        Ok(())
     }
 
     /// The entity map. Held only for map updates, never across an await.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, HashMap<EntityKey, mpsc::UnboundedSender<Job>>> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, HashMap<EntityKey, mpsc::Sender<Job>>> {
         self.entities.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -226,7 +238,7 @@ impl<P: Protocol> Registry<P> {
     pub(crate) fn next_or_remove(
         &self,
         key: &EntityKey,
-        queue: &mut mpsc::UnboundedReceiver<Job>,
+        queue: &mut mpsc::Receiver<Job>,
     ) -> Option<Job> {
         let mut entities = self.lock();
         match queue.try_recv() {
@@ -239,11 +251,7 @@ impl<P: Protocol> Registry<P> {
     }
 
     /// Removes the entity and fails every queued command.
-    pub(crate) fn remove_and_fail(
-        &self,
-        key: &EntityKey,
-        queue: &mut mpsc::UnboundedReceiver<Job>,
-    ) {
+    pub(crate) fn remove_and_fail(&self, key: &EntityKey, queue: &mut mpsc::Receiver<Job>) {
         self.lock().remove(key);
         queue.close();
         while let Ok(job) = queue.try_recv() {

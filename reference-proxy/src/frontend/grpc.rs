@@ -17,6 +17,7 @@ use cloudstate_protocol::cloudstate::Metadata;
 use futures::StreamExt;
 use http::{Request, Response};
 use hyper::body::Incoming;
+use tokio::time::Instant;
 use tonic::body::Body;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::server::{
@@ -24,6 +25,8 @@ use tonic::server::{
 };
 use tonic::{Status, Streaming};
 
+use super::connections::ConnectionLimits;
+use super::deadline::{self, StallingBody};
 use super::metadata;
 use crate::dispatch::{MessageStream, ReplyMetadata, Router};
 use crate::fault::{self, Fault};
@@ -50,8 +53,14 @@ fn unknown_method(status: Status) -> Status {
     }
 }
 
-/// Serves one gRPC call to a user service.
-pub(super) async fn handle(router: Arc<Router>, request: Request<Incoming>) -> Response<Body> {
+/// Serves one gRPC call to a user service, within the call's deadline (see [`super::deadline`]); the
+/// single request message of a unary or server-streaming call must not stall for longer than the body
+/// read timeout.
+pub(super) async fn handle(
+    router: Arc<Router>,
+    request: Request<Incoming>,
+    limits: &ConnectionLimits,
+) -> Response<Body> {
     let Some((service, method)) = split_path(request.uri().path()) else {
         let path = request.uri().path().to_owned();
         return unknown_method(Status::unimplemented(format!("unknown method {path}"))).into_http();
@@ -60,27 +69,47 @@ pub(super) async fn handle(router: Arc<Router>, request: Request<Incoming>) -> R
         Ok((_, spec)) => spec,
         Err(status) => return unknown_method(status).into_http(),
     };
+    let shape = (
+        route.descriptor.is_client_streaming(),
+        route.descriptor.is_server_streaming(),
+    );
     let call = RawCall {
         router,
         service: service.to_owned(),
         method: method.to_owned(),
         metadata: metadata::from_request_headers(request.headers()),
+        deadline: deadline::deadline(
+            request.headers(),
+            shape == (false, false),
+            limits.request_timeout,
+        ),
     };
     let limit = max_message();
     let mut grpc = Grpc::new(RawCodec).max_decoding_message_size(limit);
+    let stalling = |request: Request<Incoming>| {
+        request.map(|body| StallingBody::new(body, limits.body_read_timeout))
+    };
     let answer = async {
-        match (
-            route.descriptor.is_client_streaming(),
-            route.descriptor.is_server_streaming(),
-        ) {
-            (false, false) => grpc.unary(call, request).await,
-            (false, true) => grpc.server_streaming(call, request).await,
+        match shape {
+            (false, false) => grpc.unary(call, stalling(request)).await,
+            (false, true) => grpc.server_streaming(call, stalling(request)).await,
             (true, false) => grpc.client_streaming(call, request).await,
             (true, true) => grpc.streaming(call, request).await,
         }
     };
     let (mut response, reply_metadata) = ReplyMetadata::collect(answer).await;
     let status = Status::from_header_map(response.headers());
+    // A request body that stalled: the client is too slow, or gone.
+    if status
+        .as_ref()
+        .is_some_and(|status| status.message().contains(STALLED))
+    {
+        return Status::cancelled(format!(
+            "the request message did not arrive: the body stalled for longer than {} ms",
+            limits.body_read_timeout.as_millis()
+        ))
+        .into_http();
+    }
     // A single request message over the limit is refused before any reply: the status is in the
     // headers of a trailers-only response.
     let too_large = status.as_ref().is_some_and(|status| {
@@ -97,6 +126,9 @@ pub(super) async fn handle(router: Arc<Router>, request: Request<Incoming>) -> R
     }
     response
 }
+
+/// What the status of a stalled request body says (see [`deadline::Stalled`]).
+const STALLED: &str = "the request body stalled";
 
 /// Whether a status message is tonic's for a message over the decoding limit.
 fn is_too_large(message: &str) -> bool {
@@ -148,6 +180,8 @@ struct RawCall {
     method: String,
     /// The client's request headers, for the user function.
     metadata: Option<Metadata>,
+    /// When the call ends with `DEADLINE_EXCEEDED`, if it has a deadline.
+    deadline: Option<Instant>,
 }
 
 impl RawCall {
@@ -160,11 +194,17 @@ impl RawCall {
             service,
             method,
             metadata,
+            deadline,
         } = self.clone();
         async move {
-            router
-                .call_with_metadata(&service, &method, requests, metadata)
-                .await
+            let call = router.call_with_metadata(&service, &method, requests, metadata);
+            let replies = match deadline {
+                Some(at) => tokio::time::timeout_at(at, call)
+                    .await
+                    .unwrap_or_else(|_| Err(deadline::exceeded()))?,
+                None => call.await?,
+            };
+            Ok(deadline::until(replies, deadline))
         }
     }
 }

@@ -7,7 +7,8 @@
 //! - A status from the call: the HTTP status of [`http_status`] and the status description as a
 //!   `text/plain` body (the TCK expects 500 and the failure description for a `Failure`).
 //! - A bad request (invalid JSON, a wrong content type, unknown fields or query parameters): 400 with
-//!   what is wrong; no route: 404; a served path with another HTTP method: 405; a body over 4 MiB: 413.
+//!   what is wrong; no route: 404; a served path with another HTTP method: 405; a body over 4 MiB
+//!   (declared or sent): 413; a body that stalls: 408; a unary answer later than the request timeout: 504.
 //!
 //! Client-streaming and bidirectional methods take the one request message over HTTP.
 
@@ -22,6 +23,8 @@ use serde_json::{Map, Value};
 use tonic::body::Body;
 use tonic::{Code, Status};
 
+use super::connections::ConnectionLimits;
+use super::deadline::{self, StallingBody};
 use super::grpc::single_reply;
 use super::json;
 use super::routes::{BodyRule, Lookup, Route, Routes};
@@ -31,11 +34,14 @@ use crate::fault::{self, Fault};
 /// The largest request body accepted, like gRPC's default message size limit.
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
-/// Serves one HTTP request that is neither gRPC nor a health probe.
+/// Serves one HTTP request that is neither gRPC nor a health probe. The body must not stall for longer
+/// than the body read timeout (408), and a unary method's answer must come within the request timeout
+/// (504, as `DEADLINE_EXCEEDED`); a streamed answer is not bounded.
 pub(super) async fn handle(
     router: Arc<Router>,
     routes: &Routes,
     request: Request<Incoming>,
+    limits: &ConnectionLimits,
 ) -> Response<Body> {
     let (parts, body) = request.into_parts();
     let (route, values) = match routes.find(&parts.method, parts.uri.path()) {
@@ -67,12 +73,27 @@ pub(super) async fn handle(
             return response;
         }
     };
+    let too_large = || {
+        text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than {MAX_BODY} bytes"),
+        )
+    };
+    // A body declared too large is refused before any of it is read.
+    if declared_length(&parts.headers).is_some_and(|length| length > MAX_BODY as u64) {
+        return too_large();
+    }
+    let body = StallingBody::new(body, limits.body_read_timeout);
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => return too_large(),
+        Err(error) if deadline::is_stalled(error.as_ref()) => {
             return text(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the request body is larger than {MAX_BODY} bytes"),
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body stalled for longer than {} ms",
+                    limits.body_read_timeout.as_millis()
+                ),
             );
         }
         Err(error) => {
@@ -92,14 +113,33 @@ pub(super) async fn handle(
         Err(error) => return text(StatusCode::BAD_REQUEST, error),
     };
     let requests = Box::pin(futures::stream::once(async move { Ok(input) }));
-    let replies = match router
-        .call(&route.service, route.method.name(), requests)
-        .await
-    {
-        Ok(replies) => replies,
-        Err(status) => return status_response(&status),
+    let call = router.call(&route.service, route.method.name(), requests);
+    if route.method.descriptor.is_server_streaming() {
+        return match call.await {
+            Ok(replies) => reply(route, replies).await,
+            Err(status) => status_response(&status),
+        };
+    }
+    let answered = async {
+        match call.await {
+            Ok(replies) => reply(route, replies).await,
+            Err(status) => status_response(&status),
+        }
     };
-    reply(route, replies).await
+    tokio::time::timeout(limits.request_timeout, answered)
+        .await
+        .unwrap_or_else(|_| status_response(&deadline::exceeded()))
+}
+
+/// The `content-length` a request declares, if any.
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// The HTTP response for a call's replies.

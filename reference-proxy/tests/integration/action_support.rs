@@ -320,6 +320,8 @@ pub(crate) async fn setup() -> Setup {
         effects,
         events: Arc::new(NoEvents),
         relay_timeout: reference_proxy::entity::DEFAULT_RELAY_TIMEOUT,
+        limits: reference_proxy::limits::EntityLimits::default(),
+        health: reference_proxy::health::Health::default(),
     };
     Setup {
         handler: ActionHandler::new(cx),

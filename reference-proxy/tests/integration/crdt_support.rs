@@ -206,6 +206,8 @@ impl Harness {
             effects: effects.clone(),
             events: Arc::new(NoEvents),
             relay_timeout: reference_proxy::entity::DEFAULT_RELAY_TIMEOUT,
+            limits: reference_proxy::limits::EntityLimits::default(),
+            health: reference_proxy::health::Health::default(),
         };
         let mut handlers: HashMap<EntityType, Arc<dyn Dispatch>> = HashMap::new();
         handlers.insert(EntityType::Crdt, Arc::new(CrdtHandler::new(cx)));

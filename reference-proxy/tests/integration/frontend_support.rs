@@ -15,6 +15,7 @@ use cloudstate_protocol::names::model::{
 };
 use cloudstate_protocol::names::{ACTION_PROTOCOL, VALUE_ENTITY};
 use reference_proxy::dispatch::{Dispatch, Router};
+use reference_proxy::frontend::ConnectionLimits;
 use reference_proxy::spec::{EntityType, UserSpec};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
@@ -60,6 +61,15 @@ pub type HttpResponse = (u16, String, String);
 impl Proxy {
     /// Serves `spec` with `handler` for every entity type; returns once `/ready` answers.
     pub async fn start(spec: UserSpec, handler: Arc<dyn Dispatch>) -> Proxy {
+        Proxy::start_with(spec, handler, ConnectionLimits::default()).await
+    }
+
+    /// [`Proxy::start`], serving connections within `limits`.
+    pub async fn start_with(
+        spec: UserSpec,
+        handler: Arc<dyn Dispatch>,
+        limits: ConnectionLimits,
+    ) -> Proxy {
         let types = [
             EntityType::Action,
             EntityType::ValueEntity,
@@ -77,6 +87,7 @@ impl Proxy {
         let server = tokio::spawn(reference_proxy::frontend::serve(
             listener,
             router,
+            limits,
             async move {
                 let _ = stopped.await;
             },

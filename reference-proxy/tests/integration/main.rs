@@ -9,6 +9,7 @@ mod crdt_support;
 mod entity_keys;
 mod eventing;
 mod frontend;
+mod frontend_hostile;
 mod frontend_metadata;
 mod frontend_reflection;
 mod frontend_rules;

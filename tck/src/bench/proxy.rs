@@ -52,12 +52,12 @@ impl ProxyHandle {
         })
     }
 
-    /// Starts `command` on a free port in front of the user function at `127.0.0.1:user_function_port`
-    /// (with `STORE=sqlite:PATH` when `store` is given), and waits until it is ready.
+    /// Starts `command` on a free port in front of the user function at `127.0.0.1:user_function_port`,
+    /// with `extra` added to its environment, and waits until it is ready.
     pub async fn spawn(
         command: &str,
         user_function_port: u16,
-        store: Option<&Path>,
+        extra: Vec<(&'static str, String)>,
     ) -> Result<ProxyHandle, TckError> {
         let http_port = free_port()?;
         let mut env = vec![
@@ -65,9 +65,7 @@ impl ProxyHandle {
             ("USER_FUNCTION_HOST", "127.0.0.1".to_owned()),
             ("USER_FUNCTION_PORT", user_function_port.to_string()),
         ];
-        if let Some(path) = store {
-            env.push(("STORE", format!("sqlite:{}", path.display())));
-        }
+        env.extend(extra);
         let mut process = SpawnedProcess::start(command, &env)
             .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
         let address = format!("127.0.0.1:{http_port}");

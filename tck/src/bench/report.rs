@@ -50,6 +50,9 @@ pub struct MemoryResult {
     pub rss_before_kib: u64,
     /// Resident memory after, in KiB.
     pub rss_after_kib: u64,
+    /// Resident memory once every one of those entities passivated, in KiB (for a proxy the bench
+    /// started, with a short passivation timeout).
+    pub rss_after_passivation_kib: Option<u64>,
     /// The difference per entity, in KiB.
     pub per_entity_kib: f64,
 }
@@ -166,6 +169,13 @@ impl BenchReport {
                     memory.rss_after_kib as f64 / 1024.0,
                     memory.per_entity_kib
                 );
+                if let Some(passivated) = memory.rss_after_passivation_kib {
+                    let _ = writeln!(
+                        out,
+                        "proxy memory once they passivated: RSS {:.1} MiB",
+                        passivated as f64 / 1024.0
+                    );
+                }
             }
             None => out.push_str(
                 "\nproxy memory: not measured (its process is not on this machine or not found)\n",

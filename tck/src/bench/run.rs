@@ -2,7 +2,8 @@
 //!
 //! 1. throughput: each workload through a fresh proxy and then against the echo server, after one
 //!    unmeasured request to every entity of the run (so entities are active when timing starts);
-//! 2. memory: a fresh proxy's resident memory before and after activating 10,000 event-sourced entities;
+//! 2. memory: a fresh proxy's resident memory before and after activating 50,000 event-sourced entities,
+//!    and once they passivated;
 //! 3. durability: event-sourced commands through a fresh proxy with `STORE=sqlite:PATH` (a scratch file).
 //!
 //! With a proxy that is already running, phases 1 and 2 run against it (memory last, and only when its
@@ -23,7 +24,12 @@ use crate::error::TckError;
 use crate::model::{ModelOptions, serve_model};
 
 /// How many event-sourced entities the memory phase activates.
-pub const MEMORY_ENTITIES: usize = 10_000;
+pub const MEMORY_ENTITIES: usize = 50_000;
+/// The passivation timeout of the proxy that the memory phase starts.
+const MEMORY_PASSIVATION: Duration = Duration::from_secs(5);
+/// How long after the passivation timeout the memory phase reads the memory again: the reference
+/// proxy gives memory back to the system at most every 5 s after a wave of passivations.
+const MEMORY_SETTLING: Duration = Duration::from_secs(8);
 /// How many entities a throughput run spreads its requests over (shared out among the clients).
 pub const THROUGHPUT_ENTITIES: usize = 1_024;
 
@@ -62,10 +68,11 @@ struct Proxies<'a> {
 }
 
 impl Proxies<'_> {
-    async fn start(&self, store: Option<&ScratchFile>) -> Result<ProxyHandle, TckError> {
+    /// A proxy to measure; one that the bench starts gets `extra` in its environment.
+    async fn start(&self, extra: Vec<(&'static str, String)>) -> Result<ProxyHandle, TckError> {
         match (&self.config.proxy, &self.model) {
             (ProxyUnderTest::Spawn(command), Some(model)) => {
-                ProxyHandle::spawn(command, model.port, store.map(ScratchFile::path)).await
+                ProxyHandle::spawn(command, model.port, extra).await
             }
             (ProxyUnderTest::Running(address), _) => ProxyHandle::running(address),
             (ProxyUnderTest::Spawn(_), None) => Err(TckError::Setup(
@@ -107,7 +114,7 @@ pub async fn run(
         failures: Vec::new(),
     };
 
-    let proxy = proxies.start(None).await?;
+    let proxy = proxies.start(Vec::new()).await?;
     let clients = connect(&proxy.address, config.concurrency).await?;
     for workload in [
         Workload::EventSourced,
@@ -127,14 +134,20 @@ pub async fn run(
     }
     let memory_proxy = if spawned {
         proxy.stop().await;
-        proxies.start(None).await?
+        // Room for every entity of the phase, above the reference proxy's default cap.
+        let room = ("MAX_ACTIVE_ENTITIES", (2 * MEMORY_ENTITIES).to_string());
+        let passivation = (
+            "PASSIVATION_TIMEOUT_MS",
+            MEMORY_PASSIVATION.as_millis().to_string(),
+        );
+        proxies.start(vec![room, passivation]).await?
     } else {
         proxy
     };
     progress(&format!(
         "memory with {MEMORY_ENTITIES} active event-sourced entities"
     ));
-    report.memory = measure_memory(&memory_proxy, config, &mut report.failures).await?;
+    report.memory = measure_memory(&memory_proxy, config, spawned, &mut report.failures).await?;
     memory_proxy.stop().await;
 
     if spawned {
@@ -143,7 +156,8 @@ pub async fn run(
             "event-sourced commands with STORE=sqlite:{}",
             file.path().display()
         ));
-        let proxy = proxies.start(Some(&file)).await?;
+        let store = ("STORE", format!("sqlite:{}", file.path().display()));
+        let proxy = proxies.start(vec![store]).await?;
         let clients = connect(&proxy.address, config.concurrency).await?;
         let summary = measure(
             &clients,
@@ -218,10 +232,12 @@ async fn measure(
 }
 
 /// The proxy's resident memory before and after activating [`MEMORY_ENTITIES`] event-sourced entities
-/// with one command each; `None` when its process is unknown.
+/// with one command each, and (for a proxy the bench started, whose passivation timeout it set) once
+/// they passivated; `None` when its process is unknown.
 async fn measure_memory(
     proxy: &ProxyHandle,
     config: &BenchConfig,
+    spawned: bool,
     failures: &mut Vec<String>,
 ) -> Result<Option<MemoryResult>, TckError> {
     let Some(pid) = proxy.pid else {
@@ -260,10 +276,17 @@ async fn measure_memory(
     let Some(after) = resident_kib(pid) else {
         return Ok(None);
     };
+    let passivated = if spawned {
+        tokio::time::sleep(MEMORY_PASSIVATION + MEMORY_SETTLING).await;
+        resident_kib(pid)
+    } else {
+        None
+    };
     Ok(Some(MemoryResult {
         entities: MEMORY_ENTITIES,
         rss_before_kib: before,
         rss_after_kib: after,
+        rss_after_passivation_kib: passivated,
         per_entity_kib: after.saturating_sub(before) as f64 / MEMORY_ENTITIES as f64,
     }))
 }

@@ -20,7 +20,7 @@ use tokio::time::Instant;
 
 use super::counterexample::{self, Counterexample, MAX_COUNTEREXAMPLES, kind_of};
 use super::source::ScenarioSource;
-use crate::case::{CaseFailure, Verdict};
+use crate::case::{CaseFailure, FailureKind, Verdict};
 use crate::wire::{Direction, Trace};
 
 /// Scenarios per property unless `--scenarios` says otherwise: small enough that the whole property set
@@ -174,9 +174,18 @@ where
             CaseFailure::error(format!("could not generate a scenario: {reason}"))
         })?;
         ran += 1;
-        let Err(failure) = check(scenario.clone()).await else {
+        let Err(mut failure) = check(scenario.clone()).await else {
             continue;
         };
+        // The TCK could not talk to the target (the connection dropped): no scenario is at fault, and
+        // shrinking would present the accident as a minimal counterexample that does not reproduce.
+        if failure.kind == FailureKind::Error {
+            failure.message = format!(
+                "{}\n(scenario {} of {count}, seed {seed}; not shrunk: the TCK could not complete it)",
+                failure.message, ran
+            );
+            return Err(failure);
+        }
         let kind = kind_of(&failure);
         if failing.iter().any(|seen| seen.kind == kind) {
             continue;

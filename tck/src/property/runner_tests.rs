@@ -145,3 +145,30 @@ async fn a_property_that_barely_ran_is_an_error() {
         failure.message
     );
 }
+
+#[tokio::test]
+async fn a_scenario_the_tck_could_not_complete_is_an_error_and_not_shrunk() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let verdict = check_property(
+        "event_sourced.sdk.property_blip",
+        || strategy::event_sourced(false),
+        &Trace::new(),
+        deadline,
+        |scenario| async move {
+            if scenario.0.len() >= 2 {
+                Err(CaseFailure::error("the connection dropped"))
+            } else {
+                Ok(())
+            }
+        },
+    )
+    .await;
+    let failure = verdict.expect_err("an error");
+    assert_eq!(failure.kind, FailureKind::Error);
+    assert!(
+        failure.message.contains("not shrunk"),
+        "{}",
+        failure.message
+    );
+    assert!(!failure.message.contains("rerun:"), "{}", failure.message);
+}

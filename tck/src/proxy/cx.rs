@@ -10,6 +10,8 @@ use std::time::Duration;
 use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
 use tokio::time::Instant;
 use tonic::transport::Channel;
+
+use crate::sdk::{SentStatus, TargetChannel, not_sent_by_target};
 use tonic::{Response, Status};
 
 use super::control::InterceptControl;
@@ -31,7 +33,7 @@ pub struct StartupDiscovery {
 /// Everything a proxy-mode case needs.
 #[derive(Debug, Clone)]
 pub struct ProxyCx {
-    channel: Channel,
+    channel: TargetChannel,
     http_address: String,
     traffic: Traffic,
     startup: Arc<StartupDiscovery>,
@@ -57,7 +59,7 @@ impl ProxyCx {
         spawned: Option<SpawnedProxy>,
     ) -> Self {
         ProxyCx {
-            channel,
+            channel: TargetChannel::new(channel),
             http_address,
             traffic,
             startup,
@@ -143,8 +145,9 @@ impl ProxyCx {
         }
     }
 
-    /// A gRPC channel to the proxy, for the generated model clients.
-    pub fn channel(&self) -> Channel {
+    /// A gRPC channel to the proxy, for the generated model clients; [`ProxyCx::client`] tells the
+    /// statuses the proxy sent from those the TCK's client made up.
+    pub fn channel(&self) -> TargetChannel {
         self.channel.clone()
     }
 
@@ -189,7 +192,8 @@ impl ProxyCx {
         let label = format!("client#{}", self.calls.fetch_add(1, Ordering::Relaxed) + 1);
         self.trace
             .record(&label, Direction::Sent, format!("client -> proxy {what}"));
-        match tokio::time::timeout_at(self.deadline, call).await {
+        let sent = SentStatus::new();
+        match tokio::time::timeout_at(self.deadline, sent.scope(call)).await {
             Err(_) => Err(CaseFailure::fail(format!(
                 "{label}: the proxy did not answer `{what}` before the case deadline"
             ))),
@@ -201,6 +205,15 @@ impl ProxyCx {
                     format!("proxy -> client {response:?}"),
                 );
                 Ok(Ok(response))
+            }
+            // The client's own deadline, which the case set, ends its call as the case wants; any other
+            // status the proxy did not send is the TCK's trouble.
+            Ok(Err(status)) if !sent.came_from_target(&status) && !is_own_deadline(&status) => {
+                let mut failure = not_sent_by_target(&status);
+                failure.message = format!("{label}: `{what}`: {}", failure.message);
+                self.trace
+                    .record(&label, Direction::Event, &failure.message);
+                Err(failure)
             }
             Ok(Err(status)) => {
                 self.trace.record(
@@ -318,4 +331,10 @@ impl ProxyCx {
             ))),
         }
     }
+}
+
+/// Whether `status` is the TCK's client ending a call at the deadline the case gave it (tonic's
+/// `CANCELLED` "Timeout expired"), rather than anything the proxy or the connection did.
+fn is_own_deadline(status: &Status) -> bool {
+    status.code() == tonic::Code::Cancelled && status.message().contains("Timeout expired")
 }

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use cloudstate_protocol::cloudstate::action::ActionCommand;
 use cloudstate_protocol::cloudstate::action::action_protocol_client::ActionProtocolClient;
+use cloudstate_protocol::cloudstate::action::{ActionCommand, ActionResponse};
 use cloudstate_protocol::cloudstate::crdt::crdt_client::CrdtClient;
 use cloudstate_protocol::cloudstate::crdt::{CrdtStreamIn, CrdtStreamOut};
 use cloudstate_protocol::cloudstate::entity_discovery_client::EntityDiscoveryClient;
@@ -14,16 +14,19 @@ use cloudstate_protocol::cloudstate::valueentity::value_entity_client::ValueEnti
 use cloudstate_protocol::cloudstate::valueentity::{ValueEntityStreamIn, ValueEntityStreamOut};
 use cloudstate_protocol::cloudstate::{Entity, EntitySpec, ProxyInfo, UserFunctionError};
 use tokio::time::Instant;
+use tokio_stream::wrappers::UnboundedReceiverStream;
+use tonic::codegen::http::uri::PathAndQuery;
 use tonic::transport::Channel;
-use tonic::{Response, Status};
+use tonic::{Response, Status, Streaming};
+use tonic_prost::ProstCodec;
 
-use super::stream::{CloseWait, ProtocolStream};
+use super::channel::{SentStatus, TargetChannel, not_sent_by_target};
+use super::stream::{Answers, CloseWait, ProtocolStream};
 use crate::case::CaseFailure;
 use crate::wire::{Direction, Trace, WireMessage as _};
 
 /// An action call: `ActionCommand`s in, `ActionResponse`s out.
-pub type ActionStream =
-    ProtocolStream<ActionCommand, cloudstate_protocol::cloudstate::action::ActionResponse>;
+pub type ActionStream = ProtocolStream<ActionCommand, ActionResponse>;
 /// An event-sourced entity stream.
 pub type EventSourcedStream = ProtocolStream<EventSourcedStreamIn, EventSourcedStreamOut>;
 /// A value entity stream.
@@ -34,7 +37,7 @@ pub type CrdtStream = ProtocolStream<CrdtStreamIn, CrdtStreamOut>;
 /// The context of one SDK-mode case.
 #[derive(Debug, Clone)]
 pub struct SdkCx {
-    channel: Channel,
+    channel: TargetChannel,
     spec: Option<Arc<EntitySpec>>,
     trace: Trace,
     deadline: Instant,
@@ -54,7 +57,7 @@ impl SdkCx {
         entities: Arc<AtomicU64>,
     ) -> Self {
         SdkCx {
-            channel,
+            channel: TargetChannel::new(channel),
             spec,
             trace,
             deadline,
@@ -121,7 +124,10 @@ impl SdkCx {
         let label = self.label("EntityDiscovery.discover");
         self.trace.record(&label, Direction::Sent, info.compact());
         let mut client = EntityDiscoveryClient::new(self.channel.clone());
-        let spec = self.answer(&label, client.discover(info)).await?;
+        let sent = SentStatus::new();
+        let spec = self
+            .answer(&label, &sent, client.discover(sent.attach(info)))
+            .await?;
         self.trace
             .record(&label, Direction::Received, spec.compact());
         Ok(spec)
@@ -135,23 +141,33 @@ impl SdkCx {
         };
         self.trace.record(&label, Direction::Sent, error.compact());
         let mut client = EntityDiscoveryClient::new(self.channel.clone());
-        self.answer(&label, client.report_error(error)).await?;
+        let sent = SentStatus::new();
+        self.answer(&label, &sent, client.report_error(sent.attach(error)))
+            .await?;
         self.trace
             .record(&label, Direction::Received, "google.protobuf.Empty {}");
         Ok(())
     }
 
-    /// The answer to the unary call `label` before the case deadline; an error status is recorded in the
-    /// trace and becomes the case's failure (an error when the target could not be reached at all).
+    /// The answer to the unary call `label` before the case deadline; an error status the target sent is
+    /// recorded in the trace and becomes the case's failure, one it did not send (see [`SentStatus`]) an
+    /// error.
     async fn answer<T>(
         &self,
         label: &str,
+        sent: &SentStatus,
         call: impl Future<Output = Result<Response<T>, Status>>,
     ) -> Result<T, CaseFailure> {
         match tokio::time::timeout_at(self.deadline, call).await {
             Err(_) => Err(CaseFailure::fail(format!(
                 "{label}: no answer before the case deadline"
             ))),
+            Ok(Err(status)) if !sent.came_from_target(&status) => {
+                let mut failure = not_sent_by_target(&status);
+                failure.message = format!("{label}: {}", failure.message);
+                self.trace.record(label, Direction::Event, &failure.message);
+                Err(failure)
+            }
             Ok(Err(status)) => {
                 let message = format!(
                     "{label}: failed with gRPC status {:?}: {}",
@@ -159,11 +175,7 @@ impl SdkCx {
                     status.message()
                 );
                 self.trace.record(label, Direction::Event, &message);
-                Err(if super::stream::is_transport_failure(&status) {
-                    CaseFailure::error(message)
-                } else {
-                    CaseFailure::fail(message)
-                })
+                Err(CaseFailure::fail(message))
             }
             Ok(Ok(response)) => Ok(response.into_inner()),
         }
@@ -173,11 +185,13 @@ impl SdkCx {
     pub fn event_sourced(&self) -> EventSourcedStream {
         let mut client = EventSourcedClient::new(self.channel.clone());
         let label = self.label("EventSourced.handle");
+        let sent = SentStatus::new();
         ProtocolStream::streaming(
             label,
             self.trace.clone(),
             self.deadline,
-            move |requests| async move { client.handle(requests).await },
+            (sent.clone(), Answers::Many),
+            move |requests| async move { client.handle(sent.attach(requests)).await },
         )
         .with_close_wait(self.close_wait.clone())
     }
@@ -186,11 +200,13 @@ impl SdkCx {
     pub fn value_entity(&self) -> ValueEntityStream {
         let mut client = ValueEntityClient::new(self.channel.clone());
         let label = self.label("ValueEntity.handle");
+        let sent = SentStatus::new();
         ProtocolStream::streaming(
             label,
             self.trace.clone(),
             self.deadline,
-            move |requests| async move { client.handle(requests).await },
+            (sent.clone(), Answers::Many),
+            move |requests| async move { client.handle(sent.attach(requests)).await },
         )
         .with_close_wait(self.close_wait.clone())
     }
@@ -199,26 +215,33 @@ impl SdkCx {
     pub fn crdt(&self) -> CrdtStream {
         let mut client = CrdtClient::new(self.channel.clone());
         let label = self.label("Crdt.handle");
+        let sent = SentStatus::new();
         ProtocolStream::streaming(
             label,
             self.trace.clone(),
             self.deadline,
-            move |requests| async move { client.handle(requests).await },
+            (sent.clone(), Answers::Many),
+            move |requests| async move { client.handle(sent.attach(requests)).await },
         )
         .with_close_wait(self.close_wait.clone())
     }
 
     /// Calls `ActionProtocol.handleUnary` with one command; the answer comes from the returned stream.
     pub fn action_unary(&self, command: ActionCommand) -> ActionStream {
-        let mut client = ActionProtocolClient::new(self.channel.clone());
+        let channel = self.channel.clone();
         let label = self.label("ActionProtocol.handleUnary");
         self.trace
             .record(&label, Direction::Sent, command.compact());
-        ProtocolStream::single(
+        let sent = SentStatus::new();
+        ProtocolStream::streaming(
             label,
             self.trace.clone(),
             self.deadline,
-            move |_| async move { client.handle_unary(command).await },
+            (sent.clone(), Answers::One),
+            move |_| async move {
+                let request = sent.attach(command);
+                unary_as_stream(channel, request).await
+            },
         )
         .with_close_wait(self.close_wait.clone())
         .without_input()
@@ -226,13 +249,18 @@ impl SdkCx {
 
     /// Opens `ActionProtocol.handleStreamedIn`: send commands, half-close, then expect the one answer.
     pub fn action_streamed_in(&self) -> ActionStream {
-        let mut client = ActionProtocolClient::new(self.channel.clone());
+        let channel = self.channel.clone();
         let label = self.label("ActionProtocol.handleStreamedIn");
-        ProtocolStream::single(
+        let sent = SentStatus::new();
+        ProtocolStream::streaming(
             label,
             self.trace.clone(),
             self.deadline,
-            move |requests| async move { client.handle_streamed_in(requests).await },
+            (sent.clone(), Answers::One),
+            move |requests| async move {
+                let request = sent.attach(requests);
+                streamed_in_as_stream(channel, request).await
+            },
         )
         .with_close_wait(self.close_wait.clone())
     }
@@ -243,11 +271,13 @@ impl SdkCx {
         let label = self.label("ActionProtocol.handleStreamedOut");
         self.trace
             .record(&label, Direction::Sent, command.compact());
+        let sent = SentStatus::new();
         ProtocolStream::streaming(
             label,
             self.trace.clone(),
             self.deadline,
-            move |_| async move { client.handle_streamed_out(command).await },
+            (sent.clone(), Answers::Many),
+            move |_| async move { client.handle_streamed_out(sent.attach(command)).await },
         )
         .with_close_wait(self.close_wait.clone())
         .without_input()
@@ -257,12 +287,54 @@ impl SdkCx {
     pub fn action_streamed(&self) -> ActionStream {
         let mut client = ActionProtocolClient::new(self.channel.clone());
         let label = self.label("ActionProtocol.handleStreamed");
+        let sent = SentStatus::new();
         ProtocolStream::streaming(
             label,
             self.trace.clone(),
             self.deadline,
-            move |requests| async move { client.handle_streamed(requests).await },
+            (sent.clone(), Answers::Many),
+            move |requests| async move { client.handle_streamed(sent.attach(requests)).await },
         )
         .with_close_wait(self.close_wait.clone())
     }
+}
+
+/// `ActionProtocol.handleUnary`.
+const HANDLE_UNARY: &str = "/cloudstate.action.ActionProtocol/handleUnary";
+/// `ActionProtocol.handleStreamedIn`.
+const HANDLE_STREAMED_IN: &str = "/cloudstate.action.ActionProtocol/handleStreamedIn";
+
+/// A client on `channel` once it is ready to call.
+async fn ready(channel: TargetChannel) -> Result<tonic::client::Grpc<TargetChannel>, Status> {
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready()
+        .await
+        .map_err(|error| Status::unavailable(format!("the channel is not ready: {error}")))?;
+    Ok(grpc)
+}
+
+/// Calls `handleUnary` as if it answered a stream, so that every message the target sends is seen:
+/// tonic's own unary client would drain further messages unseen, waiting for ever for trailers that
+/// never come after them.
+async fn unary_as_stream(
+    channel: TargetChannel,
+    request: tonic::Request<ActionCommand>,
+) -> Result<Response<Streaming<ActionResponse>>, Status> {
+    let path = PathAndQuery::from_static(HANDLE_UNARY);
+    ready(channel)
+        .await?
+        .server_streaming(request, path, ProstCodec::default())
+        .await
+}
+
+/// Calls `handleStreamedIn` as if it answered a stream (see [`unary_as_stream`]).
+async fn streamed_in_as_stream(
+    channel: TargetChannel,
+    request: tonic::Request<UnboundedReceiverStream<ActionCommand>>,
+) -> Result<Response<Streaming<ActionResponse>>, Status> {
+    let path = PathAndQuery::from_static(HANDLE_STREAMED_IN);
+    ready(channel)
+        .await?
+        .streaming(request, path, ProstCodec::default())
+        .await
 }

@@ -1,6 +1,7 @@
 //! SDK mode: the TCK plays the proxy and drives a user function through the protocol.
 
 mod action;
+mod channel;
 mod crdt;
 mod cx;
 mod discovery;
@@ -10,6 +11,8 @@ mod protocol;
 mod stream;
 mod value_entity;
 
+pub use channel::{RecordingBody, TargetChannel};
+pub(crate) use channel::{SentStatus, not_sent_by_target};
 pub(crate) use crdt::normalise_crdt_out;
 pub use cx::{ActionStream, CrdtStream, EventSourcedStream, SdkCx, ValueEntityStream};
 pub(crate) use discovery::sorted_entities;

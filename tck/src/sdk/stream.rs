@@ -11,8 +11,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_stream::wrappers::UnboundedReceiverStream;
-use tonic::{Code, Response, Status, Streaming};
+use tonic::{Response, Status, Streaming};
 
+use super::channel::{SentStatus, not_sent_by_target};
 use crate::case::{CaseFailure, Verdict};
 use crate::wire::{Direction, Trace, WireMessage};
 
@@ -26,7 +27,20 @@ pub use next::Next;
 enum Item<O> {
     Message(O),
     End,
+    /// The target ended the call with this status (it came over the wire).
     Status(Status),
+    /// The call cannot go on: the TCK's client gave up (a status the target did not send), or the target
+    /// broke the shape of the call (a second message on a unary call).
+    Broken(CaseFailure),
+}
+
+/// How many messages the target may answer on a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answers {
+    /// Exactly one (a unary or client-streaming method).
+    One,
+    /// Any number (a server-streaming or bidirectional method).
+    Many,
 }
 
 /// A protocol call in progress: requests go in with [`send`](Self::send), responses come out with
@@ -50,54 +64,61 @@ impl<O> std::fmt::Debug for Item<O> {
             Item::Message(_) => f.write_str("Message"),
             Item::End => f.write_str("End"),
             Item::Status(status) => write!(f, "Status({status:?})"),
+            Item::Broken(failure) => write!(f, "Broken({})", failure.message),
         }
     }
 }
 
 impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
-    /// Starts a call whose response is a stream (server or bidirectional streaming).
-    pub(crate) fn streaming<F, Fut>(label: String, trace: Trace, deadline: Instant, call: F) -> Self
+    /// Starts a call whose response is a stream of messages; `answers` says how many the method may
+    /// send. The call must carry `sent` in its request (see [`SentStatus::attach`]), so that a status
+    /// the target did not send is told apart.
+    ///
+    /// A method that answers one message is still read as a stream: a target that sends more is then
+    /// seen at its second message, instead of the TCK's client draining an endless stream unseen.
+    pub(crate) fn streaming<F, Fut>(
+        label: String,
+        trace: Trace,
+        deadline: Instant,
+        (sent, answers): (SentStatus, Answers),
+        call: F,
+    ) -> Self
     where
         F: FnOnce(UnboundedReceiverStream<I>) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Response<Streaming<O>>, Status>> + Send + 'static,
     {
         Self::start(label, trace, deadline, move |requests, items| async move {
-            match call(requests).await {
-                Err(status) => {
-                    let _ = items.send(Item::Status(status));
+            let ended = |status: Status| {
+                if sent.came_from_target(&status) {
+                    Item::Status(status)
+                } else {
+                    Item::Broken(not_sent_by_target(&status))
                 }
-                Ok(response) => {
-                    let mut responses = response.into_inner();
-                    loop {
-                        let item = match responses.next().await {
-                            Some(Ok(message)) => Item::Message(message),
-                            Some(Err(status)) => Item::Status(status),
-                            None => Item::End,
-                        };
-                        let last = !matches!(item, Item::Message(_));
-                        if items.send(item).is_err() || last {
-                            break;
-                        }
+            };
+            let mut responses = match call(requests).await {
+                Err(status) => {
+                    let _ = items.send(ended(status));
+                    return;
+                }
+                Ok(response) => response.into_inner(),
+            };
+            let mut received = 0_u64;
+            loop {
+                let item = match responses.next().await {
+                    Some(Ok(_)) if answers == Answers::One && received == 1 => {
+                        Item::Broken(CaseFailure::fail(
+                            "the target sent a second message on a call whose method answers \
+                             exactly one",
+                        ))
                     }
-                }
-            }
-        })
-    }
-
-    /// Starts a call whose response is one message (unary or client streaming).
-    pub(crate) fn single<F, Fut>(label: String, trace: Trace, deadline: Instant, call: F) -> Self
-    where
-        F: FnOnce(UnboundedReceiverStream<I>) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<Response<O>, Status>> + Send + 'static,
-    {
-        Self::start(label, trace, deadline, move |requests, items| async move {
-            match call(requests).await {
-                Ok(response) => {
-                    let _ = items.send(Item::Message(response.into_inner()));
-                    let _ = items.send(Item::End);
-                }
-                Err(status) => {
-                    let _ = items.send(Item::Status(status));
+                    Some(Ok(message)) => Item::Message(message),
+                    Some(Err(status)) => ended(status),
+                    None => Item::End,
+                };
+                received += 1;
+                let last = !matches!(item, Item::Message(_));
+                if items.send(item).is_err() || last {
+                    break;
                 }
             }
         })
@@ -215,6 +236,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
                 )))
             }
             Item::Status(status) => Err(self.failed_with(&status, "a message was expected")),
+            Item::Broken(broken) => Err(self.broken(broken)),
         }
     }
 
@@ -265,6 +287,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
             Item::Status(status) => {
                 Err(self.failed_with(&status, "the call was expected to end with status OK"))
             }
+            Item::Broken(broken) => Err(self.broken(broken)),
         }
     }
 
@@ -289,6 +312,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
                 );
                 return Ok(());
             }
+            Ok(Some(Item::Broken(broken))) => return Err(self.broken(broken)),
             Ok(Some(item)) => item,
             Ok(None) => Item::End,
         };
@@ -310,6 +334,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
                 Ok(())
             }
             Item::Status(status) => Err(self.failed_with(&status, "no message was expected")),
+            Item::Broken(broken) => Err(self.broken(broken)),
         }
     }
 
@@ -345,6 +370,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
         failure: &str,
     ) -> Result<Item<O>, CaseFailure> {
         match tokio::time::timeout_at(until, self.items.recv()).await {
+            Ok(Some(Item::Broken(broken))) => Err(self.broken(broken)),
             Ok(Some(item)) => Ok(item),
             Ok(None) => Ok(Item::End),
             Err(_) => {
@@ -352,6 +378,15 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
                 Err(CaseFailure::fail(format!("{}: {failure}", self.label)))
             }
         }
+    }
+
+    /// Records a broken call in the trace, and its failure with the call's name.
+    fn broken(&mut self, mut failure: CaseFailure) -> CaseFailure {
+        self.ended = true;
+        self.trace
+            .record(&self.label, Direction::Event, &failure.message);
+        failure.message = format!("{}: {}", self.label, failure.message);
+        failure
     }
 
     /// Records a message from the target in the trace.
@@ -378,15 +413,10 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
             Direction::Event,
             format!("failed with {description}"),
         );
-        let message = format!(
-            "{}: the call failed with {description}, where {expectation}",
+        CaseFailure::fail(format!(
+            "{}: the target ended the call with {description}, where {expectation}",
             self.label
-        );
-        if is_transport_failure(status) {
-            CaseFailure::error(message)
-        } else {
-            CaseFailure::fail(message)
-        }
+        ))
     }
 }
 
@@ -395,12 +425,6 @@ impl<I, O> Drop for ProtocolStream<I, O> {
         // Dropping the call cancels it on the wire (RST_STREAM), as a proxy does when it gives up.
         self.task.abort();
     }
-}
-
-/// Whether a status means the TCK could not talk to the target at all, rather than a protocol answer.
-pub(crate) fn is_transport_failure(status: &Status) -> bool {
-    status.code() == Code::Unavailable
-        || (status.code() == Code::Unknown && status.message().contains("transport error"))
 }
 
 fn with_expected<O: WireMessage>(mut failure: CaseFailure, expected: &O) -> CaseFailure {

@@ -4,10 +4,13 @@
 mod cli;
 mod expected_failures;
 mod faults;
+mod hostile_targets;
 mod misbehaving;
 mod property;
 mod proxy_durability;
+mod proxy_hostile;
 mod proxy_traffic;
+mod raw_service;
 mod real_targets;
 mod replay;
 mod report_html;

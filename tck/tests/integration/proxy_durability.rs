@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::support::{ModelServer, tck_binary};
 
 /// The reference proxy binary, built beside the TCK by the workspace's test command.
-fn reference_proxy() -> PathBuf {
+pub(crate) fn reference_proxy() -> PathBuf {
     let path = Path::new(tck_binary()).with_file_name("reference-proxy");
     assert!(
         path.exists(),
@@ -20,7 +20,14 @@ fn reference_proxy() -> PathBuf {
     path
 }
 
-fn start_proxy(model: &str, store: &Path) -> (Child, String) {
+/// Starts the reference proxy in front of the user function at `model`, with these arguments and
+/// environment and its log to `log`; returns it and its address once `/ready` answers 200.
+pub(crate) fn start_proxy(
+    model: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    log: Stdio,
+) -> (Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -31,10 +38,10 @@ fn start_proxy(model: &str, store: &Path) -> (Child, String) {
         .env("HTTP_PORT", port.to_string())
         .env("USER_FUNCTION_HOST", host)
         .env("USER_FUNCTION_PORT", model_port)
-        .arg("--store")
-        .arg(format!("sqlite:{}", store.display()))
+        .envs(env.iter().copied())
+        .args(args)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("the proxy starts");
     let address = format!("127.0.0.1:{port}");
@@ -47,11 +54,26 @@ fn start_proxy(model: &str, store: &Path) -> (Child, String) {
 }
 
 /// One HTTP/1.1 request; `None` when nothing answers.
-fn post_raw(address: &str, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
+pub(crate) fn post_raw(
+    address: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> Option<(u16, String)> {
+    request_within(Duration::from_secs(10), address, method, path, body)
+}
+
+/// One HTTP/1.1 request, given up (the connection closed) after `patience`; `None` when nothing answers
+/// by then.
+pub(crate) fn request_within(
+    patience: Duration,
+    address: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(address).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
+    stream.set_read_timeout(Some(patience)).ok()?;
     let request = format!(
         "{method} {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
@@ -66,7 +88,8 @@ fn post_raw(address: &str, method: &str, path: &str, body: &str) -> Option<(u16,
     Some((status, body))
 }
 
-fn post(address: &str, path: &str, body: &str) -> String {
+/// A request that must answer 200; returns the body.
+pub(crate) fn post(address: &str, path: &str, body: &str) -> String {
     let (status, body) = post_raw(address, "POST", path, body).expect("the proxy answers");
     assert_eq!(status, 200, "{path}: {body}");
     body
@@ -82,7 +105,9 @@ async fn acknowledged_writes_survive_kill_9() {
     tokio::task::spawn_blocking(move || {
         let emit = r#"{"id":"e1","actions":[{"emit":{"value":"A"}}]}"#;
         let update = r#"{"id":"v1","actions":[{"update":{"value":"X"}}]}"#;
-        let (mut proxy, address) = start_proxy(&model_address, &store_path);
+        let store = format!("sqlite:{}", store_path.display());
+        let (mut proxy, address) =
+            start_proxy(&model_address, &["--store", &store], &[], Stdio::null());
         assert_eq!(
             post(&address, "/tck/model/eventsourced/e1", emit),
             r#"{"message":"A"}"#
@@ -98,7 +123,8 @@ async fn acknowledged_writes_survive_kill_9() {
         proxy.kill().expect("kill -9");
         proxy.wait().expect("reaped");
 
-        let (mut proxy, address) = start_proxy(&model_address, &store_path);
+        let (mut proxy, address) =
+            start_proxy(&model_address, &["--store", &store], &[], Stdio::null());
         assert_eq!(
             post(&address, "/tck/model/eventsourced/e1", r#"{"id":"e1"}"#),
             r#"{"message":"AA"}"#

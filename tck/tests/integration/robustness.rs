@@ -3,19 +3,14 @@
 //! on, and malformed frames are failures, never
 //! a panic. (A target that hangs is cut off at the case deadline: see `misbehaving.rs`.)
 
-use std::convert::Infallible;
-use std::task::{Context, Poll};
-
 use bytes::Bytes;
 use cloudstate_protocol::cloudstate::entity_discovery_server::EntityDiscoveryServer;
-use cloudstate_tck::proxy::RawCodec;
 use futures::StreamExt as _;
 use futures::stream::BoxStream;
-use tonic::codegen::{Body, BoxFuture, StdError, http};
-use tonic::server::{Grpc, NamedService, StreamingService};
 use tonic::{Status, Streaming};
 
 use crate::misbehaving::GarbageFunction;
+use crate::raw_service::{Raw, RawAnswers};
 use crate::support::{closing_line, counts, describe, run_tck, tck_binary};
 
 #[tokio::test]
@@ -64,41 +59,12 @@ async fn a_spawned_target_killed_mid_run_fails_the_case_in_flight_and_is_restart
 #[derive(Debug, Clone)]
 struct RawEventSourced(Bytes);
 
-impl NamedService for RawEventSourced {
-    const NAME: &'static str = "cloudstate.eventsourced.EventSourced";
-}
+impl RawAnswers for RawEventSourced {
+    const SERVICE: &'static str = "cloudstate.eventsourced.EventSourced";
 
-impl<B> tonic::codegen::Service<http::Request<B>> for RawEventSourced
-where
-    B: Body + Send + 'static,
-    B::Error: Into<StdError> + Send + 'static,
-{
-    type Response = http::Response<tonic::body::Body>;
-    type Error = Infallible;
-    type Future = BoxFuture<Self::Response, Self::Error>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let service = self.clone();
-        Box::pin(async move { Ok(Grpc::new(RawCodec).streaming(service, request).await) })
-    }
-}
-
-impl StreamingService<Bytes> for RawEventSourced {
-    type Response = Bytes;
-    type ResponseStream = BoxStream<'static, Result<Bytes, Status>>;
-    type Future = BoxFuture<tonic::Response<Self::ResponseStream>, Status>;
-
-    fn call(&mut self, request: tonic::Request<Streaming<Bytes>>) -> Self::Future {
+    fn answer(&mut self, requests: Streaming<Bytes>) -> BoxStream<'static, Result<Bytes, Status>> {
         let answer = self.0.clone();
-        let replies = request
-            .into_inner()
-            .map(move |_| Ok(answer.clone()))
-            .boxed();
-        Box::pin(async move { Ok(tonic::Response::new(replies)) })
+        requests.map(move |_| Ok(answer.clone())).boxed()
     }
 }
 
@@ -112,7 +78,7 @@ async fn hostile_event_sourced(bytes: &'static [u8]) {
     let server = tokio::spawn(
         tonic::transport::Server::builder()
             .add_service(EntityDiscoveryServer::new(GarbageFunction))
-            .add_service(RawEventSourced(Bytes::from_static(bytes)))
+            .add_service(Raw(RawEventSourced(Bytes::from_static(bytes))))
             .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
     );
     let output = run_tck(&[

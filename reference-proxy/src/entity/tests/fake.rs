@@ -97,6 +97,7 @@ fn persisted(any: Option<&Any>) -> String {
 /// so that a command sent before the previous reply would show up in the log before that reply.
 fn serve<I, O, S>(
     log: Log<I, O>,
+    gate: watch::Receiver<bool>,
     number: usize,
     mut input: Streaming<I>,
     mut model: S,
@@ -125,6 +126,11 @@ where
             if slow {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
+            // A closed gate holds every answer, like a user function that was stopped.
+            let mut gate = gate.clone();
+            if gate.wait_for(|open| *open).await.is_err() {
+                return;
+            }
             if let Some(answer) = answer {
                 log.send_modify(|log| log.push((number, Seen::Out(answer.clone()))));
                 let _ = out.send(Ok(answer));
@@ -140,6 +146,8 @@ pub(super) struct Fake {
     pub(super) es: Log<EventSourcedStreamIn, EventSourcedStreamOut>,
     pub(super) ve: Log<ValueEntityStreamIn, ValueEntityStreamOut>,
     pub(super) errors: watch::Sender<Vec<String>>,
+    /// Open: answers go out; closed: they wait, as from a stopped user function.
+    pub(super) gate: watch::Sender<bool>,
     streams: Arc<(AtomicUsize, AtomicUsize)>,
 }
 
@@ -149,6 +157,7 @@ impl Default for Fake {
             es: watch::Sender::new(Vec::new()),
             ve: watch::Sender::new(Vec::new()),
             errors: watch::Sender::new(Vec::new()),
+            gate: watch::Sender::new(true),
             streams: Arc::default(),
         }
     }
@@ -238,6 +247,7 @@ impl EventSourced for Fake {
         };
         Ok(Response::new(serve(
             self.es.clone(),
+            self.gate.subscribe(),
             number,
             request.into_inner(),
             model,
@@ -330,6 +340,7 @@ impl ValueEntity for Fake {
         };
         Ok(Response::new(serve(
             self.ve.clone(),
+            self.gate.subscribe(),
             number,
             request.into_inner(),
             model,

@@ -2,6 +2,7 @@
 
 mod event_sourced;
 mod fake;
+mod limits;
 mod value_entity;
 
 use std::collections::HashMap;
@@ -31,6 +32,8 @@ use crate::effects::Effects;
 use crate::entity::event_sourced::EventSourcedHandler;
 use crate::entity::value_entity::ValueEntityHandler;
 use crate::entity::{EntityContext, EventSink};
+use crate::health::Health;
+use crate::limits::EntityLimits;
 use crate::spec::{EntityType, UserSpec};
 use crate::store::memory::MemoryStore;
 use crate::store::{Journal, Snapshot, Store, StoreError};
@@ -156,6 +159,11 @@ fn entity(
 
 impl Harness {
     async fn start() -> Harness {
+        Harness::start_with(EntityLimits::default(), Health::default()).await
+    }
+
+    /// [`Harness::start`] with these entity limits and health record.
+    async fn start_with(limits: EntityLimits, health: Health) -> Harness {
         let fake = Fake::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
@@ -214,13 +222,15 @@ impl Harness {
             effects: effects.clone(),
             events: sink.clone(),
             relay_timeout: crate::entity::DEFAULT_RELAY_TIMEOUT,
+            limits,
+            health: health.clone(),
         };
         let es = Arc::new(EventSourcedHandler::new(cx.clone()));
         let ve = Arc::new(ValueEntityHandler::new(cx));
         let mut handlers: HashMap<EntityType, Arc<dyn Dispatch>> = HashMap::new();
         handlers.insert(EntityType::EventSourced, es.clone());
         handlers.insert(EntityType::ValueEntity, ve.clone());
-        let router = Arc::new(Router::new(spec, handlers));
+        let router = Arc::new(Router::new(spec, handlers).with_health(health));
         let weak: std::sync::Weak<dyn Dispatch> =
             Arc::downgrade(&(router.clone() as Arc<dyn Dispatch>));
         effects.set_router(weak);

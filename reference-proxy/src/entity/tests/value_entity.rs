@@ -24,7 +24,7 @@ use crate::dispatch::{Call, Dispatch};
 use crate::spec::UserSpec;
 use crate::store::Store;
 
-fn request(id: &str, actions: Vec<Action>) -> Request {
+pub(super) fn request(id: &str, actions: Vec<Action>) -> Request {
     Request {
         id: id.to_owned(),
         actions: actions
@@ -34,13 +34,13 @@ fn request(id: &str, actions: Vec<Action>) -> Request {
     }
 }
 
-fn update(value: &str) -> Action {
+pub(super) fn update(value: &str) -> Action {
     Action::Update(Update {
         value: value.to_owned(),
     })
 }
 
-fn message(bytes: Bytes) -> String {
+pub(super) fn message(bytes: Bytes) -> String {
     Response::decode(bytes).unwrap().message
 }
 
@@ -64,7 +64,7 @@ fn init(seen: &VeSeen) -> Option<&ValueEntityInit> {
     }
 }
 
-fn command(seen: &VeSeen) -> Option<&Command> {
+pub(super) fn command(seen: &VeSeen) -> Option<&Command> {
     match seen {
         Seen::In(ValueEntityStreamIn {
             message: Some(value_entity_stream_in::Message::Command(c)),

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::sdk::TargetChannel;
 use cloudstate_protocol::cloudstate::crdt::{
     CrdtStreamIn, CrdtStreamOut, crdt_stream_in, crdt_stream_out,
 };
@@ -13,7 +14,6 @@ use cloudstate_protocol::cloudstate::tck::model::crdt::{Request, Response};
 use cloudstate_protocol::names::model::{CRDT_TCK_MODEL, CRDT_TWO};
 use prost::Message as _;
 use tonic::Status;
-use tonic::transport::Channel;
 
 use super::oracle::{CrdtAnswer, CrdtEntity, CrdtOutcome};
 use super::scenario::{CrdtAction, CrdtScenario, CrdtStep, Kind};
@@ -75,7 +75,10 @@ impl ProxyEntity for Crdt {
     const METHOD: &'static str = "CrdtTckModel.Process";
     const REQUEST: &'static str = REQUEST;
 
-    async fn call(channel: Channel, request: Request) -> Result<tonic::Response<Response>, Status> {
+    async fn call(
+        channel: TargetChannel,
+        request: Request,
+    ) -> Result<tonic::Response<Response>, Status> {
         CrdtTckModelClient::new(channel).process(request).await
     }
 

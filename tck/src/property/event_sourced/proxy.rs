@@ -6,6 +6,7 @@
 //! The scenarios are played by the runner of entity types with one command in flight
 //! ([`one_at_a_time`]); this module says how event-sourced entities look to it.
 
+use crate::sdk::TargetChannel;
 use cloudstate_protocol::cloudstate::eventsourced::{
     EventSourcedStreamIn, EventSourcedStreamOut, event_sourced_stream_in,
 };
@@ -13,7 +14,6 @@ use cloudstate_protocol::cloudstate::tck::model::event_sourced_tck_model_client:
 use cloudstate_protocol::cloudstate::tck::model::{Request, Response};
 use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 use tonic::Status;
-use tonic::transport::Channel;
 
 use super::wire::{self, REQUEST};
 use crate::case::{Case, Verdict, proxy_case};
@@ -66,7 +66,10 @@ impl ProxyEntity for EventSourced {
     const METHOD: &'static str = "EventSourcedTckModel.Process";
     const REQUEST: &'static str = REQUEST;
 
-    async fn call(channel: Channel, request: Request) -> Result<tonic::Response<Response>, Status> {
+    async fn call(
+        channel: TargetChannel,
+        request: Request,
+    ) -> Result<tonic::Response<Response>, Status> {
         EventSourcedTckModelClient::new(channel)
             .process(request)
             .await

@@ -4,8 +4,8 @@
 
 use std::fmt;
 
+use crate::sdk::TargetChannel;
 use tonic::Status;
-use tonic::transport::Channel;
 
 use crate::property::oracle::{Effect, Outcome};
 use crate::wire::WireMessage;
@@ -58,7 +58,7 @@ pub(crate) trait ProxyEntity: Send + Sync + 'static {
 
     /// The client's call of the model's `Process` through the proxy on `channel`.
     fn call(
-        channel: Channel,
+        channel: TargetChannel,
         request: Self::Request,
     ) -> impl Future<Output = Result<tonic::Response<Self::Response>, Status>> + Send;
 

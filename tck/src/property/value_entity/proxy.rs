@@ -6,6 +6,7 @@
 //! The scenarios are played by the runner of entity types with one command in flight
 //! ([`one_at_a_time`]); this module says how value entities look to it.
 
+use crate::sdk::TargetChannel;
 use cloudstate_protocol::cloudstate::tck::model::valueentity::value_entity_tck_model_client::ValueEntityTckModelClient;
 use cloudstate_protocol::cloudstate::tck::model::valueentity::{Request, Response};
 use cloudstate_protocol::cloudstate::valueentity::{
@@ -13,7 +14,6 @@ use cloudstate_protocol::cloudstate::valueentity::{
 };
 use cloudstate_protocol::names::model::{VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO};
 use tonic::Status;
-use tonic::transport::Channel;
 
 use super::wire::{self, REQUEST};
 use crate::case::{Case, Verdict, proxy_case};
@@ -66,7 +66,10 @@ impl ProxyEntity for ValueEntity {
     const METHOD: &'static str = "ValueEntityTckModel.Process";
     const REQUEST: &'static str = REQUEST;
 
-    async fn call(channel: Channel, request: Request) -> Result<tonic::Response<Response>, Status> {
+    async fn call(
+        channel: TargetChannel,
+        request: Request,
+    ) -> Result<tonic::Response<Response>, Status> {
         ValueEntityTckModelClient::new(channel)
             .process(request)
             .await

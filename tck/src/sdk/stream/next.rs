@@ -3,7 +3,7 @@
 
 use tonic::Status;
 
-use super::{Item, ProtocolStream, is_transport_failure};
+use super::{Item, ProtocolStream};
 use crate::case::CaseFailure;
 use crate::wire::{Direction, WireMessage};
 
@@ -19,9 +19,10 @@ pub enum Next<O> {
 }
 
 impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
-    /// Whatever the target does next: a message, the end of the call, or an error status. Only silence
-    /// until the case deadline is a failure (a transport failure is an error); for cases that accept more
-    /// than one way of ending a call.
+    /// Whatever the target does next: a message, the end of the call, or an error status that the target
+    /// itself sent. Silence until the case deadline is a failure; a status the target did not send (the
+    /// connection dropped, its answer could not be read) is an error, never a status; for cases that
+    /// accept more than one way of ending a call.
     pub async fn next(&mut self) -> Result<Next<O>, CaseFailure> {
         if self.ended {
             return Ok(Next::End);
@@ -57,9 +58,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
                 self.ended_ok();
                 Ok(Next::End)
             }
-            Item::Status(status) if is_transport_failure(&status) => {
-                Err(self.failed_with(&status, "the target was expected to answer"))
-            }
+            Item::Broken(broken) => Err(self.broken(broken)),
             Item::Status(status) => {
                 self.ended = true;
                 self.trace.record(
