@@ -7,14 +7,32 @@
 //! Built with the feature `faults`, it also takes `--list-faults` (print the fault names and exit) and
 //! `--fault NAME` (run with that deliberate deviation; see `reference_proxy::fault`), and likewise
 //! `--list-variants` and `--variant NAME` for the choices the protocol leaves open.
+//!
+//! Exit codes: `0` stopped by Ctrl-C or SIGTERM (or `--help`), `64` bad configuration (a flag or an
+//! environment variable that cannot be read), `1` a failure at start-up or while serving (the store, a
+//! refused user function, the port).
 
 use std::process::ExitCode;
 
 use clap::Parser as _;
 use reference_proxy::Config;
 
+/// The exit code for a configuration that cannot be read (`EX_USAGE`).
+const BAD_CONFIGURATION: u8 = 64;
+
 fn main() -> ExitCode {
-    let config = Config::parse();
+    let config = match Config::try_parse() {
+        Ok(config) => config,
+        Err(error) => {
+            // `--help` and `--version` are "errors" that print to standard output and succeed.
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(BAD_CONFIGURATION)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     init_logging();
     #[cfg(feature = "faults")]
     if let Some(code) = faults(&config) {

@@ -191,3 +191,25 @@ async fn a_forward_to_an_unknown_service_fails_the_call_and_is_reported() {
         "{reported:?}"
     );
 }
+
+#[test]
+fn a_configuration_that_cannot_be_read_exits_64_and_names_the_setting() {
+    for args in [
+        &["--http-port", "not-a-port"][..],
+        &["--store", "postgres:somewhere"],
+        &["--max-active-entities", "0"],
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_reference-proxy"))
+            .args(args)
+            .output()
+            .expect("the proxy runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(64), "{args:?}: {stderr}");
+        assert!(stderr.contains(args[0]), "{args:?}: {stderr}");
+    }
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_reference-proxy"))
+        .arg("--help")
+        .output()
+        .expect("the proxy runs");
+    assert_eq!(help.status.code(), Some(0));
+}
