@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::Headers;
+use crate::report::TraceRetention;
 
 /// Conformance test kit for Cloudstate protocol 0.2.
 ///
@@ -165,6 +166,10 @@ pub struct CommonArgs {
     /// Write the certification page here: one self-contained HTML file.
     #[arg(long, value_name = "PATH")]
     pub html: Option<PathBuf>,
+    /// Which wire traces the report files keep: every failing case's whole and the start of a passing
+    /// case's (`failures`), or every trace whole (`all`). The console shows failures' traces either way.
+    #[arg(long, value_name = "WHICH", value_enum, default_value_t = TraceRetention::Failures)]
+    pub trace: TraceRetention,
     /// The seed of everything random in the run (default: from the clock; reports show it).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,

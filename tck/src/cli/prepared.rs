@@ -136,7 +136,7 @@ pub(super) fn prepare(common: &CommonArgs, modes: &[Mode]) -> Result<Prepared, T
 
 /// The console, and a recorder writing the report files the options ask for.
 pub(super) fn reporters(common: &CommonArgs) -> Vec<Box<dyn Reporter + Send>> {
-    let mut recorder = Recorder::new();
+    let mut recorder = Recorder::new().retention(common.trace);
     if let Some(path) = &common.junit {
         recorder = recorder.junit(path);
     }

@@ -55,6 +55,7 @@ pub(super) async fn run(mut args: SelftestArgs) -> Result<u8, TckError> {
     let mut prepared = prepare(common, &[Mode::Sdk, Mode::Proxy])?;
     if write_default_reports {
         let recorder = Recorder::new()
+            .retention(common.trace)
             .junit("reports/selftest.xml")
             .json("reports/selftest.json");
         prepared.reporters.push(Box::new(recorder));

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use super::html::push_escaped;
+use super::html::{push_content, push_escaped};
 use super::model::ReportTraceEntry;
 
 /// A party of the diagram: its name and its role in the run.
@@ -102,7 +102,8 @@ pub(super) fn push_sequence(out: &mut String, mode: &str, trace: &[ReportTraceEn
     };
     let _ = write!(
         out,
-        "<div class=\"seq lanes{}\" role=\"figure\" aria-label=\"Wire trace as a sequence diagram\">\n\
+        "<div class=\"seq lanes{}\" role=\"figure\" aria-label=\"Wire trace as a sequence diagram\" \
+         title=\"Click a message to show all of it\">\n\
          <div class=\"seq-row seq-head\"><span class=\"t\">ms</span><span class=\"s\">stream</span>",
         lanes.len()
     );
@@ -157,15 +158,15 @@ pub(super) fn push_sequence(out: &mut String, mode: &str, trace: &[ReportTraceEn
                 };
                 let _ = write!(
                     out,
-                    "<div class=\"m c{left}{} {towards}\"><div class=\"lbl\" title=\"Click to show all of it\">",
+                    "<div class=\"m c{left}{} {towards}\"><div class=\"lbl\">",
                     left + 1
                 );
-                push_escaped(out, text);
+                push_content(out, text);
                 out.push_str("</div><div class=\"arr\"></div></div>");
             }
             Placement::Note(a, b) => {
                 let _ = write!(out, "<div class=\"note c{}{}\"><span>", a.min(b), a.max(b));
-                push_escaped(out, text);
+                push_content(out, text);
                 out.push_str("</span></div>");
             }
         }

@@ -133,7 +133,8 @@ fn the_failing_case_shows_requirements_diff_and_sequence() {
     assert!(failing.contains("<summary>Expected and actual in full</summary>"));
     // The wire trace: two lanes in SDK mode, one row per entry.
     assert!(failing.contains(
-        "<div class=\"seq lanes2\" role=\"figure\" aria-label=\"Wire trace as a sequence diagram\">"
+        "<div class=\"seq lanes2\" role=\"figure\" aria-label=\"Wire trace as a sequence diagram\" \
+         title=\"Click a message to show all of it\">"
     ));
     assert!(failing.contains("<b>TCK</b><small>as proxy</small>"));
     assert!(failing.contains("<b>User function</b><small>under test</small>"));

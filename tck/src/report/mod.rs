@@ -12,6 +12,7 @@ mod json;
 mod junit;
 mod model;
 mod recorder;
+mod retention;
 
 #[cfg(test)]
 mod html_tests;
@@ -29,3 +30,4 @@ pub use model::{
     ReportTarget, ReportTraceEntry,
 };
 pub use recorder::{Recorder, ReportWriter};
+pub use retention::{PASSING_ENTRIES, PASSING_TEXT_BYTES, TraceRetention, retain};

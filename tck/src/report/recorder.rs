@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::model::ReportDocument;
+use super::retention::{TraceRetention, retain};
 use crate::run::{CaseReport, ReportError, Reporter, RunEvent, RunInfo};
 
 /// Writes one report file from the finished run's model.
@@ -23,6 +24,7 @@ pub struct Recorder {
     writers: Vec<Box<dyn ReportWriter>>,
     run: Option<RunInfo>,
     cases: Vec<CaseReport>,
+    retention: TraceRetention,
 }
 
 impl Recorder {
@@ -52,6 +54,13 @@ impl Recorder {
         self
     }
 
+    /// This recorder, keeping the traces `retention` says (by default, every failing case's whole and
+    /// the start of the others').
+    pub fn retention(mut self, retention: TraceRetention) -> Self {
+        self.retention = retention;
+        self
+    }
+
     /// Whether it writes anything.
     pub fn is_empty(&self) -> bool {
         self.writers.is_empty()
@@ -66,7 +75,11 @@ impl Reporter for Recorder {
                 self.cases.clear();
             }
             RunEvent::CaseStarted { .. } | RunEvent::TargetLost(_) => {}
-            RunEvent::CaseFinished(report) => self.cases.push((**report).clone()),
+            RunEvent::CaseFinished(report) => {
+                let mut report = (**report).clone();
+                retain(&mut report, self.retention);
+                self.cases.push(report);
+            }
             RunEvent::RunFinished {
                 summary,
                 target_output,

@@ -21,6 +21,9 @@ async fn traffic_of_one_case_per_entity_type() {
         proxy.to_str().expect("utf-8"),
         "--json",
         json.to_str().expect("utf-8"),
+        // Every entry of these passing cases, not only the start the reports keep by default.
+        "--trace",
+        "all",
     ];
     args.push("--select");
     args.extend(CASES);

@@ -125,3 +125,54 @@ async fn an_expected_failure_that_passes_turns_the_run_red() {
             .contains("discovery.sdk.announces_protocol_version")
     );
 }
+
+#[tokio::test]
+async fn reports_keep_the_start_of_passing_traces_unless_asked_for_all() {
+    let model = ModelServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let case = "action.sdk.property_calls";
+    let mut lengths = Vec::new();
+    for trace in ["failures", "all"] {
+        let json = dir.path().join(format!("{trace}.json"));
+        let output = run_tck(&[
+            "sdk",
+            "--target",
+            &model.address,
+            "--seed",
+            "7",
+            "--select",
+            case,
+            "--trace",
+            trace,
+            "--json",
+            json.to_str().expect("utf-8"),
+        ])
+        .await;
+        assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).expect("JSON report"))
+                .expect("valid JSON");
+        let entries = report["cases"][0]["trace"]
+            .as_array()
+            .expect("a trace")
+            .clone();
+        lengths.push(entries);
+    }
+    let (kept, all) = (&lengths[0], &lengths[1]);
+    let limit = cloudstate_tck::report::PASSING_ENTRIES;
+    assert_eq!(kept.len(), limit + 1, "the start and one note");
+    assert!(all.len() > 10 * limit, "{} entries in all", all.len());
+    let calls = |entries: &[serde_json::Value]| -> Vec<String> {
+        entries
+            .iter()
+            .map(|entry| format!("{} {}", entry["stream"], entry["direction"]))
+            .collect()
+    };
+    assert_eq!(
+        calls(&kept[..limit]),
+        calls(&all[..limit]),
+        "the same start"
+    );
+    let note = kept[limit]["text"].as_str().expect("text");
+    assert!(note.contains("--trace all"), "{note}");
+}
