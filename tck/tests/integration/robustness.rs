@@ -33,10 +33,9 @@ async fn a_spawned_target_killed_mid_run_fails_the_case_in_flight_and_is_restart
     assert_eq!((failed, skipped), (1, 0), "{}", describe(&output));
     assert!(passed > 100, "the run carried on: {}", describe(&output));
     assert!(stdout.contains("FAIL "), "{stdout}");
-    assert!(
-        stdout.contains("a target that crashes on what it is sent does not conform"),
-        "{stdout}"
-    );
+    // The kill lands at a moment of the test's choosing: during a case's exchange (which then fails
+    // with what it had seen) or after it ended well; the case fails either way.
+    assert!(stdout.contains("during this case"), "{stdout}");
     assert!(
         stdout.contains("the target process exited (signal: 9 (SIGKILL))"),
         "{stdout}"
