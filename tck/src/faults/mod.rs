@@ -9,3 +9,5 @@ pub mod matrix;
 pub mod report;
 pub mod run;
 pub mod sdk;
+
+pub use sdk::default_jobs;

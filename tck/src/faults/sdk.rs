@@ -22,11 +22,17 @@ pub struct MatrixOptions {
     pub seed: u64,
 }
 
+/// How many faulty models run at once by default: one per CPU. Each run is mostly idle, but property
+/// cases run as many scenarios as their deadline allows, and more runs than CPUs leave them too few.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
+
 impl Default for MatrixOptions {
     fn default() -> Self {
         MatrixOptions {
             case_timeout: Duration::from_millis(1500),
-            jobs: 8,
+            jobs: default_jobs(),
             seed: 0,
         }
     }
