@@ -25,7 +25,7 @@ use tokio::time::Instant;
 use tonic::transport::Channel;
 
 use super::stats::Samples;
-use crate::target::{ConnectError, connect};
+use crate::session::{ConnectError, connect};
 
 /// How long one request may take before it counts as failed.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);

@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use super::memory::listening_pid;
 use crate::error::TckError;
-use crate::target::{SpawnedProcess, check_address};
+use crate::session::{SpawnedProcess, check_address};
 
 /// How long a spawned proxy may take to answer `GET /ready`.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);

@@ -23,7 +23,7 @@ use crate::proxy::{
     CallEvent, Interceptor, ProxyExecutor, SpawnedProxy, StartupDiscovery, wait_until_ready,
 };
 use crate::run::{RunScope, RunningTarget, TargetInfo, TargetMonitor, run_cases, served_services};
-use crate::target::{Discovery, check_address, connect, discover};
+use crate::session::{Discovery, check_address, connect, discover};
 
 /// The built-in model service, running in this process until dropped.
 #[derive(Debug)]

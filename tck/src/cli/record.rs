@@ -11,7 +11,7 @@ use super::sdk::connect_error;
 use crate::error::TckError;
 use crate::exit;
 use crate::record::Recorder;
-use crate::target::check_address;
+use crate::session::check_address;
 
 /// Records until Ctrl-C, SIGTERM or the end of `--duration`, then writes the transcript.
 pub(super) async fn run(args: RecordArgs) -> Result<u8, TckError> {

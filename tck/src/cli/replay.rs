@@ -14,7 +14,7 @@ use crate::run::{
     ExpectedFailures, NotSpawned, Policy, RunOptions, RunScope, ServiceInfoReport, TargetInfo,
     run_cases,
 };
-use crate::target::{Discovery, check_address, connect, discover};
+use crate::session::{Discovery, check_address, connect, discover};
 
 /// How long `--target` is retried before the TCK gives up on it.
 const TARGET_CONNECT_WAIT: Duration = Duration::from_secs(10);

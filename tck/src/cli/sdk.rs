@@ -15,7 +15,7 @@ use super::prepared::{Prepared, prepare};
 use crate::case::Mode;
 use crate::error::TckError;
 use crate::run::{RunningTarget, SdkTarget, ServiceInfoReport, TargetInfo, TargetMonitor, run_sdk};
-use crate::target::{ConnectError, Discovery, SpawnedProcess, check_address, connect, discover};
+use crate::session::{ConnectError, Discovery, SpawnedProcess, check_address, connect, discover};
 
 /// How long `--target` is retried before the TCK gives up on it.
 const TARGET_CONNECT_WAIT: Duration = Duration::from_secs(10);

@@ -20,7 +20,7 @@ use crate::report::Recorder;
 use crate::run::{
     CaseExecutor, RunScope, SdkExecutor, TargetInfo, TargetMonitor, run_cases, served_services,
 };
-use crate::target::{Discovery, discover};
+use crate::session::{Discovery, discover};
 use crate::wire::Trace;
 
 /// Runs SDK-mode cases against the model and proxy-mode cases through the proxy.

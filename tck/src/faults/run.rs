@@ -14,7 +14,7 @@ use crate::run::{
     CaseExecutor, NotSpawned, ReportError, Reporter, RunEvent, RunOptions, RunScope, SdkExecutor,
     TargetInfo, TargetMonitor, run_cases, served_services,
 };
-use crate::target::{Discovery, connect, discover};
+use crate::session::{Discovery, connect, discover};
 
 /// How one case ended in one run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
 use tokio::time::Instant;
 use tonic::transport::Channel;
 
-use crate::sdk::{SentStatus, TargetChannel, not_sent_by_target};
+use crate::session::{SentStatus, TargetChannel, not_sent_by_target};
 use tonic::{Response, Status};
 
 use super::control::InterceptControl;

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use crate::bench::proxy::ScratchFile;
 use crate::run::TargetMonitor;
-use crate::target::SpawnedProcess;
+use crate::session::SpawnedProcess;
 
 /// The proxy process the TCK started, shared by the run and its cases; cheap to clone.
 #[derive(Debug, Clone)]

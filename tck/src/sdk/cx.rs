@@ -20,9 +20,9 @@ use tonic::transport::Channel;
 use tonic::{Response, Status, Streaming};
 use tonic_prost::ProstCodec;
 
-use super::channel::{SentStatus, TargetChannel, not_sent_by_target};
 use super::stream::{Answers, CloseWait, ProtocolStream};
 use crate::case::CaseFailure;
+use crate::session::{SentStatus, TargetChannel, not_sent_by_target};
 use crate::wire::{Direction, Trace, WireMessage as _};
 
 /// An action call: `ActionCommand`s in, `ActionResponse`s out.

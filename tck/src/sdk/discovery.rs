@@ -2,12 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
+use cloudstate_protocol::cloudstate::EntitySpec;
 use cloudstate_protocol::names::{ENTITY_TYPES, PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION};
-use prost_reflect::DescriptorPool;
 
 use super::SdkCx;
 use crate::case::{Case, CaseFailure, Verdict, sdk_case};
+use crate::messages::{decode_descriptors, sorted_entities, tck_proxy_info};
 use crate::wire::WireMessage as _;
 
 /// The cases of this area, in run order.
@@ -41,27 +41,6 @@ pub(crate) static CASES: &[Case] = &[
         run: discover_is_repeatable,
     },
 ];
-
-/// The `ProxyInfo` the TCK announces when it plays the proxy.
-pub fn tck_proxy_info() -> ProxyInfo {
-    ProxyInfo {
-        protocol_major_version: PROTOCOL_MAJOR_VERSION,
-        protocol_minor_version: PROTOCOL_MINOR_VERSION,
-        proxy_name: "cloudstate-tck".to_owned(),
-        proxy_version: env!("CARGO_PKG_VERSION").to_owned(),
-        supported_entity_types: ENTITY_TYPES.iter().map(|t| (*t).to_owned()).collect(),
-    }
-}
-
-/// Decodes the descriptor set of a spec, whatever the order of its files.
-pub fn decode_descriptors(spec: &EntitySpec) -> Result<DescriptorPool, CaseFailure> {
-    cloudstate_protocol::decode_descriptor_set(&spec.proto).map_err(|error| {
-        CaseFailure::fail(format!(
-            "EntitySpec.proto is not a valid FileDescriptorSet ({} bytes): {error}",
-            spec.proto.len()
-        ))
-    })
-}
 
 async fn entity_spec_is_complete(cx: SdkCx) -> Verdict {
     let spec = cx.discover(tck_proxy_info()).await?;
@@ -144,14 +123,6 @@ async fn announces_protocol_version(cx: SdkCx) -> Verdict {
             }
         }
     }
-}
-
-/// The announced entities in a canonical order: the order of `EntitySpec.entities` carries no
-/// meaning, and an SDK that lists its entities from a hash map may change it between calls.
-pub(crate) fn sorted_entities(spec: &EntitySpec) -> Vec<String> {
-    let mut entities: Vec<String> = spec.entities.iter().map(|e| format!("{e:?}")).collect();
-    entities.sort();
-    entities
 }
 
 async fn discover_is_repeatable(cx: SdkCx) -> Verdict {

@@ -13,8 +13,8 @@ use tokio::time::Instant;
 use tokio_stream::wrappers::UnboundedReceiverStream;
 use tonic::{Response, Status, Streaming};
 
-use super::channel::{SentStatus, not_sent_by_target};
 use crate::case::{CaseFailure, Verdict};
+use crate::session::{SentStatus, not_sent_by_target};
 use crate::wire::{Direction, Trace, WireMessage};
 
 mod close_wait;

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `cloudstate-tck` binary: the command line, the SDK suite against the built-in
 //! model service, and targets that misbehave.
 
+mod architecture;
 mod cli;
 mod expected_failures;
 mod faults;

@@ -14,8 +14,9 @@ use super::scenario::{
     ActionCall, ActionScenario, ActionStep, Groups, failure_message, message, scenario, two_id,
 };
 use crate::case::{Case, Verdict, sdk_case};
+use crate::messages::{failure_message as failure, pack, side_effect};
 use crate::property::runner::check_property;
-use crate::sdk::{ActionStream, SdkCx, failure_message as failure, pack, side_effect};
+use crate::sdk::{ActionStream, SdkCx};
 
 const CALLS: &str = "action.sdk.property_calls";
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::sdk::TargetChannel;
+use crate::session::TargetChannel;
 use cloudstate_protocol::cloudstate::crdt::{
     CrdtStreamIn, CrdtStreamOut, crdt_stream_in, crdt_stream_out,
 };

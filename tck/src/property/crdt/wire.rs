@@ -18,9 +18,9 @@ use prost_types::Any;
 use super::oracle::{CrdtAnswer, CrdtOutcome, CrdtStateAction as Action};
 use super::scenario::{Consistency, CrdtAction, Op};
 use super::value::Value;
+use crate::messages::{command, failure, pack, reply};
 use crate::property::oracle::FAILURE;
 use crate::property::proxy::targets::{forward_to, side_effects_to, target, then_failure};
-use crate::sdk::{command, failure, pack, reply};
 
 /// Full name of the model's request message.
 pub(crate) const REQUEST: &str = "cloudstate.tck.model.crdt.Request";

@@ -6,7 +6,7 @@
 //! The scenarios are played by the runner of entity types with one command in flight
 //! ([`one_at_a_time`]); this module says how event-sourced entities look to it.
 
-use crate::sdk::TargetChannel;
+use crate::session::TargetChannel;
 use cloudstate_protocol::cloudstate::eventsourced::{
     EventSourcedStreamIn, EventSourcedStreamOut, event_sourced_stream_in,
 };

@@ -13,10 +13,10 @@ use cloudstate_protocol::cloudstate::{ClientAction, client_action};
 use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 use prost_types::Any;
 
+use crate::messages::{command, failure_message, pack, reply};
 use crate::property::oracle::{EsAnswer, EsEntity, FAILURE, Outcome};
 use crate::property::proxy::targets::{forward_to, side_effects_to, target, then_failure};
 use crate::property::strategy::{EsAction, letter};
-use crate::sdk::{command, failure_message, pack, reply};
 
 /// Full name of the model's request message.
 pub(crate) const REQUEST: &str = "cloudstate.tck.model.Request";

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::sdk::TargetChannel;
+use crate::session::TargetChannel;
 use tonic::Status;
 
 use crate::property::oracle::{Effect, Outcome};

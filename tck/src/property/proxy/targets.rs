@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use cloudstate_protocol::cloudstate::{ClientAction, SideEffect};
 use prost_types::Any;
 
+use crate::messages::{forward, side_effect};
 use crate::property::oracle::{Effect, FAILURE};
-use crate::sdk::{forward, side_effect};
 
 /// The method of the model's second services, by which targets are called.
 const CALL: &str = "Call";

@@ -6,7 +6,7 @@
 //! The scenarios are played by the runner of entity types with one command in flight
 //! ([`one_at_a_time`]); this module says how value entities look to it.
 
-use crate::sdk::TargetChannel;
+use crate::session::TargetChannel;
 use cloudstate_protocol::cloudstate::tck::model::valueentity::value_entity_tck_model_client::ValueEntityTckModelClient;
 use cloudstate_protocol::cloudstate::tck::model::valueentity::{Request, Response};
 use cloudstate_protocol::cloudstate::valueentity::{

@@ -14,10 +14,10 @@ use cloudstate_protocol::cloudstate::valueentity::{
 use cloudstate_protocol::names::model::VALUE_ENTITY_TWO;
 use prost_types::Any;
 
+use crate::messages::{command, failure, pack, reply};
 use crate::property::oracle::{FAILURE, Outcome, StateAction, VeAnswer};
 use crate::property::proxy::targets::{forward_to, side_effects_to, target, then_failure};
 use crate::property::strategy::VeAction;
-use crate::sdk::{command, failure, pack, reply};
 
 /// Full name of the model's request message.
 pub(crate) const REQUEST: &str = "cloudstate.tck.model.valueentity.Request";

@@ -14,7 +14,7 @@ use cloudstate_protocol::cloudstate::tck::model::action::{
 use cloudstate_protocol::cloudstate::{self as protocol};
 use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
 
-use crate::sdk::{failure_message, pack, side_effect};
+use crate::messages::{failure_message, pack, side_effect};
 
 /// Full name of the model's request message.
 const REQUEST: &str = "cloudstate.tck.model.action.Request";

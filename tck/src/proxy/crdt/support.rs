@@ -20,9 +20,9 @@ use prost::Message as _;
 
 use super::values::request;
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::{command, failure, forward, pack, reply, side_effect};
 use crate::proxy::value_entity::checks::{expect_failure, expect_response};
 use crate::proxy::{CallProbe, ProxyCx};
-use crate::sdk::{command, failure, forward, pack, reply, side_effect};
 use crate::wire::render_compact;
 
 /// The protocol method of CRDT entities, as the interceptor sees calls to it.

@@ -12,8 +12,8 @@ use cloudstate_protocol::cloudstate::ProxyInfo;
 use cloudstate_protocol::names::{ENTITY_TYPES, PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION};
 
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::decode_descriptors;
 use crate::proxy::ProxyCx;
-use crate::sdk::decode_descriptors;
 use crate::wire::WireMessage as _;
 
 pub(super) async fn proxy_info_and_entity_discovery(cx: ProxyCx) -> Verdict {

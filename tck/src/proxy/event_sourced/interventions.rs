@@ -17,8 +17,8 @@ use super::support::{
     process_fails, process_in, process_ok, request,
 };
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::failure_message;
 use crate::proxy::{CallEvent, CallProbe, ProxyCx};
-use crate::sdk::failure_message;
 
 /// The reply `message` with `restart` set, if it is a reply whose client action is a failure.
 fn with_restart(message: &Bytes) -> Option<Bytes> {

@@ -17,9 +17,9 @@ use prost_types::Any;
 use tonic::Status;
 
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::{command, failure, failure_message, forward, pack, reply, side_effect};
 use crate::proxy::value_entity::checks::{expect_failure, expect_response};
 use crate::proxy::{CallProbe, ProxyCx};
-use crate::sdk::{command, failure, failure_message, forward, pack, reply, side_effect};
 use crate::wire::{WireMessage as _, render_compact};
 
 /// The protocol method of event-sourced entities, as the interceptor sees calls to it.

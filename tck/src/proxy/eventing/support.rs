@@ -17,8 +17,8 @@ use prost::Message as _;
 use prost_types::Any;
 
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::{command, pack, reply};
 use crate::proxy::{CallEvent, CallProbe, ProxyCx};
-use crate::sdk::{command, pack, reply};
 use crate::wire::WireMessage;
 
 /// The protocol method of event-sourced entities.

@@ -104,7 +104,7 @@ mod tests {
         };
         let mut user_function = CaseUserFunction::serve(spec.clone()).await.expect("serves");
         let address = format!("127.0.0.1:{}", user_function.port());
-        let channel = crate::target::connect(&address, Duration::from_secs(5))
+        let channel = crate::session::connect(&address, Duration::from_secs(5))
             .await
             .expect("connects");
         let mut client = EntityDiscoveryClient::new(channel);

@@ -14,8 +14,8 @@ use super::support::{
     Expected, HANDLE, call_in, effect, expect_new_stream, process_in, process_ok, request, update,
 };
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::pack;
 use crate::proxy::{CallEvent, ProxyCx};
-use crate::sdk::pack;
 
 /// Full name of the model's stored state.
 const PERSISTED: &str = "cloudstate.tck.model.valueentity.Persisted";

@@ -19,8 +19,8 @@ use prost_types::Any;
 
 use super::checks::{expect_failure, expect_response};
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::{command, failure, forward, pack, reply, side_effect};
 use crate::proxy::{CallProbe, ProxyCx};
-use crate::sdk::{command, failure, forward, pack, reply, side_effect};
 use crate::wire::render_compact;
 
 /// The protocol method of value entities, as the interceptor sees calls to it.

@@ -18,7 +18,8 @@ use prost_types::Any;
 
 pub(super) use super::compare::expect;
 use crate::case::Verdict;
-use crate::sdk::{SdkCx, command, failure, forward, pack, reply, side_effect};
+use crate::messages::{command, failure, forward, pack, reply, side_effect};
+use crate::sdk::SdkCx;
 
 /// The services the CRDT model cases need.
 pub(super) const MODEL: &[&str] = &[CRDT_TCK_MODEL, CRDT_TWO];

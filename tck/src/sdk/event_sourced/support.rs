@@ -11,7 +11,7 @@ use cloudstate_protocol::cloudstate::{ClientAction, client_action};
 use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 use prost_types::Any;
 
-use crate::sdk::{command, failure_message, forward, pack, reply, side_effect};
+use crate::messages::{command, failure_message, forward, pack, reply, side_effect};
 
 /// Full name of the model's request message.
 const REQUEST: &str = "cloudstate.tck.model.Request";

@@ -22,7 +22,8 @@ use cloudstate_protocol::names::model::{
 use prost::Message as _;
 use prost_types::Any;
 
-use crate::sdk::{ProtocolStream, SdkCx, command};
+use crate::messages::command;
+use crate::sdk::{ProtocolStream, SdkCx};
 use crate::wire::WireMessage;
 
 /// What a message from the user function on an entity stream is, as far as these cases care.

@@ -10,7 +10,8 @@ use prost_types::Any;
 use super::entity::{EntityProtocol, init, process};
 use super::expect::{Accepted, expect_refused, expect_reply};
 use crate::case::Verdict;
-use crate::sdk::{SdkCx, command};
+use crate::messages::command;
+use crate::sdk::SdkCx;
 
 /// A service that no user function serves.
 const UNKNOWN_SERVICE: &str = "cloudstate.tck.model.NoSuchService";

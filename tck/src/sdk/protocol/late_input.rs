@@ -19,7 +19,8 @@ use cloudstate_protocol::cloudstate::tck::model::crdt::{
 use super::entity::{Crdt, EntityProtocol, EventSourced, Seen, init, process};
 use super::expect::{Accepted, expect_refused, expect_reply};
 use crate::case::{CaseFailure, Verdict};
-use crate::sdk::{SdkCx, command, pack, reply};
+use crate::messages::{command, pack, reply};
+use crate::sdk::SdkCx;
 use crate::wire::WireMessage as _;
 
 /// MAL-009: an event after the stream's first command.

@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
 
 use crate::case::{CaseFailure, Verdict};
-use crate::sdk::{SdkCx, decode_descriptors, sorted_entities, tck_proxy_info};
+use crate::messages::{decode_descriptors, sorted_entities, tck_proxy_info};
+use crate::sdk::SdkCx;
 use crate::wire::WireMessage as _;
 
 /// DISC-015, DISC-016: a proxy announcing protocol version 0.3.

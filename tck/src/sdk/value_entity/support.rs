@@ -12,7 +12,7 @@ use cloudstate_protocol::cloudstate::valueentity::{
 use cloudstate_protocol::names::model::{VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO};
 use prost_types::Any;
 
-use crate::sdk::{command, failure, forward, pack, reply, side_effect};
+use crate::messages::{command, failure, forward, pack, reply, side_effect};
 
 /// Full name of the model's request message.
 const REQUEST: &str = "cloudstate.tck.model.valueentity.Request";

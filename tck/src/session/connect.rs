@@ -7,7 +7,7 @@ use cloudstate_protocol::cloudstate::entity_discovery_client::EntityDiscoveryCli
 use tokio::time::Instant;
 use tonic::transport::{Channel, Endpoint};
 
-use crate::sdk::tck_proxy_info;
+use crate::messages::tck_proxy_info;
 
 /// Why a target could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,9 @@
+//! The protocol messages the TCK builds and expects, shared by SDK cases, proxy cases, property
+//! scenarios and replays: one module per area.
+
+mod discovery;
+mod payload;
+
+pub(crate) use discovery::sorted_entities;
+pub use discovery::{decode_descriptors, tck_proxy_info};
+pub use payload::{command, failure, failure_message, forward, pack, reply, side_effect};
