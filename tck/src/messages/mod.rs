@@ -1,8 +1,13 @@
 //! The protocol messages the TCK builds and expects, shared by SDK cases, proxy cases, property
 //! scenarios and replays: one module per area.
 
+pub(crate) mod action;
+pub(crate) mod crdt;
 mod discovery;
+pub(crate) mod event_sourced;
+pub(crate) mod eventing;
 mod payload;
+pub(crate) mod value_entity;
 
 pub(crate) use discovery::sorted_entities;
 pub use discovery::{decode_descriptors, tck_proxy_info};
