@@ -4,11 +4,11 @@
 
 use cloudstate_protocol::cloudstate::valueentity::ValueEntityStreamOut;
 
-use crate::proxy::value_entity::support::Expected;
-pub(super) use crate::proxy::value_entity::support::{
-    HANDLE, call_configured, call_in, process_in, process_ok, request, response,
-    stored_init as init, update,
+use crate::messages::value_entity::Expected;
+pub(super) use crate::messages::value_entity::{
+    HANDLE, call_in, init, process_in, request, response, update,
 };
+pub(super) use crate::proxy::value_entity::support::{call_configured, process_ok};
 
 /// The model's reply to command `command_id`: `Response{message}`, with the update to
 /// `Persisted{value}` when `updated` is given.
@@ -27,25 +27,9 @@ pub(super) fn reply_out(
 
 #[cfg(test)]
 mod tests {
-    use cloudstate_protocol::cloudstate::valueentity::{
-        ValueEntityInitState, value_entity_stream_in, value_entity_stream_out,
-    };
+    use cloudstate_protocol::cloudstate::valueentity::value_entity_stream_out;
 
     use super::*;
-
-    #[test]
-    fn an_init_carries_the_stored_value_or_a_present_empty_state() {
-        let Some(value_entity_stream_in::Message::Init(stored)) = init("S", "e", Some("X")).message
-        else {
-            panic!("not an init");
-        };
-        assert!(stored.state.and_then(|state| state.value).is_some());
-        let Some(value_entity_stream_in::Message::Init(empty)) = init("S", "e", None).message
-        else {
-            panic!("not an init");
-        };
-        assert_eq!(empty.state, Some(ValueEntityInitState { value: None }));
-    }
 
     #[test]
     fn a_reply_updates_the_state_only_when_asked() {

@@ -2,42 +2,19 @@
 //! it crashes an entity's stream, so that the proxy must re-activate the entity with its stored state,
 //! and it holds a synchronous side effect's answer, so that the client's reply must wait for it.
 
-use cloudstate_protocol::cloudstate::tck::model::valueentity::Persisted;
 use cloudstate_protocol::cloudstate::tck::model::valueentity::value_entity_tck_model_client::ValueEntityTckModelClient;
-use cloudstate_protocol::cloudstate::valueentity::{
-    ValueEntityInit, ValueEntityInitState, ValueEntityStreamIn, value_entity_stream_in,
-};
 use cloudstate_protocol::names::model::{VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO};
 use std::time::Duration;
 
 use super::support::{
-    Expected, HANDLE, call_in, effect, expect_new_stream, process_in, process_ok, request, update,
+    Expected, HANDLE, call_in, effect, expect_new_stream, process_in, process_ok, request,
+    stored_init, update,
 };
 use crate::case::{CaseFailure, Verdict};
-use crate::messages::pack;
 use crate::proxy::{CallEvent, ProxyCx};
-
-/// Full name of the model's stored state.
-const PERSISTED: &str = "cloudstate.tck.model.valueentity.Persisted";
 
 /// How long the client's reply must stay away while the side effect's answer is held.
 const HELD_FOR: Duration = Duration::from_millis(300);
-
-/// The init of a `service` entity whose stored state is `Persisted{value}`.
-fn init_with(service: &str, entity_id: &str, value: &str) -> ValueEntityStreamIn {
-    let stored = Persisted {
-        value: value.to_owned(),
-    };
-    ValueEntityStreamIn {
-        message: Some(value_entity_stream_in::Message::Init(ValueEntityInit {
-            service_name: service.to_owned(),
-            entity_id: entity_id.to_owned(),
-            state: Some(ValueEntityInitState {
-                value: Some(pack(PERSISTED, &stored)),
-            }),
-        })),
-    }
-}
 
 /// New: the entity stores "A"; the TCK then ends the entity's stream with an error instead of relaying
 /// the answer to a read, as a crashed user function would. The client's read fails; the next read opens
@@ -76,7 +53,7 @@ pub(super) async fn reactivation_after_a_crash_gets_the_stored_state(cx: ProxyCx
     process_ok(&cx, &read, "A").await?;
     let mut again = cx.expect_call(HANDLE).await?;
     again
-        .expect_from_proxy(init_with(VALUE_ENTITY_TCK_MODEL, &id, "A"))
+        .expect_from_proxy(stored_init(VALUE_ENTITY_TCK_MODEL, &id, Some("A")))
         .await?;
     again
         .expect_exchange(process_in(1, &read), Expected::reply(1, "A").out())
@@ -125,23 +102,4 @@ pub(super) async fn synchronous_side_effect_finishes_before_the_reply(cx: ProxyC
     reply
         .await
         .map_err(|error| CaseFailure::error(format!("the client call's task failed: {error}")))?
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_init_after_a_crash_carries_the_stored_value() {
-        let Some(value_entity_stream_in::Message::Init(init)) =
-            init_with(VALUE_ENTITY_TCK_MODEL, "e-1", "A").message
-        else {
-            panic!("not an init");
-        };
-        let value = init.state.and_then(|state| state.value).unwrap_or_default();
-        assert_eq!(
-            value.type_url,
-            "type.googleapis.com/cloudstate.tck.model.valueentity.Persisted"
-        );
-    }
 }
