@@ -14,6 +14,7 @@ pub mod coverage;
 pub mod error;
 pub mod exit;
 pub mod faults;
+mod harness;
 pub mod messages;
 pub mod model;
 pub mod property;

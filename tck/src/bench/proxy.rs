@@ -1,15 +1,13 @@
 //! The proxy under test: started by the bench in front of the built-in model (once per phase, so each
 //! phase starts from a fresh process), or already running.
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 use super::memory::listening_pid;
 use crate::error::TckError;
-use crate::session::{SpawnedProcess, check_address};
+use crate::session::{SpawnedProcess, check_address, free_port};
 
 /// How long a spawned proxy may take to answer `GET /ready`.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -77,7 +75,7 @@ impl ProxyHandle {
                     process.output_text()
                 )));
             }
-            match crate::proxy::http_get(&address, "/ready").await {
+            match crate::session::http_get(&address, "/ready").await {
                 Ok(response) if response.status == 200 => break,
                 _ if Instant::now() >= give_up => {
                     process.stop(Duration::from_secs(2)).await;
@@ -106,49 +104,6 @@ impl ProxyHandle {
     pub async fn stop(mut self) {
         if let Some(process) = self.process.as_mut() {
             process.stop(Duration::from_secs(5)).await;
-        }
-    }
-}
-
-/// A free loopback port (free when this returns; the proxy binds it right after).
-fn free_port() -> Result<u16, TckError> {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .map_err(|error| TckError::Setup(format!("cannot find a free port: {error}")))
-}
-
-/// The SQLite file of the durable phase, in the temporary directory; removed (with its WAL files) when
-/// dropped.
-#[derive(Debug)]
-pub struct ScratchFile {
-    path: PathBuf,
-}
-
-impl ScratchFile {
-    /// A new, unused path.
-    pub fn in_temp_dir() -> ScratchFile {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |since| since.as_nanos());
-        let name = format!("cloudstate-tck-bench-{}-{nanos}.db", std::process::id());
-        ScratchFile {
-            path: std::env::temp_dir().join(name),
-        }
-    }
-
-    /// Where it is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for ScratchFile {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut path = self.path.clone().into_os_string();
-            path.push(suffix);
-            let _ = std::fs::remove_file(path);
         }
     }
 }

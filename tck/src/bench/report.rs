@@ -1,11 +1,13 @@
 //! The results of a bench run: what was measured, a plain-text table, and the machine it ran on.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::load::Workload;
 use super::stats::Summary;
+use crate::error::TckError;
 
 /// Everything one run measured.
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +109,17 @@ impl Machine {
 }
 
 impl BenchReport {
+    /// Writes the report as pretty JSON, creating the directory when needed.
+    pub fn write_json(&self, path: &Path) -> Result<(), TckError> {
+        let failed =
+            |error: String| TckError::Setup(format!("cannot write {}: {error}", path.display()));
+        let text = serde_json::to_string_pretty(self).map_err(|error| failed(error.to_string()))?;
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|error| failed(error.to_string()))?;
+        }
+        std::fs::write(path, text + "\n").map_err(|error| failed(error.to_string()))
+    }
+
     /// The results as a Markdown table, with the memory and the machine below it.
     pub fn render(&self) -> String {
         let mut out = String::new();

@@ -11,17 +11,16 @@
 
 use std::time::Duration;
 
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-
 use super::echo::EchoServer;
 use super::load::{Clients, Plan, Workload, run_load};
 use super::memory::resident_kib;
-use super::proxy::{ProxyHandle, ProxyUnderTest, ScratchFile};
+use super::proxy::{ProxyHandle, ProxyUnderTest};
 use super::report::{BenchReport, DurableResult, Machine, MemoryResult, WorkloadResult};
 use super::stats::Summary;
 use crate::error::TckError;
-use crate::model::{ModelOptions, serve_model};
+use crate::harness::{InProcessModel, start_model};
+use crate::model::ModelOptions;
+use crate::session::ScratchFile;
 
 /// How many event-sourced entities the memory phase activates.
 pub const MEMORY_ENTITIES: usize = 50_000;
@@ -44,27 +43,10 @@ pub struct BenchConfig {
     pub concurrency: usize,
 }
 
-/// The built-in model service in this process, for spawned proxies; stops when dropped.
-struct Model {
-    port: u16,
-    _stop: oneshot::Sender<()>,
-}
-
-async fn start_model() -> Result<Model, TckError> {
-    let setup = |error: std::io::Error| TckError::Setup(format!("the model service: {error}"));
-    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(setup)?;
-    let port = listener.local_addr().map_err(setup)?.port();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(serve_model(listener, ModelOptions::default(), async move {
-        let _ = stopped.await;
-    }));
-    Ok(Model { port, _stop: stop })
-}
-
 /// The proxies of one run: how to get a fresh one for each phase.
 struct Proxies<'a> {
     config: &'a BenchConfig,
-    model: Option<Model>,
+    model: Option<InProcessModel>,
 }
 
 impl Proxies<'_> {
@@ -91,7 +73,7 @@ pub async fn run(
     let proxies = Proxies {
         config,
         model: if spawned {
-            Some(start_model().await?)
+            Some(start_model(ModelOptions::default()).await?)
         } else {
             None
         },

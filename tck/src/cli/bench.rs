@@ -5,7 +5,6 @@
 //! The table goes to stdout, progress to stderr, and the results to `--json` as well when given. The
 //! command measures and reports; it does not judge, so it exits 0 whatever the numbers are.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use super::args::BenchArgs;
@@ -13,13 +12,14 @@ use crate::bench::proxy::ProxyUnderTest;
 use crate::bench::run::{BenchConfig, run as run_bench};
 use crate::error::TckError;
 use crate::exit;
+use crate::session::reference_proxy_command;
 
 /// Runs the bench; returns the exit code.
 pub(super) async fn run(args: BenchArgs) -> Result<u8, TckError> {
     let proxy = match (args.proxy, args.proxy_spawn) {
         (Some(address), None) => ProxyUnderTest::Running(address),
         (None, Some(command)) => ProxyUnderTest::Spawn(command),
-        (None, None) => ProxyUnderTest::Spawn(reference_proxy_command()?),
+        (None, None) => ProxyUnderTest::Spawn(reference_proxy_command("--proxy-spawn")?),
         (Some(_), Some(_)) => {
             return Err(TckError::BadArguments(
                 "give --proxy HOST:PORT or --proxy-spawn CMD, not both".to_owned(),
@@ -45,59 +45,7 @@ pub(super) async fn run(args: BenchArgs) -> Result<u8, TckError> {
     eprintln!("  [{:>5.1} s] done", started.elapsed().as_secs_f64());
     print!("{}", report.render());
     if let Some(path) = &args.json {
-        write_json(path, &report)?;
+        report.write_json(path)?;
     }
     Ok(exit::OK)
-}
-
-/// Writes the report as pretty JSON, creating the directory when needed.
-fn write_json(path: &PathBuf, report: &crate::bench::report::BenchReport) -> Result<(), TckError> {
-    let failed =
-        |error: String| TckError::Setup(format!("cannot write {}: {error}", path.display()));
-    let text = serde_json::to_string_pretty(report).map_err(|error| failed(error.to_string()))?;
-    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|error| failed(error.to_string()))?;
-    }
-    std::fs::write(path, text + "\n").map_err(|error| failed(error.to_string()))
-}
-
-/// The reference proxy beside this binary; built first when it is missing and this binary runs from its
-/// source tree (as with `cargo run`), in the same profile.
-fn reference_proxy_command() -> Result<String, TckError> {
-    let exe = std::env::current_exe()
-        .map_err(|error| TckError::Setup(format!("cannot locate this binary: {error}")))?;
-    let dir = exe.parent().map(PathBuf::from).unwrap_or_default();
-    let proxy = dir.join("reference-proxy");
-    if proxy.exists() {
-        return Ok(proxy.display().to_string());
-    }
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    if !workspace.join("Cargo.toml").exists() {
-        return Err(TckError::Setup(format!(
-            "no reference-proxy beside {}; build it (cargo build --release -p reference-proxy) or pass \
-             --proxy-spawn",
-            exe.display()
-        )));
-    }
-    eprintln!(
-        "building reference-proxy, which is not beside {} yet",
-        exe.display()
-    );
-    let mut build =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    build
-        .current_dir(&workspace)
-        .args(["build", "-p", "reference-proxy"]);
-    if dir.file_name().is_some_and(|name| name == "release") {
-        build.arg("--release");
-    }
-    let status = build
-        .status()
-        .map_err(|error| TckError::Setup(format!("cannot run cargo: {error}")))?;
-    if !status.success() || !proxy.exists() {
-        return Err(TckError::Setup(format!(
-            "building reference-proxy failed ({status})"
-        )));
-    }
-    Ok(proxy.display().to_string())
 }

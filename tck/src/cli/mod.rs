@@ -2,7 +2,6 @@
 
 mod args;
 mod bench;
-mod catalog;
 mod faults;
 mod prepared;
 mod proxy;
@@ -18,6 +17,8 @@ pub use args::Cli;
 use clap::Parser as _;
 
 use crate::exit;
+use crate::report::{explain_case, list_cases};
+use crate::run::interrupt::{interrupted, shutdown_signal, with_interrupt};
 
 /// Parses the command line, runs the command, and returns the process exit code.
 pub fn main() -> u8 {
@@ -48,10 +49,10 @@ pub fn main() -> u8 {
 async fn run(command: args::Command) -> u8 {
     let result = match command {
         args::Command::List(list) => {
-            print!("{}", catalog::list(&list));
+            print!("{}", list_cases(list.format == args::ListFormat::Json));
             Ok(exit::OK)
         }
-        args::Command::Explain(explain) => catalog::explain(&explain).map(|text| {
+        args::Command::Explain(explain) => explain_case(&explain.case_id).map(|text| {
             print!("{text}");
             exit::OK
         }),
@@ -59,7 +60,7 @@ async fn run(command: args::Command) -> u8 {
         args::Command::Faults(faults_args) => {
             tokio::select! {
                 result = faults::run(faults_args) => result,
-                () = serve::shutdown_signal() => interrupted(),
+                () = shutdown_signal() => interrupted(),
             }
         }
         args::Command::Report(report_args) => report::run(&report_args),
@@ -72,7 +73,7 @@ async fn run(command: args::Command) -> u8 {
         args::Command::Bench(bench_args) => {
             tokio::select! {
                 result = bench::run(bench_args) => result,
-                () = serve::shutdown_signal() => interrupted(),
+                () = shutdown_signal() => interrupted(),
             }
         }
         args::Command::Sdk(sdk_args) => with_interrupt(sdk::run(sdk_args)).await,
@@ -84,29 +85,4 @@ async fn run(command: args::Command) -> u8 {
             error.exit_code()
         }
     }
-}
-
-/// Runs a command whose reports matter: on Ctrl-C or SIGTERM the case in flight ends as an error, no other
-/// case starts, the reports are written, and the exit code is 130. If the command has not finished ten
-/// seconds later (it was still setting up, say), it is dropped, which stops what it spawned.
-async fn with_interrupt(
-    command: impl std::future::Future<Output = Result<u8, crate::error::TckError>>,
-) -> Result<u8, crate::error::TckError> {
-    let fallback = async {
-        serve::shutdown_signal().await;
-        eprintln!("interrupted: finishing the case in flight and writing the reports");
-        crate::run::interrupt::request();
-        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
-    };
-    tokio::select! {
-        result = command => {
-            if crate::run::interrupt::requested() { result.map(|_| 130) } else { result }
-        }
-        () = fallback => interrupted(),
-    }
-}
-
-fn interrupted() -> Result<u8, crate::error::TckError> {
-    eprintln!("interrupted: the target was stopped; reports were not finished");
-    Ok(130)
 }

@@ -3,14 +3,11 @@
 
 use std::time::Duration;
 
-use tokio::net::TcpListener;
-use tokio::signal::unix::{SignalKind, signal};
-
 use super::args::RecordArgs;
-use super::sdk::connect_error;
 use crate::error::TckError;
 use crate::exit;
-use crate::record::Recorder;
+use crate::harness::connect_error;
+use crate::record::record_until_stopped;
 use crate::session::check_address;
 
 /// Records until Ctrl-C, SIGTERM or the end of `--duration`, then writes the transcript.
@@ -28,37 +25,6 @@ pub(super) async fn run(args: RecordArgs) -> Result<u8, TckError> {
         }
         None => None,
     };
-    // The handlers exist before the recorder is announced, so that a stop right after is not lost.
-    let setup = |error: std::io::Error| TckError::Setup(format!("cannot watch signals: {error}"));
-    let mut terminate = signal(SignalKind::terminate()).map_err(setup)?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(setup)?;
-    let listener = TcpListener::bind(&args.listen)
-        .await
-        .map_err(|error| TckError::Setup(format!("cannot bind {}: {error}", args.listen)))?;
-    let recorder = Recorder::start(listener, &args.upstream).map_err(TckError::Setup)?;
-    println!(
-        "cloudstate-tck {}: recording on {}, relaying to {}; stop with Ctrl-C or SIGTERM",
-        env!("CARGO_PKG_VERSION"),
-        recorder.address(),
-        args.upstream
-    );
-    let elapsed = async {
-        match limit {
-            Some(limit) => tokio::time::sleep(limit).await,
-            None => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = terminate.recv() => {}
-        _ = interrupt.recv() => {}
-        () = elapsed => {}
-    }
-    let transcript = recorder.finish().await;
-    transcript.save(&args.out).map_err(TckError::Setup)?;
-    println!(
-        "wrote {} streams to {}",
-        transcript.streams.len(),
-        args.out.display()
-    );
+    record_until_stopped(&args.listen, &args.upstream, limit, &args.out).await?;
     Ok(exit::OK)
 }

@@ -53,25 +53,9 @@ pub(super) async fn run(args: ServeModelArgs) -> Result<u8, TckError> {
     serve_model(
         listener,
         options.with_headers(args.headers).logging_reported_errors(),
-        shutdown_signal(),
+        crate::run::interrupt::shutdown_signal(),
     )
     .await
     .map_err(|error| TckError::Setup(format!("the model service stopped: {error}")))?;
     Ok(exit::OK)
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub(super) async fn shutdown_signal() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminate => {}
-    }
 }

@@ -5,9 +5,12 @@
 //! builds the kill matrix: which cases failed under which fault, which faults no case caught, and which
 //! cases no fault made fail.
 
+mod command;
 pub mod matrix;
+mod proxy;
 pub mod report;
 pub mod run;
 pub mod sdk;
 
+pub(crate) use command::{MatrixArgs, run_fault_matrix};
 pub use sdk::default_jobs;

@@ -15,10 +15,10 @@ use crate::session::{SentStatus, TargetChannel, not_sent_by_target};
 use tonic::{Response, Status};
 
 use super::control::InterceptControl;
-use super::http::{HttpResponse, request};
-use super::spawned::SpawnedProxy;
 use super::traffic::{CallProbe, Traffic};
 use crate::case::{CaseFailure, Verdict};
+use crate::session::SpawnedProxy;
+use crate::session::{HttpResponse, http_request as request};
 use crate::wire::{Direction, Trace, WireMessage};
 
 /// The discovery exchange the proxy made when it started, as the interceptor saw it.

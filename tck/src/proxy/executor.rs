@@ -10,10 +10,10 @@ use tokio::time::Instant;
 use tonic::transport::Channel;
 
 use super::cx::{ProxyCx, StartupDiscovery};
-use super::spawned::SpawnedProxy;
 use super::traffic::Traffic;
 use crate::case::{Case, CaseBody, CaseFailure, FailureKind, ProxyCaseFn, Verdict};
 use crate::run::CaseExecutor;
+use crate::session::SpawnedProxy;
 use crate::wire::Trace;
 
 /// How long the proxy must stay quiet towards the user function after a case.

@@ -10,25 +10,21 @@ mod event_sourced;
 mod eventing;
 mod executor;
 mod frontend;
-mod http;
 mod intercept;
 mod journal;
 mod lifecycle;
 mod raw;
 mod reflection;
 mod robustness;
-mod spawned;
 mod traffic;
 mod value_entity;
 
 pub use control::{Held, InterceptControl, Intervention};
 pub use cx::{ProxyCx, StartupDiscovery};
 pub use executor::{ProxyExecutor, QUIET_AFTER_CASE};
-pub use http::{HttpResponse, http_get};
 pub use intercept::Interceptor;
 pub use journal::Journal;
 pub use raw::RawCodec;
-pub use spawned::{ProxyInstance, SpawnedProxy, wait_until_ready};
 pub use traffic::{CallEvent, CallProbe, PROTOCOL_METHODS, RecordedCall, Traffic, message_names};
 
 use crate::case::Case;

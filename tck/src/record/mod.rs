@@ -15,6 +15,7 @@ mod recorder;
 mod replay;
 mod to_json;
 mod transcript;
+mod until_stopped;
 
 pub use codec::MessageCodec;
 pub use recorder::Recorder;
@@ -23,3 +24,4 @@ pub use transcript::{
     Event, EventKind, FORMAT_VERSION, Recording, STATUS_CODES, Side, Stream, Transcript, code_name,
     parse_code,
 };
+pub use until_stopped::record_until_stopped;

@@ -1,6 +1,7 @@
 //! Reporters: the console, JUnit XML, JSON and HTML views of a run, and the comparison of two runs.
 
 mod blobs;
+mod catalog;
 mod compare;
 mod console;
 mod html;
@@ -11,6 +12,7 @@ mod html_sequence;
 mod json;
 mod junit;
 mod model;
+mod overview;
 mod recorder;
 mod retention;
 
@@ -20,6 +22,7 @@ mod html_tests;
 mod tests;
 
 pub use blobs::summarize_blobs;
+pub use catalog::{explain_case, list_cases};
 pub use compare::{CaseState, Comparison, OutcomeChange};
 pub use console::{ConsoleReporter, DEFAULT_TRACE_LINES, format_duration};
 pub use html::{HtmlWriter, render_html, write_html};
@@ -29,5 +32,6 @@ pub use model::{
     CaseOutcome, ReadReportError, ReportCase, ReportDocument, ReportServiceInfo, ReportSummary,
     ReportTarget, ReportTraceEntry,
 };
+pub use overview::overview;
 pub use recorder::{Recorder, ReportWriter};
 pub use retention::{PASSING_ENTRIES, PASSING_TEXT_BYTES, TraceRetention, retain};

@@ -41,6 +41,20 @@ pub struct ServiceInfoReport {
     pub protocol_minor_version: i32,
 }
 
+impl From<&cloudstate_protocol::cloudstate::ServiceInfo> for ServiceInfoReport {
+    fn from(info: &cloudstate_protocol::cloudstate::ServiceInfo) -> Self {
+        ServiceInfoReport {
+            service_name: info.service_name.clone(),
+            service_version: info.service_version.clone(),
+            service_runtime: info.service_runtime.clone(),
+            support_library_name: info.support_library_name.clone(),
+            support_library_version: info.support_library_version.clone(),
+            protocol_major_version: info.protocol_major_version,
+            protocol_minor_version: info.protocol_minor_version,
+        }
+    }
+}
+
 /// Facts about a whole run.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {

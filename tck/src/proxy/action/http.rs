@@ -6,7 +6,8 @@ use serde_json::Value;
 use super::probe::ActionCall;
 use super::support::{fail, failed, full_command, replied, reply, single, two_call};
 use crate::case::{CaseFailure, Verdict};
-use crate::proxy::{HttpResponse, ProxyCx};
+use crate::proxy::ProxyCx;
+use crate::session::HttpResponse;
 
 /// The `google.api.http` route of `ProcessUnary` (`post`, body `*`).
 const UNARY_ROUTE: &str = "/tck/model/action/unary";

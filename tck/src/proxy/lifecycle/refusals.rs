@@ -11,7 +11,8 @@ use tokio::time::Instant;
 
 use super::user_function::{CaseUserFunction, Seen};
 use crate::case::{CaseFailure, Verdict};
-use crate::proxy::{ProxyCx, ProxyInstance, http_get};
+use crate::proxy::ProxyCx;
+use crate::session::{ProxyInstance, http_get};
 use crate::wire::{Direction, WireMessage as _};
 
 /// The trace stream of the second proxy instance and its user function.

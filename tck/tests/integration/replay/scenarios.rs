@@ -153,7 +153,7 @@ async fn stop(mut child: Child) {
 async fn wait_for(address: &str, ready: bool) {
     for _ in 0..400 {
         let up = if ready {
-            cloudstate_tck::proxy::http_get(address, "/ready")
+            cloudstate_tck::session::http_get(address, "/ready")
                 .await
                 .is_ok_and(|response| response.status == 200)
         } else {

@@ -8,9 +8,8 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::bench::proxy::ScratchFile;
+use super::{ScratchFile, SpawnedProcess};
 use crate::run::TargetMonitor;
-use crate::session::SpawnedProcess;
 
 /// The proxy process the TCK started, shared by the run and its cases; cheap to clone.
 #[derive(Debug, Clone)]
@@ -42,7 +41,7 @@ impl SpawnedProxy {
         relay_timeout: Option<Duration>,
         ready_wait: Duration,
     ) -> std::io::Result<SpawnedProxy> {
-        let http_port = free_port()?;
+        let http_port = free_port_io()?;
         let mut env = proxy_env(http_port, user_function_port);
         let store = durable.then(ScratchFile::in_temp_dir);
         if let Some(file) = &store {
@@ -129,7 +128,7 @@ impl SpawnedProxy {
     /// Starts another instance of the same command, on a port of its own, in front of the user function
     /// at `127.0.0.1:user_function_port`, with the proxy's default store.
     pub fn start_instance(&self, user_function_port: u16) -> std::io::Result<ProxyInstance> {
-        let http_port = free_port()?;
+        let http_port = free_port_io()?;
         let env = proxy_env(http_port, user_function_port);
         let process = SpawnedProcess::start(&self.inner.command, &env)?;
         Ok(ProxyInstance {
@@ -229,9 +228,7 @@ fn proxy_env(http_port: u16, user_function_port: u16) -> Vec<(&'static str, Stri
     ]
 }
 
-/// A free loopback port (free when this returns; the proxy binds it right after).
-fn free_port() -> std::io::Result<u16> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
+/// A free loopback port, as an I/O result.
+fn free_port_io() -> std::io::Result<u16> {
+    super::free_port().map_err(|error| std::io::Error::other(error.to_string()))
 }

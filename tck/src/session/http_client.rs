@@ -15,7 +15,7 @@ pub struct HttpResponse {
 }
 
 /// Sends one request and reads the whole response (the connection is closed after it).
-pub(super) async fn request(
+pub(crate) async fn request(
     address: &str,
     method: &str,
     path: &str,

@@ -1,38 +1,34 @@
-//! `list` and `explain`: the registry, printed.
+//! The case catalog as text: `list` (text or JSON) and `explain` (one case with the full text of its
+//! requirements).
 
 use std::fmt::Write as _;
 
 use serde_json::json;
 
-use super::args::{ExplainArgs, ListArgs, ListFormat};
 use crate::case::{Case, all_cases, find_case};
 use crate::error::TckError;
 use crate::spec;
 
-/// Prints every case, as text or JSON.
-pub(super) fn list(args: &ListArgs) -> String {
+/// Every case, as text lines or a JSON array.
+pub fn list_cases(json: bool) -> String {
     let cases = all_cases();
-    match args.format {
-        ListFormat::Text => {
-            let width = cases
-                .iter()
-                .map(|case| case.info.id.len())
-                .max()
-                .unwrap_or(0);
-            let mut out = String::new();
-            for case in &cases {
-                let _ = writeln!(out, "{:width$}  {}", case.info.id, case.info.summary);
-            }
-            let _ = writeln!(out, "{} cases", cases.len());
-            out
-        }
-        ListFormat::Json => {
-            let records: Vec<_> = cases.iter().map(|case| case_json(case)).collect();
-            let mut text = serde_json::to_string_pretty(&records).unwrap_or_default();
-            text.push('\n');
-            text
-        }
+    if json {
+        let records: Vec<_> = cases.iter().map(|case| case_json(case)).collect();
+        let mut text = serde_json::to_string_pretty(&records).unwrap_or_default();
+        text.push('\n');
+        return text;
     }
+    let width = cases
+        .iter()
+        .map(|case| case.info.id.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for case in &cases {
+        let _ = writeln!(out, "{:width$}  {}", case.info.id, case.info.summary);
+    }
+    let _ = writeln!(out, "{} cases", cases.len());
+    out
 }
 
 fn case_json(case: &Case) -> serde_json::Value {
@@ -59,11 +55,10 @@ fn severity_meaning(severity: spec::Severity) -> &'static str {
 }
 
 /// Explains one case: summary, where it belongs, what it needs, and the full text of its requirements.
-pub(super) fn explain(args: &ExplainArgs) -> Result<String, TckError> {
-    let case = find_case(&args.case_id).ok_or_else(|| {
+pub fn explain_case(case_id: &str) -> Result<String, TckError> {
+    let case = find_case(case_id).ok_or_else(|| {
         TckError::BadArguments(format!(
-            "`{}` is not a case ID (see `cloudstate-tck list`)",
-            args.case_id
+            "`{case_id}` is not a case ID (see `cloudstate-tck list`)"
         ))
     })?;
     let info = &case.info;

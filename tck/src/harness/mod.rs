@@ -1,0 +1,17 @@
+//! What a command runs: a prepared run (cases, options, reporters), the targets it starts or reaches
+//! through `session/`, the discovery gate, and the runner that the cases are handed to. The command line
+//! only parses its arguments and calls in here.
+
+mod model;
+mod prepared;
+mod proxy;
+mod replay;
+mod sdk;
+mod selftest;
+
+pub(crate) use model::{InProcessModel, start_model};
+pub(crate) use prepared::{Prepared, clock_seed};
+pub(crate) use proxy::{ProxyRunOptions, ProxyTarget, run_proxy_suite, start_session};
+pub(crate) use replay::run_replay;
+pub(crate) use sdk::{SdkTargetOptions, connect_error, gate, run_sdk_suite};
+pub(crate) use selftest::{REFERENCE_RELAY_TIMEOUT, SelftestOptions, run_selftest};

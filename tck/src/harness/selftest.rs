@@ -1,0 +1,133 @@
+//! The self-test: the SDK suite against the built-in model service and the proxy suite against the
+//! reference proxy in front of it, in one run and one report. The reference proxy runs on a
+//! durable SQLite scratch store, so that the cases that restart it run too.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use tokio::time::Instant;
+
+use super::Prepared;
+use super::model::start_model;
+use super::proxy::{ProxyTarget, start_session};
+use crate::case::{Case, CaseBody, Mode, Verdict};
+use crate::error::TckError;
+use crate::model::{Headers, ModelOptions};
+use crate::proxy::ProxyExecutor;
+use crate::run::{
+    CaseExecutor, RunScope, SdkExecutor, TargetInfo, TargetMonitor, run_cases, served_services,
+};
+use crate::session::{Discovery, discover, reference_proxy_command};
+use crate::wire::Trace;
+
+/// Runs SDK-mode cases against the model and proxy-mode cases through the proxy.
+#[derive(Debug)]
+struct SelftestExecutor {
+    sdk: SdkExecutor,
+    proxy: ProxyExecutor,
+}
+
+impl CaseExecutor for SelftestExecutor {
+    fn start(
+        &mut self,
+        case: &'static Case,
+        trace: Trace,
+        deadline: Instant,
+    ) -> BoxFuture<'static, Verdict> {
+        match case.body {
+            CaseBody::Sdk(_) => self.sdk.start(case, trace, deadline),
+            CaseBody::Proxy(_) => self.proxy.start(case, trace, deadline),
+        }
+    }
+}
+
+/// The relay timeout the self-test and the fault matrix give the reference proxy: short, so that the
+/// cases that hold an answer past it end soon.
+pub(crate) const REFERENCE_RELAY_TIMEOUT: Duration = Duration::from_millis(1_000);
+
+/// What the self-test starts: the reference proxy's command (the binary beside this one when absent) and
+/// when the built-in model sends its response headers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SelftestOptions {
+    /// The command that starts the proxy in front of the model.
+    pub(crate) proxy_command: Option<String>,
+    /// When the built-in model sends its response headers.
+    pub(crate) model_headers: Headers,
+}
+
+/// Runs the self-test; returns the exit code.
+pub(crate) async fn run_selftest(
+    mut args: SelftestOptions,
+    mut prepared: Prepared,
+) -> Result<u8, TckError> {
+    match run_prepared(&mut args, &mut prepared).await {
+        Err(error) => Err(prepared.setup_failed(Mode::Proxy, TargetInfo::default(), error)),
+        Ok(code) => Ok(code),
+    }
+}
+
+async fn run_prepared(args: &mut SelftestOptions, prepared: &mut Prepared) -> Result<u8, TckError> {
+    let model = start_model(ModelOptions::default().with_headers(args.model_headers)).await?;
+    let spec = match discover(&model.channel, Duration::from_secs(5)).await {
+        Discovery::Answered(spec) => spec,
+        Discovery::NoAnswer(reason) => {
+            return Err(TckError::Setup(format!(
+                "the built-in model service: {reason}"
+            )));
+        }
+    };
+    let served = Some(served_services(&spec));
+    let sdk = SdkExecutor::new(model.channel.clone(), Some(Arc::new(spec)))
+        .with_close_wait(prepared.options.close_timeout);
+    let command = match args.proxy_command.take() {
+        Some(command) => command,
+        None => reference_proxy_command("--proxy-command")?,
+    };
+    let mut session = start_session(
+        ProxyTarget::SpawnDurable(command),
+        model.channel.clone(),
+        None,
+        Duration::from_secs(30),
+        Some(REFERENCE_RELAY_TIMEOUT),
+    )
+    .await?;
+    let mut info = session.info.clone();
+    info.spawned = Some(format!(
+        "built-in model service at {} behind {}",
+        model.address,
+        info.spawned.unwrap_or_default()
+    ));
+    let scope = RunScope {
+        mode: Mode::Proxy,
+        target: info,
+        served,
+    };
+    let mut executor = SelftestExecutor {
+        sdk,
+        proxy: session.executor.clone(),
+    };
+    let summary = match session.process.as_mut() {
+        Some(process) => {
+            let monitor: &mut dyn TargetMonitor = process;
+            run_cases(
+                &prepared.cases,
+                scope,
+                &prepared.options,
+                &mut executor,
+                monitor,
+                &mut prepared.reporters,
+            )
+            .await
+        }
+        None => Err(crate::run::ReportError {
+            kind: "self-test",
+            path: String::new(),
+            source: std::io::Error::other("the reference proxy was not started"),
+        }),
+    };
+    if let Some(process) = session.process.as_mut() {
+        process.stop(Duration::from_secs(5)).await;
+    }
+    prepared.exit_code(&summary?)
+}
