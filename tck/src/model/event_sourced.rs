@@ -31,6 +31,7 @@ use tonic::{Request, Response, Status, Streaming};
 use super::fault::{self, Fault, StreamFaults};
 use super::payload::{pack, unpack};
 use super::server::{Reaction, ResponseStream, Session, drive};
+use crate::messages::event_sourced::{CALL, PROCESS};
 
 /// The model takes a snapshot every this many events.
 pub(crate) const SNAPSHOT_EVERY: i64 = 5;
@@ -76,14 +77,14 @@ pub(crate) fn process(
             Action::Forward(target) => {
                 forward = Some(Forward {
                     service_name: EVENT_SOURCED_TWO.to_owned(),
-                    command_name: "Call".to_owned(),
+                    command_name: CALL.to_owned(),
                     payload: Some(pack(&two_request(&target.id))),
                     metadata: None,
                 });
             }
             Action::Effect(effect) => side_effects.push(SideEffect {
                 service_name: EVENT_SOURCED_TWO.to_owned(),
-                command_name: "Call".to_owned(),
+                command_name: CALL.to_owned(),
                 payload: Some(pack(&two_request(&effect.id))),
                 synchronous: effect.synchronous,
                 metadata: None,
@@ -186,8 +187,8 @@ impl Kind {
     /// The one command the service has.
     fn command(self) -> &'static str {
         match self {
-            Kind::Model => "Process",
-            Kind::CallOnly => "Call",
+            Kind::Model => PROCESS,
+            Kind::CallOnly => CALL,
         }
     }
 }
@@ -300,10 +301,10 @@ impl EventSourcedSession {
             command.name.as_str()
         };
         let reply = match (entity.kind, name) {
-            (Kind::Model, "Process") => {
+            (Kind::Model, PROCESS) => {
                 process(self.faults.fault(), command.id, &mut entity.state, &request)
             }
-            (Kind::CallOnly, "Call") => reply_with(
+            (Kind::CallOnly, CALL) => reply_with(
                 command.id,
                 client_action::Action::Reply(Reply {
                     payload: Some(pack(&ModelResponse::default())),

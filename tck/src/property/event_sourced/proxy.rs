@@ -15,8 +15,11 @@ use cloudstate_protocol::cloudstate::tck::model::{Request, Response};
 use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 use tonic::Status;
 
-use super::wire::{self, REQUEST};
+use super::wire;
 use crate::case::{Case, Verdict, proxy_case};
+use crate::messages::event_sourced::{
+    Expected, HANDLE, PROCESS_METHOD, REQUEST, call_request, command_in, emit, init, request,
+};
 use crate::property::oracle::{Effect, EsAnswer, EsEntity};
 use crate::property::proxy::entity::{ClientOutcome, OneCommandAtATime, ProxyEntity};
 use crate::property::proxy::one_at_a_time;
@@ -62,8 +65,8 @@ impl ProxyEntity for EventSourced {
     type Oracle = EsEntity;
     type Answer = EsAnswer;
 
-    const HANDLE: &'static str = "/cloudstate.eventsourced.EventSourced/handle";
-    const METHOD: &'static str = "EventSourcedTckModel.Process";
+    const HANDLE: &'static str = HANDLE;
+    const METHOD: &'static str = PROCESS_METHOD;
     const REQUEST: &'static str = REQUEST;
 
     async fn call(
@@ -83,22 +86,22 @@ impl ProxyEntity for EventSourced {
     }
 
     fn request(id: &str, actions: &[EsAction], fail: bool, two: &str) -> Request {
-        wire::request(id, actions, fail, two)
+        wire::scenario_request(id, actions, fail, two)
     }
 
     /// The model replies with the state, so the marker is an event it emits; the crash keeps it from
     /// being stored.
     fn marked(id: &str, marker: &str) -> Request {
-        wire::emitting(id, marker)
+        request(id, vec![emit(marker)])
     }
 
     fn command_in(command_id: i64, name: &str, request: &Request) -> EventSourcedStreamIn {
-        wire::command_in(command_id, name, request)
+        command_in(command_id, name, request)
     }
 
     /// The init carries the stored snapshot, if any.
     fn init(id: &str, stored: &EsEntity) -> EventSourcedStreamIn {
-        wire::init(EVENT_SOURCED_TCK_MODEL, id, stored)
+        wire::stored_init(EVENT_SOURCED_TCK_MODEL, id, stored)
     }
 
     /// The stored events after the snapshot follow the init.
@@ -136,14 +139,14 @@ impl OneCommandAtATime for EventSourced {
     }
 
     fn target_init(id: &str) -> EventSourcedStreamIn {
-        wire::init(EVENT_SOURCED_TWO, id, &EsEntity::default())
+        init(EVENT_SOURCED_TWO, id)
     }
 
     fn target_request(id: &str) -> Request {
-        wire::target_request(id)
+        call_request(id)
     }
 
     fn empty_reply(command_id: i64) -> EventSourcedStreamOut {
-        wire::empty_reply(command_id)
+        Expected::reply(command_id, "").out()
     }
 }

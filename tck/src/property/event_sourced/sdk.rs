@@ -3,8 +3,9 @@
 
 use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 
-use super::wire::{MODEL, command_in, expected, init, replay, request};
+use super::wire::{expected, replay, scenario_request, stored_init};
 use crate::case::{Case, CaseFailure, Verdict, sdk_case};
+use crate::messages::event_sourced::process_in;
 use crate::property::oracle::{EsAnswer, EsEntity};
 use crate::property::runner::check_property;
 use crate::property::strategy::{self, ENTITIES, EsScenario, Step};
@@ -76,8 +77,8 @@ async fn run(cx: SdkCx, scenario: EsScenario) -> Verdict {
                     .get_or_insert_with(|| (open(&cx, &ids[index], &entities[index]), 1));
                 let command_id = *next;
                 *next += 1;
-                let request = request(&ids[index], &actions, fail, TWO);
-                stream.send(command_in(command_id, "Process", &request));
+                let request = scenario_request(&ids[index], &actions, fail, TWO);
+                stream.send(process_in(command_id, &request));
                 let answer = entities[index].process(&actions, fail);
                 if expect_answer(stream, command_id, &answer).await?
                     && let Some((stream, _)) = streams[index].take()
@@ -102,7 +103,7 @@ async fn run(cx: SdkCx, scenario: EsScenario) -> Verdict {
 /// Opens the entity's stream with the stored snapshot and the stored events after it.
 fn open(cx: &SdkCx, id: &str, entity: &EsEntity) -> EventSourcedStream {
     let mut stream = cx.event_sourced();
-    stream.send(init(MODEL, id, entity));
+    stream.send(stored_init(EVENT_SOURCED_TCK_MODEL, id, entity));
     for event in replay(entity) {
         stream.send(event);
     }

@@ -3,11 +3,9 @@
 
 use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 
-use super::support::{
-    Expected, effect, emits, expect_call_exchange, expect_new_stream, forward_to, process_in,
-    process_ok, request,
-};
+use super::support::{expect_call_exchange, expect_new_stream, process_ok};
 use crate::case::Verdict;
+use crate::messages::event_sourced::{Expected, effect, emits, forward_to, process_in, request};
 use crate::proxy::ProxyCx;
 
 /// Case 173: after the event "one", a forward gives the client the empty `Response` of

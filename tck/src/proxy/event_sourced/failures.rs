@@ -5,10 +5,12 @@
 use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
 
 use super::support::{
-    EXPECTED_FAILURE, Expected, FailureReply, emit, emits, event_in, expect_failure_reply,
-    expect_new_stream, fail, process_fails, process_in, process_ok, request,
+    FailureReply, expect_failure_reply, expect_new_stream, process_fails, process_ok,
 };
 use crate::case::Verdict;
+use crate::messages::event_sourced::{
+    EXPECTED_FAILURE, Expected, emit, emits, event_in, fail, process_in, request,
+};
 use crate::proxy::ProxyCx;
 
 /// Case 174: events 1, 2, 3 give "123"; a failing command gives the client gRPC status UNKNOWN with the
@@ -29,7 +31,7 @@ pub(super) async fn failures(cx: ProxyCx) -> Verdict {
     entity
         .expect_exchange(
             process_in(2, &failing),
-            Expected::failure(2, EXPECTED_FAILURE).out(),
+            Expected::failure(2, EXPECTED_FAILURE, false).out(),
         )
         .await?;
 

@@ -4,11 +4,11 @@
 
 use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 
-use super::support::{
-    EXPECTED_FAILURE, Expected, FailureReply, emit, emits, event_in, expect_call_exchange,
-    expect_failure_reply, expect_new_stream, fail, process_in, request,
-};
+use super::support::{FailureReply, expect_call_exchange, expect_failure_reply, expect_new_stream};
 use crate::case::Verdict;
+use crate::messages::event_sourced::{
+    EXPECTED_FAILURE, Expected, emit, emits, event_in, fail, process_in, request,
+};
 use crate::proxy::ProxyCx;
 use crate::proxy::value_entity::checks::{http_fails, http_ok};
 
@@ -60,7 +60,7 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     entity
         .expect_exchange(
             process_in(3, &failing),
-            Expected::failure(3, EXPECTED_FAILURE).out(),
+            Expected::failure(3, EXPECTED_FAILURE, false).out(),
         )
         .await?;
 

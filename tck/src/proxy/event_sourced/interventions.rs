@@ -3,21 +3,19 @@
 //! must open a new stream that replays the stored events before the next command, numbered from 1.
 
 use bytes::Bytes;
-use cloudstate_protocol::cloudstate::ClientAction;
 use cloudstate_protocol::cloudstate::client_action;
 use cloudstate_protocol::cloudstate::eventsourced::{
-    EventSourcedReply, EventSourcedStreamOut, event_sourced_stream_out,
+    EventSourcedStreamOut, event_sourced_stream_out,
 };
 use cloudstate_protocol::cloudstate::tck::model::event_sourced_tck_model_client::EventSourcedTckModelClient;
 use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
 use prost::Message as _;
 
-use super::support::{
-    EXPECTED_FAILURE, Expected, HANDLE, emit, emits, event_in, expect_new_stream, fail,
-    process_fails, process_in, process_ok, request,
-};
+use super::support::{expect_new_stream, process_fails, process_ok};
 use crate::case::{CaseFailure, Verdict};
-use crate::messages::failure_message;
+use crate::messages::event_sourced::{
+    EXPECTED_FAILURE, Expected, HANDLE, emit, emits, event_in, fail, process_in, request,
+};
 use crate::proxy::{CallEvent, CallProbe, ProxyCx};
 
 /// The reply `message` with `restart` set, if it is a reply whose client action is a failure.
@@ -32,24 +30,6 @@ fn with_restart(message: &Bytes) -> Option<Bytes> {
     };
     failure.restart = true;
     Some(Bytes::from(out.encode_to_vec()))
-}
-
-/// The failure reply to command `command_id` with `restart` true, as the proxy gets it from the TCK.
-fn restarting_failure(command_id: i64, description: &str) -> EventSourcedStreamOut {
-    let failure = failure_message(command_id, description, true);
-    EventSourcedStreamOut {
-        message: Some(event_sourced_stream_out::Message::Reply(
-            EventSourcedReply {
-                command_id,
-                client_action: Some(ClientAction {
-                    action: Some(client_action::Action::Failure(failure)),
-                }),
-                side_effects: Vec::new(),
-                events: Vec::new(),
-                snapshot: None,
-            },
-        )),
-    }
 }
 
 /// An entity that has stored the events "A" and "B", and its stream.
@@ -90,7 +70,7 @@ pub(super) async fn restart_replays_the_journal(cx: ProxyCx) -> Verdict {
     process_fails(&cx, &failing, EXPECTED_FAILURE).await?;
     entity.expect_from_proxy(process_in(2, &failing)).await?;
     entity
-        .expect_from_user_function(restarting_failure(2, EXPECTED_FAILURE))
+        .expect_from_user_function(Expected::failure(2, EXPECTED_FAILURE, true).out())
         .await?;
     entity.expect_closed().await?;
     expect_replayed(&cx, &id).await
@@ -128,10 +108,10 @@ mod tests {
 
     #[test]
     fn restart_is_set_only_on_failures() {
-        let failed = Expected::failure(2, "x").out().encode_to_vec();
+        let failed = Expected::failure(2, "x", false).out().encode_to_vec();
         let changed = with_restart(&Bytes::from(failed))
             .map(|bytes| EventSourcedStreamOut::decode(bytes).unwrap_or_default());
-        assert_eq!(changed, Some(restarting_failure(2, "x")));
+        assert_eq!(changed, Some(Expected::failure(2, "x", true).out()));
         let replied = Expected::reply(1, "A").out().encode_to_vec();
         assert_eq!(with_restart(&Bytes::from(replied)), None);
     }

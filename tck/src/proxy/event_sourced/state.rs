@@ -3,8 +3,9 @@
 
 use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
 
-use super::support::{Expected, emits, expect_new_stream, process_in, process_ok, request};
+use super::support::{expect_new_stream, process_ok};
 use crate::case::Verdict;
+use crate::messages::event_sourced::{Expected, emits, process_in, request};
 use crate::proxy::ProxyCx;
 
 /// Case 172: a read and then commands emitting A, BCD, E, FGHI and JK give the client the state after

@@ -1,13 +1,16 @@
 //! The event-sourced model's messages as the lifecycle cases send and expect them: the client's requests
-//! and calls, and the protocol messages on `EventSourced.handle` streams. They are those of the
-//! event-sourced cases; the replies the lifecycle cases expect are spelt out here.
+//! and calls, and the protocol messages on `EventSourced.handle` streams. They are the shared messages of
+//! `messages::event_sourced` and the client calls of the event-sourced cases; the replies the lifecycle
+//! cases expect are spelt out here.
 
 use cloudstate_protocol::cloudstate::eventsourced::EventSourcedStreamOut;
 
-use crate::proxy::event_sourced::support::Expected;
+use crate::messages::event_sourced::Expected;
+pub(super) use crate::messages::event_sourced::{
+    HANDLE, call_in, emit, event_in, forward_to, init, process_in, request, response,
+};
 pub(super) use crate::proxy::event_sourced::support::{
-    HANDLE, call_configured, call_in, describe, emit, event_in, forward_to, init, process,
-    process_in, process_ok, request, response,
+    call_configured, describe, process, process_ok,
 };
 
 /// The model's reply to command `command_id`: `Response{message}` with the events `Persisted{value}`.
@@ -22,21 +25,9 @@ pub(super) fn forward_out(command_id: i64, id: &str) -> EventSourcedStreamOut {
 
 #[cfg(test)]
 mod tests {
-    use cloudstate_protocol::cloudstate::eventsourced::event_sourced_stream_in;
     use cloudstate_protocol::cloudstate::eventsourced::event_sourced_stream_out;
 
     use super::*;
-
-    #[test]
-    fn commands_name_the_requested_entity() {
-        let Some(event_sourced_stream_in::Message::Command(command)) =
-            call_in("other-1", 4).message
-        else {
-            panic!("not a command");
-        };
-        assert_eq!((command.entity_id.as_str(), command.id), ("other-1", 4));
-        assert_eq!(command.name, "Call");
-    }
 
     #[test]
     fn replies_carry_their_events_and_nothing_else() {

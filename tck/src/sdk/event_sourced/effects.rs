@@ -1,14 +1,18 @@
 //! Side effects and forwards to `EventSourcedTwo.Call`, alone and together with events and snapshots.
 
-use super::support::{Expected, effect, effects, emit, emits, forward_to, init, process};
+use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
+
 use crate::case::Verdict;
+use crate::messages::event_sourced::{
+    Expected, effect, effects, emit, emits, forward_to, init, process,
+};
 use crate::sdk::SdkCx;
 
 /// Case 64: a forward replaces the reply, emits nothing, and the state is kept.
 pub(super) async fn forward_to_second_service(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, emits(&["A", "B", "C"])));
     stream
         .expect(Expected::reply(1, "ABC").events(&["A", "B", "C"]).out())
@@ -24,7 +28,7 @@ pub(super) async fn forward_to_second_service(cx: SdkCx) -> Verdict {
 pub(super) async fn forward_with_emitted_events(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, vec![emit("A"), forward_to(&id)]));
     stream
         .expect(Expected::forward(1, &id).events(&["A"]).out())
@@ -36,7 +40,7 @@ pub(super) async fn forward_with_emitted_events(cx: SdkCx) -> Verdict {
 pub(super) async fn forward_with_emitted_events_and_snapshot(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, emits(&["A", "B", "C"])));
     stream
         .expect(Expected::reply(1, "ABC").events(&["A", "B", "C"]).out())
@@ -57,7 +61,7 @@ pub(super) async fn forward_with_emitted_events_and_snapshot(cx: SdkCx) -> Verdi
 pub(super) async fn reply_with_side_effect_to_second_service(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, emits(&["A", "B", "C"])));
     stream
         .expect(Expected::reply(1, "ABC").events(&["A", "B", "C"]).out())
@@ -75,7 +79,7 @@ pub(super) async fn reply_with_side_effect_to_second_service(cx: SdkCx) -> Verdi
 pub(super) async fn synchronous_side_effect_to_second_service(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, vec![effect(&id, true)]));
     stream
         .expect(Expected::reply(1, "").side_effect(&id, true).out())
@@ -87,7 +91,7 @@ pub(super) async fn synchronous_side_effect_to_second_service(cx: SdkCx) -> Verd
 pub(super) async fn forward_and_side_effect_to_second_service(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, vec![effect(&id, false), forward_to(&id)]));
     stream
         .expect(Expected::forward(1, &id).side_effects(&[&id]).out())
@@ -99,7 +103,7 @@ pub(super) async fn forward_and_side_effect_to_second_service(cx: SdkCx) -> Verd
 pub(super) async fn reply_with_multiple_side_effects(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, effects(&["1", "2", "3"])));
     stream
         .expect(Expected::reply(1, "").side_effects(&["1", "2", "3"]).out())
@@ -112,7 +116,7 @@ pub(super) async fn reply_with_multiple_side_effects(cx: SdkCx) -> Verdict {
 pub(super) async fn reply_with_multiple_side_effects_events_and_snapshot(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     let mut actions = emits(&["A", "B", "C", "D", "E"]);
     actions.extend(effects(&["1", "2", "3"]));
     stream.send(process(&id, 1, actions));

@@ -1,14 +1,16 @@
 //! Emitting events, applying them to the state, and snapshots every five events.
 
-use super::support::{Expected, emits, init, process};
+use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
+
 use crate::case::Verdict;
+use crate::messages::event_sourced::{Expected, emits, init, process};
 use crate::sdk::SdkCx;
 
 /// Case 57: a new entity's state is empty, and a command without actions emits nothing.
 pub(super) async fn initial_empty_state(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, vec![]));
     stream.expect(Expected::reply(1, "").out()).await?;
     stream.close().await
@@ -18,7 +20,7 @@ pub(super) async fn initial_empty_state(cx: SdkCx) -> Verdict {
 pub(super) async fn single_emitted_event(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, emits(&["A"])));
     stream
         .expect(Expected::reply(1, "A").events(&["A"]).out())
@@ -32,7 +34,7 @@ pub(super) async fn single_emitted_event(cx: SdkCx) -> Verdict {
 pub(super) async fn multiple_emitted_events(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, emits(&["A", "B", "C"])));
     stream
         .expect(Expected::reply(1, "ABC").events(&["A", "B", "C"]).out())
@@ -47,7 +49,7 @@ pub(super) async fn multiple_emitted_events(cx: SdkCx) -> Verdict {
 pub(super) async fn multiple_emitted_events_and_snapshots(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     // (events of the command, state after it, whether its reply carries a snapshot)
     let steps: [(&[&str], &str, bool); 8] = [
         (&["A"], "A", false),

@@ -4,9 +4,12 @@ use cloudstate_protocol::cloudstate::eventsourced::{
     EventSourcedStreamOut, event_sourced_stream_out,
 };
 use cloudstate_protocol::cloudstate::{ClientAction, client_action};
+use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
 
-use super::support::{EXPECTED_FAILURE, Expected, effect, emit, emits, event, fail, init, process};
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::event_sourced::{
+    EXPECTED_FAILURE, Expected, effect, emit, emits, event_in, fail, init, process,
+};
 use crate::sdk::{EventSourcedStream, SdkCx};
 use crate::wire::WireMessage as _;
 
@@ -14,7 +17,7 @@ use crate::wire::WireMessage as _;
 pub(super) async fn failure_action(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, vec![fail(EXPECTED_FAILURE)]));
     stream
         .expect(Expected::failure(1, EXPECTED_FAILURE, false).out())
@@ -26,7 +29,7 @@ pub(super) async fn failure_action(cx: SdkCx) -> Verdict {
 pub(super) async fn connection_after_failure_action(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(&id, 1, emits(&["A"])));
     stream
         .expect(Expected::reply(1, "A").events(&["A"]).out())
@@ -48,7 +51,7 @@ pub(super) async fn connection_after_failure_action(cx: SdkCx) -> Verdict {
 pub(super) async fn failure_actions_do_not_retain_emitted_events(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut first = cx.event_sourced();
-    first.send(init(&id));
+    first.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     first.send(process(&id, 1, emits(&["A", "B", "C"])));
     first
         .expect(Expected::reply(1, "ABC").events(&["A", "B", "C"]).out())
@@ -87,9 +90,9 @@ pub(super) async fn failure_actions_do_not_retain_emitted_events(cx: SdkCx) -> V
 
     first.close().await?;
     let mut second = cx.event_sourced();
-    second.send(init(&id));
+    second.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     for (sequence, value) in (1..).zip(["A", "B", "C"]) {
-        second.send(event(sequence, value));
+        second.send(event_in(sequence, value));
     }
     second.send(process(&id, 1, emits(&["D"])));
     second
@@ -106,9 +109,9 @@ pub(super) async fn failure_actions_do_not_retain_emitted_events(cx: SdkCx) -> V
     second.close().await?;
 
     let mut third = cx.event_sourced();
-    third.send(init(&id));
+    third.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     for (sequence, value) in (1..).zip(["A", "B", "C", "D"]) {
-        third.send(event(sequence, value));
+        third.send(event_in(sequence, value));
     }
     third.send(process(&id, 1, emits(&["E"])));
     third
@@ -126,7 +129,7 @@ pub(super) async fn failure_actions_do_not_retain_emitted_events(cx: SdkCx) -> V
 pub(super) async fn failure_actions_do_not_allow_side_effects(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     stream.send(process(
         &id,
         1,

@@ -9,7 +9,6 @@ mod rehydration;
 #[cfg(test)]
 mod restart_tests;
 mod snapshots;
-mod support;
 
 use cloudstate_protocol::names::model::{
     EVENT_SOURCED_CONFIGURED, EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO,

@@ -1,14 +1,16 @@
 //! Starting an entity from a snapshot and replayed events, also after passivation.
 
-use super::support::{Expected, emits, event, init, init_snapshot, process};
+use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
+
 use crate::case::Verdict;
+use crate::messages::event_sourced::{Expected, emits, event_in, init, init_snapshot, process};
 use crate::sdk::SdkCx;
 
 /// Case 61: the state is taken from the init's snapshot.
 pub(super) async fn initial_snapshot(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init_snapshot(&id, 5, "ABCDE"));
+    stream.send(init_snapshot(EVENT_SOURCED_TCK_MODEL, &id, 5, "ABCDE"));
     stream.send(process(&id, 1, vec![]));
     stream.expect(Expected::reply(1, "ABCDE").out()).await?;
     stream.close().await
@@ -18,9 +20,9 @@ pub(super) async fn initial_snapshot(cx: SdkCx) -> Verdict {
 pub(super) async fn initial_snapshot_and_events(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init_snapshot(&id, 5, "ABCDE"));
-    stream.send(event(6, "F"));
-    stream.send(event(7, "G"));
+    stream.send(init_snapshot(EVENT_SOURCED_TCK_MODEL, &id, 5, "ABCDE"));
+    stream.send(event_in(6, "F"));
+    stream.send(event_in(7, "G"));
     stream.send(process(&id, 1, vec![]));
     stream.expect(Expected::reply(1, "ABCDEFG").out()).await?;
     stream.close().await
@@ -30,7 +32,7 @@ pub(super) async fn initial_snapshot_and_events(cx: SdkCx) -> Verdict {
 pub(super) async fn rehydration_after_passivation(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut first = cx.event_sourced();
-    first.send(init(&id));
+    first.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     first.send(process(&id, 1, emits(&["A", "B", "C"])));
     first
         .expect(Expected::reply(1, "ABC").events(&["A", "B", "C"]).out())
@@ -55,9 +57,9 @@ pub(super) async fn rehydration_after_passivation(cx: SdkCx) -> Verdict {
     first.close().await?;
 
     let mut second = cx.event_sourced();
-    second.send(init_snapshot(&id, 5, "ABCDE"));
-    second.send(event(6, "F"));
-    second.send(event(7, "G"));
+    second.send(init_snapshot(EVENT_SOURCED_TCK_MODEL, &id, 5, "ABCDE"));
+    second.send(event_in(6, "F"));
+    second.send(event_in(7, "G"));
     second.send(process(&id, 1, vec![]));
     second.expect(Expected::reply(1, "ABCDEFG").out()).await?;
     second.close().await

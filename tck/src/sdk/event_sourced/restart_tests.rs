@@ -23,8 +23,8 @@ use tonic::transport::{Channel, Server};
 use tonic::{Response, Status, Streaming};
 
 use super::failures::failure_actions_do_not_retain_emitted_events;
-use super::support::Expected;
 use crate::case::Verdict;
+use crate::messages::event_sourced::Expected;
 use crate::sdk::SdkCx;
 use crate::wire::Trace;
 

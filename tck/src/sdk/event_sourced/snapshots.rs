@@ -1,15 +1,17 @@
 //! When a snapshot is due: events that pass a multiple of the interval without landing on it, and an
 //! entity started from a snapshot, whose sequence number runs on from the snapshot's.
 
-use super::support::{Expected, emits, init, init_snapshot, process};
+use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
+
 use crate::case::Verdict;
+use crate::messages::event_sourced::{Expected, emits, init, init_snapshot, process};
 use crate::sdk::SdkCx;
 
 /// Replies whose events pass a multiple of five take a snapshot, also when they end between multiples.
 pub(super) async fn snapshot_when_events_pass_a_multiple(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init(&id));
+    stream.send(init(EVENT_SOURCED_TCK_MODEL, &id));
     // (events of the command, state after it, whether its reply carries a snapshot): the sequence number
     // goes 0 -> 3 -> 6 (past 5) -> 13 (past 10).
     let steps: [(&[&str], &str, bool); 3] = [
@@ -33,7 +35,7 @@ pub(super) async fn snapshot_when_events_pass_a_multiple(cx: SdkCx) -> Verdict {
 pub(super) async fn snapshot_interval_counts_from_the_init_snapshot(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("entity");
     let mut stream = cx.event_sourced();
-    stream.send(init_snapshot(&id, 3, "ABC"));
+    stream.send(init_snapshot(EVENT_SOURCED_TCK_MODEL, &id, 3, "ABC"));
     stream.send(process(&id, 1, emits(&["D"])));
     stream
         .expect(Expected::reply(1, "ABCD").events(&["D"]).out())
