@@ -21,9 +21,9 @@ use tonic::{Request, Response, Status, Streaming};
 use super::fault::{self, Fault};
 use super::payload::pack;
 use super::server::{Reaction, ResponseStream, Session, drive};
-
-/// The command name of the only `ActionTwo` method.
-const CALL: &str = "Call";
+use crate::messages::action::{
+    CALL, PROCESS_STREAMED, PROCESS_STREAMED_IN, PROCESS_STREAMED_OUT, PROCESS_UNARY,
+};
 
 /// Applies `steps` in order to `response`: a reply, forward or failure replaces the current outcome, and a
 /// side effect is appended. A step with no case set is ignored.
@@ -149,7 +149,7 @@ impl ActionProtocol for ModelAction {
                 .map_err(|error| Status::invalid_argument(error.to_string()))?;
             return Ok(Response::new(empty_reply()));
         }
-        expect_method(self.fault, &command, "ProcessUnary", "handleUnary")?;
+        expect_method(self.fault, &command, PROCESS_UNARY, "handleUnary")?;
         let mut response = ActionResponse::default();
         fold_request(&mut response, &model_request(self.fault, &command)?);
         fault::action::response(self.fault, &mut response);
@@ -166,7 +166,7 @@ impl ActionProtocol for ModelAction {
                 "handleStreamedIn: the stream ended before the header command",
             ));
         };
-        expect_method(self.fault, &header, "ProcessStreamedIn", "handleStreamedIn")?;
+        expect_method(self.fault, &header, PROCESS_STREAMED_IN, "handleStreamedIn")?;
         let mut response = ActionResponse::default();
         let mut requests = 0;
         if header.payload.is_some() {
@@ -197,7 +197,7 @@ impl ActionProtocol for ModelAction {
         expect_method(
             self.fault,
             &command,
-            "ProcessStreamedOut",
+            PROCESS_STREAMED_OUT,
             "handleStreamedOut",
         )?;
         let mut responses = per_group(&model_request(self.fault, &command)?);
@@ -239,7 +239,7 @@ impl Session for DuplexSession {
     fn on_message(&mut self, command: ActionCommand) -> Reaction<ActionResponse> {
         if !self.header_seen {
             if let Err(status) =
-                expect_method(self.fault, &command, "ProcessStreamed", "handleStreamed")
+                expect_method(self.fault, &command, PROCESS_STREAMED, "handleStreamed")
             {
                 return Reaction::fail(status);
             }

@@ -5,11 +5,11 @@
 //! list only.
 
 use cloudstate_protocol::cloudstate::EntitySpec;
-use cloudstate_protocol::cloudstate::action::{ActionResponse, action_response};
 use cloudstate_protocol::cloudstate::crdt::CrdtStreamOut;
 use prost::Message;
 
 use super::MessageCodec;
+use crate::messages::action::strip_metadata;
 
 /// Two messages that differ, rendered for people after normalisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ fn normalise(full_name: &str, bytes: &[u8]) -> Vec<u8> {
         "cloudstate.crdt.CrdtStreamOut" => with(bytes, |out: &mut CrdtStreamOut| {
             *out = crate::sdk::normalise_crdt_out(std::mem::take(out));
         }),
-        "cloudstate.action.ActionResponse" => with(bytes, strip_action_metadata),
+        "cloudstate.action.ActionResponse" => with(bytes, strip_metadata),
         "cloudstate.EntitySpec" => with(bytes, |spec: &mut EntitySpec| {
             let mut entities = std::mem::take(&mut spec.entities);
             entities.sort_by(|a, b| a.service_name.cmp(&b.service_name));
@@ -84,19 +84,9 @@ fn normalise(full_name: &str, bytes: &[u8]) -> Vec<u8> {
     }
 }
 
-fn strip_action_metadata(response: &mut ActionResponse) {
-    match &mut response.response {
-        Some(action_response::Response::Reply(reply)) => reply.metadata = None,
-        Some(action_response::Response::Forward(forward)) => forward.metadata = None,
-        Some(action_response::Response::Failure(_)) | None => {}
-    }
-    for effect in &mut response.side_effects {
-        effect.metadata = None;
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use cloudstate_protocol::cloudstate::action::{ActionResponse, action_response};
     use cloudstate_protocol::cloudstate::crdt::{
         CrdtDelta, CrdtReply, CrdtStateAction, GSetDelta, crdt_delta, crdt_state_action,
         crdt_stream_out,

@@ -2,18 +2,15 @@
 //! forward and each side effect must become a call of its own: a `handleUnary` call of
 //! `ActionTwo.Call`, which the model answers with an empty `Response`.
 
-use cloudstate_protocol::cloudstate::tck::model::action::Request;
 use cloudstate_protocol::cloudstate::tck::model::action::action_tck_model_client::ActionTckModelClient;
-use tokio::sync::mpsc;
-use tokio_stream::wrappers::UnboundedReceiverStream;
 
-use super::calls::sent;
-use super::probe::{ActionCall, client_expect_end, client_expect_message, client_outcome};
-use super::support::{
-    effect, effects, forward, forwarded, full_command, header, no_reply, payload_only, replied,
-    reply, response, single, two_call,
-};
+use super::calls::{open_streamed, sent};
+use super::probe::{ActionCall, client_expect_end, client_outcome};
 use crate::case::Verdict;
+use crate::messages::action::{
+    PROCESS_STREAMED, effect, effects, forward, forwarded, header, no_reply, payload_only,
+    process_unary, replied, reply, response, single, two_call,
+};
 use crate::proxy::ProxyCx;
 
 /// Unary: a forward gives the client the empty `Response` of the forwarded `ActionTwo.Call`, made as a
@@ -35,10 +32,9 @@ pub(super) async fn unary_forwards_and_side_effects(cx: ProxyCx) -> Verdict {
         answer.map(Ok),
     )?;
     let mut call = ActionCall::expect(&cx, "handleUnary").await?;
-    call.expect_command(full_command("ProcessUnary", &steps))
-        .await?;
+    call.expect_command(process_unary(&steps)).await?;
     call.expect_half_close().await?;
-    call.expect_response(forwarded("other")).await?;
+    call.expect_response(forwarded("other", vec![])).await?;
     call.expect_end().await?;
     expect_two_call(&cx, "other").await?;
 
@@ -47,8 +43,7 @@ pub(super) async fn unary_forwards_and_side_effects(cx: ProxyCx) -> Verdict {
     let answer = cx.client(what, client.process_unary(steps.clone())).await?;
     client_outcome(what, Ok(response("")), answer.map(Ok))?;
     let mut call = ActionCall::expect(&cx, "handleUnary").await?;
-    call.expect_command(full_command("ProcessUnary", &steps))
-        .await?;
+    call.expect_command(process_unary(&steps)).await?;
     call.expect_half_close().await?;
     call.expect_response(replied("", effects(["another"])))
         .await?;
@@ -60,27 +55,15 @@ pub(super) async fn unary_forwards_and_side_effects(cx: ProxyCx) -> Verdict {
 /// as the next message of the client's stream; a request with only a side effect gives the client
 /// nothing, but the side effect's call is made. Both streams then end with status OK.
 pub(super) async fn streamed_forwards_and_side_effects(cx: ProxyCx) -> Verdict {
-    let mut client = ActionTckModelClient::new(cx.channel());
     let what = "ProcessStreamed";
-    let (requests, stream) = mpsc::unbounded_channel::<Request>();
-    sent(requests.send(single([forward("one")])))?;
-    let mut responses = match cx
-        .client(
-            what,
-            client.process_streamed(UnboundedReceiverStream::new(stream)),
-        )
-        .await?
-    {
-        Ok(responses) => responses,
-        Err(status) => return client_outcome(what, Ok(response("")), Err(status)),
-    };
-    client_expect_message(&cx, what, &mut responses, response("")).await?;
+    let (requests, mut responses) =
+        open_streamed(&cx, what, single([forward("one")]), response("")).await?;
     let mut streamed = ActionCall::expect(&cx, "handleStreamed").await?;
-    streamed.expect_command(header("ProcessStreamed")).await?;
+    streamed.expect_command(header(PROCESS_STREAMED)).await?;
     streamed
         .expect_command(payload_only(&single([forward("one")])))
         .await?;
-    streamed.expect_response(forwarded("one")).await?;
+    streamed.expect_response(forwarded("one", vec![])).await?;
     expect_two_call(&cx, "one").await?;
 
     sent(requests.send(single([effect("two")])))?;

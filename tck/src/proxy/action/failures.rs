@@ -9,8 +9,10 @@ use tonic::Code;
 
 use super::calls::sent;
 use super::probe::{ActionCall, client_next, client_outcome};
-use super::support::{fail, failed, full_command, header, payload_only, single};
 use crate::case::Verdict;
+use crate::messages::action::{
+    PROCESS_STREAMED, fail, failed, header, payload_only, process_unary, single,
+};
 use crate::proxy::ProxyCx;
 
 /// The description every failure of these cases carries.
@@ -25,10 +27,9 @@ pub(super) async fn unary_failures(cx: ProxyCx) -> Verdict {
     client_outcome(what, Err((Code::Unknown, DESCRIPTION)), answer.map(Ok))?;
 
     let mut call = ActionCall::expect(&cx, "handleUnary").await?;
-    call.expect_command(full_command("ProcessUnary", &steps))
-        .await?;
+    call.expect_command(process_unary(&steps)).await?;
     call.expect_half_close().await?;
-    call.expect_response(failed(DESCRIPTION)).await?;
+    call.expect_response(failed(DESCRIPTION, vec![])).await?;
     call.expect_end().await
 }
 
@@ -60,9 +61,9 @@ pub(super) async fn streamed_failures(cx: ProxyCx) -> Verdict {
     client_outcome(what, Err((Code::Unknown, DESCRIPTION)), status)?;
 
     let mut call = ActionCall::expect(&cx, "handleStreamed").await?;
-    call.expect_command(header("ProcessStreamed")).await?;
+    call.expect_command(header(PROCESS_STREAMED)).await?;
     call.expect_command(payload_only(&steps)).await?;
-    call.expect_response(failed(DESCRIPTION)).await?;
+    call.expect_response(failed(DESCRIPTION, vec![])).await?;
     call.expect_closed_by_proxy().await?;
     drop(requests);
     Ok(())

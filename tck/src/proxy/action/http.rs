@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::probe::ActionCall;
-use super::support::{fail, failed, full_command, replied, reply, single, two_call};
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::action::{fail, failed, process_unary, replied, reply, single, two_call};
 use crate::proxy::ProxyCx;
 use crate::session::HttpResponse;
 
@@ -23,7 +23,7 @@ pub(super) async fn unary_http_api(cx: ProxyCx) -> Verdict {
     let answer = cx.http("POST", UNARY_ROUTE, Some(body)).await?;
     expect_json(&answer, UNARY_ROUTE, r#"{"message":"foo"}"#)?;
     let mut call = ActionCall::expect(&cx, "handleUnary").await?;
-    call.expect_command(full_command("ProcessUnary", &single([reply("foo")])))
+    call.expect_command(process_unary(&single([reply("foo")])))
         .await?;
     call.expect_half_close().await?;
     call.expect_response(replied("foo", vec![])).await?;
@@ -41,10 +41,10 @@ pub(super) async fn unary_http_api(cx: ProxyCx) -> Verdict {
         ));
     }
     let mut call = ActionCall::expect(&cx, "handleUnary").await?;
-    call.expect_command(full_command("ProcessUnary", &single([fail("boom")])))
+    call.expect_command(process_unary(&single([fail("boom")])))
         .await?;
     call.expect_half_close().await?;
-    call.expect_response(failed("boom")).await?;
+    call.expect_response(failed("boom", vec![])).await?;
     call.expect_end().await?;
 
     let answer = cx.http("POST", TWO_ROUTE, Some(r#"{"id": "x"}"#)).await?;

@@ -9,16 +9,14 @@ use cloudstate_protocol::cloudstate::tck::model::action::action_tck_model_client
 use prost::Message as _;
 
 use super::probe::ActionCall;
-use super::support::{forward, forwarded, full_command, single};
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::action::{UNKNOWN_SERVICE, forward, forwarded, process_unary, single};
 use crate::proxy::ProxyCx;
 
 /// The protocol method of unary action calls.
 const HANDLE_UNARY: &str = "/cloudstate.action.ActionProtocol/handleUnary";
 /// The discovery method by which a proxy reports errors to the user function.
 const REPORT_ERROR: &str = "/cloudstate.EntityDiscovery/reportError";
-/// A service that discovery never announces.
-const UNKNOWN_SERVICE: &str = "cloudstate.tck.model.action.NoSuchService";
 
 /// The action response `message` with its forward sent to [`UNKNOWN_SERVICE`], if it is a forward.
 fn misdirect(message: &Bytes) -> Option<Bytes> {
@@ -30,9 +28,9 @@ fn misdirect(message: &Bytes) -> Option<Bytes> {
     Some(Bytes::from(response.encode_to_vec()))
 }
 
-/// `forwarded(id)` as the TCK changes it: sent to [`UNKNOWN_SERVICE`].
+/// `forwarded(id, [])` as the TCK changes it: sent to [`UNKNOWN_SERVICE`].
 fn misdirected(id: &str) -> ActionResponse {
-    let mut response = forwarded(id);
+    let mut response = forwarded(id, vec![]);
     if let Some(action_response::Response::Forward(forward)) = response.response.as_mut() {
         forward.service_name = UNKNOWN_SERVICE.to_owned();
     }
@@ -58,8 +56,7 @@ pub(super) async fn forward_to_an_unknown_method_is_reported(cx: ProxyCx) -> Ver
         )));
     }
     let mut call = ActionCall::expect(&cx, "handleUnary").await?;
-    call.expect_command(full_command("ProcessUnary", &steps))
-        .await?;
+    call.expect_command(process_unary(&steps)).await?;
     call.expect_half_close().await?;
     call.expect_response(misdirected("other")).await?;
     call.expect_end().await?;
@@ -77,11 +74,11 @@ pub(super) async fn forward_to_an_unknown_method_is_reported(cx: ProxyCx) -> Ver
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proxy::action::support::replied;
+    use crate::messages::action::replied;
 
     #[test]
     fn only_forwards_are_misdirected() {
-        let changed = misdirect(&Bytes::from(forwarded("x").encode_to_vec()))
+        let changed = misdirect(&Bytes::from(forwarded("x", vec![]).encode_to_vec()))
             .map(|bytes| ActionResponse::decode(bytes).unwrap_or_default());
         assert_eq!(changed, Some(misdirected("x")));
         assert_eq!(
@@ -93,7 +90,7 @@ mod tests {
     #[test]
     fn a_misdirected_forward_keeps_its_method_and_payload() {
         let (Some(action_response::Response::Forward(original)), Some(changed)) =
-            (forwarded("x").response, misdirected("x").response)
+            (forwarded("x", vec![]).response, misdirected("x").response)
         else {
             panic!("not forwards");
         };

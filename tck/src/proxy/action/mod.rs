@@ -9,7 +9,6 @@ mod failures;
 mod http;
 mod interventions;
 mod probe;
-pub(in crate::proxy) mod support;
 
 use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
 

@@ -16,8 +16,8 @@ use cloudstate_protocol::cloudstate::tck::model::action::Response;
 use prost::Message as _;
 use tonic::{Code, Status, Streaming};
 
-use super::support::{without_metadata_command, without_metadata_response};
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::action::{without_metadata_command, without_metadata_response};
 use crate::proxy::{CallEvent, CallProbe, ProxyCx};
 use crate::wire::{Direction, WireMessage, render_pretty};
 

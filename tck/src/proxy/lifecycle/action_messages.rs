@@ -4,16 +4,14 @@
 
 use bytes::Bytes;
 use cloudstate_protocol::cloudstate::action::{ActionCommand, ActionResponse};
-use cloudstate_protocol::cloudstate::tck::model::action::{ProcessStep, Request};
+use cloudstate_protocol::cloudstate::tck::model::action::Request;
 use prost::Message as _;
 
 use crate::case::{CaseFailure, Verdict};
-pub(super) use crate::proxy::action::support::{
-    effect_of as effect_step, effect_to, failed, forward as forward_step, forwarded, replied,
-    reply as reply_step, response, two_call,
-};
-use crate::proxy::action::support::{
-    full_command, request, without_metadata_command, without_metadata_response,
+use crate::messages::action::{REQUEST, without_metadata_command, without_metadata_response};
+pub(super) use crate::messages::action::{
+    effect_of as effect_step, effect_to, failed, forward as forward_step, forwarded, process_unary,
+    replied, reply as reply_step, response, single as steps, two_call,
 };
 use crate::proxy::{CallProbe, ProxyCx};
 use crate::wire::{WireMessage as _, render_compact};
@@ -21,24 +19,12 @@ use crate::wire::{WireMessage as _, render_compact};
 /// The protocol method of unary action calls.
 pub(super) const HANDLE_UNARY: &str = "/cloudstate.action.ActionProtocol/handleUnary";
 
-const REQUEST: &str = "cloudstate.tck.model.action.Request";
-
-/// A request of one group with these steps.
-pub(super) fn steps(steps: Vec<ProcessStep>) -> Request {
-    request([steps])
-}
-
 /// How a `ProcessUnary` request shows in the trace and in failure reports.
 pub(super) fn describe(request: &Request) -> String {
     format!(
         "ActionTckModel.ProcessUnary {}",
         render_compact(REQUEST, &request.encode_to_vec())
     )
-}
-
-/// The full command of a `ActionTckModel.ProcessUnary` call.
-pub(super) fn process_unary(request: &Request) -> ActionCommand {
-    full_command("ProcessUnary", request)
 }
 
 /// A rule for the interceptor: the first answer equal to `from` (metadata aside) becomes `to`.
@@ -103,13 +89,13 @@ mod tests {
 
     #[test]
     fn a_replacement_fires_only_on_its_answer() {
-        let mut rule = replace(replied("", Vec::new()), forwarded("b"));
-        let other = Bytes::from(forwarded("a").encode_to_vec());
+        let mut rule = replace(replied("", Vec::new()), forwarded("b", Vec::new()));
+        let other = Bytes::from(forwarded("a", Vec::new()).encode_to_vec());
         assert_eq!(rule(&other), None);
         let matching = Bytes::from(replied("", Vec::new()).encode_to_vec());
         let changed =
             rule(&matching).map(|bytes| ActionResponse::decode(bytes).unwrap_or_default());
-        assert_eq!(changed, Some(forwarded("b")));
+        assert_eq!(changed, Some(forwarded("b", Vec::new())));
     }
 
     #[test]

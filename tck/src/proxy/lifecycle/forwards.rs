@@ -25,7 +25,7 @@ pub(super) async fn forward_chain_is_followed(cx: ProxyCx) -> Verdict {
     // answer, the second one the next.
     intercept.rewrite_next_from_user_function(
         HANDLE_UNARY,
-        replace(replied("", Vec::new()), forwarded("chain-2")),
+        replace(replied("", Vec::new()), forwarded("chain-2", Vec::new())),
     );
     intercept.rewrite_next_from_user_function(
         HANDLE_UNARY,
@@ -38,8 +38,13 @@ pub(super) async fn forward_chain_is_followed(cx: ProxyCx) -> Verdict {
         .client(&what, client.process_unary(request.clone()))
         .await?;
     expect_response(&what, outcome, &response(END_OF_CHAIN))?;
-    expect_unary(&cx, process_unary(&request), forwarded("chain-1")).await?;
-    expect_unary(&cx, two_call("chain-1"), forwarded("chain-2")).await?;
+    expect_unary(
+        &cx,
+        process_unary(&request),
+        forwarded("chain-1", Vec::new()),
+    )
+    .await?;
+    expect_unary(&cx, two_call("chain-1"), forwarded("chain-2", Vec::new())).await?;
     expect_unary(&cx, two_call("chain-2"), replied(END_OF_CHAIN, Vec::new())).await
 }
 

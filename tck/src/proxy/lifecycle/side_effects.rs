@@ -15,6 +15,7 @@ use super::action_messages::{
     failed, process_unary, replace, replied, reply_step, response, steps, two_call,
 };
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::action::UNKNOWN_SERVICE;
 use crate::proxy::ProxyCx;
 use crate::proxy::value_entity::checks::expect_response;
 
@@ -22,8 +23,6 @@ use crate::proxy::value_entity::checks::expect_response;
 const HELD_FOR: Duration = Duration::from_millis(300);
 /// The description of the failure the TCK gives the side effect's call.
 const EFFECT_FAILURE: &str = "the side effect failed";
-/// A service that discovery never announces.
-const UNKNOWN_SERVICE: &str = "cloudstate.tck.model.action.NoSuchService";
 /// The discovery method by which a proxy reports errors to the user function.
 const REPORT_ERROR: &str = "/cloudstate.EntityDiscovery/reportError";
 
@@ -82,7 +81,7 @@ pub(super) async fn synchronous_side_effect_finishes_before_the_reply(cx: ProxyC
 pub(super) async fn failing_asynchronous_side_effect_keeps_the_reply(cx: ProxyCx) -> Verdict {
     cx.intercept().rewrite_next_from_user_function(
         HANDLE_UNARY,
-        replace(replied("", Vec::new()), failed(EFFECT_FAILURE)),
+        replace(replied("", Vec::new()), failed(EFFECT_FAILURE, Vec::new())),
     );
     let request = steps(vec![reply_step("kept"), effect_step("doomed", false)]);
     let mut client = ActionTckModelClient::new(cx.channel());
@@ -97,7 +96,7 @@ pub(super) async fn failing_asynchronous_side_effect_keeps_the_reply(cx: ProxyCx
         replied("kept", vec![effect_to("doomed", false)]),
     )
     .await?;
-    expect_unary(&cx, two_call("doomed"), failed(EFFECT_FAILURE)).await
+    expect_unary(&cx, two_call("doomed"), failed(EFFECT_FAILURE, Vec::new())).await
 }
 
 /// New (FWD-004): `ProcessUnary [reply "kept", asynchronous side effect]`, and the TCK sends the side

@@ -6,7 +6,6 @@ mod discovery;
 mod streamed;
 mod streamed_in;
 mod streamed_out;
-mod support;
 mod unary;
 
 use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};

@@ -8,17 +8,17 @@
 use cloudstate_protocol::cloudstate::action::ActionResponse;
 use cloudstate_protocol::cloudstate::tck::model::action::Request;
 
-use super::support::{
-    effect, effects, fail, failed, forward, forwarded, group, no_reply, payload_only,
-    process_streamed_header, replied, reply, request, single, sync_effect, sync_effects,
-};
 use crate::case::Verdict;
+use crate::messages::action::{
+    PROCESS_STREAMED, effect, effects, fail, failed, forward, forwarded, group, header, no_reply,
+    payload_only, replied, reply, request, single, sync_effect, sync_effects,
+};
 use crate::sdk::{ActionStream, SdkCx};
 
 /// Opens a duplex call of `ProcessStreamed` and sends its header.
 fn open(cx: &SdkCx) -> ActionStream {
     let mut call = cx.action_streamed();
-    call.send(process_streamed_header());
+    call.send(header(PROCESS_STREAMED));
     call
 }
 
@@ -29,7 +29,7 @@ async fn exchange<const N: usize>(
     request: Request,
     expected: [ActionResponse; N],
 ) -> Verdict {
-    call.send(payload_only(request));
+    call.send(payload_only(&request));
     for response in expected {
         call.expect(response).await?;
     }

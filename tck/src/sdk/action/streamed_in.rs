@@ -8,11 +8,11 @@ use cloudstate_protocol::cloudstate::SideEffect;
 use cloudstate_protocol::cloudstate::action::ActionResponse;
 use cloudstate_protocol::cloudstate::tck::model::action::Request;
 
-use super::support::{
-    effect, effects, fail, failed, forward, forwarded, no_reply, payload_only,
-    process_streamed_in_header, replied, reply, single, sync_effect, sync_effects,
-};
 use crate::case::Verdict;
+use crate::messages::action::{
+    PROCESS_STREAMED_IN, effect, effects, fail, failed, forward, forwarded, header, no_reply,
+    payload_only, replied, reply, single, sync_effect, sync_effects,
+};
 use crate::sdk::SdkCx;
 
 /// Sends the header and then `requests`, half-closes, and expects `expected` and the end of the call.
@@ -22,9 +22,9 @@ async fn streamed_in<const N: usize>(
     expected: ActionResponse,
 ) -> Verdict {
     let mut call = cx.action_streamed_in();
-    call.send(process_streamed_in_header());
+    call.send(header(PROCESS_STREAMED_IN));
     for request in requests {
-        call.send(payload_only(request));
+        call.send(payload_only(&request));
     }
     call.half_close();
     call.expect(expected).await?;

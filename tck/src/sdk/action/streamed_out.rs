@@ -4,11 +4,11 @@
 //! order, then the end of the call: the first group has no side effect, the second one, the third one
 //! synchronous, and the fourth three.
 
-use super::support::{
-    effect, effects, fail, failed, forward, forwarded, group, no_reply, process_streamed_out,
-    replied, reply, request, sync_effect, sync_effects,
-};
 use crate::case::Verdict;
+use crate::messages::action::{
+    PROCESS_STREAMED_OUT, effect, effects, fail, failed, forward, forwarded, full_command, group,
+    no_reply, replied, reply, request, sync_effect, sync_effects,
+};
 use crate::sdk::SdkCx;
 
 pub(super) async fn streamed_out_command_replies_and_side_effects(cx: SdkCx) -> Verdict {
@@ -18,7 +18,7 @@ pub(super) async fn streamed_out_command_replies_and_side_effects(cx: SdkCx) -> 
         group([reply("three"), sync_effect("another")]),
         group([reply("four"), effect("a"), effect("b"), effect("c")]),
     ]);
-    let mut call = cx.action_streamed_out(process_streamed_out(request));
+    let mut call = cx.action_streamed_out(full_command(PROCESS_STREAMED_OUT, &request));
     for expected in [
         replied("one", vec![]),
         replied("two", effects(["other"])),
@@ -37,7 +37,7 @@ pub(super) async fn streamed_out_command_no_replies_and_side_effects(cx: SdkCx) 
         group([sync_effect("another")]),
         group([effect("a"), effect("b"), effect("c")]),
     ]);
-    let mut call = cx.action_streamed_out(process_streamed_out(request));
+    let mut call = cx.action_streamed_out(full_command(PROCESS_STREAMED_OUT, &request));
     for expected in [
         no_reply(vec![]),
         no_reply(effects(["other"])),
@@ -56,7 +56,7 @@ pub(super) async fn streamed_out_command_forwards_and_side_effects(cx: SdkCx) ->
         group([forward("three"), sync_effect("another")]),
         group([forward("four"), effect("a"), effect("b"), effect("c")]),
     ]);
-    let mut call = cx.action_streamed_out(process_streamed_out(request));
+    let mut call = cx.action_streamed_out(full_command(PROCESS_STREAMED_OUT, &request));
     for expected in [
         forwarded("one", vec![]),
         forwarded("two", effects(["other"])),
@@ -76,7 +76,7 @@ pub(super) async fn streamed_out_command_failures_and_side_effects(cx: SdkCx) ->
         group([fail("three"), sync_effect("another")]),
         group([fail("four"), effect("a"), effect("b"), effect("c")]),
     ]);
-    let mut call = cx.action_streamed_out(process_streamed_out(request));
+    let mut call = cx.action_streamed_out(full_command(PROCESS_STREAMED_OUT, &request));
     for expected in [
         failed("one", vec![]),
         failed("two", effects(["other"])),

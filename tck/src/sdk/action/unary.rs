@@ -7,11 +7,11 @@
 use cloudstate_protocol::cloudstate::action::ActionResponse;
 use cloudstate_protocol::cloudstate::tck::model::action::ProcessStep;
 
-use super::support::{
+use crate::case::Verdict;
+use crate::messages::action::{
     effect, effects, fail, failed, forward, forwarded, no_reply, process_unary, replied, reply,
     single, sync_effect, sync_effects,
 };
-use crate::case::Verdict;
 use crate::sdk::SdkCx;
 
 /// Sends `ProcessUnary` with one group of `steps`, expects `expected` and then the end of the call.
@@ -20,7 +20,7 @@ async fn unary<const N: usize>(
     steps: [ProcessStep; N],
     expected: ActionResponse,
 ) -> Verdict {
-    let mut call = cx.action_unary(process_unary(single(steps)));
+    let mut call = cx.action_unary(process_unary(&single(steps)));
     call.expect(expected).await?;
     call.expect_end().await
 }

@@ -3,27 +3,15 @@
 //! an error status (MAL-013).
 
 use cloudstate_protocol::cloudstate::action::{ActionCommand, action_response};
-use cloudstate_protocol::cloudstate::tck::model::action::{
-    ProcessGroup, ProcessStep, Reply, Request, process_step,
-};
-use cloudstate_protocol::names::PROTOBUF_TYPE_URL_PREFIX;
 use cloudstate_protocol::names::model::ACTION_TCK_MODEL;
-use prost::Message as _;
-use prost_types::Any;
 
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::action::{PROCESS_UNARY, REQUEST, RESPONSE, UNKNOWN_SERVICE, reply, single};
+use crate::messages::pack;
 use crate::sdk::Next;
 use crate::sdk::SdkCx;
 use crate::wire::WireMessage as _;
 
-/// Full name of the action model's request.
-const REQUEST: &str = "cloudstate.tck.model.action.Request";
-/// Full name of the action model's response.
-const RESPONSE: &str = "cloudstate.tck.model.action.Response";
-/// The unary method of the action model.
-const PROCESS_UNARY: &str = "ProcessUnary";
-/// An action service that no user function serves.
-const UNKNOWN_SERVICE: &str = "cloudstate.tck.model.action.NoSuchService";
 /// What the request asks the model to reply, should it handle the call.
 const REPLY: &str = "handled anyway";
 
@@ -70,21 +58,10 @@ pub(super) async fn wrong_payload_type(cx: SdkCx) -> Verdict {
 /// A unary call of `service`/`method` whose payload, labelled as `label`, is a request that asks for a
 /// reply.
 fn call(service: &str, method: &str, label: &str) -> ActionCommand {
-    let step = ProcessStep {
-        step: Some(process_step::Step::Reply(Reply {
-            message: REPLY.to_owned(),
-        })),
-    };
-    let request = Request {
-        groups: vec![ProcessGroup { steps: vec![step] }],
-    };
     ActionCommand {
         service_name: service.to_owned(),
         name: method.to_owned(),
-        payload: Some(Any {
-            type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}{label}"),
-            value: request.encode_to_vec(),
-        }),
+        payload: Some(pack(label, &single([reply(REPLY)]))),
         metadata: None,
     }
 }
