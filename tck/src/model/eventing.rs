@@ -31,12 +31,16 @@ use tonic::{Request, Response, Status, Streaming};
 use super::event_sourced::{EventSourcedSession, ModelEventSourced};
 use super::payload::{ModelMessage, pack, unpack};
 use super::server::{Reaction, ResponseStream, Session, drive};
+use crate::messages::eventing::{
+    EFFECT_REQUEST, EMIT_EVENT, EMIT_EVENT_REQUEST, EMIT_JSON_EVENT, EMPTY, EVENT_ONE, EVENT_TWO,
+    JSON_EVENT, RESPONSE,
+};
 
 /// The type URL of the JSON events of `EventSourcedEntityTwo`.
 pub(crate) const JSON_EVENT_TYPE_URL: &str = "json.cloudstate.io/JsonEvent";
 
 macro_rules! eventing_messages {
-    ($($ty:ty => $name:literal,)*) => {
+    ($($ty:ty => $name:expr,)*) => {
         $(impl ModelMessage for $ty {
             const FULL_NAME: &'static str = $name;
         })*
@@ -44,12 +48,12 @@ macro_rules! eventing_messages {
 }
 
 eventing_messages! {
-    EmitEventRequest => "cloudstate.tck.model.eventlogeventing.EmitEventRequest",
-    EventOne => "cloudstate.tck.model.eventlogeventing.EventOne",
-    EventTwo => "cloudstate.tck.model.eventlogeventing.EventTwo",
-    JsonEvent => "cloudstate.tck.model.eventlogeventing.JsonEvent",
-    EventingResponse => "cloudstate.tck.model.eventlogeventing.Response",
-    EffectRequest => "cloudstate.tck.model.eventlogeventing.EffectRequest",
+    EmitEventRequest => EMIT_EVENT_REQUEST,
+    EventOne => EVENT_ONE,
+    EventTwo => EVENT_TWO,
+    JsonEvent => JSON_EVENT,
+    EventingResponse => RESPONSE,
+    EffectRequest => EFFECT_REQUEST,
 }
 
 /// The JSON event `EventSourcedEntityTwo` emits for `message`, by the Cloudstate JSON convention.
@@ -83,7 +87,7 @@ pub(crate) fn json_event_message(event: &Any) -> Result<String, String> {
 /// `google.protobuf.Empty`, packed: the reply of both emitting commands.
 fn empty() -> Any {
     Any {
-        type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}google.protobuf.Empty"),
+        type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}{EMPTY}"),
         value: Vec::new(),
     }
 }
@@ -117,7 +121,7 @@ impl Emitter {
     /// The events command `command` emits, or why the command cannot be handled.
     fn events(self, command: &Command) -> Result<Vec<Any>, String> {
         match (self, command.name.as_str()) {
-            (Emitter::One, "EmitEvent") => {
+            (Emitter::One, EMIT_EVENT) => {
                 let request = unpack::<EmitEventRequest>(command.payload.as_ref())
                     .map_err(|error| error.to_string())?;
                 Ok(match request.event {
@@ -126,7 +130,7 @@ impl Emitter {
                     None => Vec::new(),
                 })
             }
-            (Emitter::Two, "EmitJsonEvent") => {
+            (Emitter::Two, EMIT_JSON_EVENT) => {
                 let request = unpack::<JsonEvent>(command.payload.as_ref())
                     .map_err(|error| error.to_string())?;
                 Ok(vec![json_event(&request.message)])
@@ -280,129 +284,5 @@ impl EventSourced for ModelEventSourcing {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use cloudstate_protocol::cloudstate::eventsourced::EventSourcedEvent;
-    use cloudstate_protocol::cloudstate::tck::model::eventlogeventing::{
-        ProcessStep, Reply as ReplyStep, process_step,
-    };
-
-    fn init(service: &str) -> EventSourcedStreamIn {
-        EventSourcedStreamIn {
-            message: Some(In::Init(EventSourcedInit {
-                service_name: service.into(),
-                entity_id: "e".into(),
-                snapshot: None,
-            })),
-        }
-    }
-
-    fn command(name: &str, payload: Any) -> EventSourcedStreamIn {
-        EventSourcedStreamIn {
-            message: Some(In::Command(Command {
-                entity_id: "e".into(),
-                id: 1,
-                name: name.into(),
-                payload: Some(payload),
-                ..Command::default()
-            })),
-        }
-    }
-
-    fn only_reply(reaction: Reaction<EventSourcedStreamOut>) -> EventSourcedReply {
-        assert!(!reaction.end);
-        let mut out = reaction.out.into_iter();
-        match (out.next(), out.next()) {
-            (
-                Some(Ok(EventSourcedStreamOut {
-                    message: Some(Out::Reply(reply)),
-                })),
-                None,
-            ) => reply,
-            other => panic!("not a single reply: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn entity_one_emits_the_requested_event_and_replies_empty() {
-        let mut session = Routed::Undecided(ModelEventSourced::default());
-        assert!(
-            session
-                .on_message(init(EVENT_SOURCED_ENTITY_ONE))
-                .out
-                .is_empty()
-        );
-        let event = EventOne {
-            step: Some(ProcessStep {
-                step: Some(process_step::Step::Reply(ReplyStep {
-                    message: "hi".into(),
-                })),
-            }),
-        };
-        let request = EmitEventRequest {
-            id: "e".into(),
-            event: Some(emit_event_request::Event::EventOne(event.clone())),
-        };
-        let reply = only_reply(session.on_message(command("EmitEvent", pack(&request))));
-        assert_eq!(reply.events, vec![pack(&event)]);
-        assert_eq!(
-            reply.events[0].type_url,
-            "type.googleapis.com/cloudstate.tck.model.eventlogeventing.EventOne"
-        );
-        let Some(client_action::Action::Reply(answer)) =
-            reply.client_action.and_then(|action| action.action)
-        else {
-            panic!("not a reply");
-        };
-        assert_eq!(answer.payload, Some(empty()));
-    }
-
-    #[test]
-    fn entity_two_emits_json() {
-        let mut session = Routed::Undecided(ModelEventSourced::default());
-        let replayed = EventSourcedStreamIn {
-            message: Some(In::Event(EventSourcedEvent {
-                sequence: 1,
-                payload: Some(json_event("old")),
-            })),
-        };
-        assert!(
-            session
-                .on_message(init(EVENT_SOURCED_ENTITY_TWO))
-                .out
-                .is_empty()
-        );
-        assert!(session.on_message(replayed).out.is_empty());
-        let request = JsonEvent {
-            id: "e".into(),
-            message: "say \"hi\"".into(),
-        };
-        let reply = only_reply(session.on_message(command("EmitJsonEvent", pack(&request))));
-        let expected_json = br#"{"message":"say \"hi\""}"#;
-        let mut expected_value = vec![0x0a, u8::try_from(expected_json.len()).unwrap_or(0)];
-        expected_value.extend_from_slice(expected_json);
-        assert_eq!(
-            reply.events,
-            vec![Any {
-                type_url: "json.cloudstate.io/JsonEvent".into(),
-                value: expected_value
-            }]
-        );
-        assert_eq!(
-            json_event_message(&reply.events[0]),
-            Ok("say \"hi\"".to_owned())
-        );
-    }
-
-    #[test]
-    fn other_streams_go_to_the_event_sourced_model() {
-        let mut session = Routed::Undecided(ModelEventSourced::default());
-        session.on_message(init(
-            cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL,
-        ));
-        assert!(matches!(session, Routed::Model(_)));
-        let mut session = Routed::Undecided(ModelEventSourced::default());
-        let wrong = session.on_message(command("EmitEvent", empty()));
-        assert!(wrong.end, "a command before init ends the stream");
-    }
-}
+#[path = "eventing_tests.rs"]
+mod tests;

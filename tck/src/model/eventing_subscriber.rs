@@ -21,7 +21,7 @@ use cloudstate_protocol::cloudstate::action::{ActionCommand, ActionResponse};
 use cloudstate_protocol::cloudstate::tck::model::eventlogeventing::{
     EffectRequest, EventOne, EventTwo, ProcessStep, Response as EventingResponse, process_step,
 };
-use cloudstate_protocol::cloudstate::{Failure, Forward, Metadata, Reply, metadata_entry};
+use cloudstate_protocol::cloudstate::{Failure, Forward, Reply};
 use cloudstate_protocol::names::model::EVENT_LOG_SUBSCRIBER_MODEL;
 use tonic::{Request, Response, Status, Streaming};
 
@@ -29,24 +29,9 @@ use super::action::ModelAction;
 use super::eventing::json_event_message;
 use super::payload::{ModelMessage, pack, unpack};
 use super::server::ResponseStream;
-
-/// The CloudEvent attribute that names the entity that emitted an event.
-pub(crate) const SUBJECT: &str = "ce-subject";
-
-/// The command the subscriber forwards to.
-const EFFECT: &str = "Effect";
-
-/// The value of the metadata entry `key` (compared without case), if it is a string.
-fn metadata_value<'a>(metadata: Option<&'a Metadata>, key: &str) -> Option<&'a str> {
-    metadata?
-        .entries
-        .iter()
-        .find(|entry| entry.key.eq_ignore_ascii_case(key))
-        .and_then(|entry| match &entry.value {
-            Some(metadata_entry::Value::StringValue(value)) => Some(value.as_str()),
-            _ => None,
-        })
-}
+use crate::messages::eventing::{
+    CE_SUBJECT, EFFECT, PROCESS_ANY_EVENT, PROCESS_EVENT_ONE, PROCESS_EVENT_TWO, metadata_string,
+};
 
 fn reply(id: &str, message: &str) -> ActionResponse {
     ActionResponse {
@@ -102,9 +87,9 @@ fn unknown(command: &ActionCommand, call: &str) -> Status {
 
 /// A unary command to `EventLogSubscriberModel`.
 pub(crate) fn unary(command: &ActionCommand) -> Result<ActionResponse, Status> {
-    let subject = metadata_value(command.metadata.as_ref(), SUBJECT).unwrap_or_default();
+    let subject = metadata_string(command.metadata.as_ref(), CE_SUBJECT).unwrap_or_default();
     match command.name.as_str() {
-        "ProcessEventOne" => {
+        PROCESS_EVENT_ONE => {
             let event = decode::<EventOne>(command)?;
             Ok(step_response(subject, event.step.as_ref()))
         }
@@ -112,7 +97,7 @@ pub(crate) fn unary(command: &ActionCommand) -> Result<ActionResponse, Status> {
             let request = decode::<EffectRequest>(command)?;
             Ok(reply(&request.id, &request.message))
         }
-        "ProcessAnyEvent" => {
+        PROCESS_ANY_EVENT => {
             let Some(event) = command.payload.as_ref() else {
                 return Err(Status::invalid_argument("ProcessAnyEvent: missing payload"));
             };
@@ -125,10 +110,10 @@ pub(crate) fn unary(command: &ActionCommand) -> Result<ActionResponse, Status> {
 
 /// A server-streaming command to `EventLogSubscriberModel`: one response per step of an `EventTwo`.
 pub(crate) fn streamed_out(command: &ActionCommand) -> Result<Vec<ActionResponse>, Status> {
-    if command.name != "ProcessEventTwo" {
+    if command.name != PROCESS_EVENT_TWO {
         return Err(unknown(command, "handleStreamedOut"));
     }
-    let subject = metadata_value(command.metadata.as_ref(), SUBJECT).unwrap_or_default();
+    let subject = metadata_string(command.metadata.as_ref(), CE_SUBJECT).unwrap_or_default();
     let event = decode::<EventTwo>(command)?;
     Ok(event
         .step
@@ -199,10 +184,10 @@ impl ActionProtocol for ModelActions {
 mod tests {
     use super::*;
     use crate::model::eventing::json_event;
-    use cloudstate_protocol::cloudstate::MetadataEntry;
     use cloudstate_protocol::cloudstate::tck::model::eventlogeventing::{
         Forward as ForwardStep, Reply as ReplyStep,
     };
+    use cloudstate_protocol::cloudstate::{Metadata, MetadataEntry, metadata_entry};
 
     fn command(name: &str, payload: prost_types::Any, subject: Option<&str>) -> ActionCommand {
         ActionCommand {

@@ -2,7 +2,7 @@
 //! as unary action calls, with CloudEvent metadata naming the emitting entity.
 
 use cloudstate_protocol::cloudstate::eventsourced::{
-    EventSourcedStreamIn, EventSourcedStreamOut, event_sourced_stream_out,
+    EventSourcedStreamOut, event_sourced_stream_out,
 };
 use cloudstate_protocol::cloudstate::tck::model::eventlogeventing::event_sourced_entity_one_client::EventSourcedEntityOneClient;
 use cloudstate_protocol::cloudstate::tck::model::eventlogeventing::event_sourced_entity_two_client::EventSourcedEntityTwoClient;
@@ -13,25 +13,24 @@ use prost::Message as _;
 use prost_types::Any;
 
 use super::support::{
-    CloudEvent, SOME_MESSAGE, check_cloud_event, command_in, delivery, effect_request, emit_one,
-    emitted, expect_emitter_stream, expect_unary_delivery, forward_event, forwarded, json_request,
-    message_name, packed, replied, reply_event,
+    CloudEvent, SOME_MESSAGE, check_cloud_event, expect_emitter_stream, expect_unary_delivery,
 };
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::eventing::{
+    EFFECT, EMIT_EVENT_REQUEST, EVENT_ONE, JSON_EVENT, LOG_ONE, LOG_TWO, PROCESS_ANY_EVENT,
+    PROCESS_EVENT_ONE, delivery, effect_request, emit_in, emit_json_in, emit_one, emitted,
+    forward_event, forwarded, json_request, replied, reply_event,
+};
+use crate::messages::pack;
 use crate::proxy::ProxyCx;
 use crate::proxy::value_entity::checks::expect_response;
 use crate::wire::{WireMessage as _, render_compact};
-
-/// The event log of `EventSourcedEntityOne`.
-const LOG_ONE: &str = "eventlogeventing-one";
-/// The event log of `EventSourcedEntityTwo`.
-const LOG_TWO: &str = "eventlogeventing-two";
 
 /// Calls `EventSourcedEntityOne.EmitEvent` through the proxy and expects an empty reply.
 async fn emit(cx: &ProxyCx, request: &EmitEventRequest) -> Verdict {
     let what = format!(
         "EventSourcedEntityOne.EmitEvent {}",
-        render_compact(&message_name("EmitEventRequest"), &request.encode_to_vec())
+        render_compact(EMIT_EVENT_REQUEST, &request.encode_to_vec())
     );
     let mut client = EventSourcedEntityOneClient::new(cx.channel());
     let outcome = cx.client(&what, client.emit_event(request.clone())).await?;
@@ -42,7 +41,7 @@ async fn emit(cx: &ProxyCx, request: &EmitEventRequest) -> Verdict {
 async fn emit_json(cx: &ProxyCx, request: &JsonEvent) -> Verdict {
     let what = format!(
         "EventSourcedEntityTwo.EmitJsonEvent {}",
-        render_compact(&message_name("JsonEvent"), &request.encode_to_vec())
+        render_compact(JSON_EVENT, &request.encode_to_vec())
     );
     let mut client = EventSourcedEntityTwoClient::new(cx.channel());
     let outcome = cx
@@ -51,21 +50,11 @@ async fn emit_json(cx: &ProxyCx, request: &JsonEvent) -> Verdict {
     expect_response(&what, outcome, &())
 }
 
-/// The `EmitEvent` command `command_id` for `request`, as the proxy must send it.
-fn emit_in(command_id: i64, request: &EmitEventRequest) -> EventSourcedStreamIn {
-    command_in(
-        &request.id,
-        command_id,
-        "EmitEvent",
-        packed("EmitEventRequest", request),
-    )
-}
-
 /// The CloudEvent attributes of an `EventOne` emitted by entity `id`.
 fn event_one_attributes(id: &str) -> CloudEvent<'_> {
     CloudEvent {
         source: LOG_ONE,
-        event_type: "cloudstate.tck.model.eventlogeventing.EventOne",
+        event_type: EVENT_ONE,
         subject: id,
     }
 }
@@ -88,18 +77,18 @@ pub(super) async fn consume_an_event(cx: ProxyCx) -> Verdict {
     let mut stream =
         expect_emitter_stream(&cx, EVENT_SOURCED_ENTITY_ONE, &id, emit_in(1, &requests[0])).await?;
     stream
-        .expect_from_user_function(emitted(1, vec![packed("EventOne", &first)]))
+        .expect_from_user_function(emitted(1, vec![pack(EVENT_ONE, &first)]))
         .await?;
     stream.expect_from_proxy(emit_in(2, &requests[1])).await?;
     stream
-        .expect_from_user_function(emitted(2, vec![packed("EventOne", &second)]))
+        .expect_from_user_function(emitted(2, vec![pack(EVENT_ONE, &second)]))
         .await?;
 
     let mut ids = Vec::new();
     for (event, message) in [(&first, SOME_MESSAGE), (&second, "another message")] {
         let sent = expect_unary_delivery(
             &cx,
-            delivery("ProcessEventOne", packed("EventOne", event)),
+            delivery(PROCESS_EVENT_ONE, pack(EVENT_ONE, event)),
             replied(&id, message),
         )
         .await?;
@@ -127,19 +116,19 @@ pub(super) async fn forward_a_consumed_event(cx: ProxyCx) -> Verdict {
     let mut stream =
         expect_emitter_stream(&cx, EVENT_SOURCED_ENTITY_ONE, &id, emit_in(1, &request)).await?;
     stream
-        .expect_from_user_function(emitted(1, vec![packed("EventOne", &event)]))
+        .expect_from_user_function(emitted(1, vec![pack(EVENT_ONE, &event)]))
         .await?;
 
     let sent = expect_unary_delivery(
         &cx,
-        delivery("ProcessEventOne", packed("EventOne", &event)),
+        delivery(PROCESS_EVENT_ONE, pack(EVENT_ONE, &event)),
         forwarded(&id, SOME_MESSAGE),
     )
     .await?;
     check_cloud_event(&sent, &event_one_attributes(&id))?;
     expect_unary_delivery(
         &cx,
-        delivery("Effect", effect_request(&id, SOME_MESSAGE)),
+        delivery(EFFECT, effect_request(&id, SOME_MESSAGE)),
         replied(&id, SOME_MESSAGE),
     )
     .await?;
@@ -175,7 +164,7 @@ pub(super) async fn process_json_events(cx: ProxyCx) -> Verdict {
     let request = json_request(&id, message);
     emit_json(&cx, &request).await?;
 
-    let emit_command = command_in(&id, 1, "EmitJsonEvent", packed("JsonEvent", &request));
+    let emit_command = emit_json_in(1, &request);
     let mut stream =
         expect_emitter_stream(&cx, EVENT_SOURCED_ENTITY_TWO, &id, emit_command).await?;
     let reply = stream
@@ -198,7 +187,7 @@ pub(super) async fn process_json_events(cx: ProxyCx) -> Verdict {
         .to_owned();
     let sent = expect_unary_delivery(
         &cx,
-        delivery("ProcessAnyEvent", event),
+        delivery(PROCESS_ANY_EVENT, event),
         replied(&id, message),
     )
     .await?;
