@@ -9,5 +9,5 @@ pub use info::{Area, CaseInfo, Mode, parse_id};
 pub use outcome::{CaseFailure, FailureKind, Outcome, Verdict};
 pub use registry::{Case, CaseBody, ProxyCaseFn, SdkCaseFn, all_cases, find_case};
 #[allow(unused_imports)]
-pub(crate) use registry::{proxy_case, sdk_case};
+pub(crate) use registry::{count_cases, join_cases, proxy_case, sdk_case};
 pub use select::{Selection, SelectionError};

@@ -85,6 +85,38 @@ macro_rules! proxy_case {
 #[allow(unused_imports)]
 pub(crate) use proxy_case;
 
+/// How many cases `groups` hold together.
+pub(crate) const fn count_cases(groups: &[&[Case]]) -> usize {
+    let (mut count, mut group) = (0, 0);
+    while group < groups.len() {
+        count += groups[group].len();
+        group += 1;
+    }
+    count
+}
+
+/// The cases of `groups`, one group after another, as one list: for an area that keeps its cases in
+/// several files. `N` is [`count_cases`] of `groups`, and the first group is not empty; the list is
+/// built at compile time, so either mistake is a compile error.
+pub(crate) const fn join_cases<const N: usize>(groups: &[&[Case]]) -> [Case; N] {
+    assert!(
+        N == count_cases(groups),
+        "N is not the number of cases in the groups"
+    );
+    let mut all = [groups[0][0]; N];
+    let (mut next, mut group) = (0, 0);
+    while group < groups.len() {
+        let mut index = 0;
+        while index < groups[group].len() {
+            all[next] = groups[group][index];
+            next += 1;
+            index += 1;
+        }
+        group += 1;
+    }
+    all
+}
+
 /// Every case, in run order: by area, then in the order each area declares them.
 pub fn all_cases() -> Vec<&'static Case> {
     crate::sdk::CASE_GROUPS
@@ -166,6 +198,21 @@ mod tests {
                 case.info.id
             );
         }
+    }
+
+    #[test]
+    fn joined_groups_keep_every_case_in_order() {
+        let (first, second) = (crate::sdk::CASE_GROUPS[0], crate::sdk::CASE_GROUPS[1]);
+        let groups: &[&[Case]] = &[&first[..1], &[], &second[..2]];
+        assert_eq!(count_cases(groups), 3);
+        let joined: Vec<&str> = join_cases::<3>(groups)
+            .iter()
+            .map(|case| case.info.id)
+            .collect();
+        assert_eq!(
+            joined,
+            [first[0].info.id, second[0].info.id, second[1].info.id]
+        );
     }
 
     #[test]

@@ -69,7 +69,7 @@ fn normalise(full_name: &str, bytes: &[u8]) -> Vec<u8> {
     }
     match full_name {
         "cloudstate.crdt.CrdtStreamOut" => with(bytes, |out: &mut CrdtStreamOut| {
-            *out = crate::sdk::normalise_crdt_out(std::mem::take(out));
+            *out = crate::messages::crdt::normalise_crdt_out(std::mem::take(out));
         }),
         "cloudstate.action.ActionResponse" => with(bytes, strip_metadata),
         "cloudstate.EntitySpec" => with(bytes, |spec: &mut EntitySpec| {

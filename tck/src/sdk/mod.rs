@@ -9,7 +9,6 @@ mod protocol;
 mod stream;
 mod value_entity;
 
-pub(crate) use crdt::normalise_crdt_out;
 pub use cx::{ActionStream, CrdtStream, EventSourcedStream, SdkCx, ValueEntityStream};
 pub use stream::{CloseWait, DEFAULT_CLOSE_WAIT, Next, ProtocolStream};
 

@@ -18,6 +18,7 @@ use cloudstate_protocol::names::model::CRDT_TWO;
 
 use super::update::{apply_update, state_of};
 use super::value::CrdtValue;
+use crate::messages::crdt::CALL;
 use crate::model::fault::{self, Fault};
 use crate::model::payload::pack;
 
@@ -149,7 +150,7 @@ impl CrdtEntity {
         let client_action = match forward {
             Some(id) => client_action::Action::Forward(Forward {
                 service_name: CRDT_TWO.to_owned(),
-                command_name: "Call".to_owned(),
+                command_name: CALL.to_owned(),
                 payload: Some(pack(&two_request(&id))),
                 metadata: None,
             }),
@@ -374,7 +375,7 @@ fn two_request(id: &str) -> ModelRequest {
 fn side_effect(effect: &Effect) -> SideEffect {
     SideEffect {
         service_name: CRDT_TWO.to_owned(),
-        command_name: "Call".to_owned(),
+        command_name: CALL.to_owned(),
         payload: Some(pack(&two_request(&effect.id))),
         synchronous: effect.synchronous,
         metadata: None,

@@ -22,6 +22,7 @@ use cloudstate_protocol::names::model::{CRDT_CONFIGURED, CRDT_TCK_MODEL, CRDT_TW
 use tonic::{Request, Response, Status, Streaming};
 
 use super::entity::{Answer, CrdtEntity, Out, call_reply, failure, nothing_cancelled};
+use crate::messages::crdt::{CALL, PROCESS, PROCESS_STREAMED};
 use crate::model::fault::payload::unpack_command;
 use crate::model::fault::{self, Fault, StreamFaults};
 use crate::model::server::{Reaction, ResponseStream, Session, drive};
@@ -152,11 +153,11 @@ impl CrdtSession {
         }
         let name = match &active.kind {
             _ if !self.faults.is(Fault::CommandNameIgnored) => command.name.as_str(),
-            Kind::Model(_) => "Process",
-            Kind::CallOnly => "Call",
+            Kind::Model(_) => PROCESS,
+            Kind::CallOnly => CALL,
         };
         match (&mut active.kind, name) {
-            (Kind::Model(entity), "Process") => {
+            (Kind::Model(entity), PROCESS) => {
                 match unpack_command::<ModelRequest>(fault, command.payload.as_ref()) {
                     Ok(request) => {
                         let (answer, deleted) = entity.process(command.id, &request);
@@ -166,7 +167,7 @@ impl CrdtSession {
                     Err(error) => fatal(command.id, format!("crdt: {error}")),
                 }
             }
-            (Kind::Model(entity), "ProcessStreamed") => {
+            (Kind::Model(entity), PROCESS_STREAMED) => {
                 match unpack_command::<StreamedRequest>(fault, command.payload.as_ref()) {
                     Ok(_) if !command.streamed => send(failure(
                         command.id,
@@ -176,7 +177,7 @@ impl CrdtSession {
                     Err(error) => fatal(command.id, format!("crdt: {error}")),
                 }
             }
-            (Kind::CallOnly, "Call") => {
+            (Kind::CallOnly, CALL) => {
                 match unpack_command::<ModelRequest>(fault, command.payload.as_ref()) {
                     Ok(request) => {
                         let reply = call_reply(command.id, &request);

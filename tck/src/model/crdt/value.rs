@@ -11,9 +11,7 @@ use super::map::OrMap;
 use super::register::LwwRegister;
 use super::set::{GSet, OrSet};
 use super::vote::Vote;
-
-/// The type URL of a primitive string in an `Any`.
-pub(crate) const STRING_TYPE_URL: &str = "p.cloudstate.io/string";
+use crate::messages::crdt::STRING_TYPE_URL;
 
 /// Encodes a string as a primitive-string `Any` (the string as protobuf field 1).
 pub(crate) fn encode_string(value: &str) -> Any {

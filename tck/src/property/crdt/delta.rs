@@ -4,48 +4,23 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cloudstate_protocol::cloudstate::crdt::{
-    CrdtDelta, FlagDelta, GCounterDelta, GSetDelta, LwwRegisterDelta, OrMapDelta, OrMapEntryDelta,
-    OrSetDelta, PnCounterDelta, VoteDelta, crdt_delta,
-};
-use prost::Message as _;
-use prost_types::Any;
+use cloudstate_protocol::cloudstate::crdt::{CrdtDelta, crdt_delta};
 
 use super::scenario::{Clock, Kind, Remote};
 use super::value::{Changes, Reporting, Value};
+use crate::messages::crdt::{
+    MapDelta, flag_delta, gcounter_delta, gset_delta, lww_delta_with, orset_delta, pncounter_delta,
+    vote_delta,
+};
 
-/// The type URL of a primitive string.
-const STRING_TYPE_URL: &str = "p.cloudstate.io/string";
-
-/// A string as a primitive-string `Any` (CRDT-017).
-pub(crate) fn primitive(value: &str) -> Any {
-    Any {
-        type_url: STRING_TYPE_URL.to_owned(),
-        value: value.to_owned().encode_to_vec(),
-    }
+/// The strings of a set, a list or a map's keys, as the builders of deltas take them.
+fn strs<'a>(values: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
+    values.into_iter().map(String::as_str).collect()
 }
 
-fn primitives<'a>(values: impl IntoIterator<Item = &'a String>) -> Vec<Any> {
-    values.into_iter().map(|value| primitive(value)).collect()
-}
-
-fn delta(delta: crdt_delta::Delta) -> CrdtDelta {
-    CrdtDelta { delta: Some(delta) }
-}
-
-fn entry(key: &str, value: CrdtDelta) -> OrMapEntryDelta {
-    OrMapEntryDelta {
-        key: Some(primitive(key)),
-        delta: Some(value),
-    }
-}
-
+/// A register delta of this value, written with this clock.
 fn lww(value: &str, clock: Clock) -> CrdtDelta {
-    delta(crdt_delta::Delta::Lwwregister(LwwRegisterDelta {
-        value: Some(primitive(value)),
-        clock: clock.number(),
-        custom_clock_value: clock.custom_value(),
-    }))
+    lww_delta_with(value, clock.protocol(), clock.custom_value())
 }
 
 /// Who sends a whole value as a delta: the two differ only for a vote, whose tally the proxy owns.
@@ -60,37 +35,24 @@ pub(crate) enum Sender {
 /// The whole value as one delta: counters as their value, sets and maps with everything under `added`.
 pub(crate) fn whole(value: &Value, sender: Sender) -> CrdtDelta {
     match value {
-        Value::GCounter(n) => delta(crdt_delta::Delta::Gcounter(GCounterDelta { increment: *n })),
-        Value::PnCounter(n) => delta(crdt_delta::Delta::Pncounter(PnCounterDelta { change: *n })),
-        Value::GSet(set) => delta(crdt_delta::Delta::Gset(GSetDelta {
-            added: primitives(set),
-        })),
-        Value::OrSet(set) => delta(crdt_delta::Delta::Orset(OrSetDelta {
-            cleared: false,
-            removed: Vec::new(),
-            added: primitives(set),
-        })),
+        Value::GCounter(n) => gcounter_delta(*n),
+        Value::PnCounter(n) => pncounter_delta(*n),
+        Value::GSet(set) => gset_delta(&strs(set)),
+        Value::OrSet(set) => orset_delta(false, &[], &strs(set)),
         Value::Lww(value, clock) => lww(value, *clock),
-        Value::Flag(flag) => delta(crdt_delta::Delta::Flag(FlagDelta { value: *flag })),
-        Value::OrMap(map) => delta(crdt_delta::Delta::Ormap(OrMapDelta {
-            cleared: false,
-            removed: Vec::new(),
-            updated: Vec::new(),
-            added: map
-                .iter()
-                .map(|(key, value)| entry(key, whole(value, sender)))
-                .collect(),
-        })),
+        Value::Flag(flag) => flag_delta(*flag),
+        Value::OrMap(map) => map
+            .iter()
+            .fold(MapDelta::default(), |delta, (key, value)| {
+                delta.added(key, whole(value, sender))
+            })
+            .delta(),
         Value::Vote(self_vote, votes_for, total) => {
             let (votes_for, total_voters) = match sender {
                 Sender::UserFunction => (0, 0),
                 Sender::Proxy => (*votes_for, *total),
             };
-            delta(crdt_delta::Delta::Vote(VoteDelta {
-                self_vote: *self_vote,
-                votes_for,
-                total_voters,
-            }))
+            vote_delta(*self_vote, votes_for, total_voters)
         }
     }
 }
@@ -112,33 +74,20 @@ pub(crate) fn net_reporting(
     match (before, after) {
         (Value::GCounter(b), Value::GCounter(a)) => {
             let increment = a.wrapping_sub(*b);
-            (increment != 0)
-                .then(|| delta(crdt_delta::Delta::Gcounter(GCounterDelta { increment })))
+            (increment != 0).then(|| gcounter_delta(increment))
         }
         (Value::PnCounter(b), Value::PnCounter(a)) => {
             let change = a.wrapping_sub(*b);
-            (change != 0).then(|| delta(crdt_delta::Delta::Pncounter(PnCounterDelta { change })))
+            (change != 0).then(|| pncounter_delta(change))
         }
         (Value::GSet(b), Value::GSet(a)) => {
-            let added: Vec<&String> = a.difference(b).collect();
-            (!added.is_empty()).then(|| {
-                delta(crdt_delta::Delta::Gset(GSetDelta {
-                    added: primitives(added),
-                }))
-            })
+            let added = strs(a.difference(b));
+            (!added.is_empty()).then(|| gset_delta(&added))
         }
         (Value::OrSet(b), Value::OrSet(a)) => orset_net(b, a, changes.cleared),
         (Value::Lww(..), Value::Lww(value, clock)) => changes.written.then(|| lww(value, *clock)),
-        (Value::Flag(b), Value::Flag(a)) => {
-            (*a && !*b).then(|| delta(crdt_delta::Delta::Flag(FlagDelta { value: true })))
-        }
-        (Value::Vote(b, ..), Value::Vote(a, ..)) => (a != b).then(|| {
-            delta(crdt_delta::Delta::Vote(VoteDelta {
-                self_vote: *a,
-                votes_for: 0,
-                total_voters: 0,
-            }))
-        }),
+        (Value::Flag(b), Value::Flag(a)) => (*a && !*b).then(|| flag_delta(true)),
+        (Value::Vote(b, ..), Value::Vote(a, ..)) => (a != b).then(|| vote_delta(*a, 0, 0)),
         (Value::OrMap(b), Value::OrMap(a)) => ormap_net(b, a, changes, reporting),
         _ => None,
     }
@@ -158,13 +107,8 @@ fn orset_net(
             after.difference(before).collect(),
         )
     };
-    (cleared || !removed.is_empty() || !added.is_empty()).then(|| {
-        delta(crdt_delta::Delta::Orset(OrSetDelta {
-            cleared,
-            removed: primitives(removed),
-            added: primitives(added),
-        }))
-    })
+    (cleared || !removed.is_empty() || !added.is_empty())
+        .then(|| orset_delta(cleared, &strs(removed), &strs(added)))
 }
 
 /// CRDT-049 and CRDT-010: keys that went under `removed`; keys that came, or were removed and came back,
@@ -176,10 +120,10 @@ fn ormap_net(
     changes: &Changes,
     reporting: Reporting,
 ) -> Option<CrdtDelta> {
-    let mut map = OrMapDelta {
-        cleared: changes.cleared,
-        ..OrMapDelta::default()
-    };
+    let mut map = MapDelta::default();
+    if changes.cleared {
+        map = map.cleared();
+    }
     for (key, value) in after {
         let renewed = changes.cleared || changes.removed.contains(key);
         match before.get(key) {
@@ -187,7 +131,7 @@ fn ormap_net(
                 let unchanged = Changes::default();
                 let nested = changes.entries.get(key).unwrap_or(&unchanged);
                 if let Some(change) = net_reporting(old, value, nested, reporting) {
-                    map.updated.push(entry(key, change));
+                    map = map.updated(key, change);
                 }
             }
             _ => {
@@ -199,20 +143,15 @@ fn ormap_net(
                 if reporting.new_entry_clear_reported && cleared {
                     mark_cleared(&mut whole);
                 }
-                map.added.push(entry(key, whole));
+                map = map.added(key, whole);
             }
         }
     }
     if !changes.cleared {
-        map.removed = before
-            .keys()
-            .filter(|key| changes.removed.contains(*key))
-            .map(|key| primitive(key))
-            .collect();
+        let removed = strs(before.keys().filter(|key| changes.removed.contains(*key)));
+        map = map.removed(&removed);
     }
-    let empty =
-        !map.cleared && map.removed.is_empty() && map.updated.is_empty() && map.added.is_empty();
-    (!empty).then(|| delta(crdt_delta::Delta::Ormap(map)))
+    (!map.is_empty()).then(|| map.delta())
 }
 
 /// Sets `cleared` on a set or map delta (other deltas have no clear).
@@ -229,15 +168,9 @@ fn mark_cleared(delta: &mut CrdtDelta) {
 /// or adds an absent one with its whole new value.
 pub(crate) fn concretize(change: &Remote, current: &Value) -> CrdtDelta {
     match (change, current) {
-        (Remote::Increment(n), _) => {
-            delta(crdt_delta::Delta::Gcounter(GCounterDelta { increment: *n }))
-        }
-        (Remote::Change(n), _) => {
-            delta(crdt_delta::Delta::Pncounter(PnCounterDelta { change: *n }))
-        }
-        (Remote::GSetAdded(added), _) => delta(crdt_delta::Delta::Gset(GSetDelta {
-            added: primitives(added),
-        })),
+        (Remote::Increment(n), _) => gcounter_delta(*n),
+        (Remote::Change(n), _) => pncounter_delta(*n),
+        (Remote::GSetAdded(added), _) => gset_delta(&strs(added)),
         (
             Remote::OrSet {
                 cleared,
@@ -247,20 +180,16 @@ pub(crate) fn concretize(change: &Remote, current: &Value) -> CrdtDelta {
             Value::OrSet(set),
         ) => {
             let present = |element: &&String| !*cleared && set.contains(*element);
-            delta(crdt_delta::Delta::Orset(OrSetDelta {
-                cleared: *cleared,
-                removed: primitives(removed.iter().filter(present)),
-                added: primitives(added),
-            }))
+            orset_delta(
+                *cleared,
+                &strs(removed.iter().filter(present)),
+                &strs(added),
+            )
         }
         (Remote::Lww(value, clock), _) => lww(value, *clock),
-        (Remote::Flag(value), _) => delta(crdt_delta::Delta::Flag(FlagDelta { value: *value })),
+        (Remote::Flag(value), _) => flag_delta(*value),
         (Remote::Vote { others_for, others }, Value::Vote(self_vote, ..)) => {
-            delta(crdt_delta::Delta::Vote(VoteDelta {
-                self_vote: *self_vote,
-                votes_for: others_for + i32::from(*self_vote),
-                total_voters: others + 1,
-            }))
+            vote_delta(*self_vote, others_for + i32::from(*self_vote), others + 1)
         }
         (
             Remote::OrMap {
@@ -286,26 +215,27 @@ fn ormap_change(
     } else {
         map.clone()
     };
-    let removed: Vec<&String> = removed
-        .iter()
-        .filter(|key| remaining.remove(*key).is_some())
-        .collect();
-    let mut change = OrMapDelta {
-        cleared,
-        removed: primitives(removed),
-        ..OrMapDelta::default()
-    };
+    let removed = strs(
+        removed
+            .iter()
+            .filter(|key| remaining.remove(*key).is_some()),
+    );
+    let mut change = MapDelta::default();
+    if cleared {
+        change = change.cleared();
+    }
+    change = change.removed(&removed);
     for (key, nested) in entries {
-        match remaining.get(key) {
-            Some(value) => change.updated.push(entry(key, concretize(nested, value))),
+        change = match remaining.get(key) {
+            Some(value) => change.updated(key, concretize(nested, value)),
             None => {
                 let mut value = Value::initial(Kind::of_key(key));
                 value.receive(&concretize(nested, &value));
-                change.added.push(entry(key, whole(&value, Sender::Proxy)));
+                change.added(key, whole(&value, Sender::Proxy))
             }
-        }
+        };
     }
-    delta(crdt_delta::Delta::Ormap(change))
+    change.delta()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Tests of the deltas the CRDT oracle expects.
 
 use super::*;
+use crate::messages::crdt::orset_delta;
 use crate::property::crdt::scenario::Op;
 
 fn run(kind: Kind, ops: &[Op]) -> Option<CrdtDelta> {
@@ -26,11 +27,7 @@ fn a_clear_is_reported_with_what_was_added_after_it() {
         Op::OrSetClear,
         Op::OrSetAdd("b".into()),
     ];
-    let expected = delta(crdt_delta::Delta::Orset(OrSetDelta {
-        cleared: true,
-        removed: Vec::new(),
-        added: vec![primitive("b")],
-    }));
+    let expected = orset_delta(true, &[], &["b"]);
     assert_eq!(run(Kind::OrSet, &ops), Some(expected));
 }
 
@@ -44,15 +41,10 @@ fn a_key_removed_and_added_again_is_reported_as_both() {
     let mut changes = Changes::default();
     after.apply(&Op::MapRemove(key.clone()), &mut changes);
     after.apply(&Op::MapAdd(key.clone()), &mut changes);
-    let expected = delta(crdt_delta::Delta::Ormap(OrMapDelta {
-        cleared: false,
-        removed: vec![primitive(&key)],
-        updated: Vec::new(),
-        added: vec![entry(
-            &key,
-            delta(crdt_delta::Delta::Pncounter(PnCounterDelta { change: 0 })),
-        )],
-    }));
+    let expected = MapDelta::default()
+        .removed(&[&key])
+        .added(&key, pncounter_delta(0))
+        .delta();
     assert_eq!(net(&before, &after, &changes), Some(expected));
 }
 

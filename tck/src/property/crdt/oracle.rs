@@ -168,10 +168,10 @@ impl CrdtEntity {
 
 #[cfg(test)]
 mod tests {
-    use cloudstate_protocol::cloudstate::crdt::{OrSetDelta, crdt_delta};
+    use cloudstate_protocol::cloudstate::crdt::crdt_delta;
 
     use super::*;
-    use crate::property::crdt::delta::primitive;
+    use crate::messages::crdt::orset_delta as orset;
     use crate::property::crdt::scenario::{Clock, Op};
 
     fn update(op: Op) -> CrdtAction {
@@ -234,19 +234,6 @@ mod tests {
                 _ => None,
             })
             .collect()
-    }
-
-    fn orset(cleared: bool, removed: &[&str], added: &[&str]) -> CrdtDelta {
-        let primitives = |values: &[&str]| -> Vec<prost_types::Any> {
-            values.iter().map(|v| primitive(v)).collect()
-        };
-        CrdtDelta {
-            delta: Some(crdt_delta::Delta::Orset(OrSetDelta {
-                cleared,
-                removed: primitives(removed),
-                added: primitives(added),
-            })),
-        }
     }
 
     #[test]

@@ -18,11 +18,12 @@ use tonic::Status;
 use super::oracle::{CrdtAnswer, CrdtEntity, CrdtOutcome};
 use super::scenario::{CrdtAction, CrdtScenario, CrdtStep, Kind};
 use super::strategy::{Variant, scenario};
-use super::wire::{
-    REQUEST, command_in, comparable_init, empty_reply, expected_replies, init, init_of, marked,
-    process, request, response, target_request,
-};
+use super::wire::{comparable_init, expected_replies, marked, request_of, response_of};
 use crate::case::{Case, CaseFailure, Verdict, proxy_case};
+use crate::messages::crdt::{
+    CALL, Expected, HANDLE, REQUEST, command_in, init, init_of, normalise_crdt_out, process,
+    request,
+};
 use crate::property::oracle::Effect;
 use crate::property::proxy::client::expect_delivered;
 use crate::property::proxy::entity::{ClientOutcome, ProxyEntity};
@@ -31,7 +32,6 @@ use crate::property::proxy::streams::answer_to;
 use crate::property::proxy::targets::target;
 use crate::property::runner::check_property;
 use crate::proxy::{CallEvent, ProxyCx};
-use crate::sdk::normalise_crdt_out;
 use crate::wire::WireMessage;
 
 const COMMANDS: &str = "crdt.proxy.property_commands";
@@ -71,7 +71,7 @@ impl ProxyEntity for Crdt {
     type Oracle = CrdtEntity;
     type Answer = CrdtAnswer;
 
-    const HANDLE: &'static str = "/cloudstate.crdt.Crdt/handle";
+    const HANDLE: &'static str = HANDLE;
     const METHOD: &'static str = "CrdtTckModel.Process";
     const REQUEST: &'static str = REQUEST;
 
@@ -95,7 +95,7 @@ impl ProxyEntity for Crdt {
     }
 
     fn request(id: &str, actions: &[CrdtAction], fail: bool, two: &str) -> Request {
-        request(id, actions, fail, two)
+        request_of(id, actions, fail, two)
     }
 
     /// The marker is the target of a side effect: the command changes nothing.
@@ -122,7 +122,7 @@ impl ProxyEntity for Crdt {
 
     fn outcome(answer: &CrdtAnswer) -> ClientOutcome<Response> {
         match &answer.outcome {
-            CrdtOutcome::Reply(value) => ClientOutcome::Reply(response(value)),
+            CrdtOutcome::Reply(value) => ClientOutcome::Reply(response_of(value)),
             // The forward's target, `CrdtTwo.Call`, answers with an empty response.
             CrdtOutcome::Forward(n) => ClientOutcome::Forward(*n),
             CrdtOutcome::Failure => ClientOutcome::Failure,
@@ -179,7 +179,7 @@ async fn call(
     actions: &[CrdtAction],
     fail: bool,
 ) -> Verdict {
-    let request = request(&slot.id, actions, fail, run.two());
+    let request = request_of(&slot.id, actions, fail, run.two());
     let what = ProxyRun::<Crdt>::describe(&request);
     let outcome = run.client(&request).await?;
     expect_delivered(&what, &outcome)?;
@@ -220,7 +220,7 @@ async fn targets_called(run: &mut ProxyRun<Crdt>) -> Verdict {
             match probe.next_event().await? {
                 CallEvent::FromProxy(bytes) => {
                     sent += 1;
-                    let expected = command_in(sent, "Call", &target_request(&id));
+                    let expected = command_in(sent, CALL, &request(&id, Vec::new()));
                     expect_message(
                         &bytes,
                         &expected,
@@ -242,7 +242,7 @@ async fn targets_called(run: &mut ProxyRun<Crdt>) -> Verdict {
                     answered.push(command_id);
                     expect_message(
                         &bytes,
-                        &empty_reply(command_id),
+                        &Expected::empty_reply(command_id).out(),
                         &format!("the reply to command {command_id} on target {id}'s stream"),
                     )?;
                 }

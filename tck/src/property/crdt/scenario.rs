@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use cloudstate_protocol::cloudstate::crdt::{CrdtClock, CrdtWriteConsistency};
+
 /// The set elements operations draw from; `""` checks the empty primitive string (CRDT-017).
 pub(crate) const ELEMENTS: &[&str] = &["a", "b", "", "c"];
 /// The register values operations draw from.
@@ -99,13 +101,13 @@ pub(crate) enum Clock {
 }
 
 impl Clock {
-    /// The protocol's `CrdtClock` number (the model's `LWWRegisterClockType` uses the same ones).
-    pub(crate) fn number(self) -> i32 {
+    /// The protocol's `CrdtClock` (the model's `LWWRegisterClockType` has the same numbers).
+    pub(crate) fn protocol(self) -> CrdtClock {
         match self {
-            Clock::Default => 0,
-            Clock::Reverse => 1,
-            Clock::Custom(_) => 2,
-            Clock::CustomAutoIncrement(_) => 3,
+            Clock::Default => CrdtClock::Default,
+            Clock::Reverse => CrdtClock::Reverse,
+            Clock::Custom(_) => CrdtClock::Custom,
+            Clock::CustomAutoIncrement(_) => CrdtClock::CustomAutoIncrement,
         }
     }
 
@@ -161,13 +163,13 @@ pub(crate) enum Consistency {
 }
 
 impl Consistency {
-    /// The protocol number, the same in the model's `UpdateWriteConsistency` and in
-    /// `CrdtWriteConsistency`.
-    pub(crate) fn number(self) -> i32 {
+    /// The protocol's `CrdtWriteConsistency` (the model's `UpdateWriteConsistency` has the same
+    /// numbers).
+    pub(crate) fn protocol(self) -> CrdtWriteConsistency {
         match self {
-            Consistency::Local => 0,
-            Consistency::Majority => 1,
-            Consistency::All => 2,
+            Consistency::Local => CrdtWriteConsistency::Local,
+            Consistency::Majority => CrdtWriteConsistency::Majority,
+            Consistency::All => CrdtWriteConsistency::All,
         }
     }
 }

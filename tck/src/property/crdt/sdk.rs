@@ -9,10 +9,11 @@ use cloudstate_protocol::names::model::{CRDT_TCK_MODEL, CRDT_TWO};
 use super::oracle::CrdtEntity;
 use super::scenario::{CrdtScenario, CrdtStep, Kind};
 use super::strategy::{Variant, scenario};
-use super::wire::{deleted, expected_replies, init, process, replicated, request};
+use super::wire::{expected_replies, request_of};
 use crate::case::{Case, CaseFailure, Verdict, sdk_case};
+use crate::messages::crdt::{deleted, init, normalise_crdt_out, process, replicated};
 use crate::property::runner::check_property;
-use crate::sdk::{CrdtStream, SdkCx, normalise_crdt_out};
+use crate::sdk::{CrdtStream, SdkCx};
 use crate::wire::WireMessage as _;
 
 const REPLIES: &str = "crdt.sdk.property_replies";
@@ -116,7 +117,7 @@ async fn run(cx: SdkCx, scenario: CrdtScenario) -> Verdict {
                 fail,
             } => {
                 let slot = slots.entry(kind).or_insert_with(|| Slot::new(&cx, kind));
-                let request = request(&slot.id, &actions, fail, TWO);
+                let request = request_of(&slot.id, &actions, fail, TWO);
                 let Slot { id, entity, stream } = slot;
                 let (stream, next) = stream.get_or_insert_with(|| open(&cx, id, entity));
                 let command_id = *next;

@@ -4,9 +4,12 @@
 use cloudstate_protocol::cloudstate::tck::model::crdt::Response;
 use cloudstate_protocol::names::model::{CRDT_TCK_MODEL, CRDT_TWO};
 
-use super::support::{Expected, call_in, call_two, expect_new_stream, process_in, process_ok};
-use super::values::{delete, effect, forward_to, gset, gset_add, gset_delta, request};
+use super::support::{call_two, expect_new_stream, process_ok};
 use crate::case::Verdict;
+use crate::messages::crdt::{
+    Expected, call, delete, effect, forward_to, gset, gset_add, gset_delta, process, request,
+    response, updates,
+};
 use crate::proxy::ProxyCx;
 
 /// Case 178 (GSet): after adding "one", a forward gives the client the empty `Response` of
@@ -18,59 +21,55 @@ use crate::proxy::ProxyCx;
 pub(super) async fn forwards_and_side_effects(cx: ProxyCx) -> Verdict {
     let id = cx.fresh_id("GSet");
     let one = gset(&["one"]);
+    let one_response = response(one.clone());
 
-    let adding = request(&id, vec![gset_add("one")]);
-    process_ok(&cx, &adding, &one).await?;
+    let adding = request(&id, updates([gset_add("one")]));
+    process_ok(&cx, &adding, &one_response).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
     entity
         .expect_exchange(
-            process_in(1, &adding),
-            Expected::reply(1, &one).update(gset_delta(&["one"])).out(),
+            process(1, &adding),
+            Expected::reply(1, one.clone())
+                .update(gset_delta(&["one"]))
+                .out(),
         )
         .await?;
 
     let forwarding = request(&id, vec![forward_to(&id)]);
     process_ok(&cx, &forwarding, &Response::default()).await?;
     entity
-        .expect_exchange(process_in(2, &forwarding), Expected::forward(2, &id).out())
+        .expect_exchange(process(2, &forwarding), Expected::forward(2, &id).out())
         .await?;
     let mut two = expect_new_stream(&cx, CRDT_TWO, &id).await?;
-    let call = request(&id, Vec::new());
-    two.expect_exchange(
-        call_in(1, &call),
-        Expected::reply(1, &Response::default()).out(),
-    )
-    .await?;
+    let called = request(&id, Vec::new());
+    two.expect_exchange(call(1, &called), Expected::empty_reply(1).out())
+        .await?;
 
     let effecting = request(&id, vec![effect(&id, false)]);
-    process_ok(&cx, &effecting, &one).await?;
+    process_ok(&cx, &effecting, &one_response).await?;
     entity
         .expect_exchange(
-            process_in(3, &effecting),
-            Expected::reply(3, &one).side_effect(&id, false).out(),
+            process(3, &effecting),
+            Expected::reply(3, one.clone())
+                .side_effect(&id, false)
+                .out(),
         )
         .await?;
-    two.expect_exchange(
-        call_in(2, &call),
-        Expected::reply(2, &Response::default()).out(),
-    )
-    .await?;
+    two.expect_exchange(call(2, &called), Expected::empty_reply(2).out())
+        .await?;
 
     let deleting = request(&id, vec![delete()]);
-    process_ok(&cx, &deleting, &one).await?;
+    process_ok(&cx, &deleting, &one_response).await?;
     entity
         .expect_exchange(
-            process_in(4, &deleting),
-            Expected::reply(4, &one).delete().out(),
+            process(4, &deleting),
+            Expected::reply(4, one).delete().out(),
         )
         .await?;
     entity.expect_closed().await?;
 
     call_two(&cx, &deleting).await?;
-    two.expect_exchange(
-        call_in(3, &deleting),
-        Expected::reply(3, &Response::default()).delete().out(),
-    )
-    .await?;
+    two.expect_exchange(call(3, &deleting), Expected::empty_reply(3).delete().out())
+        .await?;
     two.expect_closed().await
 }

@@ -1,12 +1,14 @@
 //! The CRDT model over the proxy's HTTP/JSON frontend: the `google.api.http` rule of
 //! `CrdtTckModel.Process` and the default `POST /package.Service/Method` route of `CrdtTwo.Call`.
 
-use cloudstate_protocol::cloudstate::tck::model::crdt::Response;
 use cloudstate_protocol::names::model::{CRDT_TCK_MODEL, CRDT_TWO};
 
-use super::support::{EXPECTED_FAILURE, Expected, call_in, expect_new_stream, process_in};
-use super::values::{delete, fail, pncounter, pncounter_changes, pncounter_delta, request};
+use super::support::expect_new_stream;
 use crate::case::Verdict;
+use crate::messages::crdt::{
+    EXPECTED_FAILURE, Expected, call, change, delete, fail, pncounter, pncounter_delta, process,
+    request, updates,
+};
 use crate::proxy::ProxyCx;
 use crate::proxy::value_entity::checks::{http_fails, http_ok};
 
@@ -23,20 +25,14 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
     let read = request(&id, Vec::new());
     entity
-        .expect_exchange(
-            process_in(1, &read),
-            Expected::reply(1, &pncounter(0)).out(),
-        )
+        .expect_exchange(process(1, &read), Expected::reply(1, pncounter(0)).out())
         .await?;
 
     let two_path = format!("/{CRDT_TWO}/Call");
     http_ok(&cx, &two_path, &format!(r#"{{"id": "{id}"}}"#), "{}").await?;
     let mut two = expect_new_stream(&cx, CRDT_TWO, &id).await?;
-    two.expect_exchange(
-        call_in(1, &read),
-        Expected::reply(1, &Response::default()).out(),
-    )
-    .await?;
+    two.expect_exchange(call(1, &read), Expected::empty_reply(1).out())
+        .await?;
 
     http_ok(
         &cx,
@@ -45,11 +41,11 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
         r#"{"state":{"pncounter":{"value":"42"}}}"#,
     )
     .await?;
-    let up = request(&id, pncounter_changes(&[42]));
+    let up = request(&id, updates([change(42)]));
     entity
         .expect_exchange(
-            process_in(2, &up),
-            Expected::reply(2, &pncounter(42))
+            process(2, &up),
+            Expected::reply(2, pncounter(42))
                 .update(pncounter_delta(42))
                 .out(),
         )
@@ -60,7 +56,7 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     let failing = request(&id, vec![fail(EXPECTED_FAILURE)]);
     entity
         .expect_exchange(
-            process_in(3, &failing),
+            process(3, &failing),
             Expected::failure(3, EXPECTED_FAILURE).out(),
         )
         .await?;
@@ -72,11 +68,11 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
         r#"{"state":{"pncounter":{"value":"-81"}}}"#,
     )
     .await?;
-    let down = request(&id, pncounter_changes(&[-123]));
+    let down = request(&id, updates([change(-123)]));
     entity
         .expect_exchange(
-            process_in(4, &down),
-            Expected::reply(4, &pncounter(-81))
+            process(4, &down),
+            Expected::reply(4, pncounter(-81))
                 .update(pncounter_delta(-123))
                 .out(),
         )
@@ -92,8 +88,8 @@ pub(super) async fn http_api(cx: ProxyCx) -> Verdict {
     let deleting = request(&id, vec![delete()]);
     entity
         .expect_exchange(
-            process_in(5, &deleting),
-            Expected::reply(5, &pncounter(-81)).delete().out(),
+            process(5, &deleting),
+            Expected::reply(5, pncounter(-81)).delete().out(),
         )
         .await?;
     entity.expect_closed().await

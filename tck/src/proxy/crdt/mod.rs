@@ -7,7 +7,6 @@ mod interventions;
 mod state;
 mod streamed;
 mod support;
-mod values;
 
 use cloudstate_protocol::names::model::{CRDT_CONFIGURED, CRDT_TCK_MODEL, CRDT_TWO};
 

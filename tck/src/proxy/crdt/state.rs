@@ -4,15 +4,12 @@
 use cloudstate_protocol::names::model::{CRDT_CONFIGURED, CRDT_TCK_MODEL};
 use tokio::time::Instant;
 
-use super::support::{
-    EXPECTED_FAILURE, Expected, call_configured, call_in, expect_new_stream, process_fails,
-    process_in, process_ok,
-};
-use super::values::{
-    delete, fail, gcounter, gcounter_delta, gcounter_increment, pncounter, pncounter_changes,
-    pncounter_delta, request,
-};
+use super::support::{call_configured, expect_new_stream, process_fails, process_ok};
 use crate::case::Verdict;
+use crate::messages::crdt::{
+    EXPECTED_FAILURE, Expected, call, change, delete, fail, gcounter, gcounter_delta, increment,
+    pncounter, pncounter_delta, process, request, response, updates,
+};
 use crate::proxy::ProxyCx;
 use crate::proxy::value_entity::checks::{
     PASSIVATION_SLACK, announced_passivation, expect_passivation,
@@ -26,31 +23,28 @@ pub(super) async fn state_changes(cx: ProxyCx) -> Verdict {
     let id = cx.fresh_id("PNCounter");
 
     let read = request(&id, Vec::new());
-    process_ok(&cx, &read, &pncounter(0)).await?;
+    process_ok(&cx, &read, &response(pncounter(0))).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
     entity
-        .expect_exchange(
-            process_in(1, &read),
-            Expected::reply(1, &pncounter(0)).out(),
-        )
+        .expect_exchange(process(1, &read), Expected::reply(1, pncounter(0)).out())
         .await?;
 
     let steps: [(&[i64], i64, i64); 2] = [(&[1, -2, 3], 2, 2), (&[4, -5, 6], 7, 5)];
     for (command_id, (changes, value, net)) in (2..).zip(steps) {
-        let changing = request(&id, pncounter_changes(changes));
-        process_ok(&cx, &changing, &pncounter(value)).await?;
-        let reply = Expected::reply(command_id, &pncounter(value)).update(pncounter_delta(net));
+        let changing = request(&id, updates(changes.iter().map(|&by| change(by))));
+        process_ok(&cx, &changing, &response(pncounter(value))).await?;
+        let reply = Expected::reply(command_id, pncounter(value)).update(pncounter_delta(net));
         entity
-            .expect_exchange(process_in(command_id, &changing), reply.out())
+            .expect_exchange(process(command_id, &changing), reply.out())
             .await?;
     }
 
     let deleting = request(&id, vec![delete()]);
-    process_ok(&cx, &deleting, &pncounter(7)).await?;
+    process_ok(&cx, &deleting, &response(pncounter(7))).await?;
     entity
         .expect_exchange(
-            process_in(4, &deleting),
-            Expected::reply(4, &pncounter(7)).delete().out(),
+            process(4, &deleting),
+            Expected::reply(4, pncounter(7)).delete().out(),
         )
         .await?;
     entity.expect_closed().await
@@ -63,13 +57,13 @@ pub(super) async fn state_changes(cx: ProxyCx) -> Verdict {
 pub(super) async fn failures(cx: ProxyCx) -> Verdict {
     let id = cx.fresh_id("GCounter");
 
-    let increment = request(&id, vec![gcounter_increment(42)]);
-    process_ok(&cx, &increment, &gcounter(42)).await?;
+    let incrementing = request(&id, updates([increment(42)]));
+    process_ok(&cx, &incrementing, &response(gcounter(42))).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
     entity
         .expect_exchange(
-            process_in(1, &increment),
-            Expected::reply(1, &gcounter(42))
+            process(1, &incrementing),
+            Expected::reply(1, gcounter(42))
                 .update(gcounter_delta(42))
                 .out(),
         )
@@ -79,17 +73,17 @@ pub(super) async fn failures(cx: ProxyCx) -> Verdict {
     process_fails(&cx, &failing, EXPECTED_FAILURE).await?;
     entity
         .expect_exchange(
-            process_in(2, &failing),
+            process(2, &failing),
             Expected::failure(2, EXPECTED_FAILURE).out(),
         )
         .await?;
 
     let deleting = request(&id, vec![delete()]);
-    process_ok(&cx, &deleting, &gcounter(42)).await?;
+    process_ok(&cx, &deleting, &response(gcounter(42))).await?;
     entity
         .expect_exchange(
-            process_in(3, &deleting),
-            Expected::reply(3, &gcounter(42)).delete().out(),
+            process(3, &deleting),
+            Expected::reply(3, gcounter(42)).delete().out(),
         )
         .await?;
     entity.expect_closed().await
@@ -104,12 +98,9 @@ pub(super) async fn passivation_timeout(cx: ProxyCx) -> Verdict {
     call_configured(&cx, &id).await?;
     let answered = Instant::now();
     let mut stream = expect_new_stream(&cx, CRDT_CONFIGURED, &id).await?;
-    let call = request(&id, Vec::new());
+    let called = request(&id, Vec::new());
     stream
-        .expect_exchange(
-            call_in(1, &call),
-            Expected::reply(1, &Default::default()).out(),
-        )
+        .expect_exchange(call(1, &called), Expected::empty_reply(1).out())
         .await?;
     expect_passivation(
         &mut stream,

@@ -10,20 +10,17 @@ use cloudstate_protocol::names::model::CRDT_TCK_MODEL;
 use prost::Message as _;
 use tonic::Streaming;
 
-use super::support::{
-    Expected, cancelled_in, cancelled_out, expect_new_stream, process_in, process_ok, streamed_in,
-    streamed_out,
-};
-use super::values::{delete, request, vote, vote_delta, vote_update};
+use super::support::{expect_new_stream, process_ok};
 use crate::case::{CaseFailure, Verdict};
+use crate::messages::crdt::{
+    Expected, STREAMED_REQUEST, Streamed, cancelled, cancelled_response, delete, process,
+    process_streamed, request, response, vote, vote_delta, vote_state,
+};
 use crate::proxy::ProxyCx;
 use crate::wire::{Direction, render_compact};
 
 /// How long the case waits to be sure a client gets no message.
 const SILENCE: Duration = Duration::from_millis(100);
-
-/// Full name of the model's streamed request message.
-const STREAMED_REQUEST: &str = "cloudstate.tck.model.crdt.StreamedRequest";
 
 fn describe(who: &str, request: &StreamedRequest) -> String {
     format!(
@@ -87,8 +84,8 @@ async fn client_expect(
 /// stream.
 pub(super) async fn streamed_responses_for_connection_tracking(cx: ProxyCx) -> Verdict {
     let id = cx.fresh_id("Vote");
-    let nobody = vote(false, 0, 1);
-    let connected = vote(true, 1, 1);
+    let nobody = vote_state(false, 0, 1);
+    let connected = vote_state(true, 1, 1);
     let mut client = CrdtTckModelClient::new(cx.channel());
 
     let watching = StreamedRequest {
@@ -109,19 +106,19 @@ pub(super) async fn streamed_responses_for_connection_tracking(cx: ProxyCx) -> V
             )));
         }
     };
-    client_expect(&cx, "monitor", &mut monitor, &nobody).await?;
+    client_expect(&cx, "monitor", &mut monitor, &response(nobody.clone())).await?;
     let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
     entity
         .expect_exchange(
-            streamed_in(1, &watching),
-            Expected::reply(1, &nobody).streamed().out(),
+            process_streamed(1, &watching),
+            Expected::reply(1, nobody.clone()).streamed().out(),
         )
         .await?;
 
     let connecting = StreamedRequest {
         id: id.clone(),
-        initial_update: Some(vote_update(true)),
-        cancel_update: Some(vote_update(false)),
+        initial_update: Some(vote(true)),
+        cancel_update: Some(vote(false)),
         empty: true,
         ..StreamedRequest::default()
     };
@@ -139,20 +136,20 @@ pub(super) async fn streamed_responses_for_connection_tracking(cx: ProxyCx) -> V
         connect_client.process_streamed(connect_request).await
     }));
 
-    client_expect(&cx, "monitor", &mut monitor, &connected).await?;
+    client_expect(&cx, "monitor", &mut monitor, &response(connected.clone())).await?;
     entity
-        .expect_from_proxy(streamed_in(2, &connecting))
+        .expect_from_proxy(process_streamed(2, &connecting))
         .await?;
     entity
         .expect_from_user_function(
             Expected::no_action(2)
-                .update(vote_delta(true))
+                .update(vote_delta(true, 0, 0))
                 .streamed()
                 .out(),
         )
         .await?;
     entity
-        .expect_from_user_function(streamed_out(1, &connected))
+        .expect_from_user_function(Streamed::state(1, connected).out())
         .await?;
 
     match tokio::time::timeout(SILENCE, &mut connect.0).await {
@@ -199,15 +196,15 @@ pub(super) async fn streamed_responses_for_connection_tracking(cx: ProxyCx) -> V
         }
     }
 
-    client_expect(&cx, "monitor", &mut monitor, &nobody).await?;
+    client_expect(&cx, "monitor", &mut monitor, &response(nobody.clone())).await?;
     entity
         .expect_exchange(
-            cancelled_in(&id, 2),
-            cancelled_out(2, Some(vote_delta(false))),
+            cancelled(&id, 2),
+            cancelled_response(2, Some(vote_delta(false, 0, 0))),
         )
         .await?;
     entity
-        .expect_from_user_function(streamed_out(1, &nobody))
+        .expect_from_user_function(Streamed::state(1, nobody.clone()).out())
         .await?;
 
     cx.trace().record(
@@ -217,15 +214,15 @@ pub(super) async fn streamed_responses_for_connection_tracking(cx: ProxyCx) -> V
     );
     drop(monitor);
     entity
-        .expect_exchange(cancelled_in(&id, 1), cancelled_out(1, None))
+        .expect_exchange(cancelled(&id, 1), cancelled_response(1, None))
         .await?;
 
     let deleting = request(&id, vec![delete()]);
-    process_ok(&cx, &deleting, &nobody).await?;
+    process_ok(&cx, &deleting, &response(nobody.clone())).await?;
     entity
         .expect_exchange(
-            process_in(3, &deleting),
-            Expected::reply(3, &nobody).delete().out(),
+            process(3, &deleting),
+            Expected::reply(3, nobody).delete().out(),
         )
         .await?;
     entity.expect_closed().await

@@ -7,9 +7,28 @@ use cloudstate_protocol::names::CRDT;
 use cloudstate_protocol::names::model::{CRDT_CONFIGURED, CRDT_TCK_MODEL, CRDT_TWO};
 use prost::Message as _;
 
-use crate::case::{CaseFailure, Verdict};
+use super::support::{CONFIGURED, MODEL};
+use crate::case::{Case, CaseFailure, Verdict, sdk_case};
 use crate::sdk::SdkCx;
 use crate::wire::render_pretty;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "crdt.sdk.entity_discovery",
+        summary: "both CRDT model services are announced as CRDT entities",
+        requirements: ["CRDT-001"],
+        services: MODEL,
+        run: entity_discovery,
+    },
+    sdk_case! {
+        id: "crdt.sdk.configured_entity",
+        summary: "the configured CRDT entity announces a 100 ms passivation timeout",
+        requirements: ["CRDT-001", "CRDT-002"],
+        services: CONFIGURED,
+        run: configured_entity,
+    },
+];
 
 /// Checks that the entity announced for `service` is a CRDT entity and, when `timeout_ms` is given, that
 /// it announces that passivation timeout. The persistence id is not checked.

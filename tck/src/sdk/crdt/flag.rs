@@ -1,17 +1,77 @@
 //! Flag entities (cases 119 to 126 of the original TCK).
 
-use super::support::{
-    Expected, delete, delete_sent_to_entity, delta, expect, init, init_delta, process, updates,
+use super::support::{MODEL, delete_sent_to_entity, expect, process};
+use crate::case::{Case, Verdict, sdk_case};
+use crate::messages::crdt::{
+    Expected, delete, flag, flag_delta, flag_enable, init, replicated, updates,
 };
-use super::values::{flag, flag_delta, flag_enable};
-use crate::case::Verdict;
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "crdt.sdk.flag_initial_empty_state",
+        summary: "a new Flag is disabled, and a read carries no state action",
+        requirements: ["CRDT-003", "CRDT-004", "CRDT-008"],
+        services: MODEL,
+        run: flag_initial_empty_state,
+    },
+    sdk_case! {
+        id: "crdt.sdk.flag_state_changes",
+        summary: "enabling a Flag is reported as a delta true",
+        requirements: ["CRDT-007"],
+        services: MODEL,
+        run: flag_state_changes,
+    },
+    sdk_case! {
+        id: "crdt.sdk.flag_initial_delta_in_init",
+        summary: "a Flag starts from the init's delta, disabled or enabled",
+        requirements: ["CRDT-004", "CRDT-005"],
+        services: MODEL,
+        run: flag_initial_delta_in_init,
+    },
+    sdk_case! {
+        id: "crdt.sdk.flag_initial_empty_state_with_replicated_initial_delta",
+        summary: "a Flag delta received after the init sets the flag, disabled or enabled",
+        requirements: ["CRDT-005", "CRDT-006"],
+        services: MODEL,
+        run: flag_initial_empty_state_with_replicated_initial_delta,
+    },
+    sdk_case! {
+        id: "crdt.sdk.flag_mix_of_local_and_replicated_state_changes",
+        summary: "a received false never disables an enabled Flag, and enabling it again reports nothing",
+        requirements: ["CRDT-005", "CRDT-006", "CRDT-008", "CRDT-015"],
+        services: MODEL,
+        run: flag_mix_of_local_and_replicated_state_changes,
+    },
+    sdk_case! {
+        id: "crdt.sdk.flag_rehydration_after_passivation",
+        summary: "after a clean passivation, a new stream started from the enabled Flag reads it enabled",
+        requirements: ["CRDT-003", "CRDT-004", "CRDT-035"],
+        services: MODEL,
+        run: flag_rehydration_after_passivation,
+    },
+    sdk_case! {
+        id: "crdt.sdk.flag_delete_action_received_from_entity",
+        summary: "a command that deletes a Flag is answered with its value and a delete action",
+        requirements: ["CRDT-021"],
+        services: MODEL,
+        run: flag_delete_action_received_from_entity,
+    },
+    sdk_case! {
+        id: "crdt.sdk.flag_delete_action_sent_to_entity",
+        summary: "a Flag deleted by the proxy sends nothing and ends when the proxy half-closes",
+        requirements: ["CRDT-022", "CRDT-035"],
+        services: MODEL,
+        run: flag_delete_action_sent_to_entity,
+    },
+];
 
 /// Case 119: a new flag is disabled, and a read reports no change.
 pub(super) async fn flag_initial_empty_state(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Flag");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process(&id, 1, vec![]));
     expect(&mut stream, Expected::reply(1, flag(false)).out()).await?;
     stream.close().await
@@ -21,7 +81,7 @@ pub(super) async fn flag_initial_empty_state(cx: SdkCx) -> Verdict {
 pub(super) async fn flag_state_changes(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Flag");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process(&id, 1, updates([flag_enable()])));
     let reply = Expected::reply(1, flag(true)).update(flag_delta(true));
     expect(&mut stream, reply.out()).await?;
@@ -33,7 +93,7 @@ pub(super) async fn flag_initial_delta_in_init(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Flag");
     for value in [false, true] {
         let mut stream = cx.crdt();
-        stream.send(init_delta(&id, flag_delta(value)));
+        stream.send(init(&id, Some(flag_delta(value))));
         stream.send(process(&id, 1, vec![]));
         expect(&mut stream, Expected::reply(1, flag(value)).out()).await?;
         stream.close().await?;
@@ -46,8 +106,8 @@ pub(super) async fn flag_initial_empty_state_with_replicated_initial_delta(cx: S
     let id = cx.fresh_id("Flag");
     for value in [false, true] {
         let mut stream = cx.crdt();
-        stream.send(init(&id));
-        stream.send(delta(flag_delta(value)));
+        stream.send(init(&id, None));
+        stream.send(replicated(flag_delta(value)));
         stream.send(process(&id, 1, vec![]));
         expect(&mut stream, Expected::reply(1, flag(value)).out()).await?;
         stream.close().await?;
@@ -60,28 +120,28 @@ pub(super) async fn flag_initial_empty_state_with_replicated_initial_delta(cx: S
 pub(super) async fn flag_mix_of_local_and_replicated_state_changes(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Flag");
     let mut first = cx.crdt();
-    first.send(init(&id));
-    first.send(delta(flag_delta(false)));
+    first.send(init(&id, None));
+    first.send(replicated(flag_delta(false)));
     first.send(process(&id, 1, vec![]));
     expect(&mut first, Expected::reply(1, flag(false)).out()).await?;
     first.send(process(&id, 2, updates([flag_enable()])));
     let reply = Expected::reply(2, flag(true)).update(flag_delta(true));
     expect(&mut first, reply.out()).await?;
-    first.send(delta(flag_delta(true)));
-    first.send(delta(flag_delta(false)));
+    first.send(replicated(flag_delta(true)));
+    first.send(replicated(flag_delta(false)));
     first.send(process(&id, 3, vec![]));
     expect(&mut first, Expected::reply(3, flag(true)).out()).await?;
     first.close().await?;
 
     let mut second = cx.crdt();
-    second.send(init(&id));
-    second.send(delta(flag_delta(true)));
+    second.send(init(&id, None));
+    second.send(replicated(flag_delta(true)));
     second.send(process(&id, 1, vec![]));
     expect(&mut second, Expected::reply(1, flag(true)).out()).await?;
     second.send(process(&id, 2, updates([flag_enable()])));
     expect(&mut second, Expected::reply(2, flag(true)).out()).await?;
-    second.send(delta(flag_delta(true)));
-    second.send(delta(flag_delta(false)));
+    second.send(replicated(flag_delta(true)));
+    second.send(replicated(flag_delta(false)));
     second.send(process(&id, 3, vec![]));
     expect(&mut second, Expected::reply(3, flag(true)).out()).await?;
     second.close().await
@@ -91,7 +151,7 @@ pub(super) async fn flag_mix_of_local_and_replicated_state_changes(cx: SdkCx) ->
 pub(super) async fn flag_rehydration_after_passivation(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Flag");
     let mut first = cx.crdt();
-    first.send(init(&id));
+    first.send(init(&id, None));
     first.send(process(&id, 1, vec![]));
     expect(&mut first, Expected::reply(1, flag(false)).out()).await?;
     first.send(process(&id, 2, updates([flag_enable()])));
@@ -100,7 +160,7 @@ pub(super) async fn flag_rehydration_after_passivation(cx: SdkCx) -> Verdict {
     first.close().await?;
 
     let mut second = cx.crdt();
-    second.send(init_delta(&id, flag_delta(true)));
+    second.send(init(&id, Some(flag_delta(true))));
     second.send(process(&id, 1, vec![]));
     expect(&mut second, Expected::reply(1, flag(true)).out()).await?;
     second.close().await
@@ -110,7 +170,7 @@ pub(super) async fn flag_rehydration_after_passivation(cx: SdkCx) -> Verdict {
 pub(super) async fn flag_delete_action_received_from_entity(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Flag");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process(&id, 1, updates([flag_enable()])));
     let reply = Expected::reply(1, flag(true)).update(flag_delta(true));
     expect(&mut stream, reply.out()).await?;

@@ -1,22 +1,81 @@
 //! ORMap entities: state changes, starting values and deletes (cases 127 to 130, 133 and 134 of the
 //! original TCK). Keys are typed by their prefix, so one map holds CRDTs of several types.
 
-use super::support::{
-    Expected, delete, delete_sent_to_entity, delta, expect, init, init_delta, process, updates,
+use super::support::{MODEL, delete_sent_to_entity, expect, process};
+use crate::case::{Case, Verdict, sdk_case};
+use crate::messages::crdt::{
+    Expected, MapDelta, change, delete, flag, flag_delta, flag_enable, gcounter, gcounter_delta,
+    gset, gset_delta, increment, init, lww, lww_delta, lww_set, ormap, ormap_add, ormap_clear,
+    ormap_remove, ormap_update, orset, orset_add, orset_added, orset_delta, orset_remove,
+    pncounter, pncounter_delta, replicated, updates,
 };
-use super::values::{
-    MapDelta, change, flag, flag_delta, flag_enable, gcounter, gcounter_delta, gset, gset_delta,
-    increment, lww, lww_delta, lww_set, ormap, ormap_add, ormap_clear, ormap_remove, ormap_update,
-    orset, orset_add, orset_added, orset_delta, orset_remove, pncounter, pncounter_delta,
-};
-use crate::case::Verdict;
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "crdt.sdk.ormap_initial_empty_state",
+        summary: "a new ORMap is empty, and a read carries no state action",
+        requirements: ["CRDT-003", "CRDT-004", "CRDT-008"],
+        services: MODEL,
+        run: ormap_initial_empty_state,
+    },
+    sdk_case! {
+        id: "crdt.sdk.ormap_state_changes",
+        summary: "ORMap additions, updates, removals and clears are reported under added, updated, removed and cleared",
+        requirements: ["CRDT-007", "CRDT-049", "CRDT-010", "CRDT-011", "CRDT-016"],
+        services: MODEL,
+        run: ormap_state_changes,
+    },
+    sdk_case! {
+        id: "crdt.sdk.ormap_initial_delta_in_init",
+        summary: "an ORMap starts from the init's delta, and a removal and a nested change are reported together",
+        requirements: ["CRDT-004", "CRDT-005", "CRDT-010"],
+        services: MODEL,
+        run: ormap_initial_delta_in_init,
+    },
+    sdk_case! {
+        id: "crdt.sdk.ormap_initial_empty_state_with_replicated_initial_delta",
+        summary: "an ORMap delta received after the init fills the map, and nothing is reported back",
+        requirements: ["CRDT-005", "CRDT-006", "CRDT-008"],
+        services: MODEL,
+        run: ormap_initial_empty_state_with_replicated_initial_delta,
+    },
+    sdk_case! {
+        id: "crdt.sdk.ormap_mix_of_local_and_replicated_state_changes",
+        summary: "replicated changes to the map and its nested maps mix with local ones, and each reply reports only the net local change",
+        requirements: ["CRDT-005", "CRDT-006", "CRDT-049", "CRDT-010"],
+        services: MODEL,
+        run: super::ormap_mix::ormap_mix_of_local_and_replicated_state_changes,
+    },
+    sdk_case! {
+        id: "crdt.sdk.ormap_rehydration_after_passivation",
+        summary: "after a clean passivation, a new stream started from the map goes on from it",
+        requirements: ["CRDT-003", "CRDT-004", "CRDT-035"],
+        services: MODEL,
+        run: super::ormap_mix::ormap_rehydration_after_passivation,
+    },
+    sdk_case! {
+        id: "crdt.sdk.ormap_delete_action_received_from_entity",
+        summary: "a command that changes an ORMap entry and deletes the entity reports only the delete",
+        requirements: ["CRDT-021"],
+        services: MODEL,
+        run: ormap_delete_action_received_from_entity,
+    },
+    sdk_case! {
+        id: "crdt.sdk.ormap_delete_action_sent_to_entity",
+        summary: "an ORMap deleted by the proxy sends nothing and ends when the proxy half-closes",
+        requirements: ["CRDT-022", "CRDT-035"],
+        services: MODEL,
+        run: ormap_delete_action_sent_to_entity,
+    },
+];
 
 /// Case 127: a new ORMap is empty, and a read reports no change.
 pub(super) async fn ormap_initial_empty_state(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("ORMap");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process(&id, 1, vec![]));
     expect(&mut stream, Expected::reply(1, ormap(vec![])).out()).await?;
     stream.close().await
@@ -27,7 +86,7 @@ pub(super) async fn ormap_initial_empty_state(cx: SdkCx) -> Verdict {
 pub(super) async fn ormap_state_changes(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("ORMap");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
 
     stream.send(process(
         &id,
@@ -152,7 +211,7 @@ pub(super) async fn ormap_initial_delta_in_init(cx: SdkCx) -> Verdict {
         .added("PNCounter-1", pncounter_delta(123))
         .added("LWWRegister-1", lww_delta("one"))
         .added("GSet-1", gset_delta(&["a", "b", "c"]));
-    stream.send(init_delta(&id, initial.delta()));
+    stream.send(init(&id, Some(initial.delta())));
     stream.send(process(&id, 1, vec![]));
     let state = ormap(vec![
         ("GSet-1", gset(&["a", "b", "c"])),
@@ -181,12 +240,12 @@ pub(super) async fn ormap_initial_delta_in_init(cx: SdkCx) -> Verdict {
 pub(super) async fn ormap_initial_empty_state_with_replicated_initial_delta(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("ORMap");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
-    let replicated = MapDelta::default()
+    stream.send(init(&id, None));
+    let remote = MapDelta::default()
         .added("GCounter-1", gcounter_delta(42))
         .added("ORSet-1", orset_added(&["a", "b", "c"]))
         .added("Flag-1", flag_delta(false));
-    stream.send(delta(replicated.delta()));
+    stream.send(replicated(remote.delta()));
     stream.send(process(&id, 1, vec![]));
     let state = ormap(vec![
         ("Flag-1", flag(false)),
@@ -201,7 +260,7 @@ pub(super) async fn ormap_initial_empty_state_with_replicated_initial_delta(cx: 
 pub(super) async fn ormap_delete_action_received_from_entity(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("ORMap");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process(&id, 1, updates([ormap_add("Flag-1")])));
     let map_delta = MapDelta::default().added("Flag-1", flag_delta(false));
     let reply = Expected::reply(1, ormap(vec![("Flag-1", flag(false))])).update(map_delta.delta());

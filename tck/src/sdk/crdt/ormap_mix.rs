@@ -1,13 +1,13 @@
 //! ORMap entities changed both locally and by replicated deltas, nested maps included, and across a
 //! passivation (cases 131 and 132 of the original TCK).
 
-use super::support::{Expected, delta, expect, init, init_delta, process, updates};
-use super::values::{
-    MapDelta, change, gcounter, gcounter_delta, gset, gset_add, gset_delta, increment, lww,
-    lww_delta, lww_set, ormap, ormap_add, ormap_clear, ormap_remove, ormap_update, orset,
-    orset_added, orset_delta, pncounter, pncounter_delta,
-};
+use super::support::{expect, process};
 use crate::case::Verdict;
+use crate::messages::crdt::{
+    Expected, MapDelta, change, gcounter, gcounter_delta, gset, gset_add, gset_delta, increment,
+    init, lww, lww_delta, lww_set, ormap, ormap_add, ormap_clear, ormap_remove, ormap_update,
+    orset, orset_added, orset_delta, pncounter, pncounter_delta, replicated, updates,
+};
 use crate::sdk::SdkCx;
 
 /// Case 131: replicated additions, removals, nested changes and clears mix with local changes; each
@@ -15,7 +15,7 @@ use crate::sdk::SdkCx;
 pub(super) async fn ormap_mix_of_local_and_replicated_state_changes(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("ORMap");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process(&id, 1, updates([ormap_add("PNCounter-1")])));
     let map_delta = MapDelta::default().added("PNCounter-1", pncounter_delta(0));
     let state = ormap(vec![("PNCounter-1", pncounter(0))]);
@@ -25,15 +25,15 @@ pub(super) async fn ormap_mix_of_local_and_replicated_state_changes(cx: SdkCx) -
     )
     .await?;
 
-    stream.send(delta(
+    stream.send(replicated(
         MapDelta::default()
             .added("ORSet-1", orset_added(&["x"]))
             .delta(),
     ));
-    let replicated = MapDelta::default()
+    let remote = MapDelta::default()
         .added("LWWRegister-1", lww_delta("one"))
         .updated("ORSet-1", orset_added(&["y", "z"]));
-    stream.send(delta(replicated.delta()));
+    stream.send(replicated(remote.delta()));
     let actions = [
         ormap_add("ORSet-2"),
         ormap_update("LWWRegister-2", lww_set("two")),
@@ -77,16 +77,16 @@ pub(super) async fn ormap_mix_of_local_and_replicated_state_changes(cx: SdkCx) -
     .await?;
 
     let nested = MapDelta::default().added("PNCounter-1", pncounter_delta(123));
-    let replicated = MapDelta::default()
+    let remote = MapDelta::default()
         .removed(&["LWWRegister-2"])
         .added("ORMap-1", nested.delta());
-    stream.send(delta(replicated.delta()));
+    stream.send(replicated(remote.delta()));
     let nested = MapDelta::default().added("LWWRegister-1", lww_delta("ABC"));
-    let replicated = MapDelta::default()
+    let remote = MapDelta::default()
         .removed(&["ORSet-1"])
         .updated("ORSet-2", orset_added(&["a", "b", "c"]))
         .updated("ORMap-1", nested.delta());
-    stream.send(delta(replicated.delta()));
+    stream.send(replicated(remote.delta()));
     let nested_update = ormap_update("PNCounter-1", change(-456));
     stream.send(process(
         &id,
@@ -111,10 +111,10 @@ pub(super) async fn ormap_mix_of_local_and_replicated_state_changes(cx: SdkCx) -
     )
     .await?;
 
-    let replicated = MapDelta::default()
+    let remote = MapDelta::default()
         .cleared()
         .added("GSet-1", gset_delta(&["1", "2", "3"]));
-    stream.send(delta(replicated.delta()));
+    stream.send(replicated(remote.delta()));
     let mut actions = updates(["PNCounter-1", "LWWRegister-1"].map(ormap_remove));
     actions.extend(updates(
         ["2", "4", "6"].map(|e| ormap_update("GSet-1", gset_add(e))),
@@ -143,10 +143,10 @@ pub(super) async fn ormap_mix_of_local_and_replicated_state_changes(cx: SdkCx) -
     )
     .await?;
 
-    let replicated = MapDelta::default()
+    let remote = MapDelta::default()
         .removed(&["GSet-1"])
         .added("GCounter-1", gcounter_delta(42));
-    stream.send(delta(replicated.delta()));
+    stream.send(replicated(remote.delta()));
     stream.send(process(
         &id,
         7,
@@ -166,9 +166,9 @@ pub(super) async fn ormap_mix_of_local_and_replicated_state_changes(cx: SdkCx) -
 pub(super) async fn ormap_rehydration_after_passivation(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("ORMap");
     let mut first = cx.crdt();
-    first.send(init(&id));
-    let replicated = MapDelta::default().added("PNCounter-1", pncounter_delta(123));
-    first.send(delta(replicated.delta()));
+    first.send(init(&id, None));
+    let remote = MapDelta::default().added("PNCounter-1", pncounter_delta(123));
+    first.send(replicated(remote.delta()));
     first.send(process(
         &id,
         1,
@@ -185,12 +185,12 @@ pub(super) async fn ormap_rehydration_after_passivation(cx: SdkCx) -> Verdict {
 
     let mut second = cx.crdt();
     let initial = MapDelta::default().added("PNCounter-1", pncounter_delta(444));
-    second.send(init_delta(&id, initial.delta()));
+    second.send(init(&id, Some(initial.delta())));
     second.send(process(&id, 1, vec![]));
     let state = ormap(vec![("PNCounter-1", pncounter(444))]);
     expect(&mut second, Expected::reply(1, state).out()).await?;
-    let replicated = MapDelta::default().updated("PNCounter-1", pncounter_delta(-42));
-    second.send(delta(replicated.delta()));
+    let remote = MapDelta::default().updated("PNCounter-1", pncounter_delta(-42));
+    second.send(replicated(remote.delta()));
     second.send(process(
         &id,
         2,

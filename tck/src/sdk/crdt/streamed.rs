@@ -5,23 +5,66 @@ use cloudstate_protocol::cloudstate::tck::model::crdt::{
     Effect, StreamedRequest, UpdateWriteConsistency,
 };
 
-use super::support::{
-    Expected, SILENCE, Streamed, cancelled, cancelled_response, expect, init, process,
-    process_streamed, updates,
+use super::support::{MODEL, SILENCE, expect, process, process_streamed};
+use crate::case::{Case, Verdict, sdk_case};
+use crate::messages::crdt::{
+    Expected, Streamed, cancelled, cancelled_response, change, gcounter, gcounter_delta, gset,
+    gset_add, gset_delta, increment, init, pncounter, pncounter_delta, updates, with_consistency,
 };
-use super::values::{
-    change, gcounter, gcounter_delta, gset, gset_add, gset_delta, increment, pncounter,
-    pncounter_delta, with_consistency,
-};
-use crate::case::Verdict;
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "crdt.sdk.streamed_responses",
+        summary: "a streamed command is answered with streamed set, then with the state after each change, after the reply that made it",
+        requirements: ["CRDT-024", "CRDT-025", "CRDT-026"],
+        services: MODEL,
+        run: streamed_responses,
+    },
+    sdk_case! {
+        id: "crdt.sdk.streamed_responses_with_stream_ending_action",
+        summary: "the streamed message that reaches the end state has end_stream set, and nothing more is streamed for that command",
+        requirements: ["CRDT-025", "CRDT-027"],
+        services: MODEL,
+        run: streamed_responses_with_stream_ending_action,
+    },
+    sdk_case! {
+        id: "crdt.sdk.streamed_responses_with_cancellation",
+        summary: "a cancelled streamed command applies its cancel update, reports it in the cancellation response, and streams nothing more",
+        requirements: ["CRDT-026", "CRDT-028"],
+        services: MODEL,
+        run: streamed_responses_with_cancellation,
+    },
+    sdk_case! {
+        id: "crdt.sdk.empty_streamed_responses_with_cancellation",
+        summary: "an empty streamed command gets streamed set and no client action, and its cancellation still applies the cancel update",
+        requirements: ["CRDT-024", "CRDT-028"],
+        services: MODEL,
+        run: empty_streamed_responses_with_cancellation,
+    },
+    sdk_case! {
+        id: "crdt.sdk.streamed_responses_with_side_effects",
+        summary: "every streamed message carries the streamed command's side effects, with their synchronous flags",
+        requirements: ["CRDT-025", "CRDT-032"],
+        services: MODEL,
+        run: streamed_responses_with_side_effects,
+    },
+    sdk_case! {
+        id: "crdt.sdk.write_consistency_can_be_configured",
+        summary: "the write consistency asked for with an update (local, majority, all) is that of the reply's state action",
+        requirements: ["CRDT-030"],
+        services: MODEL,
+        run: write_consistency_can_be_configured,
+    },
+];
 
 /// Case 152: a streamed command is answered with `streamed` set, then with the new state after each
 /// later change, each following the reply of the command that made it.
 pub(super) async fn streamed_responses(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("GCounter");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process_streamed(&id, 1, StreamedRequest::default()));
     expect(
         &mut stream,
@@ -42,7 +85,7 @@ pub(super) async fn streamed_responses(cx: SdkCx) -> Verdict {
 pub(super) async fn streamed_responses_with_stream_ending_action(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("GCounter");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     let request = StreamedRequest {
         end_state: Some(gcounter(3)),
         ..StreamedRequest::default()
@@ -74,7 +117,7 @@ pub(super) async fn streamed_responses_with_stream_ending_action(cx: SdkCx) -> V
 pub(super) async fn streamed_responses_with_cancellation(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("PNCounter");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     let request = StreamedRequest {
         cancel_update: Some(change(-42)),
         ..StreamedRequest::default()
@@ -112,7 +155,7 @@ pub(super) async fn streamed_responses_with_cancellation(cx: SdkCx) -> Verdict {
 pub(super) async fn empty_streamed_responses_with_cancellation(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("PNCounter");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process(&id, 1, updates([change(10)])));
     let reply = Expected::reply(1, pncounter(10)).update(pncounter_delta(10));
     expect(&mut stream, reply.out()).await?;
@@ -139,7 +182,7 @@ pub(super) async fn empty_streamed_responses_with_cancellation(cx: SdkCx) -> Ver
 pub(super) async fn streamed_responses_with_side_effects(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("GSet");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     let effects = vec![
         Effect {
             id: "one".to_owned(),
@@ -173,7 +216,7 @@ pub(super) async fn streamed_responses_with_side_effects(cx: SdkCx) -> Verdict {
 pub(super) async fn write_consistency_can_be_configured(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("GCounter");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     use CrdtWriteConsistency as Reported;
     use UpdateWriteConsistency as Asked;
     let steps = [

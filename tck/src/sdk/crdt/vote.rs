@@ -1,11 +1,71 @@
 //! Vote entities (cases 135 to 142 of the original TCK).
 
-use super::support::{
-    Expected, delete, delete_sent_to_entity, delta, expect, init, init_delta, process, updates,
+use super::support::{MODEL, delete_sent_to_entity, expect, process};
+use crate::case::{Case, Verdict, sdk_case};
+use crate::messages::crdt::{
+    Expected, delete, init, replicated, updates, vote, vote_delta, vote_state,
 };
-use super::values::{vote, vote_delta, vote_state};
-use crate::case::Verdict;
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "crdt.sdk.vote_initial_empty_state",
+        summary: "a new Vote is (false, 0 for, 1 voter), and a read carries no state action",
+        requirements: ["CRDT-003", "CRDT-004", "CRDT-008"],
+        services: MODEL,
+        run: vote_initial_empty_state,
+    },
+    sdk_case! {
+        id: "crdt.sdk.vote_state_changes",
+        summary: "a change of this node's vote moves the count by one and reports self_vote only; voting as before reports nothing",
+        requirements: ["CRDT-008", "CRDT-014"],
+        services: MODEL,
+        run: vote_state_changes,
+    },
+    sdk_case! {
+        id: "crdt.sdk.vote_initial_delta_in_init",
+        summary: "a Vote starts from all three fields of the init's delta",
+        requirements: ["CRDT-004", "CRDT-005", "CRDT-013", "CRDT-014"],
+        services: MODEL,
+        run: vote_initial_delta_in_init,
+    },
+    sdk_case! {
+        id: "crdt.sdk.vote_initial_empty_state_with_replicated_initial_delta",
+        summary: "a Vote delta received after the init replaces the whole vote",
+        requirements: ["CRDT-005", "CRDT-006", "CRDT-013"],
+        services: MODEL,
+        run: vote_initial_empty_state_with_replicated_initial_delta,
+    },
+    sdk_case! {
+        id: "crdt.sdk.vote_mix_of_local_and_replicated_state_changes",
+        summary: "replicated Vote deltas replace all three fields, and local votes move the count from there",
+        requirements: ["CRDT-005", "CRDT-006", "CRDT-013", "CRDT-014"],
+        services: MODEL,
+        run: vote_mix_of_local_and_replicated_state_changes,
+    },
+    sdk_case! {
+        id: "crdt.sdk.vote_rehydration_after_passivation",
+        summary: "after a clean passivation, a new stream started from the vote goes on from it",
+        requirements: ["CRDT-003", "CRDT-004", "CRDT-035"],
+        services: MODEL,
+        run: vote_rehydration_after_passivation,
+    },
+    sdk_case! {
+        id: "crdt.sdk.vote_delete_action_received_from_entity",
+        summary: "a command that deletes a Vote is answered with its value and a delete action",
+        requirements: ["CRDT-021"],
+        services: MODEL,
+        run: vote_delete_action_received_from_entity,
+    },
+    sdk_case! {
+        id: "crdt.sdk.vote_delete_action_sent_to_entity",
+        summary: "a Vote deleted by the proxy sends nothing and ends when the proxy half-closes",
+        requirements: ["CRDT-022", "CRDT-035"],
+        services: MODEL,
+        run: vote_delete_action_sent_to_entity,
+    },
+];
 
 /// This node's vote as the user function reports it: `self_vote` only.
 fn self_vote(value: bool) -> cloudstate_protocol::cloudstate::crdt::CrdtDelta {
@@ -16,7 +76,7 @@ fn self_vote(value: bool) -> cloudstate_protocol::cloudstate::crdt::CrdtDelta {
 pub(super) async fn vote_initial_empty_state(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Vote");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process(&id, 1, vec![]));
     expect(
         &mut stream,
@@ -31,7 +91,7 @@ pub(super) async fn vote_initial_empty_state(cx: SdkCx) -> Verdict {
 pub(super) async fn vote_state_changes(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Vote");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     let steps = [
         (1, true, vote_state(true, 1, 1), Some(self_vote(true))),
         (2, true, vote_state(true, 1, 1), None),
@@ -53,7 +113,7 @@ pub(super) async fn vote_state_changes(cx: SdkCx) -> Verdict {
 pub(super) async fn vote_initial_delta_in_init(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Vote");
     let mut stream = cx.crdt();
-    stream.send(init_delta(&id, vote_delta(true, 2, 3)));
+    stream.send(init(&id, Some(vote_delta(true, 2, 3))));
     stream.send(process(&id, 1, vec![]));
     expect(
         &mut stream,
@@ -70,8 +130,8 @@ pub(super) async fn vote_initial_delta_in_init(cx: SdkCx) -> Verdict {
 pub(super) async fn vote_initial_empty_state_with_replicated_initial_delta(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Vote");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
-    stream.send(delta(vote_delta(false, 3, 5)));
+    stream.send(init(&id, None));
+    stream.send(replicated(vote_delta(false, 3, 5)));
     stream.send(process(&id, 1, vec![]));
     expect(
         &mut stream,
@@ -88,8 +148,8 @@ pub(super) async fn vote_initial_empty_state_with_replicated_initial_delta(cx: S
 pub(super) async fn vote_mix_of_local_and_replicated_state_changes(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Vote");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
-    stream.send(delta(vote_delta(false, 2, 4)));
+    stream.send(init(&id, None));
+    stream.send(replicated(vote_delta(false, 2, 4)));
     stream.send(process(&id, 1, vec![]));
     expect(
         &mut stream,
@@ -99,8 +159,8 @@ pub(super) async fn vote_mix_of_local_and_replicated_state_changes(cx: SdkCx) ->
     stream.send(process(&id, 2, updates([vote(true)])));
     let reply = Expected::reply(2, vote_state(true, 3, 4)).update(self_vote(true));
     expect(&mut stream, reply.out()).await?;
-    stream.send(delta(vote_delta(true, 5, 7)));
-    stream.send(delta(vote_delta(true, 4, 6)));
+    stream.send(replicated(vote_delta(true, 5, 7)));
+    stream.send(replicated(vote_delta(true, 4, 6)));
     stream.send(process(&id, 3, updates([vote(false)])));
     let reply = Expected::reply(3, vote_state(false, 3, 6)).update(self_vote(false));
     expect(&mut stream, reply.out()).await?;
@@ -111,21 +171,21 @@ pub(super) async fn vote_mix_of_local_and_replicated_state_changes(cx: SdkCx) ->
 pub(super) async fn vote_rehydration_after_passivation(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Vote");
     let mut first = cx.crdt();
-    first.send(init(&id));
+    first.send(init(&id, None));
     first.send(process(&id, 1, vec![]));
     expect(
         &mut first,
         Expected::reply(1, vote_state(false, 0, 1)).out(),
     )
     .await?;
-    first.send(delta(vote_delta(false, 2, 5)));
+    first.send(replicated(vote_delta(false, 2, 5)));
     first.send(process(&id, 2, updates([vote(true)])));
     let reply = Expected::reply(2, vote_state(true, 3, 5)).update(self_vote(true));
     expect(&mut first, reply.out()).await?;
     first.close().await?;
 
     let mut second = cx.crdt();
-    second.send(init_delta(&id, vote_delta(true, 3, 5)));
+    second.send(init(&id, Some(vote_delta(true, 3, 5))));
     second.send(process(&id, 1, vec![]));
     expect(
         &mut second,
@@ -142,7 +202,7 @@ pub(super) async fn vote_rehydration_after_passivation(cx: SdkCx) -> Verdict {
 pub(super) async fn vote_delete_action_received_from_entity(cx: SdkCx) -> Verdict {
     let id = cx.fresh_id("Vote");
     let mut stream = cx.crdt();
-    stream.send(init(&id));
+    stream.send(init(&id, None));
     stream.send(process(&id, 1, updates([vote(true)])));
     let reply = Expected::reply(1, vote_state(true, 1, 1)).update(self_vote(true));
     expect(&mut stream, reply.out()).await?;

@@ -1,5 +1,5 @@
-//! Comparing what the user function sends with what the TCK expects: byte for byte, except that the
-//! elements of set deltas and the keys and entries of map deltas may come in any order.
+//! CRDT messages as the TCK compares them: the elements of set deltas and the keys and entries of map
+//! deltas carry no order, so they are sorted by their encoded bytes before two messages are compared.
 
 use cloudstate_protocol::cloudstate::crdt::{
     CrdtDelta, CrdtStateAction, CrdtStreamOut, OrMapEntryDelta, crdt_delta, crdt_state_action,
@@ -8,39 +8,9 @@ use cloudstate_protocol::cloudstate::crdt::{
 use prost::Message as _;
 use prost_types::Any;
 
-use crate::case::{CaseFailure, Verdict};
-use crate::sdk::CrdtStream;
-use crate::wire::WireMessage as _;
-
-/// Receives the next message and checks that it equals `expected`, byte for byte except that the
-/// elements of set deltas and the keys and entries of map deltas may come in any order.
-pub(super) async fn expect(stream: &mut CrdtStream, expected: CrdtStreamOut) -> Verdict {
-    let expected = normalise(expected);
-    let actual = match stream.recv().await {
-        Ok(actual) => normalise(actual),
-        Err(mut failure) => {
-            if failure.expected.is_none() {
-                failure.expected = Some(expected.pretty());
-            }
-            return Err(failure);
-        }
-    };
-    if actual == expected {
-        return Ok(());
-    }
-    Err(CaseFailure::mismatch(
-        format!(
-            "{}: the message received differs from the one expected (set and map elements sorted)",
-            stream.label()
-        ),
-        expected.pretty(),
-        actual.pretty(),
-    ))
-}
-
 /// `out` with the set and map elements of its delta (if any) sorted by their encoded bytes: CRDT set and
-/// map deltas compare in any order (replay uses this too).
-pub(crate) fn normalise(mut out: CrdtStreamOut) -> CrdtStreamOut {
+/// map deltas compare in any order (SDK cases, property scenarios and replays compare this way).
+pub(crate) fn normalise_crdt_out(mut out: CrdtStreamOut) -> CrdtStreamOut {
     let state_action = match &mut out.message {
         Some(crdt_stream_out::Message::Reply(reply)) => reply.state_action.as_mut(),
         Some(crdt_stream_out::Message::StreamCancelledResponse(response)) => {
@@ -58,7 +28,9 @@ pub(crate) fn normalise(mut out: CrdtStreamOut) -> CrdtStreamOut {
     out
 }
 
-fn normalise_delta(delta: &mut CrdtDelta) {
+/// Sorts the elements of a set delta, and the removed keys and the entries of a map delta (their own
+/// deltas too), by their encoded bytes.
+pub(crate) fn normalise_delta(delta: &mut CrdtDelta) {
     match &mut delta.delta {
         Some(crdt_delta::Delta::Gset(set)) => sort_anys(&mut set.added),
         Some(crdt_delta::Delta::Orset(set)) => {
@@ -74,10 +46,12 @@ fn normalise_delta(delta: &mut CrdtDelta) {
     }
 }
 
+/// Sorts `Any`s by their encoded bytes.
 fn sort_anys(anys: &mut [Any]) {
     anys.sort_by_cached_key(|any| any.encode_to_vec());
 }
 
+/// Sorts map entries by their encoded keys, after normalising the delta of each.
 fn sort_entries(entries: &mut [OrMapEntryDelta]) {
     for entry in entries.iter_mut() {
         if let Some(nested) = entry.delta.as_mut() {
@@ -98,9 +72,9 @@ mod tests {
     use cloudstate_protocol::cloudstate::tck::model::crdt::State;
 
     use super::*;
-    use crate::sdk::crdt::support::{Expected, cancelled_response};
-    use crate::sdk::crdt::values::{
-        MapDelta, gset_delta, orset_added, orset_delta, pncounter_delta,
+    use crate::messages::crdt::{
+        Expected, MapDelta, cancelled_response, gset_delta, orset_added, orset_delta,
+        pncounter_delta,
     };
 
     fn replied(delta: CrdtDelta) -> CrdtStreamOut {
@@ -110,16 +84,16 @@ mod tests {
     #[test]
     fn set_elements_compare_in_any_order() {
         assert_eq!(
-            normalise(replied(gset_delta(&["b", "a", "c"]))),
-            normalise(replied(gset_delta(&["c", "b", "a"])))
+            normalise_crdt_out(replied(gset_delta(&["b", "a", "c"]))),
+            normalise_crdt_out(replied(gset_delta(&["c", "b", "a"])))
         );
         assert_eq!(
-            normalise(replied(orset_delta(true, &["y", "x"], &["b", "a"]))),
-            normalise(replied(orset_delta(true, &["x", "y"], &["a", "b"])))
+            normalise_crdt_out(replied(orset_delta(true, &["y", "x"], &["b", "a"]))),
+            normalise_crdt_out(replied(orset_delta(true, &["x", "y"], &["a", "b"])))
         );
         assert_ne!(
-            normalise(replied(orset_delta(false, &["a"], &[]))),
-            normalise(replied(orset_added(&["a"])))
+            normalise_crdt_out(replied(orset_delta(false, &["a"], &[]))),
+            normalise_crdt_out(replied(orset_added(&["a"])))
         );
     }
 
@@ -135,13 +109,16 @@ mod tests {
             .added("PNCounter-1", pncounter_delta(0))
             .added("ORSet-1", orset_added(&["a", "b"]))
             .delta();
-        assert_eq!(normalise(replied(one)), normalise(replied(other)));
+        assert_eq!(
+            normalise_crdt_out(replied(one)),
+            normalise_crdt_out(replied(other))
+        );
     }
 
     #[test]
     fn cancellation_responses_are_normalised_too() {
         assert_eq!(
-            normalise(cancelled_response(2, Some(gset_delta(&["b", "a"])))),
+            normalise_crdt_out(cancelled_response(2, Some(gset_delta(&["b", "a"])))),
             cancelled_response(2, Some(gset_delta(&["a", "b"])))
         );
     }
