@@ -1,48 +1,14 @@
 //! The forward and side-effect targets of the entity properties' scenarios, and what the wire of every
 //! entity type shares around them: targets are named `<two>-<n>` (so that each proxy scenario has targets
-//! of its own), replies forward to them and call them as side effects, and a proxy scenario counts the
-//! calls each must get. Generated requests also share their ending: the property's failure, when asked.
+//! of its own), and a proxy scenario counts the calls each must get. Generated requests also share their ending: the property's failure, when asked.
 
 use std::collections::BTreeMap;
 
-use cloudstate_protocol::cloudstate::{ClientAction, SideEffect};
-use prost_types::Any;
-
-use crate::messages::{forward, side_effect};
-use crate::property::oracle::{Effect, FAILURE};
-
-/// The method of the model's second services, by which targets are called.
-const CALL: &str = "Call";
+use crate::property::oracle::FAILURE;
 
 /// The id of the `n`th forward or side-effect target of a scenario whose targets are named `two`.
 pub(crate) fn target(two: &str, n: u8) -> String {
     format!("{two}-{n}")
-}
-
-/// The forward to `service`'s `Call` of the `n`th target, carrying `request_to(<target id>)`.
-pub(crate) fn forward_to(
-    service: &str,
-    two: &str,
-    n: u8,
-    request_to: fn(&str) -> Any,
-) -> Option<ClientAction> {
-    forward(service, CALL, request_to(&target(two, n)))
-}
-
-/// The side effects to `service`'s `Call` of the targets `effects` name, in order, each carrying
-/// `request_to(<target id>)`.
-pub(crate) fn side_effects_to(
-    service: &str,
-    two: &str,
-    effects: &[Effect],
-    request_to: fn(&str) -> Any,
-) -> Vec<SideEffect> {
-    effects
-        .iter()
-        .map(|(n, synchronous)| {
-            side_effect(service, CALL, request_to(&target(two, *n)), *synchronous)
-        })
-        .collect()
 }
 
 /// The actions of a generated request: each of `actions` as `action` builds it, then, when `fail` is set,
@@ -80,28 +46,9 @@ impl TargetCalls {
 mod tests {
     use super::*;
 
-    fn payload(id: &str) -> Any {
-        Any {
-            type_url: "type.googleapis.com/test.Request".to_owned(),
-            value: id.as_bytes().to_vec(),
-        }
-    }
-
     #[test]
-    fn side_effects_call_the_named_targets_in_order() {
-        let effects = side_effects_to("Two", "s-two", &[(2, true), (0, false)], payload);
-        let called: Vec<(Vec<u8>, bool)> = effects
-            .iter()
-            .map(|effect| {
-                let payload = effect.payload.clone().unwrap_or_default();
-                (payload.value, effect.synchronous)
-            })
-            .collect();
-        assert_eq!(
-            called,
-            vec![(b"s-two-2".to_vec(), true), (b"s-two-0".to_vec(), false)]
-        );
-        assert!(effects.iter().all(|effect| effect.command_name == CALL));
+    fn targets_are_named_after_the_scenario() {
+        assert_eq!(target("s-two", 2), "s-two-2");
     }
 
     #[test]
