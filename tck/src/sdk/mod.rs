@@ -1,6 +1,7 @@
 //! SDK mode: the TCK plays the proxy and drives a user function through the protocol.
 
 mod action;
+mod announced;
 mod crdt;
 mod cx;
 mod discovery;
