@@ -4,6 +4,7 @@ mod info;
 mod outcome;
 mod registry;
 mod select;
+mod settings;
 
 pub use info::{Area, CaseInfo, Mode, parse_id};
 pub use outcome::{CaseFailure, FailureKind, Outcome, Verdict};
@@ -11,3 +12,4 @@ pub use registry::{Case, CaseBody, ProxyCaseFn, SdkCaseFn, all_cases, find_case}
 #[allow(unused_imports)]
 pub(crate) use registry::{count_cases, join_cases, proxy_case, sdk_case};
 pub use select::{Selection, SelectionError};
+pub use settings::{CaseSettings, DEFAULT_SCENARIOS};

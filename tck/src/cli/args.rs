@@ -252,7 +252,7 @@ pub struct FaultsArgs {
     /// How many faulty proxies run at once, each with its own model, interceptor and ports.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=16))]
     pub proxy_jobs: u64,
-    /// The seed of every run (default: from the clock).
+    /// The seed of every run (default: 0, so that every matrix runs the same property scenarios).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// When the built-in models send response headers: `late` (only with the first message, the habit

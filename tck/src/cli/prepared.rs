@@ -50,10 +50,10 @@ pub(super) fn prepare_cases(
         None => ExpectedFailures::default(),
     };
     let seed = common.seed.unwrap_or_else(clock_seed);
-    crate::property::configure(seed, common.scenarios);
     let options = RunOptions {
         case_timeout: Duration::from_millis(common.timeout_ms),
         seed,
+        scenarios: common.scenarios,
         expected,
         close_timeout: Duration::from_millis(common.close_timeout_ms),
         policy: Policy {

@@ -44,6 +44,7 @@ impl MatrixOptions {
         RunOptions {
             case_timeout: self.case_timeout,
             seed: self.seed,
+            scenarios: crate::case::DEFAULT_SCENARIOS,
             expected: ExpectedFailures::default(),
             close_timeout: crate::sdk::DEFAULT_CLOSE_WAIT,
             // Every failure is a kill, whatever its severity.

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use super::Prepared;
 use super::model::start_model;
 use super::proxy::{ProxyTarget, start_session};
-use crate::case::{Case, CaseBody, Mode, Verdict};
+use crate::case::{Case, CaseBody, CaseSettings, Mode, Verdict};
 use crate::error::TckError;
 use crate::model::{Headers, ModelOptions};
 use crate::proxy::ProxyExecutor;
@@ -34,10 +34,11 @@ impl CaseExecutor for SelftestExecutor {
         case: &'static Case,
         trace: Trace,
         deadline: Instant,
+        settings: CaseSettings,
     ) -> BoxFuture<'static, Verdict> {
         match case.body {
-            CaseBody::Sdk(_) => self.sdk.start(case, trace, deadline),
-            CaseBody::Proxy(_) => self.proxy.start(case, trace, deadline),
+            CaseBody::Sdk(_) => self.sdk.start(case, trace, deadline, settings),
+            CaseBody::Proxy(_) => self.proxy.start(case, trace, deadline, settings),
         }
     }
 }

@@ -2,14 +2,12 @@
 //! the first failing scenario of each kind of failure (up to three) to a minimal one that still fails
 //! that way.
 //!
-//! The run's seed and the number of scenarios per property are process-wide settings: the CLI records them
-//! with [`configure`] when it prepares a run (`--seed`, `--scenarios`), and every property reads them. A
-//! process that never calls it runs [`DEFAULT_SCENARIOS`] scenarios with seed 0. Scenarios share the case
-//! deadline (`--timeout-ms`): raise it with `--scenarios`.
+//! The run's seed and the number of scenarios per property (`--seed`, `--scenarios`) come with each case's
+//! context as its [`CaseSettings`]. Scenarios share the case deadline (`--timeout-ms`): raise it with
+//! `--scenarios`.
 
 use std::fmt::Display;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use proptest::strategy::Strategy;
@@ -20,12 +18,9 @@ use tokio::time::Instant;
 
 use super::counterexample::{self, Counterexample, MAX_COUNTEREXAMPLES, kind_of};
 use super::source::ScenarioSource;
+use crate::case::CaseSettings;
 use crate::case::{CaseFailure, FailureKind, Verdict};
 use crate::wire::{Direction, Trace};
-
-/// Scenarios per property unless `--scenarios` says otherwise: small enough that the whole property set
-/// runs in a few seconds against a local SDK.
-pub const DEFAULT_SCENARIOS: u64 = 100;
 
 /// A property case whose time budget ran out before this many scenarios ran (or all of them, when fewer
 /// were asked for) ends as an error instead of a pass.
@@ -51,25 +46,6 @@ const SHRINK_MARGIN: Duration = Duration::from_millis(300);
 /// scenario with concurrent calls may hide a fault in one interleaving and show it in the next, and one
 /// lucky pass would end the shrinking with a long scenario.
 const PASSES_TO_ACCEPT: u32 = 5;
-
-static SEED: AtomicU64 = AtomicU64::new(0);
-static SCENARIOS: AtomicU64 = AtomicU64::new(DEFAULT_SCENARIOS);
-
-/// Records the run's seed and the number of scenarios per property, for every later property case.
-pub fn configure(seed: u64, scenarios: u64) {
-    SEED.store(seed, Ordering::Relaxed);
-    SCENARIOS.store(scenarios.max(1), Ordering::Relaxed);
-}
-
-/// The run's seed, as recorded by [`configure`].
-pub fn run_seed() -> u64 {
-    SEED.load(Ordering::Relaxed)
-}
-
-/// The number of scenarios each property runs, as recorded by [`configure`].
-pub fn scenarios() -> u64 {
-    SCENARIOS.load(Ordering::Relaxed)
-}
 
 /// The proptest runner of one property: its RNG comes from the run's seed and the case ID only, so the
 /// same seed gives the same scenarios.
@@ -117,6 +93,7 @@ pub(crate) fn generate<S: Strategy>(
 /// fewer it is an error, since a property that barely ran proves nothing.
 pub(crate) async fn check_property<S, M, F, Fut>(
     case_id: &str,
+    settings: CaseSettings,
     strategy: M,
     trace: &Trace,
     deadline: Instant,
@@ -130,8 +107,8 @@ where
     Fut: Future<Output = Verdict> + Send,
 {
     let run = Run {
-        seed: run_seed(),
-        count: scenarios(),
+        seed: settings.seed,
+        count: settings.scenarios.max(1),
     };
     check_scenarios(case_id, strategy, trace, deadline, run, check).await
 }

@@ -64,6 +64,7 @@ async fn a_failing_property_shrinks_and_says_how_to_rerun() {
     let deadline = Instant::now() + Duration::from_secs(10);
     let verdict = check_property(
         "event_sourced.sdk.property_test",
+        CaseSettings::default(),
         || strategy::event_sourced(false),
         &Trace::new(),
         deadline,
@@ -91,6 +92,7 @@ async fn independent_failures_are_each_shown_shrunk() {
     let deadline = Instant::now() + Duration::from_secs(20);
     let verdict = check_property(
         "event_sourced.sdk.property_kinds",
+        CaseSettings::default(),
         || strategy::event_sourced(false),
         &Trace::new(),
         deadline,
@@ -151,6 +153,7 @@ async fn a_scenario_the_tck_could_not_complete_is_an_error_and_not_shrunk() {
     let deadline = Instant::now() + Duration::from_secs(10);
     let verdict = check_property(
         "event_sourced.sdk.property_blip",
+        CaseSettings::default(),
         || strategy::event_sourced(false),
         &Trace::new(),
         deadline,

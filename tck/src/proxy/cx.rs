@@ -16,7 +16,7 @@ use tonic::{Response, Status};
 
 use super::control::InterceptControl;
 use super::traffic::{CallProbe, Traffic};
-use crate::case::{CaseFailure, Verdict};
+use crate::case::{CaseFailure, CaseSettings, Verdict};
 use crate::session::SpawnedProxy;
 use crate::session::{HttpResponse, http_request as request};
 use crate::wire::{Direction, Trace, WireMessage};
@@ -43,6 +43,7 @@ pub struct ProxyCx {
     calls: Arc<AtomicU64>,
     spawned: Option<SpawnedProxy>,
     relay_timeout: Option<Duration>,
+    settings: CaseSettings,
 }
 
 impl ProxyCx {
@@ -69,7 +70,18 @@ impl ProxyCx {
             calls: Arc::new(AtomicU64::new(0)),
             spawned,
             relay_timeout: None,
+            settings: CaseSettings::default(),
         }
+    }
+
+    /// This context, with the run's seed and number of property scenarios.
+    pub fn with_settings(self, settings: CaseSettings) -> Self {
+        ProxyCx { settings, ..self }
+    }
+
+    /// The run's settings: its seed and how many scenarios a property runs.
+    pub fn settings(&self) -> CaseSettings {
+        self.settings
     }
 
     /// This context, knowing the proxy's relay timeout.

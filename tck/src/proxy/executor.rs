@@ -11,7 +11,7 @@ use tonic::transport::Channel;
 
 use super::cx::{ProxyCx, StartupDiscovery};
 use super::traffic::Traffic;
-use crate::case::{Case, CaseBody, CaseFailure, FailureKind, ProxyCaseFn, Verdict};
+use crate::case::{Case, CaseBody, CaseFailure, CaseSettings, FailureKind, ProxyCaseFn, Verdict};
 use crate::run::CaseExecutor;
 use crate::session::SpawnedProxy;
 use crate::wire::Trace;
@@ -53,6 +53,7 @@ impl CaseExecutor for ProxyExecutor {
         case: &'static Case,
         trace: Trace,
         deadline: Instant,
+        settings: CaseSettings,
     ) -> BoxFuture<'static, Verdict> {
         let CaseBody::Proxy(body) = case.body else {
             return Box::pin(async {
@@ -73,7 +74,8 @@ impl CaseExecutor for ProxyExecutor {
             self.entity_ids.clone(),
             self.spawned.clone(),
         )
-        .with_relay_timeout(self.relay_timeout);
+        .with_relay_timeout(self.relay_timeout)
+        .with_settings(settings);
         Box::pin(async move {
             if last_failed.swap(false, Ordering::Relaxed) {
                 settle(&traffic).await;

@@ -18,7 +18,7 @@ use tonic::transport::Channel;
 
 use super::transcript::{EventKind, Side, Transcript, parse_code};
 use super::{MessageCodec, play};
-use crate::case::{Case, CaseBody, CaseFailure, CaseInfo, Verdict};
+use crate::case::{Case, CaseBody, CaseFailure, CaseInfo, CaseSettings, Verdict};
 use crate::proxy::message_names;
 use crate::run::CaseExecutor;
 use crate::sdk::SdkCx;
@@ -186,6 +186,7 @@ impl CaseExecutor for ReplayExecutor {
         case: &'static Case,
         trace: Trace,
         deadline: Instant,
+        _settings: CaseSettings,
     ) -> BoxFuture<'static, Verdict> {
         match self.streams.get(case.info.id) {
             Some(stream) => Box::pin(play::play(

@@ -17,7 +17,7 @@ use futures::future::BoxFuture;
 
 use super::monitor::{TargetMonitor, died_during, lost_connection};
 use super::version::{VersionNote, version_note};
-use crate::case::{Case, CaseBody, CaseFailure, Mode, Outcome, Verdict};
+use crate::case::{Case, CaseBody, CaseFailure, CaseSettings, Mode, Outcome, Verdict};
 use crate::sdk::{CloseWait, SdkCx};
 use crate::spec::Severity;
 use crate::wire::Trace;
@@ -29,6 +29,8 @@ pub struct RunOptions {
     pub case_timeout: Duration,
     /// The seed of everything random in the run.
     pub seed: u64,
+    /// How many scenarios each property case runs.
+    pub scenarios: u64,
     /// Cases known to fail, with reasons.
     pub expected: ExpectedFailures,
     /// How long a case waits for a call to end once nothing else is expected on it.
@@ -70,12 +72,14 @@ pub struct SdkTarget {
 
 /// Starts case bodies: gives each the context of its mode.
 pub trait CaseExecutor: Send {
-    /// The body of `case`, ready to run, recording into `trace` and ending by `deadline`.
+    /// The body of `case`, ready to run, recording into `trace`, ending by `deadline`, with the run's
+    /// `settings`.
     fn start(
         &mut self,
         case: &'static Case,
         trace: Trace,
         deadline: Instant,
+        settings: CaseSettings,
     ) -> BoxFuture<'static, Verdict>;
 }
 
@@ -115,6 +119,7 @@ impl CaseExecutor for SdkExecutor {
         case: &'static Case,
         trace: Trace,
         deadline: Instant,
+        settings: CaseSettings,
     ) -> BoxFuture<'static, Verdict> {
         match case.body {
             CaseBody::Sdk(body) => body(
@@ -125,7 +130,8 @@ impl CaseExecutor for SdkExecutor {
                     deadline,
                     self.entity_ids.clone(),
                 )
-                .with_close_wait(self.close_wait.clone()),
+                .with_close_wait(self.close_wait.clone())
+                .with_settings(settings),
             ),
             CaseBody::Proxy(_) => Box::pin(async {
                 Err(CaseFailure::error(
@@ -240,7 +246,12 @@ pub async fn run_cases(
                 reason: format!("the target does not serve {}", missing.join(", ")),
             }
         } else {
-            let body = executor.start(case, trace.clone(), Instant::now() + options.case_timeout);
+            let settings = CaseSettings {
+                seed: options.seed,
+                scenarios: options.scenarios,
+            };
+            let deadline = Instant::now() + options.case_timeout;
+            let body = executor.start(case, trace.clone(), deadline, settings);
             let verdict = tokio::select! {
                 verdict = run_with_deadline(body, options.case_timeout) => verdict,
                 () = super::interrupt::wait() => {

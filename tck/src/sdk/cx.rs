@@ -21,7 +21,7 @@ use tonic::{Response, Status, Streaming};
 use tonic_prost::ProstCodec;
 
 use super::stream::{Answers, CloseWait, ProtocolStream};
-use crate::case::CaseFailure;
+use crate::case::{CaseFailure, CaseSettings};
 use crate::session::{SentStatus, TargetChannel, not_sent_by_target};
 use crate::wire::{Direction, Trace, WireMessage as _};
 
@@ -44,6 +44,7 @@ pub struct SdkCx {
     calls: Arc<AtomicU64>,
     entities: Arc<AtomicU64>,
     close_wait: CloseWait,
+    settings: CaseSettings,
 }
 
 impl SdkCx {
@@ -64,6 +65,7 @@ impl SdkCx {
             calls: Arc::new(AtomicU64::new(0)),
             entities,
             close_wait: CloseWait::default(),
+            settings: CaseSettings::default(),
         }
     }
 
@@ -82,9 +84,19 @@ impl SdkCx {
         self.deadline
     }
 
-    /// The run's seed, as the CLI recorded it for the property cases (see [`crate::property::configure`]).
+    /// This context, with the run's seed and number of property scenarios.
+    pub fn with_settings(self, settings: CaseSettings) -> Self {
+        SdkCx { settings, ..self }
+    }
+
+    /// The run's settings: its seed and how many scenarios a property runs.
+    pub fn settings(&self) -> CaseSettings {
+        self.settings
+    }
+
+    /// The run's seed.
     pub fn seed(&self) -> u64 {
-        crate::property::run_seed()
+        self.settings.seed
     }
 
     /// The entity spec the target announced at the start of the run.

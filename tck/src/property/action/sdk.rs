@@ -34,9 +34,14 @@ pub(crate) static CASES: &[Case] = &[sdk_case! {
 
 async fn property_calls(cx: SdkCx) -> Verdict {
     let deadline = cx.deadline();
-    check_property(CALLS, scenario, cx.trace(), deadline, |calls| {
-        run(cx.clone(), calls)
-    })
+    check_property(
+        CALLS,
+        cx.settings(),
+        scenario,
+        cx.trace(),
+        deadline,
+        |calls| run(cx.clone(), calls),
+    )
     .await
 }
 

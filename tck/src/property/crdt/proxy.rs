@@ -52,6 +52,7 @@ async fn property_commands(cx: ProxyCx) -> Verdict {
     let deadline = cx.deadline();
     check_property(
         COMMANDS,
+        cx.settings(),
         || scenario(Variant::Proxy),
         cx.trace(),
         deadline,

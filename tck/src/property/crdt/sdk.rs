@@ -60,6 +60,7 @@ async fn check(cx: SdkCx, case_id: &str, variant: Variant) -> Verdict {
     let deadline = cx.deadline();
     check_property(
         case_id,
+        cx.settings(),
         move || scenario(variant),
         cx.trace(),
         deadline,

@@ -46,6 +46,7 @@ async fn property_commands(cx: ProxyCx) -> Verdict {
     let deadline = cx.deadline();
     check_property(
         COMMANDS,
+        cx.settings(),
         scenario::event_sourced,
         cx.trace(),
         deadline,

@@ -49,6 +49,7 @@ async fn check(cx: SdkCx, case_id: &str, passivate: bool) -> Verdict {
     let deadline = cx.deadline();
     check_property(
         case_id,
+        cx.settings(),
         move || strategy::event_sourced(passivate),
         cx.trace(),
         deadline,

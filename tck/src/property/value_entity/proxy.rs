@@ -43,6 +43,7 @@ async fn property_commands(cx: ProxyCx) -> Verdict {
     let deadline = cx.deadline();
     check_property(
         COMMANDS,
+        cx.settings(),
         scenario::value_entity,
         cx.trace(),
         deadline,

@@ -28,6 +28,7 @@ async fn property_replies(cx: SdkCx) -> Verdict {
     let deadline = cx.deadline();
     check_property(
         REPLIES,
+        cx.settings(),
         strategy::value_entity,
         cx.trace(),
         deadline,
