@@ -21,10 +21,10 @@ use crate::eventing::EventLogSubscriptions;
 use crate::frontend::{ConnectionLimits, default_max_connections};
 use crate::health::Health;
 use crate::limits::EntityLimits;
-use crate::spec::EntityType;
 use crate::store::Store;
 use crate::store::memory::MemoryStore;
 use crate::store::sqlite::SqliteStore;
+use crate::user_spec::EntityType;
 
 /// Why the proxy stopped with an error.
 #[derive(Debug, thiserror::Error)]

@@ -8,8 +8,8 @@ use cloudstate_protocol::names::{ENTITY_TYPES, PROTOCOL_MAJOR_VERSION, PROTOCOL_
 use tonic::transport::Endpoint;
 
 use crate::fault::{self, Fault};
-use crate::spec::UserSpec;
 use crate::user_function::UserFunction;
+use crate::user_spec::UserSpec;
 
 /// Why the proxy cannot start.
 #[derive(Debug, thiserror::Error)]

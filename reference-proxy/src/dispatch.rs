@@ -12,7 +12,7 @@ use futures::stream::BoxStream;
 use tonic::{Code, Status};
 
 use crate::health::Health;
-use crate::spec::{EntityType, MethodSpec, ServiceSpec, UserSpec};
+use crate::user_spec::{EntityType, MethodSpec, ServiceSpec, UserSpec};
 
 pub use reply_metadata::ReplyMetadata;
 

@@ -11,8 +11,8 @@ use tonic::Status;
 
 use crate::dispatch::{Call, Dispatch, MessageStream, ReplyMetadata};
 use crate::fault::{self, Fault};
-use crate::spec::UserSpec;
 use crate::user_function::UserFunction;
+use crate::user_spec::UserSpec;
 
 /// What the caller gets for one command.
 #[derive(Debug, Clone, PartialEq)]

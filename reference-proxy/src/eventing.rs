@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 use crate::dispatch::{Call, Dispatch};
 use crate::entity::EventSink;
 use crate::fault::{self, Fault};
-use crate::spec::{MethodSpec, ServiceSpec, UserSpec};
+use crate::user_spec::{MethodSpec, ServiceSpec, UserSpec};
 
 /// The CloudEvents version of the attributes the proxy sets.
 const SPEC_VERSION: &str = "1.0";

@@ -25,8 +25,8 @@ pub mod frontend;
 pub mod health;
 pub mod limits;
 mod memory;
-pub mod spec;
 pub mod store;
 pub mod user_function;
+pub mod user_spec;
 
 pub use config::Config;

@@ -30,7 +30,7 @@ use super::action_streams::{Payloads, commands, respond, responses, with_client_
 use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::effects::Outcome;
 use crate::fault::{self, Fault};
-use crate::spec::{MethodSpec, ServiceSpec};
+use crate::user_spec::{MethodSpec, ServiceSpec};
 
 /// Serves the calls to action services by calling the user function's `ActionProtocol`.
 #[derive(Debug, Clone)]

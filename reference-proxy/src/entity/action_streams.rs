@@ -18,7 +18,7 @@ use tonic::Status;
 use crate::dispatch::MessageStream;
 use crate::effects::{Effects, Outcome};
 use crate::fault::{self, Fault};
-use crate::spec::MethodSpec;
+use crate::user_spec::MethodSpec;
 
 /// The full name of `google.protobuf.Any`.
 const ANY: &str = "google.protobuf.Any";

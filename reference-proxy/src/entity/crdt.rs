@@ -22,7 +22,7 @@ use super::crdt_state::CrdtState;
 use super::crdt_stream::EntityTask;
 use crate::dispatch::{Call, Dispatch, MessageStream, ReplyMetadata};
 use crate::effects::{Effects, Outcome};
-use crate::spec::ServiceSpec;
+use crate::user_spec::ServiceSpec;
 
 /// Serves the methods of CRDT services.
 #[derive(Debug)]

@@ -28,8 +28,8 @@ use super::crdt::{Delivery, Entities, EntityCommand, EntityKey, Step};
 use super::crdt_state::CrdtState;
 use crate::fault::{self, Fault};
 use crate::health::Waiting;
-use crate::spec::ServiceSpec;
 use crate::user_function::EntityStream;
+use crate::user_spec::ServiceSpec;
 
 /// The protocol method of CRDT entity streams.
 const HANDLE: &str = "/cloudstate.crdt.Crdt/handle";

@@ -19,9 +19,9 @@ use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::entity::EntityContext;
 use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoing, unavailable};
 use crate::fault::{self, Fault};
-use crate::spec::ServiceSpec;
 use crate::store::Snapshot;
 use crate::user_function::EntityStream;
+use crate::user_spec::ServiceSpec;
 
 /// Serves the unary methods of event-sourced services, one stream per active entity.
 #[derive(Debug)]

@@ -16,8 +16,8 @@ use tonic::Status;
 
 use crate::entity::registry::{Answer, EntityKey, Job, Protocol, Registry};
 use crate::fault::{self, Fault};
-use crate::spec::ServiceSpec;
 use crate::user_function::EntityStream;
+use crate::user_spec::ServiceSpec;
 
 /// How long a closing stream may take to end after the proxy half-closed it, before it is cancelled.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);

@@ -21,9 +21,9 @@ use prost_types::Any;
 use crate::effects::Effects;
 use crate::health::Health;
 use crate::limits::EntityLimits;
-use crate::spec::UserSpec;
 use crate::store::Store;
 use crate::user_function::UserFunction;
+use crate::user_spec::UserSpec;
 
 /// The relay timeout when none is configured: the Akka proxy's `relay-timeout` (see
 /// [`Config::relay_timeout_ms`](crate::Config::relay_timeout_ms)).

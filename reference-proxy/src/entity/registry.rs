@@ -22,9 +22,9 @@ use tonic::Status;
 use crate::dispatch::{Call, MessageStream, ReplyMetadata};
 use crate::effects::Outcome;
 use crate::entity::EntityContext;
-use crate::spec::ServiceSpec;
 use crate::store::StoreError;
 use crate::user_function::EntityStream;
+use crate::user_spec::ServiceSpec;
 
 /// An entity's name: the full service name and the entity ID.
 pub(crate) type EntityKey = (String, String);

@@ -16,8 +16,8 @@ use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::entity::EntityContext;
 use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoing, unavailable};
 use crate::fault::{self, Fault};
-use crate::spec::ServiceSpec;
 use crate::user_function::EntityStream;
+use crate::user_spec::ServiceSpec;
 
 /// Serves the unary methods of value-entity services, one stream per active entity.
 #[derive(Debug)]

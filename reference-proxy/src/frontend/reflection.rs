@@ -32,7 +32,7 @@ use tonic_reflection::pb::v1alpha::{
 };
 
 use crate::fault::{self, Fault};
-use crate::spec::UserSpec;
+use crate::user_spec::UserSpec;
 
 /// Full name of the reflection service.
 pub(super) const SERVICE: &str = "grpc.reflection.v1alpha.ServerReflection";

@@ -13,7 +13,7 @@ use prost_reflect::{FieldDescriptor, Kind};
 
 use super::json;
 use super::template::PathTemplate;
-use crate::spec::{MethodSpec, UserSpec};
+use crate::user_spec::{MethodSpec, UserSpec};
 
 /// Where the HTTP request body goes in the input message.
 #[derive(Debug, Clone)]

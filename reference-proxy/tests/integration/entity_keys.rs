@@ -5,7 +5,7 @@
 use cloudstate_protocol::cloudstate::{Entity, EntitySpec};
 use cloudstate_protocol::names::EVENT_SOURCED;
 use prost::Message as _;
-use reference_proxy::spec::UserSpec;
+use reference_proxy::user_spec::UserSpec;
 
 /// A model whose `Request.id` carries `[(cloudstate.entity_key) = true]` as `entity_key_proto` declares
 /// it.

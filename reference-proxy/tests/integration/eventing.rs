@@ -18,7 +18,7 @@ use prost_types::Any;
 use reference_proxy::dispatch::{Call, Dispatch, MessageStream};
 use reference_proxy::entity::EventSink as _;
 use reference_proxy::eventing::EventLogSubscriptions;
-use reference_proxy::spec::UserSpec;
+use reference_proxy::user_spec::UserSpec;
 use tokio::sync::{Semaphore, mpsc};
 use tonic::Status;
 

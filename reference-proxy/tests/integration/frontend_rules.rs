@@ -10,7 +10,7 @@ use cloudstate_protocol::cloudstate::{Entity, EntitySpec};
 use cloudstate_protocol::names::ACTION_PROTOCOL;
 use frontend_support::Proxy;
 use reference_proxy::dispatch::{Call, Dispatch, MessageStream};
-use reference_proxy::spec::UserSpec;
+use reference_proxy::user_spec::UserSpec;
 use tonic::Status;
 
 const PROTO: &str = r#"

@@ -16,7 +16,7 @@ use cloudstate_protocol::names::model::{
 use cloudstate_protocol::names::{ACTION_PROTOCOL, VALUE_ENTITY};
 use reference_proxy::dispatch::{Dispatch, Router};
 use reference_proxy::frontend::ConnectionLimits;
-use reference_proxy::spec::{EntityType, UserSpec};
+use reference_proxy::user_spec::{EntityType, UserSpec};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;

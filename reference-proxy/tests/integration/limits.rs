@@ -15,7 +15,7 @@ use cloudstate_protocol::names::model::VALUE_ENTITY_TCK_MODEL;
 use futures::StreamExt as _;
 use prost::Message as _;
 use reference_proxy::dispatch::{Call, Dispatch, MessageStream};
-use reference_proxy::spec::MAX_ENTITY_ID;
+use reference_proxy::user_spec::MAX_ENTITY_ID;
 use tokio::time::timeout;
 use tonic::{Code, Status};
 

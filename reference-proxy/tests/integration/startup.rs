@@ -13,8 +13,8 @@ use cloudstate_protocol::cloudstate::{
 use cloudstate_protocol::{FILE_DESCRIPTOR_SET, names};
 use reference_proxy::discovery::{StartupError, discover};
 use reference_proxy::effects::Effects;
-use reference_proxy::spec::UserSpec;
 use reference_proxy::user_function::UserFunction;
+use reference_proxy::user_spec::UserSpec;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
 

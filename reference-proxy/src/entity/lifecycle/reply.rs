@@ -8,7 +8,7 @@ use super::judge::{Judged, judge, violation};
 use super::{After, Sent, Session};
 use crate::entity::registry::{Answer, Protocol, Registry, Step};
 use crate::fault::{self, Fault};
-use crate::spec::ServiceSpec;
+use crate::user_spec::ServiceSpec;
 
 impl<P: Protocol> Registry<P> {
     /// Waits for the reply to a sent command and handles it. Answers the command's caller in every case.

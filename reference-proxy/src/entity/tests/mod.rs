@@ -34,10 +34,10 @@ use crate::entity::value_entity::ValueEntityHandler;
 use crate::entity::{EntityContext, EventSink};
 use crate::health::Health;
 use crate::limits::EntityLimits;
-use crate::spec::{EntityType, UserSpec};
 use crate::store::memory::MemoryStore;
 use crate::store::{Journal, Snapshot, Store, StoreError};
 use crate::user_function::UserFunction;
+use crate::user_spec::{EntityType, UserSpec};
 
 use self::fake::Fake;
 

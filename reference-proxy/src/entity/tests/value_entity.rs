@@ -21,8 +21,8 @@ use tonic::Code;
 use super::fake::{Seen, any};
 use super::{Harness, wait_for, within};
 use crate::dispatch::{Call, Dispatch};
-use crate::spec::UserSpec;
 use crate::store::Store;
+use crate::user_spec::UserSpec;
 
 pub(super) fn request(id: &str, actions: Vec<Action>) -> Request {
     Request {
