@@ -3,11 +3,9 @@
 
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use super::memory::listening_pid;
 use crate::error::TckError;
-use crate::session::{SpawnedProcess, check_address, free_port};
+use crate::session::{SpawnedProcess, check_address, free_port, wait_until_ready};
 
 /// How long a spawned proxy may take to answer `GET /ready`.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -67,26 +65,12 @@ impl ProxyHandle {
         let mut process = SpawnedProcess::start(command, &env)
             .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
         let address = format!("127.0.0.1:{http_port}");
-        let give_up = Instant::now() + READY_TIMEOUT;
-        loop {
-            if let Some(status) = process.exit_status() {
-                return Err(TckError::Setup(format!(
-                    "the proxy `{command}` exited before it was ready ({status}); its output:\n{}",
-                    process.output_text()
-                )));
-            }
-            match crate::session::http_get(&address, "/ready").await {
-                Ok(response) if response.status == 200 => break,
-                _ if Instant::now() >= give_up => {
-                    process.stop(Duration::from_secs(2)).await;
-                    return Err(TckError::Setup(format!(
-                        "the proxy `{command}` was not ready within {} s; its output:\n{}",
-                        READY_TIMEOUT.as_secs(),
-                        process.output_text()
-                    )));
-                }
-                _ => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
+        if let Err(reason) = wait_until_ready(&address, Some(&mut process), READY_TIMEOUT).await {
+            process.stop(Duration::from_secs(2)).await;
+            return Err(TckError::Setup(format!(
+                "{reason}; its output:\n{}",
+                process.output_text()
+            )));
         }
         Ok(ProxyHandle {
             address,

@@ -247,7 +247,7 @@ pub struct FaultsArgs {
     pub proxy_timeout_ms: u64,
     /// How many faulty models run at once (default: the number of CPUs; more starve the timing of the
     /// property cases, which then prove nothing either way).
-    #[arg(long, value_name = "N", default_value_t = crate::faults::default_jobs() as u64, value_parser = clap::value_parser!(u64).range(1..=64))]
+    #[arg(long, value_name = "N", default_value_t = crate::kill_matrix::default_jobs() as u64, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub jobs: u64,
     /// How many faulty proxies run at once, each with its own model, interceptor and ports.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=16))]

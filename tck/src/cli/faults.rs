@@ -3,7 +3,7 @@
 
 use super::args::FaultsArgs;
 use crate::error::TckError;
-use crate::faults::{MatrixArgs, run_fault_matrix};
+use crate::kill_matrix::{MatrixArgs, run_fault_matrix};
 
 /// Runs the matrix; returns 0 when it is complete, 100 otherwise.
 pub(super) async fn run(args: FaultsArgs) -> Result<u8, TckError> {

@@ -17,7 +17,9 @@ use crate::case::Mode;
 use crate::error::TckError;
 use crate::model::{Headers, ModelOptions};
 use crate::proxy::{CallEvent, Interceptor, ProxyExecutor, StartupDiscovery};
-use crate::run::{RunScope, RunningTarget, TargetInfo, TargetMonitor, run_cases, served_services};
+use crate::run::{
+    CaseExecutor, RunScope, RunningTarget, TargetInfo, TargetMonitor, run_cases, served_services,
+};
 use crate::session::{Discovery, SpawnedProxy, check_address, connect, discover, wait_until_ready};
 
 /// Everything a proxy run needs once the proxy is up.
@@ -245,32 +247,31 @@ async fn run_session(prepared: &mut Prepared, mut session: ProxySession) -> Resu
         served: session.served.clone(),
     };
     let mut executor = session.executor.clone();
-    let summary = match session.process.as_mut() {
-        Some(process) => {
-            run_cases(
-                &prepared.cases,
-                scope,
-                &prepared.options,
-                &mut executor,
-                process,
-                &mut prepared.reporters,
-            )
-            .await
-        }
-        None => {
-            let mut running = RunningTarget::new(session.info.address.clone());
-            let monitor: &mut dyn TargetMonitor = &mut running;
-            run_cases(
-                &prepared.cases,
-                scope,
-                &prepared.options,
-                &mut executor,
-                monitor,
-                &mut prepared.reporters,
-            )
-            .await
-        }
+    run_on_session(prepared, scope, &mut executor, &mut session).await
+}
+
+/// Runs the prepared cases with `executor` while `session`'s proxy is up (watching its process when the
+/// TCK started it), then stops that process; returns the exit code.
+pub(crate) async fn run_on_session(
+    prepared: &mut Prepared,
+    scope: RunScope,
+    executor: &mut dyn CaseExecutor,
+    session: &mut ProxySession,
+) -> Result<u8, TckError> {
+    let mut running = RunningTarget::new(session.info.address.clone());
+    let monitor: &mut dyn TargetMonitor = match session.process.as_mut() {
+        Some(process) => process,
+        None => &mut running,
     };
+    let summary = run_cases(
+        &prepared.cases,
+        scope,
+        &prepared.options,
+        executor,
+        monitor,
+        &mut prepared.reporters,
+    )
+    .await;
     if let Some(process) = session.process.as_mut() {
         process.stop(Duration::from_secs(5)).await;
     }

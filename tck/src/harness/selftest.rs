@@ -10,14 +10,12 @@ use tokio::time::Instant;
 
 use super::Prepared;
 use super::model::start_model;
-use super::proxy::{ProxyTarget, start_session};
+use super::proxy::{ProxyTarget, run_on_session, start_session};
 use crate::case::{Case, CaseBody, CaseSettings, Mode, Verdict};
 use crate::error::TckError;
 use crate::model::{Headers, ModelOptions};
 use crate::proxy::ProxyExecutor;
-use crate::run::{
-    CaseExecutor, RunScope, SdkExecutor, TargetInfo, TargetMonitor, run_cases, served_services,
-};
+use crate::run::{CaseExecutor, RunScope, SdkExecutor, TargetInfo, served_services};
 use crate::session::{Discovery, discover, reference_proxy_command};
 use crate::wire::Trace;
 
@@ -108,27 +106,5 @@ async fn run_prepared(args: &mut SelftestOptions, prepared: &mut Prepared) -> Re
         sdk,
         proxy: session.executor.clone(),
     };
-    let summary = match session.process.as_mut() {
-        Some(process) => {
-            let monitor: &mut dyn TargetMonitor = process;
-            run_cases(
-                &prepared.cases,
-                scope,
-                &prepared.options,
-                &mut executor,
-                monitor,
-                &mut prepared.reporters,
-            )
-            .await
-        }
-        None => Err(crate::run::ReportError {
-            kind: "self-test",
-            path: String::new(),
-            source: std::io::Error::other("the reference proxy was not started"),
-        }),
-    };
-    if let Some(process) = session.process.as_mut() {
-        process.stop(Duration::from_secs(5)).await;
-    }
-    prepared.exit_code(&summary?)
+    run_on_session(prepared, scope, &mut executor, &mut session).await
 }

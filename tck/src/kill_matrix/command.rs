@@ -10,12 +10,13 @@ use tokio::time::Instant;
 use super::matrix::{Matrix, UNKILLABLE_MD, parse_uncatchable, parse_unkillable};
 use super::proxy::proxy_faults;
 use super::report;
-use super::run::{SuiteRun, Verdict};
+use super::run::SuiteRun;
 use super::sdk::{MatrixOptions, sdk_control, sdk_faults};
 use crate::case::Mode;
 use crate::error::TckError;
 use crate::exit;
 use crate::model::{Fault, Headers};
+use crate::report::CaseOutcome;
 use crate::run::{ReportError, RunOptions};
 
 /// What a fault-matrix run is given.
@@ -121,7 +122,7 @@ pub(super) fn control_line(mode: Mode, run: &SuiteRun) -> String {
     let passed = run
         .results
         .iter()
-        .filter(|result| result.verdict == Verdict::Pass)
+        .filter(|result| result.verdict == CaseOutcome::Pass)
         .count();
     format!(
         "control   {mode:<5}  without a fault: {passed} of {} cases passed  ({} ms)",

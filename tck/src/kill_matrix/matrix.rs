@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use super::run::{CaseResult, SuiteRun, Verdict};
+use super::run::{CaseResult, SuiteRun};
 use crate::case::Mode;
+use crate::report::CaseOutcome;
 
 /// The cases that no realistic fault can make fail, with the reason: `spec/unkillable.md`.
 pub const UNKILLABLE_MD: &str = include_str!("../../../spec/unkillable.md");
@@ -59,7 +60,7 @@ impl FaultRun {
         self.run
             .results
             .iter()
-            .filter(|result| result.verdict == Verdict::Skip)
+            .filter(|result| result.verdict == CaseOutcome::Skip)
             .collect()
     }
 
@@ -86,7 +87,11 @@ impl Matrix {
             if let Some(error) = &run.setup_error {
                 problems.push(format!("the {mode} control run did not start: {error}"));
             }
-            for result in run.results.iter().filter(|r| r.verdict != Verdict::Pass) {
+            for result in run
+                .results
+                .iter()
+                .filter(|r| r.verdict != CaseOutcome::Pass)
+            {
                 problems.push(format!(
                     "{} did not pass without a fault ({}): {}",
                     result.id,
@@ -204,7 +209,7 @@ pub fn parse_unkillable(markdown: &str) -> BTreeMap<String, String> {
 mod tests {
     use super::*;
 
-    fn result(id: &'static str, verdict: Verdict) -> CaseResult {
+    fn result(id: &'static str, verdict: CaseOutcome) -> CaseResult {
         CaseResult {
             id,
             mode: Mode::Sdk,
@@ -234,16 +239,25 @@ mod tests {
         let mut matrix = Matrix {
             controls: vec![(
                 Mode::Sdk,
-                run(vec![result("a", Verdict::Pass), result("b", Verdict::Pass)]),
+                run(vec![
+                    result("a", CaseOutcome::Pass),
+                    result("b", CaseOutcome::Pass),
+                ]),
             )],
             faults: vec![
                 fault(
                     "one",
-                    vec![result("a", Verdict::Fail), result("b", Verdict::Pass)],
+                    vec![
+                        result("a", CaseOutcome::Fail),
+                        result("b", CaseOutcome::Pass),
+                    ],
                 ),
                 fault(
                     "two",
-                    vec![result("a", Verdict::Pass), result("b", Verdict::Pass)],
+                    vec![
+                        result("a", CaseOutcome::Pass),
+                        result("b", CaseOutcome::Pass),
+                    ],
                 ),
             ],
             ..Matrix::default()
@@ -252,19 +266,22 @@ mod tests {
         assert_eq!(matrix.unkilled().len(), 1);
         assert_eq!(matrix.kills(), 1);
         assert!(!matrix.is_complete());
-        matrix.faults[1].run.results[1].verdict = Verdict::Error;
+        matrix.faults[1].run.results[1].verdict = CaseOutcome::Error;
         assert!(matrix.is_complete());
         matrix.variants.push(fault(
             "accepted",
-            vec![result("a", Verdict::Pass), result("b", Verdict::Pass)],
+            vec![
+                result("a", CaseOutcome::Pass),
+                result("b", CaseOutcome::Pass),
+            ],
         ));
         assert!(matrix.is_complete());
         assert_eq!(matrix.kills(), 2, "a variant's run kills nothing");
-        matrix.variants[0].run.results[0].verdict = Verdict::Fail;
+        matrix.variants[0].run.results[0].verdict = CaseOutcome::Fail;
         assert_eq!(matrix.rejected_variants().len(), 1);
         assert!(!matrix.is_complete(), "a case fails an accepted variant");
         matrix.variants.clear();
-        matrix.controls[0].1.results[0].verdict = Verdict::Skip;
+        matrix.controls[0].1.results[0].verdict = CaseOutcome::Skip;
         assert!(!matrix.is_complete());
     }
 
@@ -295,10 +312,10 @@ mod tests {
             Some("no case can see it")
         );
         let mut matrix = Matrix {
-            controls: vec![(Mode::Proxy, run(vec![result("a", Verdict::Pass)]))],
+            controls: vec![(Mode::Proxy, run(vec![result("a", CaseOutcome::Pass)]))],
             faults: vec![
-                fault("caught", vec![result("a", Verdict::Fail)]),
-                fault("slow-store", vec![result("a", Verdict::Pass)]),
+                fault("caught", vec![result("a", CaseOutcome::Fail)]),
+                fault("slow-store", vec![result("a", CaseOutcome::Pass)]),
             ],
             ..Matrix::default()
         };

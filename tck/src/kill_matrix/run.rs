@@ -10,41 +10,12 @@ use tokio::time::Instant;
 
 use crate::case::{Case, Mode, Outcome};
 use crate::model::{Fault, ModelOptions, serve_model};
+use crate::report::CaseOutcome;
 use crate::run::{
     CaseExecutor, NotSpawned, ReportError, Reporter, RunEvent, RunOptions, RunScope, SdkExecutor,
     TargetInfo, TargetMonitor, run_cases, served_services,
 };
 use crate::session::{Discovery, connect, discover};
-
-/// How one case ended in one run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Every check held.
-    Pass,
-    /// The target did not conform.
-    Fail,
-    /// The case could not run to its end.
-    Error,
-    /// The case did not run, because the target does not serve what it needs.
-    Skip,
-}
-
-impl Verdict {
-    /// `pass`, `fail`, `error` or `skip`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Fail => "fail",
-            Verdict::Error => "error",
-            Verdict::Skip => "skip",
-        }
-    }
-
-    /// Whether the case failed or errored: the fault was seen.
-    pub fn is_failure(self) -> bool {
-        matches!(self, Verdict::Fail | Verdict::Error)
-    }
-}
 
 /// One case's outcome in one run.
 #[derive(Debug, Clone)]
@@ -54,7 +25,7 @@ pub struct CaseResult {
     /// The case's mode.
     pub mode: Mode,
     /// How it ended.
-    pub verdict: Verdict,
+    pub verdict: CaseOutcome,
     /// The first line of the failure message or skip reason (empty for a pass).
     pub message: String,
 }
@@ -97,10 +68,10 @@ impl Reporter for Collector {
     fn handle(&mut self, event: &RunEvent) -> Result<(), ReportError> {
         if let RunEvent::CaseFinished(report) = event {
             let (verdict, message) = match &report.outcome {
-                Outcome::Pass => (Verdict::Pass, ""),
-                Outcome::Fail(failure) => (Verdict::Fail, failure.message.as_str()),
-                Outcome::Error(failure) => (Verdict::Error, failure.message.as_str()),
-                Outcome::Skip { reason } => (Verdict::Skip, reason.as_str()),
+                Outcome::Pass => (CaseOutcome::Pass, ""),
+                Outcome::Fail(failure) => (CaseOutcome::Fail, failure.message.as_str()),
+                Outcome::Error(failure) => (CaseOutcome::Error, failure.message.as_str()),
+                Outcome::Skip { reason } => (CaseOutcome::Skip, reason.as_str()),
             };
             let result = CaseResult {
                 id: report.info.id,

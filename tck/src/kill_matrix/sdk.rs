@@ -108,7 +108,7 @@ pub async fn sdk_faults(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::faults::run::Verdict;
+    use crate::report::CaseOutcome;
 
     fn discovery_cases() -> Vec<&'static Case> {
         sdk_cases()
@@ -123,7 +123,12 @@ mod tests {
         let control = run_model(None, &discovery_cases(), &options).await;
         assert!(control.setup_error.is_none());
         assert_eq!(control.results.len(), 4);
-        assert!(control.results.iter().all(|r| r.verdict == Verdict::Pass));
+        assert!(
+            control
+                .results
+                .iter()
+                .all(|r| r.verdict == CaseOutcome::Pass)
+        );
         let faulty = run_model(
             Some(Fault::WrongProtocolVersion),
             &discovery_cases(),

@@ -6,9 +6,11 @@ pub(crate) mod crdt;
 mod discovery;
 pub(crate) mod event_sourced;
 pub(crate) mod eventing;
+mod methods;
 mod payload;
 pub(crate) mod value_entity;
 
 pub(crate) use discovery::sorted_entities;
 pub use discovery::{decode_descriptors, tck_proxy_info};
+pub use methods::{PROTOCOL_METHODS, message_names};
 pub use payload::{command, failure, failure_message, forward, pack, reply, side_effect};

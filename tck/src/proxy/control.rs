@@ -8,7 +8,7 @@ use bytes::Bytes;
 use tokio::sync::oneshot;
 use tonic::Status;
 
-use super::traffic::message_names;
+use crate::messages::message_names;
 use crate::wire::{Direction, Trace, render_compact};
 
 /// The trace stream interventions are recorded on.

@@ -23,7 +23,8 @@ use tonic::{Status, Streaming};
 use super::control::{Controls, Intervention};
 use super::journal::Journal;
 use super::raw::RawCodec;
-use super::traffic::{CallEvent, RecordedCall, Traffic, message_names, recorded_call};
+use super::traffic::{CallEvent, RecordedCall, Traffic, recorded_call};
+use crate::messages::message_names;
 
 /// What every relayed call shares.
 #[derive(Debug)]

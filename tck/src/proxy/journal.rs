@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use super::traffic::{CallEvent, message_names};
+use super::traffic::CallEvent;
+use crate::messages::message_names;
 use crate::wire::render_compact;
 
 /// How many events of one call the summary shows; the rest are counted.

@@ -25,7 +25,7 @@ pub use executor::{ProxyExecutor, QUIET_AFTER_CASE};
 pub use intercept::Interceptor;
 pub use journal::Journal;
 pub use raw::RawCodec;
-pub use traffic::{CallEvent, CallProbe, PROTOCOL_METHODS, RecordedCall, Traffic, message_names};
+pub use traffic::{CallEvent, CallProbe, RecordedCall, Traffic};
 
 use crate::case::Case;
 

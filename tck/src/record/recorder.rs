@@ -13,7 +13,8 @@ use super::MessageCodec;
 use super::transcript::{
     Event, EventKind, FORMAT_VERSION, Recording, Side, Stream, Transcript, code_name, parse_code,
 };
-use crate::proxy::{CallEvent, Interceptor, RecordedCall, message_names};
+use crate::messages::message_names;
+use crate::proxy::{CallEvent, Interceptor, RecordedCall};
 
 /// How long the recorder waits for events still in flight when it is stopped.
 const SETTLE: Duration = Duration::from_millis(100);

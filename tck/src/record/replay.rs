@@ -19,7 +19,7 @@ use tonic::transport::Channel;
 use super::transcript::{EventKind, Side, Transcript, parse_code};
 use super::{MessageCodec, play};
 use crate::case::{Case, CaseBody, CaseFailure, CaseInfo, CaseSettings, Verdict};
-use crate::proxy::message_names;
+use crate::messages::message_names;
 use crate::run::CaseExecutor;
 use crate::sdk::SdkCx;
 use crate::wire::Trace;

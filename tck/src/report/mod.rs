@@ -4,6 +4,8 @@ mod blobs;
 mod catalog;
 mod compare;
 mod console;
+mod console_text;
+mod from_run;
 mod html;
 mod html_assets;
 mod html_case;

@@ -2,175 +2,23 @@
 //! reporters what happened. It never formats output itself.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use chrono::Local;
-use cloudstate_protocol::cloudstate::EntitySpec;
 use tokio::time::Instant;
-use tonic::transport::Channel;
 
+use super::RunOptions;
+use super::executor::CaseExecutor;
 use super::expected::ExpectedFailures;
 use super::{CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary, TargetInfo};
-use futures::future::BoxFuture;
 
 use super::monitor::{TargetMonitor, died_during, lost_connection};
 use super::version::{VersionNote, version_note};
-use crate::case::{Case, CaseBody, CaseFailure, CaseSettings, Mode, Outcome, Verdict};
-use crate::sdk::{CloseWait, SdkCx};
-use crate::spec::Severity;
+use crate::case::{Case, CaseFailure, CaseSettings, Mode, Outcome, Verdict};
 use crate::wire::Trace;
-
-/// How cases run.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// The deadline of each case.
-    pub case_timeout: Duration,
-    /// The seed of everything random in the run.
-    pub seed: u64,
-    /// How many scenarios each property case runs.
-    pub scenarios: u64,
-    /// Cases known to fail, with reasons.
-    pub expected: ExpectedFailures,
-    /// How long a case waits for a call to end once nothing else is expected on it.
-    pub close_timeout: Duration,
-    /// Which severities of failure fail the run.
-    pub policy: Policy,
-}
-
-/// Which severities of failure fail the run; the others are warnings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Policy {
-    /// `--strict`: SHOULD and MAY failures fail the run too.
-    pub strict: bool,
-    /// `--protocol-only`: failures of TCK additions are warnings.
-    pub protocol_only: bool,
-}
-
-impl Policy {
-    /// Whether a failure of this severity fails the run.
-    pub fn fails_run(self, severity: Severity) -> bool {
-        match severity {
-            Severity::Protocol => true,
-            Severity::Addition => !self.protocol_only,
-            Severity::Should | Severity::May => self.strict,
-        }
-    }
-}
-
-/// What the runner knows about a user function under test.
-#[derive(Debug, Clone)]
-pub struct SdkTarget {
-    /// A channel to it.
-    pub channel: Channel,
-    /// What it announced in discovery, if it answered.
-    pub spec: Option<Arc<EntitySpec>>,
-    /// How reports describe it.
-    pub info: TargetInfo,
-}
-
-/// Starts case bodies: gives each the context of its mode.
-pub trait CaseExecutor: Send {
-    /// The body of `case`, ready to run, recording into `trace`, ending by `deadline`, with the run's
-    /// `settings`.
-    fn start(
-        &mut self,
-        case: &'static Case,
-        trace: Trace,
-        deadline: Instant,
-        settings: CaseSettings,
-    ) -> BoxFuture<'static, Verdict>;
-}
-
-/// Runs SDK-mode case bodies against a user function.
-#[derive(Debug, Clone)]
-pub struct SdkExecutor {
-    channel: Channel,
-    spec: Option<Arc<EntitySpec>>,
-    entity_ids: Arc<AtomicU64>,
-    close_wait: CloseWait,
-}
-
-impl SdkExecutor {
-    /// An executor for the user function behind `channel`, which announced `spec`.
-    pub fn new(channel: Channel, spec: Option<Arc<EntitySpec>>) -> Self {
-        SdkExecutor {
-            channel,
-            spec,
-            entity_ids: Arc::new(AtomicU64::new(0)),
-            close_wait: CloseWait::default(),
-        }
-    }
-
-    /// This executor, whose cases wait at most `close_wait` for a call to end once nothing else is
-    /// expected on it.
-    pub fn with_close_wait(self, close_wait: Duration) -> Self {
-        SdkExecutor {
-            close_wait: CloseWait::new(close_wait),
-            ..self
-        }
-    }
-}
-
-impl CaseExecutor for SdkExecutor {
-    fn start(
-        &mut self,
-        case: &'static Case,
-        trace: Trace,
-        deadline: Instant,
-        settings: CaseSettings,
-    ) -> BoxFuture<'static, Verdict> {
-        match case.body {
-            CaseBody::Sdk(body) => body(
-                SdkCx::new(
-                    self.channel.clone(),
-                    self.spec.clone(),
-                    trace,
-                    deadline,
-                    self.entity_ids.clone(),
-                )
-                .with_close_wait(self.close_wait.clone())
-                .with_settings(settings),
-            ),
-            CaseBody::Proxy(_) => Box::pin(async {
-                Err(CaseFailure::error(
-                    "a proxy-mode case cannot run in SDK mode",
-                ))
-            }),
-        }
-    }
-}
 
 /// How long a failure that looks like a lost connection waits for a spawned target's exit to show.
 const EXIT_GRACE: Duration = Duration::from_millis(200);
-
-/// Runs SDK-mode cases against a user function, in order, and reports every step.
-pub async fn run_sdk(
-    cases: &[&'static Case],
-    target: &SdkTarget,
-    options: &RunOptions,
-    monitor: &mut dyn TargetMonitor,
-    reporters: &mut [Box<dyn Reporter + Send>],
-) -> Result<RunSummary, ReportError> {
-    let served = target.spec.as_ref().map(|spec| served_services(spec));
-    let mut executor = SdkExecutor::new(target.channel.clone(), target.spec.clone())
-        .with_close_wait(options.close_timeout);
-    let scope = RunScope {
-        mode: Mode::Sdk,
-        target: target.info.clone(),
-        served,
-    };
-    run_cases(cases, scope, options, &mut executor, monitor, reporters).await
-}
-
-/// The names of the services a spec announces.
-pub fn served_services(spec: &EntitySpec) -> BTreeSet<String> {
-    spec.entities
-        .iter()
-        .map(|entity| entity.service_name.clone())
-        .collect()
-}
 
 /// What a run certifies and what the target serves.
 #[derive(Debug, Clone)]

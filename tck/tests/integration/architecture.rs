@@ -37,7 +37,7 @@ const RULES: &[(&str, &[&str])] = &[
     ),
     // What a command runs; only the command line calls it.
     ("harness", &["cli"]),
-    ("faults", &["cli"]),
+    ("kill_matrix", &["cli"]),
     ("bench", &["cli"]),
 ];
 

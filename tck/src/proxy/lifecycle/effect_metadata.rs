@@ -19,7 +19,8 @@ use prost::Message as _;
 use prost_reflect::{DynamicMessage, ReflectMessage as _, Value};
 
 use crate::case::{CaseFailure, Verdict};
-use crate::proxy::{CallEvent, ProxyCx, message_names};
+use crate::messages::message_names;
+use crate::proxy::{CallEvent, ProxyCx};
 use crate::wire::WireMessage as _;
 
 /// Which effect of the answer carries the metadata.

@@ -8,7 +8,8 @@ use tokio::time::Instant;
 use tonic::{Code, Status};
 
 use crate::case::{CaseFailure, Verdict};
-use crate::proxy::{CallEvent, CallProbe, ProxyCx, message_names};
+use crate::messages::message_names;
+use crate::proxy::{CallEvent, CallProbe, ProxyCx};
 use crate::wire::render_pretty;
 
 /// How much longer than the announced passivation timeout the proxy may take to close an idle entity's
