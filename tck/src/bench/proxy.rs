@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::memory::listening_pid;
 use crate::error::TckError;
-use crate::session::{SpawnedProcess, check_address, free_port, wait_until_ready};
+use crate::session::{SpawnedProcess, check_address, free_port, no_free_port, wait_until_ready};
 
 /// How long a spawned proxy may take to answer `GET /ready`.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -55,7 +55,7 @@ impl ProxyHandle {
         user_function_port: u16,
         extra: Vec<(&'static str, String)>,
     ) -> Result<ProxyHandle, TckError> {
-        let http_port = free_port()?;
+        let http_port = free_port().map_err(no_free_port)?;
         let mut env = vec![
             ("HTTP_PORT", http_port.to_string()),
             ("USER_FUNCTION_HOST", "127.0.0.1".to_owned()),

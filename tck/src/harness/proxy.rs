@@ -196,10 +196,9 @@ pub(crate) async fn run_proxy_suite(
         spawned: args.spawn.clone(),
         service_info: None,
     };
-    match run_prepared(args, &mut prepared).await {
-        Err(error) => Err(prepared.setup_failed(Mode::Proxy, target, error)),
-        Ok(code) => Ok(code),
-    }
+    run_prepared(args, &mut prepared)
+        .await
+        .map_err(|error| prepared.setup_failed(Mode::Proxy, target, error))
 }
 
 async fn run_prepared(args: &ProxyRunOptions, prepared: &mut Prepared) -> Result<u8, TckError> {

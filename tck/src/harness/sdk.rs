@@ -17,6 +17,7 @@ use crate::error::TckError;
 use crate::run::{RunningTarget, SdkTarget, ServiceInfoReport, TargetInfo, TargetMonitor, run_sdk};
 use crate::session::{
     ConnectError, Discovery, SpawnedProcess, check_address, connect, discover, free_port,
+    no_free_port,
 };
 
 /// How long `--target` is retried before the TCK gives up on it.
@@ -51,10 +52,9 @@ pub(crate) async fn run_sdk_suite(
         spawned: args.spawn.clone(),
         service_info: None,
     };
-    match run_prepared(args, &mut prepared).await {
-        Err(error) => Err(prepared.setup_failed(Mode::Sdk, target, error)),
-        Ok(code) => Ok(code),
-    }
+    run_prepared(args, &mut prepared)
+        .await
+        .map_err(|error| prepared.setup_failed(Mode::Sdk, target, error))
 }
 
 async fn run_prepared(args: &SdkTargetOptions, prepared: &mut Prepared) -> Result<u8, TckError> {
@@ -77,7 +77,7 @@ async fn run_prepared(args: &SdkTargetOptions, prepared: &mut Prepared) -> Resul
         (None, Some(command)) => {
             let port = match args.spawn_port {
                 Some(port) => port,
-                None => free_port()?,
+                None => free_port().map_err(no_free_port)?,
             };
             let address = format!("127.0.0.1:{port}");
             let env = [("HOST", "127.0.0.1".to_owned()), ("PORT", port.to_string())];

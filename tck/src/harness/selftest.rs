@@ -60,10 +60,9 @@ pub(crate) async fn run_selftest(
     mut args: SelftestOptions,
     mut prepared: Prepared,
 ) -> Result<u8, TckError> {
-    match run_prepared(&mut args, &mut prepared).await {
-        Err(error) => Err(prepared.setup_failed(Mode::Proxy, TargetInfo::default(), error)),
-        Ok(code) => Ok(code),
-    }
+    run_prepared(&mut args, &mut prepared)
+        .await
+        .map_err(|error| prepared.setup_failed(Mode::Proxy, TargetInfo::default(), error))
 }
 
 async fn run_prepared(args: &mut SelftestOptions, prepared: &mut Prepared) -> Result<u8, TckError> {

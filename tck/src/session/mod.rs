@@ -17,6 +17,6 @@ pub(crate) use http_client::request as http_request;
 pub use http_client::{HttpResponse, http_get};
 pub use output::OutputBuffer;
 pub(crate) use reference_proxy::reference_proxy_command;
-pub(crate) use scratch::{ScratchFile, free_port};
+pub(crate) use scratch::{ScratchFile, free_port, no_free_port};
 pub use spawn::SpawnedProcess;
 pub use spawned_proxy::{ProxyInstance, SpawnedProxy, wait_until_ready};

@@ -6,12 +6,16 @@ use std::path::{Path, PathBuf};
 
 use crate::error::TckError;
 
-/// A free loopback port (free when this returns; the proxy binds it right after).
-pub(crate) fn free_port() -> Result<u16, TckError> {
+/// A free loopback port (free when this returns; the target binds it right after).
+pub(crate) fn free_port() -> std::io::Result<u16> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
-        .map_err(|error| TckError::Setup(format!("cannot find a free port: {error}")))
+}
+
+/// The setup error of a run that found no free port.
+pub(crate) fn no_free_port(error: std::io::Error) -> TckError {
+    TckError::Setup(format!("cannot find a free port: {error}"))
 }
 
 /// A SQLite file for a durable proxy, in the temporary directory; removed (with its WAL files) when

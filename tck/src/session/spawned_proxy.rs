@@ -41,7 +41,7 @@ impl SpawnedProxy {
         relay_timeout: Option<Duration>,
         ready_wait: Duration,
     ) -> std::io::Result<SpawnedProxy> {
-        let http_port = free_port_io()?;
+        let http_port = super::free_port()?;
         let mut env = proxy_env(http_port, user_function_port);
         let store = durable.then(ScratchFile::in_temp_dir);
         if let Some(file) = &store {
@@ -128,7 +128,7 @@ impl SpawnedProxy {
     /// Starts another instance of the same command, on a port of its own, in front of the user function
     /// at `127.0.0.1:user_function_port`, with the proxy's default store.
     pub fn start_instance(&self, user_function_port: u16) -> std::io::Result<ProxyInstance> {
-        let http_port = free_port_io()?;
+        let http_port = super::free_port()?;
         let env = proxy_env(http_port, user_function_port);
         let process = SpawnedProcess::start(&self.inner.command, &env)?;
         Ok(ProxyInstance {
@@ -226,9 +226,4 @@ fn proxy_env(http_port: u16, user_function_port: u16) -> Vec<(&'static str, Stri
         ("USER_FUNCTION_HOST", "127.0.0.1".to_owned()),
         ("USER_FUNCTION_PORT", user_function_port.to_string()),
     ]
-}
-
-/// A free loopback port, as an I/O result.
-fn free_port_io() -> std::io::Result<u16> {
-    super::free_port().map_err(|error| std::io::Error::other(error.to_string()))
 }
