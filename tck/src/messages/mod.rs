@@ -4,6 +4,7 @@
 pub(crate) mod action;
 pub(crate) mod crdt;
 mod discovery;
+mod entity_request;
 pub(crate) mod event_sourced;
 pub(crate) mod eventing;
 mod methods;

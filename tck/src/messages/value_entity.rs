@@ -18,6 +18,7 @@ use cloudstate_protocol::cloudstate::valueentity::{
 use cloudstate_protocol::names::model::VALUE_ENTITY_TWO;
 use prost_types::Any;
 
+use super::entity_request::entity_request_builders;
 use super::{command, failure, forward, pack, reply, side_effect};
 
 /// The protocol method of value entities, as the interceptor sees calls to it.
@@ -38,13 +39,7 @@ pub(crate) const CALL: &str = "Call";
 /// The failure message the cases ask the model to fail with.
 pub(crate) const EXPECTED_FAILURE: &str = "expected failure";
 
-/// `Request{id, actions}`.
-pub(crate) fn request(id: &str, actions: Vec<RequestAction>) -> Request {
-    Request {
-        id: id.to_owned(),
-        actions,
-    }
-}
+entity_request_builders!();
 
 /// `Request{id}`: the request of a forward or side effect, as the target entity receives it.
 pub(crate) fn target_request(id: &str) -> Request {
@@ -54,12 +49,6 @@ pub(crate) fn target_request(id: &str) -> Request {
 /// `Request{id}`, packed: the payload of forwards and side effects to `ValueEntityTwo.Call`.
 pub(crate) fn request_to(id: &str) -> Any {
     pack(REQUEST, &target_request(id))
-}
-
-fn action(action: request_action::Action) -> RequestAction {
-    RequestAction {
-        action: Some(action),
-    }
 }
 
 /// The action `Update{value}`.
@@ -79,31 +68,9 @@ pub(crate) fn delete() -> RequestAction {
     action(request_action::Action::Delete(Delete {}))
 }
 
-/// The action `Forward{id}`.
-pub(crate) fn forward_to(id: &str) -> RequestAction {
-    action(request_action::Action::Forward(Forward {
-        id: id.to_owned(),
-    }))
-}
-
-/// The action `Effect{id, synchronous}`.
-pub(crate) fn effect(id: &str, synchronous: bool) -> RequestAction {
-    action(request_action::Action::Effect(Effect {
-        id: id.to_owned(),
-        synchronous,
-    }))
-}
-
 /// One asynchronous `Effect` action per id, in order.
 pub(crate) fn effects(ids: &[&str]) -> Vec<RequestAction> {
     ids.iter().map(|id| effect(id, false)).collect()
-}
-
-/// The action `Fail{message}`.
-pub(crate) fn fail(message: &str) -> RequestAction {
-    action(request_action::Action::Fail(Fail {
-        message: message.to_owned(),
-    }))
 }
 
 /// `Response{message}`.

@@ -2,6 +2,7 @@
 //! `Request`, of the actions a request carries and of the update operations an action carries. Set
 //! elements, register values and map keys are strings.
 
+use crate::messages::entity_request::entity_request_builders;
 use cloudstate_protocol::cloudstate::tck::model::crdt::{
     Delete, Effect, Fail, FlagUpdate, Forward, GCounterUpdate, GSetUpdate, LwwRegisterClock,
     LwwRegisterClockType, LwwRegisterUpdate, OrMapEntryUpdate, OrMapUpdate, OrSetUpdate,
@@ -26,20 +27,7 @@ pub(crate) const CALL: &str = "Call";
 /// The failure message the cases ask the model to fail with.
 pub(crate) const EXPECTED_FAILURE: &str = "expected failure";
 
-/// `Request{id, actions}`.
-pub(crate) fn request(id: &str, actions: Vec<RequestAction>) -> Request {
-    Request {
-        id: id.to_owned(),
-        actions,
-    }
-}
-
-/// A request action of this kind.
-fn action(action: request_action::Action) -> RequestAction {
-    RequestAction {
-        action: Some(action),
-    }
-}
+entity_request_builders!();
 
 /// The action `Update{update}`.
 pub(crate) fn update_action(update: Update) -> RequestAction {
@@ -54,28 +42,6 @@ pub(crate) fn updates(updates: impl IntoIterator<Item = Update>) -> Vec<RequestA
 /// The action `Delete{}`.
 pub(crate) fn delete() -> RequestAction {
     action(request_action::Action::Delete(Delete {}))
-}
-
-/// The action `Forward{id}`: forward the command to `CrdtTwo.Call` for entity `id`.
-pub(crate) fn forward_to(id: &str) -> RequestAction {
-    action(request_action::Action::Forward(Forward {
-        id: id.to_owned(),
-    }))
-}
-
-/// The action `Effect{id, synchronous}`: a side effect to `CrdtTwo.Call` for entity `id`.
-pub(crate) fn effect(id: &str, synchronous: bool) -> RequestAction {
-    action(request_action::Action::Effect(Effect {
-        id: id.to_owned(),
-        synchronous,
-    }))
-}
-
-/// The action `Fail{message}`.
-pub(crate) fn fail(message: &str) -> RequestAction {
-    action(request_action::Action::Fail(Fail {
-        message: message.to_owned(),
-    }))
 }
 
 /// An update of this operation, asking for a `LOCAL` write.

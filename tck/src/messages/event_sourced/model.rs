@@ -7,6 +7,7 @@ use cloudstate_protocol::cloudstate::tck::model::{
 };
 use prost_types::Any;
 
+use crate::messages::entity_request::entity_request_builders;
 use crate::messages::pack;
 
 /// Full name of the model's request message.
@@ -29,13 +30,7 @@ pub(crate) const HANDLE: &str = "/cloudstate.eventsourced.EventSourced/handle";
 /// The failure message the cases ask the model to fail with.
 pub(crate) const EXPECTED_FAILURE: &str = "expected failure";
 
-/// `Request{id, actions}`.
-pub(crate) fn request(id: &str, actions: Vec<RequestAction>) -> Request {
-    Request {
-        id: id.to_owned(),
-        actions,
-    }
-}
+entity_request_builders!();
 
 /// `Request{id}` with no actions: what forwards and side effects carry, and what `Call` takes.
 pub(crate) fn call_request(id: &str) -> Request {
@@ -45,13 +40,6 @@ pub(crate) fn call_request(id: &str) -> Request {
 /// `Request{id}`, packed: the payload of forwards and side effects to `EventSourcedTwo.Call`.
 pub(crate) fn call_payload(id: &str) -> Any {
     pack(REQUEST, &call_request(id))
-}
-
-/// A `RequestAction` holding `action`.
-fn action(action: request_action::Action) -> RequestAction {
-    RequestAction {
-        action: Some(action),
-    }
 }
 
 /// The action `Emit{value}`.
@@ -66,31 +54,9 @@ pub(crate) fn emits<S: AsRef<str>>(values: &[S]) -> Vec<RequestAction> {
     values.iter().map(|value| emit(value.as_ref())).collect()
 }
 
-/// The action `Forward{id}`.
-pub(crate) fn forward_to(id: &str) -> RequestAction {
-    action(request_action::Action::Forward(Forward {
-        id: id.to_owned(),
-    }))
-}
-
-/// The action `Effect{id, synchronous}`.
-pub(crate) fn effect(id: &str, synchronous: bool) -> RequestAction {
-    action(request_action::Action::Effect(Effect {
-        id: id.to_owned(),
-        synchronous,
-    }))
-}
-
 /// One asynchronous `Effect` action per id, in order.
 pub(crate) fn effects(ids: &[&str]) -> Vec<RequestAction> {
     ids.iter().map(|id| effect(id, false)).collect()
-}
-
-/// The action `Fail{message}`.
-pub(crate) fn fail(message: &str) -> RequestAction {
-    action(request_action::Action::Fail(Fail {
-        message: message.to_owned(),
-    }))
 }
 
 /// `Persisted{value}`, packed: the model's events and snapshots.
