@@ -25,4 +25,5 @@ pub mod run;
 pub mod sdk;
 pub mod session;
 pub mod spec;
+mod stdout;
 pub mod wire;

@@ -2,16 +2,14 @@
 //!
 //! By default the reference proxy beside this binary is started in front of the built-in model service;
 //! `--proxy-spawn` starts another proxy the same way, and `--proxy` measures one that is already running.
-//! The table goes to stdout, progress to stderr, and the results to `--json` as well when given. The
-//! command measures and reports; it does not judge, so it exits 0 whatever the numbers are.
 
 use std::time::Duration;
 
 use super::args::BenchArgs;
 use crate::bench::proxy::ProxyUnderTest;
-use crate::bench::run::{BenchConfig, run as run_bench};
+use crate::bench::run::BenchConfig;
 use crate::error::TckError;
-use crate::exit;
+use crate::harness::run_bench;
 use crate::session::reference_proxy_command;
 
 /// Runs the bench; returns the exit code.
@@ -33,19 +31,5 @@ pub(super) async fn run(args: BenchArgs) -> Result<u8, TckError> {
         duration: Duration::from_secs(args.duration),
         concurrency,
     };
-    eprintln!(
-        "cloudstate-tck bench: {concurrency} clients, {} s per run",
-        args.duration
-    );
-    let started = std::time::Instant::now();
-    let mut progress = |what: &str| {
-        eprintln!("  [{:>5.1} s] {what}", started.elapsed().as_secs_f64());
-    };
-    let report = run_bench(&config, &mut progress).await?;
-    eprintln!("  [{:>5.1} s] done", started.elapsed().as_secs_f64());
-    print!("{}", report.render());
-    if let Some(path) = &args.json {
-        report.write_json(path)?;
-    }
-    Ok(exit::OK)
+    run_bench(&config, args.json.as_deref()).await
 }

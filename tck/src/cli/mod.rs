@@ -19,6 +19,7 @@ use clap::Parser as _;
 use crate::exit;
 use crate::report::{explain_case, list_cases};
 use crate::run::interrupt::{interrupted, shutdown_signal, with_interrupt};
+use crate::stdout::out;
 
 /// Parses the command line, runs the command, and returns the process exit code.
 pub fn main() -> u8 {
@@ -49,11 +50,11 @@ pub fn main() -> u8 {
 async fn run(command: args::Command) -> u8 {
     let result = match command {
         args::Command::List(list) => {
-            print!("{}", list_cases(list.format == args::ListFormat::Json));
+            out!("{}", list_cases(list.format == args::ListFormat::Json));
             Ok(exit::OK)
         }
         args::Command::Explain(explain) => explain_case(&explain.case_id).map(|text| {
-            print!("{text}");
+            out!("{text}");
             exit::OK
         }),
         args::Command::ServeModel(serve_args) => serve::run(serve_args).await,

@@ -7,6 +7,7 @@ use super::args::ReportArgs;
 use crate::error::TckError;
 use crate::exit;
 use crate::report::{Comparison, ReportDocument, overview, write_html};
+use crate::stdout::{out, outln};
 
 /// Runs `report`; returns the exit code (0 unless a file cannot be read or written).
 pub(super) fn run(args: &ReportArgs) -> Result<u8, TckError> {
@@ -20,12 +21,12 @@ pub(super) fn run(args: &ReportArgs) -> Result<u8, TckError> {
         None => None,
     };
     match &comparison {
-        Some(comparison) => print!("{}", comparison.to_text()),
-        None => print!("{}", overview(&document, &args.file, args.html.is_none())),
+        Some(comparison) => out!("{}", comparison.to_text()),
+        None => out!("{}", overview(&document, &args.file, args.html.is_none())),
     }
     if let Some(path) = &args.html {
         write_html(path, &document, comparison.as_ref())?;
-        println!("wrote the certification page to {}", path.display());
+        outln!("wrote the certification page to {}", path.display());
     }
     Ok(exit::OK)
 }

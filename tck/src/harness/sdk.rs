@@ -19,6 +19,7 @@ use crate::session::{
     ConnectError, Discovery, SpawnedProcess, check_address, connect, discover, free_port,
     no_free_port,
 };
+use crate::stdout::outln;
 
 /// How long `--target` is retried before the TCK gives up on it.
 const TARGET_CONNECT_WAIT: Duration = Duration::from_secs(10);
@@ -163,9 +164,10 @@ impl TargetMonitor for Restarting {
             match restarted {
                 Ok(_) => {
                     self.restarts += 1;
-                    println!(
+                    outln!(
                         "note: the target exited; restarted it on {} (restart {})",
-                        self.address, self.restarts
+                        self.address,
+                        self.restarts
                     );
                     Some(Ok(format!(
                         "the TCK restarted the target on {} (restart {}) and it answered `discover`",

@@ -18,6 +18,7 @@ use crate::exit;
 use crate::model::{Fault, Headers};
 use crate::report::CaseOutcome;
 use crate::run::{ReportError, RunOptions};
+use crate::stdout::{out, outln};
 
 /// What a fault-matrix run is given.
 #[derive(Debug, Clone)]
@@ -55,7 +56,7 @@ pub(crate) async fn run_fault_matrix(args: MatrixArgs) -> Result<u8, TckError> {
         uncatchable: parse_uncatchable(UNKILLABLE_MD),
         ..Matrix::default()
     };
-    println!(
+    outln!(
         "cloudstate-tck {}: fault injection, {} model faults and {} variants, case deadline {} ms, {} at a time, seed {}",
         env!("CARGO_PKG_VERSION"),
         Fault::ALL.len(),
@@ -65,16 +66,16 @@ pub(crate) async fn run_fault_matrix(args: MatrixArgs) -> Result<u8, TckError> {
         options.seed
     );
     let control = sdk_control(&options).await;
-    println!("{}", control_line(Mode::Sdk, &control));
+    outln!("{}", control_line(Mode::Sdk, &control));
     matrix.controls.push((Mode::Sdk, control));
     if matrix.control_problems().is_empty() {
         let faults = sdk_faults(Fault::ALL, &options, |fault| {
-            println!("{}", report::fault_line(fault));
+            outln!("{}", report::fault_line(fault));
         })
         .await;
         matrix.faults.extend(faults);
         let variants = sdk_faults(Fault::VARIANTS, &options, |variant| {
-            println!("{}", report::variant_line(variant));
+            outln!("{}", report::variant_line(variant));
         })
         .await;
         matrix.variants.extend(variants);
@@ -94,7 +95,7 @@ pub(crate) async fn run_fault_matrix(args: MatrixArgs) -> Result<u8, TckError> {
         }
     }
     matrix.duration = started.elapsed();
-    print!("{}", report::summary(&matrix));
+    out!("{}", report::summary(&matrix));
     report::write(&matrix, &args.json, &args.markdown).map_err(|source| {
         TckError::Report(ReportError {
             kind: "kill matrix",
@@ -102,7 +103,7 @@ pub(crate) async fn run_fault_matrix(args: MatrixArgs) -> Result<u8, TckError> {
             source,
         })
     })?;
-    println!(
+    outln!(
         "wrote {} and {}",
         args.json.display(),
         args.markdown.display()

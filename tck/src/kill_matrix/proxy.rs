@@ -14,6 +14,7 @@ use crate::case::{Case, Mode, all_cases};
 use crate::harness::{ProxyTarget, REFERENCE_RELAY_TIMEOUT, start_model, start_session};
 use crate::model::{Headers, ModelOptions};
 use crate::run::{RunOptions, RunScope};
+use crate::stdout::outln;
 
 /// How long a proxy may take to come up, and to list its faults.
 const PROXY_START: Duration = Duration::from_secs(30);
@@ -34,7 +35,7 @@ pub(super) async fn proxy_faults(
                 "`{command} --list-faults` did not list faults ({reason}), so the proxy faults were \
                  skipped; build reference-proxy with `--features faults`"
             );
-            println!("{note}");
+            outln!("{note}");
             matrix.notes.push(note);
             return;
         }
@@ -44,7 +45,7 @@ pub(super) async fn proxy_faults(
         .filter(|case| case.info.mode() == Mode::Proxy)
         .collect();
     let control = run_proxy(command, None, headers, &cases, options).await;
-    println!("{}", control_line(Mode::Proxy, &control));
+    outln!("{}", control_line(Mode::Proxy, &control));
     matrix.controls.push((Mode::Proxy, control));
     if !matrix.control_problems().is_empty() {
         return;
@@ -57,7 +58,7 @@ pub(super) async fn proxy_faults(
         Ok(variants) => variants,
         Err(reason) => {
             let note = format!("`{command} --list-variants` did not list variants ({reason})");
-            println!("{note}");
+            outln!("{note}");
             matrix.notes.push(note);
             Vec::new()
         }
@@ -96,7 +97,7 @@ async fn proxy_runs(
         } else {
             report::fault_line(&run)
         };
-        println!("{line}");
+        outln!("{line}");
         finished.push(run);
     }
     finished

@@ -9,6 +9,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use super::Recorder;
 use crate::error::TckError;
+use crate::stdout::outln;
 
 /// Records on `listen`, relaying to `upstream`, until Ctrl-C, SIGTERM or `limit`, then writes the
 /// transcript to `out`.
@@ -26,7 +27,7 @@ pub async fn record_until_stopped(
         .await
         .map_err(|error| TckError::Setup(format!("cannot bind {listen}: {error}")))?;
     let recorder = Recorder::start(listener, upstream).map_err(TckError::Setup)?;
-    println!(
+    outln!(
         "cloudstate-tck {}: recording on {}, relaying to {}; stop with Ctrl-C or SIGTERM",
         env!("CARGO_PKG_VERSION"),
         recorder.address(),
@@ -45,7 +46,7 @@ pub async fn record_until_stopped(
     }
     let transcript = recorder.finish().await;
     transcript.save(out).map_err(TckError::Setup)?;
-    println!(
+    outln!(
         "wrote {} streams to {}",
         transcript.streams.len(),
         out.display()
