@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod case;
+mod cases;
 pub mod cli;
 pub mod coverage;
 pub mod error;

@@ -119,9 +119,9 @@ pub(crate) const fn join_cases<const N: usize>(groups: &[&[Case]]) -> [Case; N] 
 
 /// Every case, in run order: by area, then in the order each area declares them.
 pub fn all_cases() -> Vec<&'static Case> {
-    crate::sdk::CASE_GROUPS
+    crate::cases::SDK_GROUPS
         .iter()
-        .chain(crate::proxy::CASE_GROUPS)
+        .chain(crate::cases::PROXY_GROUPS)
         .flat_map(|group| group.iter())
         .collect()
 }
@@ -202,7 +202,7 @@ mod tests {
 
     #[test]
     fn joined_groups_keep_every_case_in_order() {
-        let (first, second) = (crate::sdk::CASE_GROUPS[0], crate::sdk::CASE_GROUPS[1]);
+        let (first, second) = (crate::cases::SDK_GROUPS[0], crate::cases::SDK_GROUPS[1]);
         let groups: &[&[Case]] = &[&first[..1], &[], &second[..2]];
         assert_eq!(count_cases(groups), 3);
         let joined: Vec<&str> = join_cases::<3>(groups)

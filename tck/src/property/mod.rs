@@ -1,26 +1,16 @@
 //! Property-generated scenarios: proptest strategies over the TCK model's requests, an oracle of what a
-//! conforming user function answers, and cases that run many generated scenarios each, shrinking the
-//! first failing scenario of each kind (up to three) and printing how to rerun it (`--seed`,
-//! `--scenarios`).
+//! conforming user function answers, and the runner that runs many generated scenarios per case,
+//! shrinking the first failing scenario of each kind (up to three) and printing how to rerun it
+//! (`--seed`, `--scenarios`). This is the engine; the property cases, with their area's scenarios and
+//! wire code, are in `crate::cases`.
 
-mod action;
-mod counterexample;
-mod crdt;
-mod event_sourced;
-mod oracle;
-mod proxy;
+pub(crate) mod counterexample;
+pub(crate) mod oracle;
+pub(crate) mod proxy;
 mod rerun;
-mod runner;
+pub(crate) mod runner;
 mod source;
-mod strategy;
-mod value_entity;
+pub(crate) mod strategy;
 
 pub use crate::case::DEFAULT_SCENARIOS;
-pub(crate) use action::SDK_CASES as ACTION_CASES;
-pub(crate) use crdt::PROXY_CASES as CRDT_PROXY_CASES;
-pub(crate) use crdt::SDK_CASES as CRDT_CASES;
-pub(crate) use event_sourced::CASES as EVENT_SOURCED_CASES;
-pub(crate) use event_sourced::PROXY_CASES as EVENT_SOURCED_PROXY_CASES;
 pub use runner::MIN_SCENARIOS;
-pub(crate) use value_entity::CASES as VALUE_ENTITY_CASES;
-pub(crate) use value_entity::PROXY_CASES as VALUE_ENTITY_PROXY_CASES;

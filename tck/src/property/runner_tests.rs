@@ -17,48 +17,6 @@ fn the_same_seed_gives_the_same_scenarios() {
     assert_eq!(values, generate(&strategy::value_entity(), 7, id, 20));
 }
 
-/// Generates twice with one seed and once with another: equal, then different.
-fn reproducible<S: Strategy>(make: impl Fn() -> S, id: &str)
-where
-    S::Value: PartialEq + std::fmt::Debug,
-{
-    let first = generate(&make(), 11, id, 30);
-    assert_eq!(first.len(), 30, "{id}");
-    assert_eq!(first, generate(&make(), 11, id, 30), "{id}");
-    assert_ne!(first, generate(&make(), 12, id, 30), "{id}");
-}
-
-#[test]
-fn every_property_gets_the_same_scenarios_from_the_same_seed() {
-    use crate::property::crdt::strategy::{Variant, scenario};
-    use crate::property::{action, proxy};
-    reproducible(|| scenario(Variant::Local), "crdt.sdk.property_replies");
-    reproducible(
-        || scenario(Variant::Replicated),
-        "crdt.sdk.property_replicated",
-    );
-    reproducible(|| scenario(Variant::Proxy), "crdt.proxy.property_commands");
-    reproducible(action::scenario::scenario, "action.sdk.property_calls");
-    reproducible(
-        proxy::scenario::value_entity,
-        "value_entity.proxy.property_commands",
-    );
-    reproducible(
-        proxy::scenario::event_sourced,
-        "event_sourced.proxy.property_commands",
-    );
-}
-
-#[test]
-fn properties_of_one_run_get_different_scenarios() {
-    use crate::property::crdt::strategy::{Variant, scenario};
-    let make = || scenario(Variant::Replicated);
-    assert_ne!(
-        generate(&make(), 3, "crdt.sdk.property_replies", 10),
-        generate(&make(), 3, "crdt.sdk.property_replicated", 10)
-    );
-}
-
 #[tokio::test]
 async fn a_failing_property_shrinks_and_says_how_to_rerun() {
     let deadline = Instant::now() + Duration::from_secs(10);

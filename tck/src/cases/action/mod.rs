@@ -1,0 +1,5 @@
+//! The action area: `ActionProtocol` cases in SDK mode, in proxy mode, and as generated properties.
+
+pub(crate) mod property;
+pub(crate) mod proxy;
+pub(crate) mod sdk;

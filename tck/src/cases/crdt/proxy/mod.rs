@@ -1,0 +1,84 @@
+//! Proxy-mode CRDT cases: the TCK calls the CRDT model through the proxy and checks what the client gets
+//! and every message on the proxy's `Crdt.handle` streams (cases 177 to 182 of the original TCK).
+
+mod effects;
+mod http_api;
+mod interventions;
+mod state;
+mod streamed;
+mod support;
+
+use cloudstate_protocol::names::model::{CRDT_CONFIGURED, CRDT_TCK_MODEL, CRDT_TWO};
+
+use crate::case::{Case, proxy_case};
+
+/// The cases of this area, in run order.
+pub(crate) static CASES: &[Case] = &[
+    proxy_case! {
+        id: "crdt.proxy.state_changes",
+        summary: "net deltas pass through on one stream with ids 1 to 4, the client gets each value, and a delete ends the stream",
+        requirements: ["CRDT-003", "CRDT-023", "CRDT-036", "CRDT-037", "CRDT-038", "CRDT-039"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: state::state_changes,
+    },
+    proxy_case! {
+        id: "crdt.proxy.forwards_and_side_effects",
+        summary: "a forward and a side effect become commands on the CrdtTwo entity's own stream; deletes end both streams",
+        requirements: ["CRDT-003", "CRDT-023", "CRDT-036", "CRDT-037", "CRDT-040", "CRDT-041"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: effects::forwards_and_side_effects,
+    },
+    proxy_case! {
+        id: "crdt.proxy.failures",
+        summary: "a failed command gives the client UNKNOWN with the description, and the stream goes on to a delete",
+        requirements: ["CRDT-023", "CRDT-037", "CRDT-042"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: state::failures,
+    },
+    proxy_case! {
+        id: "crdt.proxy.streamed_responses_for_connection_tracking",
+        summary: "streamed Vote commands: streamed messages reach the watching client, and each client that leaves becomes a StreamCancelled",
+        requirements: ["CRDT-003", "CRDT-023", "CRDT-029", "CRDT-036", "CRDT-037", "CRDT-038", "CRDT-039", "CRDT-043"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: streamed::streamed_responses_for_connection_tracking,
+    },
+    proxy_case! {
+        id: "crdt.proxy.http_api",
+        summary: "HTTP/JSON calls cause the same commands as gRPC ones; values come back as JSON, failures as 500",
+        requirements: ["CRDT-023", "CRDT-037", "CRDT-044", "CRDT-045", "FRONT-008"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: http_api::http_api,
+    },
+    proxy_case! {
+        id: "crdt.proxy.passivation_timeout",
+        summary: "the proxy closes an idle entity's stream after its announced 100 ms timeout, within 2 s",
+        requirements: ["CRDT-003", "CRDT-046", "CRDT-047"],
+        services: &[CRDT_CONFIGURED],
+        run: state::passivation_timeout,
+    },
+    proxy_case! {
+        id: "crdt.proxy.reactivation_after_a_crash_sends_the_held_state",
+        summary: "after the TCK crashes an entity's stream mid-command, the next command's new stream starts with the held value",
+        requirements: ["CRDT-048"],
+        services: &[CRDT_TCK_MODEL],
+        run: interventions::reactivation_after_a_crash_sends_the_held_state,
+    },
+];
+
+/// The metadata of forwards and side effects.
+pub(crate) static EFFECT_METADATA_CASES: &[Case] = &[
+    proxy_case! {
+        id: "crdt.proxy.forward_metadata_reaches_the_target",
+        summary: "a forward's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-005"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: crate::cases::shared::effect_metadata::crdt_forward,
+    },
+    proxy_case! {
+        id: "crdt.proxy.side_effect_metadata_reaches_the_target",
+        summary: "a side effect's metadata (a text and a -bin entry, added by the TCK) is the metadata of the target's command",
+        requirements: ["FWD-006"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: crate::cases::shared::effect_metadata::crdt_side_effect,
+    },
+];
