@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::case::all_cases;
+use crate::cases::all_cases;
 #[cfg(test)]
 use crate::spec::Requirement;
 use crate::spec::{CHAPTERS, requirements};

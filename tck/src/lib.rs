@@ -2,14 +2,14 @@
 //!
 //! The TCK certifies SDKs (it plays the proxy and drives a user function through every protocol
 //! exchange) and proxies (it plays the client and the user function, and sees all traffic between them).
-//! Cases are data ([`case`]); the runner ([`run`]) emits events that reporters ([`report`]) turn into
-//! console output, JUnit XML and JSON.
+//! Cases are data ([`case`]), gathered by area in one catalog ([`cases`]); the runner ([`run`]) emits
+//! events that reporters ([`report`]) turn into console output, JUnit XML and JSON.
 
 #![forbid(unsafe_code)]
 
 pub mod bench;
 pub mod case;
-mod cases;
+pub mod cases;
 pub mod cli;
 pub mod coverage;
 pub mod error;

@@ -1,4 +1,5 @@
-//! Cases as data: what each checks, how it ends, and the registry of all of them.
+//! Cases as data: what each checks, how it ends, how cases are selected and what settings they get, and
+//! the macros that declare them. The catalog of all cases is `crate::cases`.
 
 mod info;
 mod outcome;
@@ -8,7 +9,7 @@ mod settings;
 
 pub use info::{Area, CaseInfo, Mode, parse_id};
 pub use outcome::{CaseFailure, FailureKind, Outcome, Verdict};
-pub use registry::{Case, CaseBody, ProxyCaseFn, SdkCaseFn, all_cases, find_case};
+pub use registry::{Case, CaseBody, ProxyCaseFn, SdkCaseFn};
 #[allow(unused_imports)]
 pub(crate) use registry::{count_cases, join_cases, proxy_case, sdk_case};
 pub use select::{Selection, SelectionError};

@@ -1,4 +1,5 @@
-//! The registry: every case the TCK knows, as data.
+//! A case as data: its description and its body, the macros that declare cases, and the joining of
+//! case groups at compile time. The cases themselves are in `crate::cases`.
 
 use futures::future::BoxFuture;
 
@@ -117,93 +118,43 @@ pub(crate) const fn join_cases<const N: usize>(groups: &[&[Case]]) -> [Case; N] 
     all
 }
 
-/// Every case, in run order: by area, then in the order each area declares them.
-pub fn all_cases() -> Vec<&'static Case> {
-    crate::cases::SDK_GROUPS
-        .iter()
-        .chain(crate::cases::PROXY_GROUPS)
-        .flat_map(|group| group.iter())
-        .collect()
-}
-
-/// The case with this exact ID, among the built-in cases and those registered at run time.
-pub fn find_case(id: &str) -> Option<&'static Case> {
-    all_cases()
-        .into_iter()
-        .find(|case| case.info.id == id)
-        .or_else(|| Case::registered_dynamic().find(|case| case.info.id == id))
-}
-
-/// Cases made at run time (the streams of replayed transcripts), leaked so that they live as long as
-/// the built-in ones.
-static DYNAMIC_CASES: std::sync::Mutex<Vec<&'static Case>> = std::sync::Mutex::new(Vec::new());
-
-impl Case {
-    /// Registers cases made at run time, such as the streams of replayed transcripts (see
-    /// `crate::record`), and returns them in order.
-    ///
-    /// They are leaked (a run registers them once) and [`find_case`] finds them, so that an
-    /// expected-failures file may name them; [`all_cases`] stays the built-in list. Their body is
-    /// whatever the caller's executor makes of them.
-    pub fn register_dynamic(cases: Vec<Case>) -> Vec<&'static Case> {
-        let leaked: Vec<&'static Case> = cases
-            .into_iter()
-            .map(|case| &*Box::leak(Box::new(case)))
-            .collect();
-        DYNAMIC_CASES
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend(leaked.iter().copied());
-        leaked
-    }
-
-    fn registered_dynamic() -> impl Iterator<Item = &'static Case> {
-        DYNAMIC_CASES
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-            .into_iter()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
-    use crate::case::parse_id;
+    use crate::sdk::SdkCx;
 
-    #[test]
-    fn every_id_is_well_formed_and_unique() {
-        let mut seen = BTreeSet::new();
-        for case in all_cases() {
-            assert!(
-                parse_id(case.info.id).is_some(),
-                "malformed case ID {}",
-                case.info.id
-            );
-            assert!(
-                seen.insert(case.info.id),
-                "duplicate case ID {}",
-                case.info.id
-            );
-            assert!(
-                !case.info.summary.is_empty(),
-                "{} has no summary",
-                case.info.id
-            );
-            assert!(
-                !case.info.requirements.is_empty(),
-                "{} names no requirement",
-                case.info.id
-            );
-        }
+    async fn passes(_cx: SdkCx) -> Verdict {
+        Ok(())
     }
+
+    static FIRST: &[Case] = &[sdk_case! {
+        id: "protocol.sdk.first",
+        summary: "first",
+        requirements: ["DISC-001"],
+        services: &[],
+        run: passes,
+    }];
+
+    static SECOND: &[Case] = &[
+        sdk_case! {
+            id: "protocol.sdk.second",
+            summary: "second",
+            requirements: ["DISC-001"],
+            services: &[],
+            run: passes,
+        },
+        sdk_case! {
+            id: "protocol.sdk.third",
+            summary: "third",
+            requirements: ["DISC-001"],
+            services: &[],
+            run: passes,
+        },
+    ];
 
     #[test]
     fn joined_groups_keep_every_case_in_order() {
-        let (first, second) = (crate::cases::SDK_GROUPS[0], crate::cases::SDK_GROUPS[1]);
-        let groups: &[&[Case]] = &[&first[..1], &[], &second[..2]];
+        let groups: &[&[Case]] = &[FIRST, &[], SECOND];
         assert_eq!(count_cases(groups), 3);
         let joined: Vec<&str> = join_cases::<3>(groups)
             .iter()
@@ -211,33 +162,11 @@ mod tests {
             .collect();
         assert_eq!(
             joined,
-            [first[0].info.id, second[0].info.id, second[1].info.id]
+            [
+                "protocol.sdk.first",
+                "protocol.sdk.second",
+                "protocol.sdk.third"
+            ]
         );
-    }
-
-    #[test]
-    fn every_requirement_exists_in_the_spec() {
-        for case in all_cases() {
-            for id in case.info.requirements {
-                assert!(
-                    crate::spec::requirement(id).is_some(),
-                    "{} names unknown requirement {id}",
-                    case.info.id
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn every_service_is_a_model_service() {
-        for case in all_cases() {
-            for service in case.info.services {
-                assert!(
-                    cloudstate_protocol::names::model::ALL.contains(service),
-                    "{} needs unknown service {service}",
-                    case.info.id
-                );
-            }
-        }
     }
 }

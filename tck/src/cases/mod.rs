@@ -6,6 +6,7 @@
 //! interleaves the areas; reports and `cloudstate-tck list` show the cases in this order.
 
 pub(crate) mod action;
+mod catalog;
 pub(crate) mod crdt;
 pub(crate) mod discovery;
 pub(crate) mod event_sourced;
@@ -17,6 +18,8 @@ pub(crate) mod reflection;
 mod seeds_tests;
 pub(crate) mod shared;
 pub(crate) mod value_entity;
+
+pub use catalog::{all_cases, find_case};
 
 use crate::case::Case;
 

@@ -5,7 +5,8 @@ use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use super::args::CommonArgs;
-use crate::case::{Case, Mode, Selection, all_cases};
+use crate::case::{Case, Mode, Selection};
+use crate::cases::all_cases;
 use crate::error::TckError;
 pub(super) use crate::harness::Prepared;
 use crate::harness::clock_seed;
@@ -36,16 +37,18 @@ pub(super) fn prepare(common: &CommonArgs, modes: &[Mode]) -> Result<Prepared, T
             common.skip
         )));
     }
-    prepare_cases(common, cases)
+    prepare_cases(common, cases, &all)
 }
 
-/// `cases`, with the expected failures, options and reporters of the common options.
+/// `cases`, with the expected failures, options and reporters of the common options. The
+/// expected-failures file may name any case of `known`, the cases this run could run.
 pub(super) fn prepare_cases(
     common: &CommonArgs,
     cases: Vec<&'static Case>,
+    known: &[&'static Case],
 ) -> Result<Prepared, TckError> {
     let expected = match &common.expected_failures {
-        Some(path) => ExpectedFailures::load(path)
+        Some(path) => ExpectedFailures::load(path, known)
             .map_err(|error| TckError::BadArguments(error.to_string()))?,
         None => ExpectedFailures::default(),
     };

@@ -4,6 +4,7 @@
 use super::args::ReplayArgs;
 use super::prepared::{prepare_cases, selection};
 use crate::case::Case;
+use crate::cases::all_cases;
 use crate::error::TckError;
 use crate::harness::{connect_error, run_replay};
 use crate::record::ReplayPlan;
@@ -13,10 +14,10 @@ use crate::session::check_address;
 pub(super) async fn run(args: ReplayArgs) -> Result<u8, TckError> {
     let selection = selection(&args.common)?;
     check_address(&args.target).map_err(connect_error)?;
-    let registered = ReplayPlan::load(&args.files)
+    let replay = ReplayPlan::load(&args.files)
         .map_err(TckError::BadArguments)?
-        .register();
-    let cases: Vec<&'static Case> = registered
+        .build();
+    let cases: Vec<&'static Case> = replay
         .cases
         .iter()
         .copied()
@@ -28,7 +29,11 @@ pub(super) async fn run(args: ReplayArgs) -> Result<u8, TckError> {
             args.common.select, args.common.skip
         )));
     }
-    // After registration, so that the expected-failures file may name replayed streams.
-    let prepared = prepare_cases(&args.common, cases)?;
-    run_replay(&args.target, &registered, prepared).await
+    // The expected-failures file may name replayed streams as well as the catalog's cases.
+    let known: Vec<&'static Case> = all_cases()
+        .into_iter()
+        .chain(replay.cases.iter().copied())
+        .collect();
+    let prepared = prepare_cases(&args.common, cases, &known)?;
+    run_replay(&args.target, &replay, prepared).await
 }

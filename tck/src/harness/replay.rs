@@ -7,18 +7,18 @@ use super::{Prepared, connect_error};
 use crate::case::Mode;
 use crate::error::TckError;
 use crate::exit;
-use crate::record::RegisteredReplay;
+use crate::record::ReplayCases;
 use crate::run::{NotSpawned, RunScope, ServiceInfoReport, TargetInfo, run_cases};
 use crate::session::{Discovery, connect, discover};
 
 /// How long the target is retried before the TCK gives up on it.
 const TARGET_CONNECT_WAIT: Duration = Duration::from_secs(10);
 
-/// Plays the prepared replay cases of `registered` against the user function at `target`; returns the
+/// Plays the prepared replay cases of `replay` against the user function at `target`; returns the
 /// exit code.
 pub(crate) async fn run_replay(
     target: &str,
-    registered: &RegisteredReplay,
+    replay: &ReplayCases,
     mut prepared: Prepared,
 ) -> Result<u8, TckError> {
     let channel = connect(target, TARGET_CONNECT_WAIT)
@@ -37,7 +37,7 @@ pub(crate) async fn run_replay(
         },
         served: None,
     };
-    let mut executor = registered.executor(channel);
+    let mut executor = replay.executor(channel);
     let summary = run_cases(
         &prepared.cases,
         scope,

@@ -7,7 +7,8 @@ use futures::StreamExt as _;
 
 use super::matrix::FaultRun;
 use super::run::{SuiteRun, run_model};
-use crate::case::{Case, Mode, all_cases};
+use crate::case::{Case, Mode};
+use crate::cases::all_cases;
 use crate::model::Fault;
 use crate::run::{ExpectedFailures, Policy, RunOptions};
 

@@ -19,7 +19,7 @@ mod until_stopped;
 
 pub use codec::MessageCodec;
 pub use recorder::Recorder;
-pub use replay::{RegisteredReplay, ReplayExecutor, ReplayPlan};
+pub use replay::{ReplayCases, ReplayExecutor, ReplayPlan};
 pub use transcript::{
     Event, EventKind, FORMAT_VERSION, Recording, STATUS_CODES, Side, Stream, Transcript, code_name,
     parse_code,

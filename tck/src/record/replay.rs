@@ -2,8 +2,8 @@
 //! run by the ordinary runner with [`ReplayExecutor`], which plays the proxy's side of the stream
 //! against a user function and compares what comes back with what was recorded.
 //!
-//! The cases are made at run time and registered with [`Case::register_dynamic`], so that
-//! expected-failures files and `--select` can name them like any other case. Their IDs do not follow
+//! The cases are built by the run that replays them ([`ReplayPlan::build`]) and passed to it with the
+//! catalog's, so that its expected-failures file and `--select` can name them like any other case. Their IDs do not follow
 //! `<area>.<mode>.<name>`; reports file them under the `protocol` area, in SDK mode.
 
 use std::collections::HashMap;
@@ -56,16 +56,16 @@ pub(super) struct PreparedStream {
     pub(super) steps: Vec<Step>,
 }
 
-/// Transcripts loaded and checked, before their cases are registered.
+/// Transcripts loaded and checked, before their cases are built.
 #[derive(Debug)]
 pub struct ReplayPlan {
     cases: Vec<Case>,
     streams: HashMap<String, Arc<PreparedStream>>,
 }
 
-/// The registered cases of a plan, and what their executor needs.
+/// The cases of a plan, built for one run, and what their executor needs.
 #[derive(Debug)]
-pub struct RegisteredReplay {
+pub struct ReplayCases {
     /// The cases, in file and stream order.
     pub cases: Vec<&'static Case>,
     streams: Arc<HashMap<String, Arc<PreparedStream>>>,
@@ -154,16 +154,21 @@ impl ReplayPlan {
         Ok(())
     }
 
-    /// Registers the cases (see [`Case::register_dynamic`]) and keeps what their executor needs.
-    pub fn register(self) -> RegisteredReplay {
-        RegisteredReplay {
-            cases: Case::register_dynamic(self.cases),
+    /// The cases of this run, and what their executor needs. The cases are leaked, as the runner takes
+    /// cases that live as long as the built-in ones; a process replays its transcripts once.
+    pub fn build(self) -> ReplayCases {
+        ReplayCases {
+            cases: self
+                .cases
+                .into_iter()
+                .map(|case| &*Box::leak(Box::new(case)))
+                .collect(),
             streams: Arc::new(self.streams),
         }
     }
 }
 
-impl RegisteredReplay {
+impl ReplayCases {
     /// An executor that plays the cases against the user function behind `channel`.
     pub fn executor(&self, channel: Channel) -> ReplayExecutor {
         ReplayExecutor {

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use crate::case::{Case, all_cases, find_case};
+use crate::case::Case;
+use crate::cases::{all_cases, find_case};
 use crate::error::TckError;
 use crate::spec;
 

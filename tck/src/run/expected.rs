@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::case::find_case;
+use crate::case::Case;
 
 /// The parsed file: case ID to reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,18 +40,19 @@ pub enum ExpectedFailuresError {
 }
 
 impl ExpectedFailures {
-    /// Reads and checks a file: every line names a known case, once, with a reason.
-    pub fn load(path: &Path) -> Result<Self, ExpectedFailuresError> {
+    /// Reads and checks a file: every line names a case of `known` (the cases of the run: the catalog's,
+    /// and a replay's own), once, with a reason.
+    pub fn load(path: &Path, known: &[&Case]) -> Result<Self, ExpectedFailuresError> {
         let display = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ExpectedFailuresError::Read {
             path: display.clone(),
             source,
         })?;
-        Self::parse(&display, &text)
+        Self::parse(&display, &text, known)
     }
 
-    /// Parses the text of a file named `path` (used in messages).
-    pub fn parse(path: &str, text: &str) -> Result<Self, ExpectedFailuresError> {
+    /// Parses the text of a file named `path` (used in messages) whose lines name cases of `known`.
+    pub fn parse(path: &str, text: &str, known: &[&Case]) -> Result<Self, ExpectedFailuresError> {
         let mut reasons = BTreeMap::new();
         for (index, line) in text.lines().enumerate() {
             let line_error = |problem: String| ExpectedFailuresError::Line {
@@ -70,7 +71,7 @@ impl ExpectedFailures {
                     "`{id}` has no reason; write one after the case ID"
                 )));
             }
-            if find_case(id).is_none() {
+            if !known.iter().any(|case| case.info.id == id) {
                 return Err(line_error(format!(
                     "`{id}` is not a case ID (see `cloudstate-tck list`)"
                 )));
@@ -96,12 +97,28 @@ impl ExpectedFailures {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::{Verdict, sdk_case};
+    use crate::sdk::SdkCx;
+
+    async fn passes(_cx: SdkCx) -> Verdict {
+        Ok(())
+    }
+
+    static KNOWN: &[Case] = &[sdk_case! {
+        id: "discovery.sdk.announces_protocol_version",
+        summary: "announces a version",
+        requirements: ["DISC-001"],
+        services: &[],
+        run: passes,
+    }];
 
     #[test]
     fn lines_need_a_known_case_and_a_reason() {
+        let known: Vec<&Case> = KNOWN.iter().collect();
         let ok = ExpectedFailures::parse(
             "f.txt",
             "# known bugs\n\ndiscovery.sdk.announces_protocol_version  announces no version\n",
+            &known,
         )
         .expect("valid file");
         assert_eq!(
@@ -109,15 +126,18 @@ mod tests {
             Some("announces no version")
         );
 
-        let no_reason =
-            ExpectedFailures::parse("f.txt", "discovery.sdk.announces_protocol_version\n");
+        let no_reason = ExpectedFailures::parse(
+            "f.txt",
+            "discovery.sdk.announces_protocol_version\n",
+            &known,
+        );
         assert!(
             no_reason
                 .expect_err("no reason")
                 .to_string()
                 .contains("f.txt:1: ")
         );
-        let unknown = ExpectedFailures::parse("f.txt", "\nno.such.case  because\n");
+        let unknown = ExpectedFailures::parse("f.txt", "\nno.such.case  because\n", &known);
         assert!(
             unknown
                 .expect_err("unknown case")
