@@ -1,7 +1,7 @@
 //! Comparing what a user function sends on replay with what was recorded, under the rules of the
 //! SDK-mode cases: byte for byte once both are in canonical form, except that the elements of CRDT set
 //! deltas and the keys and entries of CRDT map deltas may come in any order (as in
-//! `sdk/crdt/compare.rs`), action metadata is ignored, and a discovery answer is compared by its entity
+//! `messages/crdt/normalise.rs`), action metadata is ignored, and a discovery answer is compared by its entity
 //! list only.
 
 use cloudstate_protocol::cloudstate::EntitySpec;

@@ -1,6 +1,7 @@
-//! The action model's messages as the lifecycle cases send and expect them, and the checks of one
-//! `handleUnary` call. The messages are those of the action cases; commands and responses are compared
-//! with their metadata removed, as in the other action cases: metadata is not what these cases are about.
+//! The action model's messages as the side-effect and forward-chain cases send and expect them, and the
+//! checks of one `handleUnary` call. The messages are those of the action cases; commands and responses
+//! are compared with their metadata removed, as in the other action cases: metadata is not what these
+//! cases are about.
 
 use bytes::Bytes;
 use cloudstate_protocol::cloudstate::action::{ActionCommand, ActionResponse};

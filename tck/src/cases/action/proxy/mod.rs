@@ -1,7 +1,8 @@
 //! Proxy-mode action cases: the TCK calls `ActionTckModel` through the proxy and checks both what it gets
 //! and the `ActionProtocol` calls the proxy makes to the model behind it (spec chapter `action.md`,
 //! section "What the proxy does", and `frontend.md` for HTTP). These are cases 158 to 166 of the
-//! original Cloudstate TCK, in its order.
+//! original Cloudstate TCK, in its order, and new ones: synchronous, failing and misdirected side
+//! effects, a chain of forwards, and the metadata of forwards and side effects.
 
 mod calls;
 mod effects;

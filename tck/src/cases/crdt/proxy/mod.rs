@@ -1,5 +1,6 @@
 //! Proxy-mode CRDT cases: the TCK calls the CRDT model through the proxy and checks what the client gets
-//! and every message on the proxy's `Crdt.handle` streams (cases 177 to 182 of the original TCK).
+//! and every message on the proxy's `Crdt.handle` streams (cases 177 to 182 of the original TCK), and
+//! the metadata of forwards and side effects.
 
 mod effects;
 mod http_api;

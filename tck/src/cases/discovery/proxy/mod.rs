@@ -1,5 +1,7 @@
 //! Proxy-mode discovery cases: what the proxy announced when it discovered the user function at start-up
-//! (spec chapter `discovery.md`). This is case 1 of the original Cloudstate TCK.
+//! (spec chapter `discovery.md`; case 1 of the original Cloudstate TCK), and what a second instance of
+//! the proxy must refuse to serve. Those start another instance and run only when the TCK started the
+//! proxy; otherwise they are skipped with the reason.
 
 mod proxy_info;
 mod refusals;

@@ -1,7 +1,7 @@
-//! The event-sourced model's messages as the lifecycle cases send and expect them: the client's requests
-//! and calls, and the protocol messages on `EventSourced.handle` streams. They are the shared messages of
-//! `messages::event_sourced` and the client calls of the event-sourced cases; the replies the lifecycle
-//! cases expect are spelt out here.
+//! The event-sourced model's messages as the restart, ordering, forward, passivation and relay-timeout
+//! cases send and expect them: the client's requests and calls, and the protocol messages on
+//! `EventSourced.handle` streams. They are the shared messages of `messages::event_sourced` and the
+//! client calls of the event-sourced cases; the replies those cases expect are spelt out here.
 
 use cloudstate_protocol::cloudstate::eventsourced::EventSourcedStreamOut;
 

@@ -1,6 +1,8 @@
 //! Proxy-mode event-sourced cases: the TCK calls the event-sourced model through the proxy and checks what
 //! the client gets and every message on the proxy's `EventSourced.handle` streams (cases 172 to 176 of the
-//! original TCK).
+//! original TCK), and new ones: restarts of the proxy (run only when the TCK started it as durable),
+//! one command in flight at a time, a forward to another entity, command ids after passivation, the
+//! metadata of forwards and side effects, and a command unanswered past the relay timeout.
 
 mod effects;
 mod failures;

@@ -1,6 +1,7 @@
-//! The value-entity model's messages as the lifecycle cases send and expect them: the client's requests
-//! and calls, and the protocol messages on `ValueEntity.handle` streams. They are those of the
-//! value-entity cases; the replies the lifecycle cases expect are spelt out here.
+//! The value-entity model's messages as the restart, passivation and relay-timeout cases send and
+//! expect them: the client's requests and calls, and the protocol messages on `ValueEntity.handle`
+//! streams. They are those of the value-entity cases; the replies those cases expect are spelt out
+//! here.
 
 use cloudstate_protocol::cloudstate::valueentity::ValueEntityStreamOut;
 

@@ -1,6 +1,8 @@
 //! Proxy-mode value-entity cases: the TCK calls the value-entity model through the proxy and checks what
 //! the client gets and every message on the proxy's `ValueEntity.handle` streams (cases 167 to 171 of the
-//! original TCK, and two new ones).
+//! original TCK, and new ones: among them a restart of the proxy (run only when the TCK started it as
+//! durable), no passivation while a command is in flight, the metadata of forwards and side effects, and
+//! a command unanswered past the relay timeout).
 
 mod effects;
 mod failures;
