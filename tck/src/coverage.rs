@@ -6,17 +6,16 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::cases::all_cases;
-#[cfg(test)]
 use crate::spec::Requirement;
 use crate::spec::{CHAPTERS, requirements};
 
 /// MUST requirements that no case checks yet, with the reason. This list only shrinks: a test fails when
 /// one of them gains a case (remove it here) or a new MUST has none (write a case, or add it here with a
 /// reason in review).
-pub const KNOWN_GAPS: &[(&str, &str)] = &[];
+pub(crate) const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 /// The case IDs that name each requirement.
-pub fn cases_by_requirement() -> BTreeMap<&'static str, Vec<&'static str>> {
+pub(crate) fn cases_by_requirement() -> BTreeMap<&'static str, Vec<&'static str>> {
     let mut map: BTreeMap<&'static str, Vec<&'static str>> = BTreeMap::new();
     for case in all_cases() {
         for id in case.info.requirements {
@@ -27,7 +26,7 @@ pub fn cases_by_requirement() -> BTreeMap<&'static str, Vec<&'static str>> {
 }
 
 /// MUST and MUST NOT requirements that no case names.
-pub fn uncovered_musts() -> Vec<&'static str> {
+pub(crate) fn uncovered_musts() -> Vec<&'static str> {
     let covered = cases_by_requirement();
     requirements()
         .iter()
@@ -41,7 +40,7 @@ pub fn uncovered_musts() -> Vec<&'static str> {
 }
 
 /// The text of `spec/coverage.md`.
-pub fn render() -> String {
+pub(crate) fn render() -> String {
     let covered = cases_by_requirement();
     let mut out = String::new();
     let _ = writeln!(out, "# Coverage\n");

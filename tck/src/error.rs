@@ -4,7 +4,7 @@ use crate::exit;
 
 /// A problem that ends the command, reported as one clear message.
 #[derive(Debug, thiserror::Error)]
-pub enum TckError {
+pub(crate) enum TckError {
     /// A flag, glob or file on the command line is wrong.
     #[error("{0}")]
     BadArguments(String),
@@ -24,7 +24,7 @@ pub enum TckError {
 
 impl TckError {
     /// The exit code for this error.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             TckError::BadArguments(_) => exit::BAD_ARGUMENTS,
             TckError::Setup(_) | TckError::Report(_) => exit::SETUP_ERROR,

@@ -2,29 +2,41 @@
 //!
 //! The TCK certifies SDKs (it plays the proxy and drives a user function through every protocol
 //! exchange) and proxies (it plays the client and the user function, and sees all traffic between them).
-//! Cases are data ([`case`]), gathered by area in one catalog ([`cases`]); the runner ([`run`]) emits
-//! events that reporters ([`report`]) turn into console output, JUnit XML and JSON.
+//! Cases are data (`case`), gathered by area in one catalog (`cases`); the runner (`run`) emits events
+//! that reporters (`report`) turn into console output, JUnit XML and JSON. `ARCHITECTURE.md` at the
+//! repository's root maps every module.
+//!
+//! The library is the binary's: its public surface is [`main`], and what the integration tests need to
+//! serve the built-in model in-process, read a transcript, and talk to targets the way the TCK does.
 
 #![forbid(unsafe_code)]
 
-pub mod bench;
-pub mod case;
-pub mod cases;
-pub mod cli;
-pub mod coverage;
-pub mod error;
-pub mod exit;
+mod bench;
+mod case;
+mod cases;
+mod cli;
+#[cfg(test)]
+mod coverage;
+mod error;
+mod exit;
 mod harness;
-pub mod kill_matrix;
-pub mod messages;
-pub mod model;
-pub mod property;
-pub mod proxy;
-pub mod record;
-pub mod report;
-pub mod run;
-pub mod sdk;
-pub mod session;
-pub mod spec;
+mod kill_matrix;
+mod messages;
+mod model;
+mod property;
+mod proxy;
+mod record;
+mod report;
+mod run;
+mod sdk;
+mod session;
+mod spec;
 mod stdout;
-pub mod wire;
+mod wire;
+
+pub use cli::main;
+pub use model::{Fault as ModelFault, ModelOptions, entity_spec, serve_model};
+pub use proxy::RawCodec;
+pub use record::Transcript;
+pub use report::PASSING_ENTRIES;
+pub use session::{HttpResponse, http_get};

@@ -1,5 +1,5 @@
-//! The `cloudstate-tck` binary: everything happens in [`cloudstate_tck::cli::main`].
+//! The `cloudstate-tck` binary: everything happens in [`cloudstate_tck::main`].
 
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::from(cloudstate_tck::cli::main())
+    std::process::ExitCode::from(cloudstate_tck::main())
 }

@@ -18,7 +18,7 @@ const WITHDRAWN_MARK: &str = "*(withdrawn";
 /// How much a requirement weighs, and so what its failure does to a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Severity {
+pub(crate) enum Severity {
     /// A MUST of protocol 0.2 (or of the original TCK, which defined what the protocol's comments leave
     /// open): breaking it breaks the protocol. Always fails the run.
     Protocol,
@@ -33,7 +33,7 @@ pub enum Severity {
 
 impl Severity {
     /// `protocol`, `addition`, `should` or `may`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Protocol => "protocol",
             Severity::Addition => "addition",
@@ -43,7 +43,7 @@ impl Severity {
     }
 
     /// How reports label it.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Severity::Protocol => "protocol MUST",
             Severity::Addition => "TCK addition",
@@ -61,7 +61,7 @@ impl fmt::Display for Severity {
 
 /// One normative sentence of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Requirement {
+pub(crate) struct Requirement {
     /// The requirement ID, e.g. `ES-007`.
     pub id: &'static str,
     /// Its text, on one line, without the addition mark.
@@ -76,7 +76,7 @@ pub struct Requirement {
 
 impl Requirement {
     /// Its severity: from its strongest RFC 2119 keyword, and whether it is a TCK addition.
-    pub fn severity(&self) -> Severity {
+    pub(crate) fn severity(&self) -> Severity {
         match self.keyword() {
             "SHOULD" | "SHOULD NOT" => Severity::Should,
             "MAY" => Severity::May,
@@ -87,7 +87,7 @@ impl Requirement {
 
     /// Its strongest RFC 2119 keyword: `MUST NOT`, `MUST`, `SHOULD NOT`, `SHOULD` or `MAY` (SHALL and
     /// REQUIRED count as MUST, RECOMMENDED as SHOULD, OPTIONAL as MAY).
-    pub fn keyword(&self) -> &'static str {
+    pub(crate) fn keyword(&self) -> &'static str {
         let words: Vec<&str> = self.text.split(|c: char| !c.is_ascii_uppercase()).collect();
         let has = |phrase: &[&str]| words.windows(phrase.len()).any(|window| window == phrase);
         if has(&["MUST", "NOT"]) || has(&["SHALL", "NOT"]) {
@@ -105,7 +105,7 @@ impl Requirement {
 }
 
 /// The chapter files, by name, embedded in the binary.
-pub const CHAPTERS: &[(&str, &str)] = &[
+pub(crate) const CHAPTERS: &[(&str, &str)] = &[
     ("discovery.md", include_str!("../../spec/discovery.md")),
     ("action.md", include_str!("../../spec/action.md")),
     (
@@ -132,7 +132,7 @@ pub const CHAPTERS: &[(&str, &str)] = &[
 ];
 
 /// Every requirement of every chapter, in chapter order.
-pub fn requirements() -> &'static [Requirement] {
+pub(crate) fn requirements() -> &'static [Requirement] {
     static ALL: OnceLock<Vec<Requirement>> = OnceLock::new();
     ALL.get_or_init(|| {
         CHAPTERS
@@ -144,7 +144,7 @@ pub fn requirements() -> &'static [Requirement] {
 }
 
 /// The requirement with this ID.
-pub fn requirement(id: &str) -> Option<&'static Requirement> {
+pub(crate) fn requirement(id: &str) -> Option<&'static Requirement> {
     requirements()
         .iter()
         .find(|requirement| requirement.id == id)

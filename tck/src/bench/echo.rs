@@ -32,7 +32,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 /// The echo server, serving on a loopback port until dropped.
 #[derive(Debug)]
-pub struct EchoServer {
+pub(crate) struct EchoServer {
     /// Where it listens.
     pub address: SocketAddr,
     _stop: oneshot::Sender<()>,
@@ -40,7 +40,7 @@ pub struct EchoServer {
 
 impl EchoServer {
     /// Starts the echo server on a free loopback port, with `TCP_NODELAY` like the model service.
-    pub async fn start() -> std::io::Result<EchoServer> {
+    pub(crate) async fn start() -> std::io::Result<EchoServer> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let incoming = TcpListenerStream::new(listener).map(|accepted| {

@@ -35,7 +35,7 @@ const CLIENTS_PER_CONNECTION: usize = 8;
 /// What one request does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Workload {
+pub(crate) enum Workload {
     /// `EventSourcedTckModel.Process` with one `Emit`: one event persisted.
     EventSourced,
     /// `ValueEntityTckModel.Process` with one `Update`: the state replaced.
@@ -46,7 +46,7 @@ pub enum Workload {
 
 impl Workload {
     /// How the report names it.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Workload::EventSourced => "event-sourced command (1 emit)",
             Workload::ValueEntity => "value-entity update",
@@ -57,13 +57,16 @@ impl Workload {
 
 /// Connections to one target (the proxy or the echo server), shared by the clients.
 #[derive(Debug, Clone)]
-pub struct Clients {
+pub(crate) struct Clients {
     channels: Arc<[Channel]>,
 }
 
 impl Clients {
     /// Opens enough connections to `address` for `concurrency` clients.
-    pub async fn connect(address: &str, concurrency: usize) -> Result<Clients, ConnectError> {
+    pub(crate) async fn connect(
+        address: &str,
+        concurrency: usize,
+    ) -> Result<Clients, ConnectError> {
         let mut channels = Vec::new();
         for _ in 0..concurrency.div_ceil(CLIENTS_PER_CONNECTION).max(1) {
             channels.push(connect(address, Duration::from_secs(10)).await?);
@@ -74,7 +77,7 @@ impl Clients {
     }
 
     /// Sends one request of `workload` for entity `entity` on the connection of client `client`.
-    pub async fn call(
+    pub(crate) async fn call(
         &self,
         client: usize,
         workload: Workload,
@@ -126,7 +129,7 @@ impl Clients {
 
 /// Which requests a run sends.
 #[derive(Debug, Clone)]
-pub enum Plan {
+pub(crate) enum Plan {
     /// Until `duration` has passed, client `c` cycles through its own `entities` entities
     /// (`PREFIX-c-0`, `PREFIX-c-1`, …), so no two clients wait on the same entity.
     Timed {
@@ -149,7 +152,7 @@ pub enum Plan {
 
 /// Runs `concurrency` clients sending `workload` requests to `clients` as `plan` says, for entity IDs
 /// starting with `prefix`. Returns the latencies and failures, and how long the run took.
-pub async fn run_load(
+pub(crate) async fn run_load(
     clients: &Clients,
     workload: Workload,
     concurrency: usize,

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 /// The resident set size of process `pid` in KiB (`VmRSS` in `/proc/<pid>/status`), if it can be read.
-pub fn resident_kib(pid: u32) -> Option<u64> {
+pub(crate) fn resident_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     parse_vm_rss(&status)
 }
@@ -24,7 +24,7 @@ fn parse_vm_rss(status: &str) -> Option<u64> {
 }
 
 /// The process that listens on TCP port `port` (IPv4 or IPv6), if one of this user's processes does.
-pub fn listening_pid(port: u16) -> Option<u32> {
+pub(crate) fn listening_pid(port: u16) -> Option<u32> {
     let mut inodes = Vec::new();
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
         if let Ok(text) = std::fs::read_to_string(table) {

@@ -5,10 +5,10 @@
 //! the requests; [`echo`] is the baseline server; [`stats`] turns latencies into percentiles; [`memory`]
 //! reads the proxy's resident memory; [`report`] renders the results as a table and JSON.
 
-pub mod echo;
-pub mod load;
-pub mod memory;
-pub mod proxy;
-pub mod report;
-pub mod run;
-pub mod stats;
+pub(crate) mod echo;
+pub(crate) mod load;
+pub(crate) mod memory;
+pub(crate) mod proxy;
+pub(crate) mod report;
+pub(crate) mod run;
+pub(crate) mod stats;

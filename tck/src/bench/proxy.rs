@@ -12,7 +12,7 @@ const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Which proxy to measure.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProxyUnderTest {
+pub(crate) enum ProxyUnderTest {
     /// Already running at this address, in front of a user function that serves the TCK model.
     Running(String),
     /// Started with this shell command, which gets `HTTP_PORT`, `USER_FUNCTION_HOST`,
@@ -22,7 +22,7 @@ pub enum ProxyUnderTest {
 
 /// A proxy the bench talks to, stopped when dropped if the bench started it.
 #[derive(Debug)]
-pub struct ProxyHandle {
+pub(crate) struct ProxyHandle {
     /// Its gRPC address.
     pub address: String,
     /// Its process, when it runs on this machine and could be found by its listening port.
@@ -32,7 +32,7 @@ pub struct ProxyHandle {
 
 impl ProxyHandle {
     /// A proxy that is already running; its process is looked up when the address is on loopback.
-    pub fn running(address: &str) -> Result<ProxyHandle, TckError> {
+    pub(crate) fn running(address: &str) -> Result<ProxyHandle, TckError> {
         check_address(address).map_err(|error| TckError::BadArguments(format!("{error:?}")))?;
         let pid = address.rsplit_once(':').and_then(|(host, port)| {
             let local = matches!(host, "127.0.0.1" | "localhost" | "[::1]" | "::1");
@@ -50,7 +50,7 @@ impl ProxyHandle {
 
     /// Starts `command` on a free port in front of the user function at `127.0.0.1:user_function_port`,
     /// with `extra` added to its environment, and waits until it is ready.
-    pub async fn spawn(
+    pub(crate) async fn spawn(
         command: &str,
         user_function_port: u16,
         extra: Vec<(&'static str, String)>,
@@ -80,12 +80,12 @@ impl ProxyHandle {
     }
 
     /// The last lines the proxy wrote, if the bench started it.
-    pub fn output(&self) -> Option<String> {
+    pub(crate) fn output(&self) -> Option<String> {
         self.process.as_ref().map(SpawnedProcess::output_text)
     }
 
     /// Stops the proxy if the bench started it.
-    pub async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         if let Some(process) = self.process.as_mut() {
             process.stop(Duration::from_secs(5)).await;
         }

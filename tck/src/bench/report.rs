@@ -11,7 +11,7 @@ use crate::error::TckError;
 
 /// Everything one run measured.
 #[derive(Debug, Clone, Serialize)]
-pub struct BenchReport {
+pub(crate) struct BenchReport {
     /// The proxy: the command that started it, or its address.
     pub proxy: String,
     /// Concurrent clients.
@@ -32,7 +32,7 @@ pub struct BenchReport {
 
 /// One workload through the proxy and against the baseline.
 #[derive(Debug, Clone, Serialize)]
-pub struct WorkloadResult {
+pub(crate) struct WorkloadResult {
     /// What each request did.
     pub workload: Workload,
     /// Through the proxy.
@@ -45,7 +45,7 @@ pub struct WorkloadResult {
 
 /// The proxy's resident memory before and after activating many event-sourced entities.
 #[derive(Debug, Clone, Serialize)]
-pub struct MemoryResult {
+pub(crate) struct MemoryResult {
     /// How many entities were activated (one command with one emit each).
     pub entities: usize,
     /// Resident memory before, in KiB.
@@ -61,7 +61,7 @@ pub struct MemoryResult {
 
 /// Event-sourced commands (one durable event each) with the SQLite store.
 #[derive(Debug, Clone, Serialize)]
-pub struct DurableResult {
+pub(crate) struct DurableResult {
     /// The run.
     pub summary: Summary,
     /// Durable events appended per second (one per successful command).
@@ -72,7 +72,7 @@ pub struct DurableResult {
 
 /// Where the run happened.
 #[derive(Debug, Clone, Serialize)]
-pub struct Machine {
+pub(crate) struct Machine {
     /// Logical CPUs available to the bench.
     pub cpus: usize,
     /// The CPU model, from `/proc/cpuinfo`.
@@ -83,7 +83,7 @@ pub struct Machine {
 
 impl Machine {
     /// This machine, as far as `/proc` tells.
-    pub fn this() -> Machine {
+    pub(crate) fn this() -> Machine {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let cpu_model = cpuinfo
             .lines()
@@ -110,7 +110,7 @@ impl Machine {
 
 impl BenchReport {
     /// Writes the report as pretty JSON, creating the directory when needed.
-    pub fn write_json(&self, path: &Path) -> Result<(), TckError> {
+    pub(crate) fn write_json(&self, path: &Path) -> Result<(), TckError> {
         let failed =
             |error: String| TckError::Setup(format!("cannot write {}: {error}", path.display()));
         let text = serde_json::to_string_pretty(self).map_err(|error| failed(error.to_string()))?;
@@ -121,7 +121,7 @@ impl BenchReport {
     }
 
     /// The results as a Markdown table, with the memory and the machine below it.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,

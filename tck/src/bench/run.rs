@@ -23,18 +23,18 @@ use crate::model::ModelOptions;
 use crate::session::ScratchFile;
 
 /// How many event-sourced entities the memory phase activates.
-pub const MEMORY_ENTITIES: usize = 50_000;
+pub(crate) const MEMORY_ENTITIES: usize = 50_000;
 /// The passivation timeout of the proxy that the memory phase starts.
 const MEMORY_PASSIVATION: Duration = Duration::from_secs(5);
 /// How long after the passivation timeout the memory phase reads the memory again: the reference
 /// proxy gives memory back to the system at most every 5 s after a wave of passivations.
 const MEMORY_SETTLING: Duration = Duration::from_secs(8);
 /// How many entities a throughput run spreads its requests over (shared out among the clients).
-pub const THROUGHPUT_ENTITIES: usize = 1_024;
+pub(crate) const THROUGHPUT_ENTITIES: usize = 1_024;
 
 /// What to run.
 #[derive(Debug, Clone)]
-pub struct BenchConfig {
+pub(crate) struct BenchConfig {
     /// The proxy.
     pub proxy: ProxyUnderTest,
     /// How long each measured run lasts.
@@ -65,7 +65,7 @@ impl Proxies<'_> {
 }
 
 /// Runs every phase and returns what it measured. `progress` hears what is about to happen.
-pub async fn run(
+pub(crate) async fn run(
     config: &BenchConfig,
     progress: &mut dyn FnMut(&str),
 ) -> Result<BenchReport, TckError> {

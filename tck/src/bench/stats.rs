@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// The latencies of the requests of one run, and how many failed.
 #[derive(Debug, Default, Clone)]
-pub struct Samples {
+pub(crate) struct Samples {
     nanos: Vec<u64>,
     errors: u64,
     first_error: Option<String>,
@@ -14,7 +14,7 @@ pub struct Samples {
 
 impl Samples {
     /// An empty set with room for `capacity` latencies.
-    pub fn with_capacity(capacity: usize) -> Samples {
+    pub(crate) fn with_capacity(capacity: usize) -> Samples {
         Samples {
             nanos: Vec::with_capacity(capacity),
             ..Samples::default()
@@ -22,13 +22,13 @@ impl Samples {
     }
 
     /// Records a request that succeeded after `latency`.
-    pub fn record(&mut self, latency: Duration) {
+    pub(crate) fn record(&mut self, latency: Duration) {
         self.nanos
             .push(u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX));
     }
 
     /// Records a request that failed; the first failure's message is kept.
-    pub fn record_error(&mut self, error: impl FnOnce() -> String) {
+    pub(crate) fn record_error(&mut self, error: impl FnOnce() -> String) {
         self.errors += 1;
         if self.first_error.is_none() {
             self.first_error = Some(error());
@@ -36,7 +36,7 @@ impl Samples {
     }
 
     /// Adds another set's samples to this one.
-    pub fn merge(&mut self, other: Samples) {
+    pub(crate) fn merge(&mut self, other: Samples) {
         self.nanos.extend(other.nanos);
         self.errors += other.errors;
         if self.first_error.is_none() {
@@ -45,17 +45,17 @@ impl Samples {
     }
 
     /// How many requests succeeded.
-    pub fn successes(&self) -> usize {
+    pub(crate) fn successes(&self) -> usize {
         self.nanos.len()
     }
 
     /// The first failure's message, if any request failed.
-    pub fn first_error(&self) -> Option<&str> {
+    pub(crate) fn first_error(&self) -> Option<&str> {
         self.first_error.as_deref()
     }
 
     /// The summary of a run that took `elapsed`.
-    pub fn summarize(mut self, elapsed: Duration) -> Summary {
+    pub(crate) fn summarize(mut self, elapsed: Duration) -> Summary {
         self.nanos.sort_unstable();
         let millis = |per_mille: u64| {
             percentile(&self.nanos, per_mille).map_or(0.0, |nanos| nanos as f64 / 1e6)
@@ -80,7 +80,7 @@ impl Samples {
 
 /// What one run measured.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Requests that succeeded.
     pub requests: u64,
     /// Requests that failed (an error status or no answer in time).
@@ -99,7 +99,7 @@ pub struct Summary {
 
 /// The nearest-rank percentile of `sorted` (ascending), in thousandths: the smallest sample with at least
 /// `per_mille`/1000 of all samples at or below it. `None` when there are no samples.
-pub fn percentile(sorted: &[u64], per_mille: u64) -> Option<u64> {
+pub(crate) fn percentile(sorted: &[u64], per_mille: u64) -> Option<u64> {
     let count = u64::try_from(sorted.len()).ok()?;
     let rank = (per_mille.min(1000) * count).div_ceil(1000).max(1);
     sorted.get(usize::try_from(rank - 1).ok()?).copied()

@@ -9,7 +9,7 @@ use crate::spec::Severity;
 /// The protocol area a case belongs to: the first segment of its ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Area {
+pub(crate) enum Area {
     /// Entity discovery and protocol versions.
     Discovery,
     /// Stateless actions.
@@ -32,7 +32,7 @@ pub enum Area {
 
 impl Area {
     /// Every area, in report order.
-    pub const ALL: [Area; 9] = [
+    pub(crate) const ALL: [Area; 9] = [
         Area::Discovery,
         Area::Action,
         Area::ValueEntity,
@@ -45,7 +45,7 @@ impl Area {
     ];
 
     /// The area's name as it appears in case IDs.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Area::Discovery => "discovery",
             Area::Action => "action",
@@ -73,7 +73,7 @@ impl fmt::Display for Area {
 /// Which side the TCK certifies: an SDK (the TCK plays the proxy) or a proxy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Mode {
+pub(crate) enum Mode {
     /// The TCK plays the proxy and talks to a user function.
     Sdk,
     /// The TCK plays the client and the user function of a proxy.
@@ -82,7 +82,7 @@ pub enum Mode {
 
 impl Mode {
     /// The mode's name as it appears in case IDs.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Mode::Sdk => "sdk",
             Mode::Proxy => "proxy",
@@ -98,7 +98,7 @@ impl fmt::Display for Mode {
 
 /// The static description of a case: everything `list` and `explain` show.
 #[derive(Debug, Clone, Copy)]
-pub struct CaseInfo {
+pub(crate) struct CaseInfo {
     /// `<area>.<mode>.<snake_name>`; never changes once released.
     pub id: &'static str,
     /// One line saying what the case checks.
@@ -111,29 +111,24 @@ pub struct CaseInfo {
 
 impl CaseInfo {
     /// The area, from the first segment of the ID.
-    pub fn area(&self) -> Area {
+    pub(crate) fn area(&self) -> Area {
         self.segments().0
     }
 
     /// The mode, from the second segment of the ID.
-    pub fn mode(&self) -> Mode {
+    pub(crate) fn mode(&self) -> Mode {
         self.segments().1
     }
 
     /// How much a failure of the case weighs: the most severe of its requirements' severities (a case
     /// that checks only SHOULDs fails as a warning). Requirements the spec does not have count as
     /// protocol MUSTs.
-    pub fn severity(&self) -> Severity {
+    pub(crate) fn severity(&self) -> Severity {
         self.requirements
             .iter()
             .map(|id| crate::spec::requirement(id).map_or(Severity::Protocol, |r| r.severity()))
             .min()
             .unwrap_or(Severity::Protocol)
-    }
-
-    /// The ID without its area and mode.
-    pub fn short_name(&self) -> &'static str {
-        self.id.splitn(3, '.').nth(2).unwrap_or(self.id)
     }
 
     fn segments(&self) -> (Area, Mode) {
@@ -142,7 +137,7 @@ impl CaseInfo {
 }
 
 /// Splits a case ID into area and mode; `None` when it is not of the form `<area>.<mode>.<snake_name>`.
-pub fn parse_id(id: &str) -> Option<(Area, Mode)> {
+pub(crate) fn parse_id(id: &str) -> Option<(Area, Mode)> {
     let mut parts = id.splitn(3, '.');
     let area = Area::parse(parts.next()?)?;
     let mode = match parts.next()? {

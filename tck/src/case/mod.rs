@@ -7,10 +7,12 @@ mod registry;
 mod select;
 mod settings;
 
-pub use info::{Area, CaseInfo, Mode, parse_id};
-pub use outcome::{CaseFailure, FailureKind, Outcome, Verdict};
-pub use registry::{Case, CaseBody, ProxyCaseFn, SdkCaseFn};
+#[cfg(test)]
+pub(crate) use info::parse_id;
+pub(crate) use info::{Area, CaseInfo, Mode};
+pub(crate) use outcome::{CaseFailure, FailureKind, Outcome, Verdict};
+pub(crate) use registry::{Case, CaseBody, ProxyCaseFn};
 #[allow(unused_imports)]
 pub(crate) use registry::{count_cases, join_cases, proxy_case, sdk_case};
-pub use select::{Selection, SelectionError};
-pub use settings::{CaseSettings, DEFAULT_SCENARIOS};
+pub(crate) use select::Selection;
+pub(crate) use settings::{CaseSettings, DEFAULT_SCENARIOS};

@@ -5,11 +5,11 @@ use std::fmt;
 use serde::Serialize;
 
 /// The result of a case body: `Ok` when every check held.
-pub type Verdict = Result<(), CaseFailure>;
+pub(crate) type Verdict = Result<(), CaseFailure>;
 
 /// Why a case did not pass: a conformance failure, or an error that kept the TCK from running it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CaseFailure {
+pub(crate) struct CaseFailure {
     /// Failure (the target broke a rule) or error (the case could not be run).
     pub kind: FailureKind,
     /// One or more sentences saying what went wrong.
@@ -25,7 +25,7 @@ pub struct CaseFailure {
 /// The two ways a case can end badly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum FailureKind {
+pub(crate) enum FailureKind {
     /// The target did not conform.
     Fail,
     /// The TCK could not run the case: unreachable target, crash, no exchange at all.
@@ -37,7 +37,7 @@ pub enum FailureKind {
 
 impl CaseFailure {
     /// A conformance failure with a message only.
-    pub fn fail(message: impl Into<String>) -> Self {
+    pub(crate) fn fail(message: impl Into<String>) -> Self {
         CaseFailure {
             kind: FailureKind::Fail,
             message: message.into(),
@@ -47,7 +47,7 @@ impl CaseFailure {
     }
 
     /// A conformance failure that shows what was expected and what came instead.
-    pub fn mismatch(message: impl Into<String>, expected: String, actual: String) -> Self {
+    pub(crate) fn mismatch(message: impl Into<String>, expected: String, actual: String) -> Self {
         CaseFailure {
             kind: FailureKind::Fail,
             message: message.into(),
@@ -57,7 +57,7 @@ impl CaseFailure {
     }
 
     /// An error: the case could not be run.
-    pub fn error(message: impl Into<String>) -> Self {
+    pub(crate) fn error(message: impl Into<String>) -> Self {
         CaseFailure {
             kind: FailureKind::Error,
             message: message.into(),
@@ -67,7 +67,7 @@ impl CaseFailure {
     }
 
     /// Not applicable here: the case is skipped, and `reason` says why (neither a pass nor a failure).
-    pub fn not_applicable(reason: impl Into<String>) -> Self {
+    pub(crate) fn not_applicable(reason: impl Into<String>) -> Self {
         CaseFailure {
             kind: FailureKind::NotApplicable,
             message: reason.into(),
@@ -77,7 +77,7 @@ impl CaseFailure {
     }
 
     /// A unified diff of expected against actual, when both are present.
-    pub fn diff(&self) -> Option<String> {
+    pub(crate) fn diff(&self) -> Option<String> {
         let (expected, actual) = (self.expected.as_deref()?, self.actual.as_deref()?);
         Some(crate::wire::unified_diff(expected, actual))
     }
@@ -92,7 +92,7 @@ impl fmt::Display for CaseFailure {
 /// How a case ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Every check held.
     Pass,
     /// The target did not conform.
@@ -108,7 +108,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// The outcome of a finished case body.
-    pub fn from_verdict(verdict: Verdict) -> Outcome {
+    pub(crate) fn from_verdict(verdict: Verdict) -> Outcome {
         match verdict {
             Ok(()) => Outcome::Pass,
             Err(failure) if failure.kind == FailureKind::Error => Outcome::Error(failure),
@@ -119,18 +119,8 @@ impl Outcome {
         }
     }
 
-    /// The short name of the outcome: `pass`, `fail`, `skip` or `error`.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Outcome::Pass => "pass",
-            Outcome::Fail(_) => "fail",
-            Outcome::Skip { .. } => "skip",
-            Outcome::Error(_) => "error",
-        }
-    }
-
     /// The failure or error, if the case did not pass.
-    pub fn failure(&self) -> Option<&CaseFailure> {
+    pub(crate) fn failure(&self) -> Option<&CaseFailure> {
         match self {
             Outcome::Fail(failure) | Outcome::Error(failure) => Some(failure),
             Outcome::Pass | Outcome::Skip { .. } => None,
@@ -138,7 +128,7 @@ impl Outcome {
     }
 
     /// Whether the case failed or errored: both count against the target.
-    pub fn is_failure(&self) -> bool {
+    pub(crate) fn is_failure(&self) -> bool {
         self.failure().is_some()
     }
 }

@@ -8,14 +8,14 @@ use crate::proxy::ProxyCx;
 use crate::sdk::SdkCx;
 
 /// A case body in SDK mode: the TCK plays the proxy against a user function.
-pub type SdkCaseFn = fn(SdkCx) -> BoxFuture<'static, Verdict>;
+pub(crate) type SdkCaseFn = fn(SdkCx) -> BoxFuture<'static, Verdict>;
 
 /// A case body in proxy mode: the TCK plays the client of a proxy and the user function behind it.
-pub type ProxyCaseFn = fn(ProxyCx) -> BoxFuture<'static, Verdict>;
+pub(crate) type ProxyCaseFn = fn(ProxyCx) -> BoxFuture<'static, Verdict>;
 
 /// How a case runs.
 #[derive(Clone, Copy)]
-pub enum CaseBody {
+pub(crate) enum CaseBody {
     /// Against a user function, with the TCK as its proxy.
     Sdk(SdkCaseFn),
     /// Against a proxy, with the TCK as its client and user function.
@@ -33,7 +33,7 @@ impl std::fmt::Debug for CaseBody {
 
 /// A case: its description and its body.
 #[derive(Debug, Clone, Copy)]
-pub struct Case {
+pub(crate) struct Case {
     /// What the case is and what it checks.
     pub info: CaseInfo,
     /// What it does.

@@ -7,7 +7,7 @@ use super::{Case, Mode};
 /// A bad glob on the command line.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid glob `{glob}`: {source}")]
-pub struct SelectionError {
+pub(crate) struct SelectionError {
     glob: String,
     #[source]
     source: globset::Error,
@@ -15,7 +15,7 @@ pub struct SelectionError {
 
 /// A compiled selection.
 #[derive(Debug, Clone)]
-pub struct Selection {
+pub(crate) struct Selection {
     select: Option<GlobSet>,
     skip: GlobSet,
 }
@@ -23,7 +23,7 @@ pub struct Selection {
 impl Selection {
     /// Builds a selection: a case is taken when it matches any `select` glob (or there are none) and no
     /// `skip` glob.
-    pub fn new(select: &[String], skip: &[String]) -> Result<Self, SelectionError> {
+    pub(crate) fn new(select: &[String], skip: &[String]) -> Result<Self, SelectionError> {
         let select = if select.is_empty() {
             None
         } else {
@@ -36,12 +36,12 @@ impl Selection {
     }
 
     /// Whether this ID is taken.
-    pub fn matches(&self, id: &str) -> bool {
+    pub(crate) fn matches(&self, id: &str) -> bool {
         self.select.as_ref().is_none_or(|set| set.is_match(id)) && !self.skip.is_match(id)
     }
 
     /// The cases of `mode` that this selection takes, in registry order.
-    pub fn apply(&self, cases: &[&'static Case], mode: Mode) -> Vec<&'static Case> {
+    pub(crate) fn apply(&self, cases: &[&'static Case], mode: Mode) -> Vec<&'static Case> {
         cases
             .iter()
             .copied()

@@ -4,11 +4,11 @@
 
 /// Scenarios per property unless `--scenarios` says otherwise: small enough that the whole property set
 /// runs in a few seconds against a local SDK.
-pub const DEFAULT_SCENARIOS: u64 = 100;
+pub(crate) const DEFAULT_SCENARIOS: u64 = 100;
 
 /// The run's settings, as each case sees them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CaseSettings {
+pub(crate) struct CaseSettings {
     /// The seed of everything random in the run.
     pub seed: u64,
     /// How many scenarios each property case runs (at least one).

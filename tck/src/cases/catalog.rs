@@ -5,7 +5,7 @@ use crate::case::Case;
 
 /// Every case, in run order: the SDK-mode groups, then the proxy-mode groups, each in the order its
 /// area declares its cases.
-pub fn all_cases() -> Vec<&'static Case> {
+pub(crate) fn all_cases() -> Vec<&'static Case> {
     SDK_GROUPS
         .iter()
         .chain(PROXY_GROUPS)
@@ -14,7 +14,7 @@ pub fn all_cases() -> Vec<&'static Case> {
 }
 
 /// The built-in case with this exact ID.
-pub fn find_case(id: &str) -> Option<&'static Case> {
+pub(crate) fn find_case(id: &str) -> Option<&'static Case> {
     SDK_GROUPS
         .iter()
         .chain(PROXY_GROUPS)

@@ -19,7 +19,7 @@ mod seeds_tests;
 pub(crate) mod shared;
 pub(crate) mod value_entity;
 
-pub use catalog::{all_cases, find_case};
+pub(crate) use catalog::{all_cases, find_case};
 
 use crate::case::Case;
 

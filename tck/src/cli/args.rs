@@ -16,7 +16,7 @@ use crate::report::TraceRetention;
 /// (`--allow-empty` makes that 0).
 #[derive(Debug, Parser)]
 #[command(name = "cloudstate-tck", version, about, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -24,7 +24,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Certify an SDK: the TCK plays the proxy against a user function that serves the TCK model.
     Sdk(SdkArgs),
     /// Certify a proxy: the TCK plays its client and, through an interceptor, its user function.
@@ -59,7 +59,7 @@ pub enum Command {
 
 /// `cloudstate-tck sdk`.
 #[derive(Debug, Args)]
-pub struct SdkArgs {
+pub(crate) struct SdkArgs {
     /// The user function to test, already running.
     #[arg(
         long,
@@ -85,7 +85,7 @@ pub struct SdkArgs {
 
 /// `cloudstate-tck proxy`.
 #[derive(Debug, Args)]
-pub struct ProxyArgs {
+pub(crate) struct ProxyArgs {
     /// The proxy to test, already running, with its user function pointed at the TCK's interceptor
     /// (`--intercept-port`).
     #[arg(
@@ -131,7 +131,7 @@ pub struct ProxyArgs {
 
 /// `cloudstate-tck selftest`.
 #[derive(Debug, Args)]
-pub struct SelftestArgs {
+pub(crate) struct SelftestArgs {
     /// The command that starts the reference proxy (default: the `reference-proxy` binary beside this
     /// one, built first when it is missing and the TCK runs from its source tree).
     #[arg(long, value_name = "CMD")]
@@ -147,7 +147,7 @@ pub struct SelftestArgs {
 
 /// Options common to every run.
 #[derive(Debug, Args)]
-pub struct CommonArgs {
+pub(crate) struct CommonArgs {
     /// Run only the cases whose ID matches one of these globs, e.g. `event_sourced.*`.
     #[arg(long, value_name = "GLOB", num_args = 1..)]
     pub select: Vec<String>,
@@ -200,7 +200,7 @@ pub struct CommonArgs {
 
 /// `cloudstate-tck serve-model`.
 #[derive(Debug, Args)]
-pub struct ServeModelArgs {
+pub(crate) struct ServeModelArgs {
     /// The address to bind.
     #[arg(long, env = "HOST", default_value = "127.0.0.1")]
     pub host: String,
@@ -228,7 +228,7 @@ pub struct ServeModelArgs {
 
 /// `cloudstate-tck faults`.
 #[derive(Debug, Args)]
-pub struct FaultsArgs {
+pub(crate) struct FaultsArgs {
     /// Write the kill matrix as JSON here.
     #[arg(long, value_name = "PATH", default_value = "reports/faults.json")]
     pub json: PathBuf,
@@ -263,7 +263,7 @@ pub struct FaultsArgs {
 
 /// `cloudstate-tck list`.
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
@@ -271,7 +271,7 @@ pub struct ListArgs {
 
 /// How `list` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     /// One case per line: ID and summary.
     Text,
     /// A JSON array of case records.
@@ -280,14 +280,14 @@ pub enum ListFormat {
 
 /// `cloudstate-tck explain`.
 #[derive(Debug, Args)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// The case ID.
     pub case_id: String,
 }
 
 /// `cloudstate-tck report`.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// The JSON report of a run, as written by `--json`.
     #[arg(value_name = "FILE.json")]
     pub file: PathBuf,
@@ -302,7 +302,7 @@ pub struct ReportArgs {
 
 /// `cloudstate-tck record`.
 #[derive(Debug, Args)]
-pub struct RecordArgs {
+pub(crate) struct RecordArgs {
     /// Where to listen: point the proxy's user function here (start the proxy after the recorder, so
     /// that its discovery call is recorded).
     #[arg(long, value_name = "HOST:PORT")]
@@ -320,7 +320,7 @@ pub struct RecordArgs {
 
 /// `cloudstate-tck replay`.
 #[derive(Debug, Args)]
-pub struct ReplayArgs {
+pub(crate) struct ReplayArgs {
     /// The transcripts to replay; each recorded stream is a case `replay.<file stem>.<n>_<service>_<method>`.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
@@ -334,7 +334,7 @@ pub struct ReplayArgs {
 
 /// `cloudstate-tck bench`.
 #[derive(Debug, Args)]
-pub struct BenchArgs {
+pub(crate) struct BenchArgs {
     /// Measure this proxy, already running in front of a user function that serves the TCK model
     /// (default: the reference proxy beside this binary, started in front of the built-in model).
     #[arg(long, value_name = "HOST:PORT", conflicts_with = "proxy_spawn")]

@@ -12,7 +12,7 @@ mod sdk;
 mod selftest;
 mod serve;
 
-pub use args::Cli;
+pub(crate) use args::Cli;
 
 use clap::Parser as _;
 

@@ -9,11 +9,11 @@ use crate::case::Mode;
 use crate::report::CaseOutcome;
 
 /// The cases that no realistic fault can make fail, with the reason: `spec/unkillable.md`.
-pub const UNKILLABLE_MD: &str = include_str!("../../../spec/unkillable.md");
+pub(crate) const UNKILLABLE_MD: &str = include_str!("../../../spec/unkillable.md");
 
 /// The run of one suite under one fault.
 #[derive(Debug, Clone)]
-pub struct FaultRun {
+pub(crate) struct FaultRun {
     /// The suite's mode: `sdk` for model faults, `proxy` for proxy faults.
     pub mode: Mode,
     /// The fault's name.
@@ -26,7 +26,7 @@ pub struct FaultRun {
 
 /// The matrix of a whole `faults` run.
 #[derive(Debug, Clone, Default)]
-pub struct Matrix {
+pub(crate) struct Matrix {
     /// The runs without any fault, one per mode: every case must pass there.
     pub controls: Vec<(Mode, SuiteRun)>,
     /// One run per fault, in catalog order.
@@ -46,7 +46,7 @@ pub struct Matrix {
 
 impl FaultRun {
     /// The cases that failed or errored: they caught the fault.
-    pub fn failed(&self) -> Vec<&CaseResult> {
+    pub(crate) fn failed(&self) -> Vec<&CaseResult> {
         self.run
             .results
             .iter()
@@ -56,7 +56,7 @@ impl FaultRun {
 
     /// The cases that were skipped because the faulty target stopped announcing what they need. A skip
     /// alone does not catch a fault: a run with skipped cases still exits 0.
-    pub fn skipped(&self) -> Vec<&CaseResult> {
+    pub(crate) fn skipped(&self) -> Vec<&CaseResult> {
         self.run
             .results
             .iter()
@@ -66,14 +66,14 @@ impl FaultRun {
 
     /// Whether the TCK caught the fault, so that a run against it cannot exit 0: a case failed or
     /// errored, or the target never came up (a setup error, exit code 96).
-    pub fn caught(&self) -> bool {
+    pub(crate) fn caught(&self) -> bool {
         self.run.setup_error.is_some() || !self.failed().is_empty()
     }
 }
 
 impl Matrix {
     /// Every case of the control runs, in run order.
-    pub fn cases(&self) -> Vec<&CaseResult> {
+    pub(crate) fn cases(&self) -> Vec<&CaseResult> {
         self.controls
             .iter()
             .flat_map(|(_, run)| &run.results)
@@ -81,7 +81,7 @@ impl Matrix {
     }
 
     /// Cases that did not pass without any fault, and control runs that could not start.
-    pub fn control_problems(&self) -> Vec<String> {
+    pub(crate) fn control_problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         for (mode, run) in &self.controls {
             if let Some(error) = &run.setup_error {
@@ -105,7 +105,7 @@ impl Matrix {
 
     /// The variants that some case failed, or whose target did not come up: each is a case that fails a
     /// conforming implementation, or a variant that is not one.
-    pub fn rejected_variants(&self) -> Vec<&FaultRun> {
+    pub(crate) fn rejected_variants(&self) -> Vec<&FaultRun> {
         self.variants
             .iter()
             .filter(|variant| variant.caught())
@@ -113,7 +113,7 @@ impl Matrix {
     }
 
     /// The faults that no case caught and that are not listed as uncatchable.
-    pub fn surviving(&self) -> Vec<&FaultRun> {
+    pub(crate) fn surviving(&self) -> Vec<&FaultRun> {
         self.faults
             .iter()
             .filter(|fault| !fault.caught() && !self.uncatchable.contains_key(&fault.name))
@@ -121,7 +121,7 @@ impl Matrix {
     }
 
     /// For each case ID, the faults that made it fail.
-    pub fn killers(&self) -> BTreeMap<&str, Vec<&str>> {
+    pub(crate) fn killers(&self) -> BTreeMap<&str, Vec<&str>> {
         let mut killers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for fault in &self.faults {
             for result in fault.failed() {
@@ -132,12 +132,12 @@ impl Matrix {
     }
 
     /// How many (fault, case) pairs failed.
-    pub fn kills(&self) -> usize {
+    pub(crate) fn kills(&self) -> usize {
         self.faults.iter().map(|fault| fault.failed().len()).sum()
     }
 
     /// The cases that no fault made fail and that are not listed as unkillable.
-    pub fn unkilled(&self) -> Vec<&CaseResult> {
+    pub(crate) fn unkilled(&self) -> Vec<&CaseResult> {
         let killers = self.killers();
         self.cases()
             .into_iter()
@@ -146,7 +146,7 @@ impl Matrix {
     }
 
     /// Unkillable entries that are not cases of this run, or that a fault killed after all.
-    pub fn stale_unkillable(&self) -> Vec<&str> {
+    pub(crate) fn stale_unkillable(&self) -> Vec<&str> {
         let killers = self.killers();
         let cases: BTreeSet<&str> = self.cases().iter().map(|case| case.id).collect();
         self.unkillable
@@ -158,7 +158,7 @@ impl Matrix {
 
     /// Whether the matrix is complete: every case passes without a fault and under every variant, every
     /// fault is caught, and every case is killed by some fault (or listed as unkillable).
-    pub fn is_complete(&self) -> bool {
+    pub(crate) fn is_complete(&self) -> bool {
         self.control_problems().is_empty()
             && self.rejected_variants().is_empty()
             && self.surviving().is_empty()
@@ -169,7 +169,7 @@ impl Matrix {
 
 /// Parses the uncatchable faults: every Markdown list item `` - fault `NAME` — reason ``, outside fenced
 /// code blocks.
-pub fn parse_uncatchable(markdown: &str) -> BTreeMap<String, String> {
+pub(crate) fn parse_uncatchable(markdown: &str) -> BTreeMap<String, String> {
     let mut in_code = false;
     let mut list = BTreeMap::new();
     for line in markdown.lines().map(str::trim_start) {
@@ -188,7 +188,7 @@ pub fn parse_uncatchable(markdown: &str) -> BTreeMap<String, String> {
 
 /// Parses the unkillable list: every Markdown list item that starts with a case ID in backticks,
 /// `` - `CASE_ID` — reason ``, outside fenced code blocks. Everything else is prose.
-pub fn parse_unkillable(markdown: &str) -> BTreeMap<String, String> {
+pub(crate) fn parse_unkillable(markdown: &str) -> BTreeMap<String, String> {
     let mut in_code = false;
     let mut list = BTreeMap::new();
     for line in markdown.lines().map(str::trim_start) {

@@ -6,11 +6,11 @@
 //! cases no fault made fail.
 
 mod command;
-pub mod matrix;
+pub(crate) mod matrix;
 mod proxy;
-pub mod report;
-pub mod run;
-pub mod sdk;
+pub(crate) mod report;
+pub(crate) mod run;
+pub(crate) mod sdk;
 
 pub(crate) use command::{MatrixArgs, run_fault_matrix};
-pub use sdk::default_jobs;
+pub(crate) use sdk::default_jobs;

@@ -8,13 +8,13 @@ use serde_json::{Value, json};
 use super::matrix::{FaultRun, Matrix};
 
 /// The `format_version` of the JSON report.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// How many case IDs a line of the console or a Markdown cell shows before it says "and N more".
 const SHOWN: usize = 4;
 
 /// The one console line of a finished fault run.
-pub fn fault_line(fault: &FaultRun) -> String {
+pub(crate) fn fault_line(fault: &FaultRun) -> String {
     let failed = fault.failed();
     let what = if let Some(error) = &fault.run.setup_error {
         format!("the target did not come up: {}", first_line(error))
@@ -43,7 +43,7 @@ pub fn fault_line(fault: &FaultRun) -> String {
 }
 
 /// The one console line of a finished variant run.
-pub fn variant_line(variant: &FaultRun) -> String {
+pub(crate) fn variant_line(variant: &FaultRun) -> String {
     let failed = variant.failed();
     let (status, what) = if let Some(error) = &variant.run.setup_error {
         (
@@ -71,7 +71,7 @@ pub fn variant_line(variant: &FaultRun) -> String {
 }
 
 /// The closing summary: the numbers, the survivors, the cases no fault killed, and the verdict.
-pub fn summary(matrix: &Matrix) -> String {
+pub(crate) fn summary(matrix: &Matrix) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "\n{}", headline(matrix));
     for problem in matrix.control_problems() {
@@ -134,7 +134,7 @@ fn headline(matrix: &Matrix) -> String {
 }
 
 /// The matrix as JSON.
-pub fn to_json(matrix: &Matrix) -> Value {
+pub(crate) fn to_json(matrix: &Matrix) -> Value {
     let killers = matrix.killers();
     let run_json = |fault: &FaultRun, caught: &str| {
         let ids = |results: Vec<&super::run::CaseResult>| -> Vec<&str> {
@@ -201,7 +201,7 @@ pub fn to_json(matrix: &Matrix) -> Value {
 }
 
 /// The matrix as a Markdown page.
-pub fn to_markdown(matrix: &Matrix) -> String {
+pub(crate) fn to_markdown(matrix: &Matrix) -> String {
     let mut page = String::from("# Fault injection: the kill matrix\n\n");
     let _ = writeln!(
         page,
@@ -320,7 +320,11 @@ fn section(page: &mut String, title: &str, items: &[String]) {
 }
 
 /// Writes the JSON and Markdown reports, creating their folders.
-pub fn write(matrix: &Matrix, json_path: &Path, markdown_path: &Path) -> std::io::Result<()> {
+pub(crate) fn write(
+    matrix: &Matrix,
+    json_path: &Path,
+    markdown_path: &Path,
+) -> std::io::Result<()> {
     for path in [json_path, markdown_path] {
         if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;

@@ -19,7 +19,7 @@ use crate::session::{Discovery, connect, discover};
 
 /// One case's outcome in one run.
 #[derive(Debug, Clone)]
-pub struct CaseResult {
+pub(crate) struct CaseResult {
     /// The case ID.
     pub id: &'static str,
     /// The case's mode.
@@ -32,7 +32,7 @@ pub struct CaseResult {
 
 /// The outcome of one run of a suite.
 #[derive(Debug, Clone, Default)]
-pub struct SuiteRun {
+pub(crate) struct SuiteRun {
     /// Every case, in run order.
     pub results: Vec<CaseResult>,
     /// Why the run could not start at all (the target did not come up); the cases did not run then.
@@ -43,7 +43,7 @@ pub struct SuiteRun {
 
 impl SuiteRun {
     /// A run that could not start.
-    pub fn not_started(reason: String, duration: Duration) -> Self {
+    pub(crate) fn not_started(reason: String, duration: Duration) -> Self {
         SuiteRun {
             results: Vec::new(),
             setup_error: Some(reason),
@@ -89,7 +89,7 @@ impl Reporter for Collector {
 }
 
 /// Runs `cases` with `executor` and keeps each outcome; nothing is printed.
-pub async fn run_collecting(
+pub(crate) async fn run_collecting(
     cases: &[&'static Case],
     scope: RunScope,
     options: &RunOptions,
@@ -109,7 +109,7 @@ pub async fn run_collecting(
 
 /// Runs the SDK-mode `cases` against the built-in model, served in this process on a free loopback port
 /// with `fault` (none: the conforming model), as `cloudstate-tck sdk` would against any user function.
-pub async fn run_model(
+pub(crate) async fn run_model(
     fault: Option<Fault>,
     cases: &[&'static Case],
     options: &RunOptions,

@@ -14,7 +14,7 @@ use crate::run::{ExpectedFailures, Policy, RunOptions};
 
 /// How the matrix runs.
 #[derive(Debug, Clone)]
-pub struct MatrixOptions {
+pub(crate) struct MatrixOptions {
     /// The deadline of each SDK case; short, so that faults that never answer end quickly.
     pub case_timeout: Duration,
     /// How many faulty models run at once.
@@ -25,7 +25,7 @@ pub struct MatrixOptions {
 
 /// How many faulty models run at once by default: one per CPU. Each run is mostly idle, but property
 /// cases run as many scenarios as their deadline allows, and more runs than CPUs leave them too few.
-pub fn default_jobs() -> usize {
+pub(crate) fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(2, usize::from)
 }
 
@@ -41,7 +41,7 @@ impl Default for MatrixOptions {
 
 impl MatrixOptions {
     /// The options of each run.
-    pub fn run_options(&self) -> RunOptions {
+    pub(crate) fn run_options(&self) -> RunOptions {
         RunOptions {
             case_timeout: self.case_timeout,
             seed: self.seed,
@@ -58,7 +58,7 @@ impl MatrixOptions {
 }
 
 /// Every SDK-mode case, in run order.
-pub fn sdk_cases() -> Vec<&'static Case> {
+pub(crate) fn sdk_cases() -> Vec<&'static Case> {
     all_cases()
         .into_iter()
         .filter(|case| case.info.mode() == Mode::Sdk)
@@ -66,13 +66,13 @@ pub fn sdk_cases() -> Vec<&'static Case> {
 }
 
 /// Runs the SDK suite against the conforming model: the control run.
-pub async fn sdk_control(options: &MatrixOptions) -> SuiteRun {
+pub(crate) async fn sdk_control(options: &MatrixOptions) -> SuiteRun {
     run_model(None, &sdk_cases(), &options.run_options()).await
 }
 
 /// Runs the SDK suite against the model under each of `faults`, `options.jobs` at a time, and calls
 /// `progress` with each run as it finishes. The runs come back in the order of `faults`.
-pub async fn sdk_faults(
+pub(crate) async fn sdk_faults(
     faults: &[Fault],
     options: &MatrixOptions,
     mut progress: impl FnMut(&FaultRun),

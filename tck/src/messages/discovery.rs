@@ -8,7 +8,7 @@ use prost_reflect::DescriptorPool;
 use crate::case::CaseFailure;
 
 /// The `ProxyInfo` the TCK announces when it plays the proxy.
-pub fn tck_proxy_info() -> ProxyInfo {
+pub(crate) fn tck_proxy_info() -> ProxyInfo {
     ProxyInfo {
         protocol_major_version: PROTOCOL_MAJOR_VERSION,
         protocol_minor_version: PROTOCOL_MINOR_VERSION,
@@ -19,7 +19,7 @@ pub fn tck_proxy_info() -> ProxyInfo {
 }
 
 /// Decodes the descriptor set of a spec, whatever the order of its files.
-pub fn decode_descriptors(spec: &EntitySpec) -> Result<DescriptorPool, CaseFailure> {
+pub(crate) fn decode_descriptors(spec: &EntitySpec) -> Result<DescriptorPool, CaseFailure> {
     cloudstate_protocol::decode_descriptor_set(&spec.proto).map_err(|error| {
         CaseFailure::fail(format!(
             "EntitySpec.proto is not a valid FileDescriptorSet ({} bytes): {error}",

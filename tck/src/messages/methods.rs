@@ -2,7 +2,7 @@
 //! the interceptor, the journal and the recorder name what they see.
 
 /// The protocol methods, by gRPC path, with the full names of their request and response messages.
-pub const PROTOCOL_METHODS: &[(&str, &str, &str)] = &[
+pub(crate) const PROTOCOL_METHODS: &[(&str, &str, &str)] = &[
     (
         "/cloudstate.EntityDiscovery/discover",
         "cloudstate.ProxyInfo",
@@ -51,7 +51,7 @@ pub const PROTOCOL_METHODS: &[(&str, &str, &str)] = &[
 ];
 
 /// The request and response message names of a protocol path.
-pub fn message_names(path: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn message_names(path: &str) -> Option<(&'static str, &'static str)> {
     PROTOCOL_METHODS
         .iter()
         .find(|(p, _, _)| *p == path)

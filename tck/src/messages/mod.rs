@@ -12,6 +12,6 @@ mod payload;
 pub(crate) mod value_entity;
 
 pub(crate) use discovery::sorted_entities;
-pub use discovery::{decode_descriptors, tck_proxy_info};
-pub use methods::{PROTOCOL_METHODS, message_names};
-pub use payload::{command, failure, failure_message, forward, pack, reply, side_effect};
+pub(crate) use discovery::{decode_descriptors, tck_proxy_info};
+pub(crate) use methods::message_names;
+pub(crate) use payload::{command, failure, failure_message, forward, pack, reply, side_effect};

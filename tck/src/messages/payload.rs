@@ -8,7 +8,7 @@ use prost::Message;
 use prost_types::Any;
 
 /// Packs a message into an `Any` with type URL `type.googleapis.com/<full_name>`, canonically encoded.
-pub fn pack<M: Message>(full_name: &str, message: &M) -> Any {
+pub(crate) fn pack<M: Message>(full_name: &str, message: &M) -> Any {
     Any {
         type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}{full_name}"),
         value: message.encode_to_vec(),
@@ -16,7 +16,7 @@ pub fn pack<M: Message>(full_name: &str, message: &M) -> Any {
 }
 
 /// A command as a proxy sends it: no metadata, not streamed.
-pub fn command(entity_id: &str, id: i64, name: &str, payload: Any) -> Command {
+pub(crate) fn command(entity_id: &str, id: i64, name: &str, payload: Any) -> Command {
     Command {
         entity_id: entity_id.to_owned(),
         id,
@@ -28,7 +28,7 @@ pub fn command(entity_id: &str, id: i64, name: &str, payload: Any) -> Command {
 }
 
 /// `ClientAction.reply` with this payload and no metadata.
-pub fn reply(payload: Any) -> Option<ClientAction> {
+pub(crate) fn reply(payload: Any) -> Option<ClientAction> {
     Some(ClientAction {
         action: Some(client_action::Action::Reply(Reply {
             payload: Some(payload),
@@ -38,7 +38,7 @@ pub fn reply(payload: Any) -> Option<ClientAction> {
 }
 
 /// `ClientAction.forward` to `service`/`command` with this payload and no metadata.
-pub fn forward(service: &str, command: &str, payload: Any) -> Option<ClientAction> {
+pub(crate) fn forward(service: &str, command: &str, payload: Any) -> Option<ClientAction> {
     Some(ClientAction {
         action: Some(client_action::Action::Forward(Forward {
             service_name: service.to_owned(),
@@ -50,7 +50,7 @@ pub fn forward(service: &str, command: &str, payload: Any) -> Option<ClientActio
 }
 
 /// `ClientAction.failure` for a command, with `restart` false.
-pub fn failure(command_id: i64, description: &str) -> Option<ClientAction> {
+pub(crate) fn failure(command_id: i64, description: &str) -> Option<ClientAction> {
     Some(ClientAction {
         action: Some(client_action::Action::Failure(failure_message(
             command_id,
@@ -61,7 +61,7 @@ pub fn failure(command_id: i64, description: &str) -> Option<ClientAction> {
 }
 
 /// A `Failure` message.
-pub fn failure_message(command_id: i64, description: &str, restart: bool) -> Failure {
+pub(crate) fn failure_message(command_id: i64, description: &str, restart: bool) -> Failure {
     Failure {
         command_id,
         description: description.to_owned(),
@@ -70,7 +70,12 @@ pub fn failure_message(command_id: i64, description: &str, restart: bool) -> Fai
 }
 
 /// A side effect to `service`/`command` with this payload and no metadata.
-pub fn side_effect(service: &str, command: &str, payload: Any, synchronous: bool) -> SideEffect {
+pub(crate) fn side_effect(
+    service: &str,
+    command: &str,
+    payload: Any,
+    synchronous: bool,
+) -> SideEffect {
     SideEffect {
         service_name: service.to_owned(),
         command_name: command.to_owned(),

@@ -19,6 +19,6 @@ mod tests;
 mod value_entity;
 
 pub use discovery::entity_spec;
-pub use fault::{Fault, UnknownFault};
-pub use habits::Headers;
+pub use fault::Fault;
+pub(crate) use habits::Headers;
 pub use server::{ModelOptions, serve_model};

@@ -12,5 +12,4 @@ pub(crate) mod runner;
 mod source;
 pub(crate) mod strategy;
 
-pub use crate::case::DEFAULT_SCENARIOS;
-pub use runner::MIN_SCENARIOS;
+pub(crate) use crate::case::DEFAULT_SCENARIOS;

@@ -24,7 +24,7 @@ use crate::wire::{Direction, Trace};
 
 /// A property case whose time budget ran out before this many scenarios ran (or all of them, when fewer
 /// were asked for) ends as an error instead of a pass.
-pub const MIN_SCENARIOS: u64 = 10;
+pub(crate) const MIN_SCENARIOS: u64 = 10;
 
 /// The most shrinking steps tried after a failure.
 const MAX_SHRINK_STEPS: u32 = 512;

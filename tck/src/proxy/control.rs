@@ -16,7 +16,7 @@ const LABEL: &str = "interceptor";
 
 /// What the interceptor does with a message from the user function.
 #[derive(Debug)]
-pub enum Intervention {
+pub(crate) enum Intervention {
     /// Relay it unchanged; the rule stays armed.
     Pass,
     /// Relay these bytes instead.
@@ -177,14 +177,14 @@ impl Controls {
 
 /// A case's handle on the interceptor's interventions.
 #[derive(Debug, Clone)]
-pub struct InterceptControl {
+pub(crate) struct InterceptControl {
     pub(super) controls: Arc<Controls>,
     pub(super) trace: Trace,
 }
 
 /// Releases a call held by [`InterceptControl::hold_next_response`].
 #[derive(Debug)]
-pub struct Held {
+pub(crate) struct Held {
     release: Option<oneshot::Sender<()>>,
     trace: Trace,
     path: String,
@@ -192,7 +192,7 @@ pub struct Held {
 
 impl Held {
     /// Lets the interceptor relay the held call's answers.
-    pub fn release(mut self) {
+    pub(crate) fn release(mut self) {
         self.trace.record(
             LABEL,
             Direction::Event,
@@ -207,7 +207,7 @@ impl Held {
 impl InterceptControl {
     /// Arms `rule` for the messages from the user function on `path` calls: the first message for which
     /// it does not answer [`Intervention::Pass`] is changed as it says, and the rule is then disarmed.
-    pub fn on_next_from_user_function(
+    pub(crate) fn on_next_from_user_function(
         &self,
         path: &str,
         rule: impl FnMut(&Bytes) -> Intervention + Send + 'static,
@@ -232,7 +232,7 @@ impl InterceptControl {
     }
 
     /// Replaces the first message from the user function on `path` for which `rewrite` gives new bytes.
-    pub fn rewrite_next_from_user_function(
+    pub(crate) fn rewrite_next_from_user_function(
         &self,
         path: &str,
         mut rewrite: impl FnMut(&Bytes) -> Option<Bytes> + Send + 'static,
@@ -244,7 +244,7 @@ impl InterceptControl {
 
     /// Ends the next `path` call that the user function answers with an UNAVAILABLE status instead of
     /// relaying that answer: a simulated crash of the user function's side of that stream.
-    pub fn crash_at_next_answer(&self, path: &str) {
+    pub(crate) fn crash_at_next_answer(&self, path: &str) {
         self.on_next_from_user_function(path, |_| {
             Intervention::EndWith(Status::unavailable(
                 "the TCK ended this stream as if the user function had crashed",
@@ -254,7 +254,7 @@ impl InterceptControl {
 
     /// Holds the next answer the user function sends on a `path` call, whichever call it is, until the
     /// returned handle is released (or dropped); the answers after it follow it.
-    pub fn hold_next_answer(&self, path: &str) -> Held {
+    pub(crate) fn hold_next_answer(&self, path: &str) -> Held {
         self.trace.record(
             LABEL,
             Direction::Event,
@@ -265,7 +265,7 @@ impl InterceptControl {
 
     /// Holds every answer of the next call the proxy opens on `path` until the returned handle is
     /// released (or dropped).
-    pub fn hold_next_response(&self, path: &str) -> Held {
+    pub(crate) fn hold_next_response(&self, path: &str) -> Held {
         self.trace.record(
             LABEL,
             Direction::Event,

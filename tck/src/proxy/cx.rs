@@ -23,7 +23,7 @@ use crate::wire::{Direction, Trace, WireMessage};
 
 /// The discovery exchange the proxy made when it started, as the interceptor saw it.
 #[derive(Debug, Clone, Default)]
-pub struct StartupDiscovery {
+pub(crate) struct StartupDiscovery {
     /// What the proxy announced.
     pub proxy_info: Option<ProxyInfo>,
     /// What the user function answered.
@@ -32,7 +32,7 @@ pub struct StartupDiscovery {
 
 /// Everything a proxy-mode case needs.
 #[derive(Debug, Clone)]
-pub struct ProxyCx {
+pub(crate) struct ProxyCx {
     channel: TargetChannel,
     http_address: String,
     traffic: Traffic,
@@ -49,7 +49,7 @@ pub struct ProxyCx {
 impl ProxyCx {
     /// A context for one case; `spawned` is the proxy process when the TCK started it.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
+    pub(crate) fn new(
         channel: Channel,
         http_address: String,
         traffic: Traffic,
@@ -75,17 +75,17 @@ impl ProxyCx {
     }
 
     /// This context, with the run's seed and number of property scenarios.
-    pub fn with_settings(self, settings: CaseSettings) -> Self {
+    pub(crate) fn with_settings(self, settings: CaseSettings) -> Self {
         ProxyCx { settings, ..self }
     }
 
     /// The run's settings: its seed and how many scenarios a property runs.
-    pub fn settings(&self) -> CaseSettings {
+    pub(crate) fn settings(&self) -> CaseSettings {
         self.settings
     }
 
     /// This context, knowing the proxy's relay timeout.
-    pub fn with_relay_timeout(self, relay_timeout: Option<Duration>) -> Self {
+    pub(crate) fn with_relay_timeout(self, relay_timeout: Option<Duration>) -> Self {
         ProxyCx {
             relay_timeout,
             ..self
@@ -93,7 +93,7 @@ impl ProxyCx {
     }
 
     /// The proxy's relay timeout, when the run was told it; otherwise the case does not apply.
-    pub fn relay_timeout(&self) -> Result<Duration, CaseFailure> {
+    pub(crate) fn relay_timeout(&self) -> Result<Duration, CaseFailure> {
         self.relay_timeout.ok_or_else(|| {
             CaseFailure::not_applicable(
                 "the TCK was not told the proxy's relay timeout, so it cannot know how long to hold an \
@@ -104,7 +104,7 @@ impl ProxyCx {
 
     /// The proxy process, when the TCK started it; otherwise the case does not apply (it is skipped,
     /// and the reason says what it needs).
-    pub fn spawned_proxy(&self) -> Result<&SpawnedProxy, CaseFailure> {
+    pub(crate) fn spawned_proxy(&self) -> Result<&SpawnedProxy, CaseFailure> {
         self.spawned.as_ref().ok_or_else(|| {
             CaseFailure::not_applicable(
                 "the TCK did not start the proxy (--target), so this case cannot start or restart it; \
@@ -115,7 +115,7 @@ impl ProxyCx {
 
     /// The proxy process, when the TCK started it as durable (it keeps entity state across a restart);
     /// otherwise the case does not apply.
-    pub fn durable_proxy(&self) -> Result<&SpawnedProxy, CaseFailure> {
+    pub(crate) fn durable_proxy(&self) -> Result<&SpawnedProxy, CaseFailure> {
         let proxy = self.spawned_proxy()?;
         if proxy.is_durable() {
             return Ok(proxy);
@@ -129,7 +129,7 @@ impl ProxyCx {
     /// Kills the proxy under test hard (SIGKILL of its process group, as in a crash), starts it again
     /// with the same command, port and store, and waits until it is ready. Only for a proxy the TCK
     /// started as durable: otherwise the case does not apply.
-    pub async fn restart_proxy(&self) -> Verdict {
+    pub(crate) async fn restart_proxy(&self) -> Verdict {
         let proxy = self.durable_proxy()?;
         let label = "proxy-process";
         self.trace.record(
@@ -159,23 +159,23 @@ impl ProxyCx {
 
     /// A gRPC channel to the proxy, for the generated model clients; [`ProxyCx::client`] tells the
     /// statuses the proxy sent from those the TCK's client made up.
-    pub fn channel(&self) -> TargetChannel {
+    pub(crate) fn channel(&self) -> TargetChannel {
         self.channel.clone()
     }
 
     /// The trace of this case.
-    pub fn trace(&self) -> &Trace {
+    pub(crate) fn trace(&self) -> &Trace {
         &self.trace
     }
 
     /// The case deadline.
-    pub fn deadline(&self) -> Instant {
+    pub(crate) fn deadline(&self) -> Instant {
         self.deadline
     }
 
     /// The interceptor's interventions for this case: what it changes, holds or ends of what the user
     /// function sends, each recorded in the trace.
-    pub fn intercept(&self) -> InterceptControl {
+    pub(crate) fn intercept(&self) -> InterceptControl {
         InterceptControl {
             controls: self.traffic.controls(),
             trace: self.trace.clone(),
@@ -183,12 +183,12 @@ impl ProxyCx {
     }
 
     /// The discovery exchange at start-up.
-    pub fn startup(&self) -> &StartupDiscovery {
+    pub(crate) fn startup(&self) -> &StartupDiscovery {
         &self.startup
     }
 
     /// A fresh entity ID, `<prefix>-<n>`, unique within the run.
-    pub fn fresh_id(&self, prefix: &str) -> String {
+    pub(crate) fn fresh_id(&self, prefix: &str) -> String {
         format!(
             "{prefix}-{}",
             self.entities.fetch_add(1, Ordering::Relaxed) + 1
@@ -196,7 +196,7 @@ impl ProxyCx {
     }
 
     /// Runs a client call to the proxy until the case deadline, tracing the request and the outcome.
-    pub async fn client<T: std::fmt::Debug>(
+    pub(crate) async fn client<T: std::fmt::Debug>(
         &self,
         what: &str,
         call: impl Future<Output = Result<Response<T>, Status>>,
@@ -243,7 +243,7 @@ impl ProxyCx {
     }
 
     /// Sends an HTTP request to the proxy's HTTP/JSON frontend.
-    pub async fn http(
+    pub(crate) async fn http(
         &self,
         method: &str,
         path: &str,
@@ -275,7 +275,7 @@ impl ProxyCx {
     }
 
     /// Expects the next call the proxy makes to be a new stream on `path` that opens with `init`.
-    pub async fn expect_stream<M: WireMessage>(
+    pub(crate) async fn expect_stream<M: WireMessage>(
         &self,
         path: &str,
         init: M,
@@ -287,7 +287,7 @@ impl ProxyCx {
 
     /// The next call the proxy makes to the user function; a failure if it is not to `path`, or if none
     /// comes before the deadline.
-    pub async fn expect_call(&self, path: &str) -> Result<CallProbe, CaseFailure> {
+    pub(crate) async fn expect_call(&self, path: &str) -> Result<CallProbe, CaseFailure> {
         self.call_until(path, self.deadline).await?.ok_or_else(|| {
             CaseFailure::fail(format!(
                 "expected the proxy to call {path} on the user function, but it made no call before the case deadline"
@@ -297,7 +297,7 @@ impl ProxyCx {
 
     /// The next call the proxy makes to the user function before `until`, which must be to `path`;
     /// `None` when it makes none by then.
-    pub async fn call_until(
+    pub(crate) async fn call_until(
         &self,
         path: &str,
         until: Instant,
@@ -333,7 +333,7 @@ impl ProxyCx {
     }
 
     /// Expects the proxy to make no new call to the user function within `quiet`.
-    pub async fn expect_no_call(&self, quiet: Duration) -> Verdict {
+    pub(crate) async fn expect_no_call(&self, quiet: Duration) -> Verdict {
         let until = (Instant::now() + quiet).min(self.deadline);
         match self.traffic.next_call(until).await {
             None => Ok(()),

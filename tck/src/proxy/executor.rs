@@ -17,7 +17,7 @@ use crate::session::SpawnedProxy;
 use crate::wire::Trace;
 
 /// How long the proxy must stay quiet towards the user function after a case.
-pub const QUIET_AFTER_CASE: Duration = Duration::from_millis(100);
+pub(crate) const QUIET_AFTER_CASE: Duration = Duration::from_millis(100);
 
 /// After a case that did not pass, the proxy may still be busy with its exchange (a restart it started,
 /// a retry): the next case starts once the proxy has made no call for this long.
@@ -28,7 +28,7 @@ const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
 
 /// Starts proxy-mode cases against one proxy.
 #[derive(Debug, Clone)]
-pub struct ProxyExecutor {
+pub(crate) struct ProxyExecutor {
     /// A channel to the proxy.
     pub channel: Channel,
     /// `host:port` of the proxy's HTTP frontend (the same port).

@@ -37,7 +37,7 @@ struct Shared {
 
 /// The interceptor, serving until dropped.
 #[derive(Debug)]
-pub struct Interceptor {
+pub(crate) struct Interceptor {
     /// Where the proxy must find its user function.
     pub address: std::net::SocketAddr,
     /// What the proxy sent and received.
@@ -47,7 +47,7 @@ pub struct Interceptor {
 
 impl Interceptor {
     /// Serves on `listener`, relaying to `upstream`.
-    pub fn start(listener: TcpListener, upstream: Channel) -> std::io::Result<Interceptor> {
+    pub(crate) fn start(listener: TcpListener, upstream: Channel) -> std::io::Result<Interceptor> {
         let address = listener.local_addr()?;
         let (traffic, calls) = Traffic::new();
         let controls = traffic.controls();

@@ -38,7 +38,7 @@ pub(super) struct JournalSlot {
 /// The shared journal: the interceptor writes, the executor clears it before each case and reads it
 /// after a case that ran out of time.
 #[derive(Debug, Clone, Default)]
-pub struct Journal(Arc<Mutex<Calls>>);
+pub(crate) struct Journal(Arc<Mutex<Calls>>);
 
 impl Journal {
     /// Notes a new call; returns where its events go.
@@ -67,14 +67,14 @@ impl Journal {
     }
 
     /// Forgets everything (before a case); calls opened earlier no longer write to it.
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         let mut calls = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         calls.generation += 1;
         calls.calls.clear();
     }
 
     /// What the interceptor saw since the journal was last cleared, as lines for a failure message.
-    pub fn summary(&self, since: Instant) -> String {
+    pub(crate) fn summary(&self, since: Instant) -> String {
         let calls = &self.0.lock().unwrap_or_else(PoisonError::into_inner).calls;
         let mut out = String::new();
         if calls.is_empty() {

@@ -10,10 +10,9 @@ mod journal;
 mod raw;
 mod traffic;
 
-pub use control::{Held, InterceptControl, Intervention};
-pub use cx::{ProxyCx, StartupDiscovery};
-pub use executor::{ProxyExecutor, QUIET_AFTER_CASE};
-pub use intercept::Interceptor;
-pub use journal::Journal;
+pub(crate) use control::Intervention;
+pub(crate) use cx::{ProxyCx, StartupDiscovery};
+pub(crate) use executor::ProxyExecutor;
+pub(crate) use intercept::Interceptor;
 pub use raw::RawCodec;
-pub use traffic::{CallEvent, CallProbe, RecordedCall, Traffic};
+pub(crate) use traffic::{CallEvent, CallProbe, RecordedCall};

@@ -16,7 +16,7 @@ use crate::wire::{Direction, Trace, WireMessage, render_compact};
 
 /// One thing that happened on an intercepted call.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CallEvent {
+pub(crate) enum CallEvent {
     /// A message from the proxy to the user function.
     FromProxy(Bytes),
     /// A message from the user function to the proxy.
@@ -31,7 +31,7 @@ pub enum CallEvent {
 
 /// A call the proxy made to the user function, as the interceptor relayed it.
 #[derive(Debug)]
-pub struct RecordedCall {
+pub(crate) struct RecordedCall {
     /// The gRPC path, e.g. `/cloudstate.eventsourced.EventSourced/handle`.
     pub path: String,
     /// Which interceptor connection it came on.
@@ -59,7 +59,7 @@ impl EventSender {
 
 impl RecordedCall {
     /// The next event, or `None` at the deadline or when the call record is closed.
-    pub async fn next_event_until(&mut self, deadline: Instant) -> Option<CallEvent> {
+    pub(crate) async fn next_event_until(&mut self, deadline: Instant) -> Option<CallEvent> {
         tokio::time::timeout_at(deadline, self.events.recv())
             .await
             .ok()
@@ -94,7 +94,7 @@ pub(super) fn recorded_call(
 
 /// Every call the interceptor relayed, in the order the proxy made them.
 #[derive(Debug, Clone)]
-pub struct Traffic {
+pub(crate) struct Traffic {
     calls: Arc<Mutex<mpsc::UnboundedReceiver<RecordedCall>>>,
     controls: Arc<Controls>,
     journal: Journal,
@@ -102,7 +102,7 @@ pub struct Traffic {
 
 impl Traffic {
     /// A new record and the sender of new calls for the interceptor.
-    pub fn new() -> (Traffic, mpsc::UnboundedSender<RecordedCall>) {
+    pub(crate) fn new() -> (Traffic, mpsc::UnboundedSender<RecordedCall>) {
         let (sender, calls) = mpsc::unbounded_channel();
         (
             Traffic {
@@ -115,7 +115,7 @@ impl Traffic {
     }
 
     /// The next call the proxy made, whatever it is, or `None` at the deadline.
-    pub async fn next_call(&self, deadline: Instant) -> Option<RecordedCall> {
+    pub(crate) async fn next_call(&self, deadline: Instant) -> Option<RecordedCall> {
         let mut calls = self.calls.lock().await;
         tokio::time::timeout_at(deadline, calls.recv())
             .await
@@ -129,12 +129,12 @@ impl Traffic {
     }
 
     /// Everything relayed since the last [`clear`](Self::clear), whether a case read it or not.
-    pub fn journal(&self) -> &Journal {
+    pub(crate) fn journal(&self) -> &Journal {
         &self.journal
     }
 
     /// Drops every call recorded so far and every armed intervention (between cases).
-    pub async fn clear(&self) -> Vec<String> {
+    pub(crate) async fn clear(&self) -> Vec<String> {
         self.controls.clear();
         self.journal.clear();
         let mut calls = self.calls.lock().await;
@@ -149,7 +149,7 @@ impl Traffic {
 /// A recorded call under expectation: messages are compared byte for byte, and every wait ends at the
 /// case deadline.
 #[derive(Debug)]
-pub struct CallProbe {
+pub(crate) struct CallProbe {
     call: RecordedCall,
     label: String,
     trace: Trace,
@@ -159,7 +159,7 @@ pub struct CallProbe {
 
 impl CallProbe {
     /// Wraps a recorded call.
-    pub fn new(call: RecordedCall, label: String, trace: Trace, deadline: Instant) -> Self {
+    pub(crate) fn new(call: RecordedCall, label: String, trace: Trace, deadline: Instant) -> Self {
         let names = message_names(&call.path).unwrap_or(("", ""));
         CallProbe {
             call,
@@ -171,12 +171,12 @@ impl CallProbe {
     }
 
     /// The call's path.
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         &self.call.path
     }
 
     /// The next event on the call, traced.
-    pub async fn next_event(&mut self) -> Result<CallEvent, CaseFailure> {
+    pub(crate) async fn next_event(&mut self) -> Result<CallEvent, CaseFailure> {
         let event = tokio::time::timeout_at(self.deadline, self.call.events.recv()).await;
         let (at, event) = match event {
             Ok(Some(timed)) => timed,
@@ -220,7 +220,7 @@ impl CallProbe {
     }
 
     /// Expects the next event to be this message from the proxy to the user function.
-    pub async fn expect_from_proxy<M: WireMessage>(&mut self, expected: M) -> Verdict {
+    pub(crate) async fn expect_from_proxy<M: WireMessage>(&mut self, expected: M) -> Verdict {
         match self.next_event().await? {
             CallEvent::FromProxy(bytes) => {
                 self.compare("proxy -> user function", &expected, &bytes)
@@ -230,7 +230,7 @@ impl CallProbe {
     }
 
     /// Expects the proxy to send `sent` on this call and the user function to answer with `answer`.
-    pub async fn expect_exchange<A: WireMessage, B: WireMessage>(
+    pub(crate) async fn expect_exchange<A: WireMessage, B: WireMessage>(
         &mut self,
         sent: A,
         answer: B,
@@ -240,7 +240,10 @@ impl CallProbe {
     }
 
     /// Expects the next event to be this message from the user function to the proxy.
-    pub async fn expect_from_user_function<M: WireMessage>(&mut self, expected: M) -> Verdict {
+    pub(crate) async fn expect_from_user_function<M: WireMessage>(
+        &mut self,
+        expected: M,
+    ) -> Verdict {
         match self.next_event().await? {
             CallEvent::FromUserFunction(bytes) => {
                 self.compare("user function -> proxy", &expected, &bytes)
@@ -254,7 +257,7 @@ impl CallProbe {
     }
 
     /// The next message from the proxy, decoded, for cases that check only some fields.
-    pub async fn recv_from_proxy<M: WireMessage>(&mut self) -> Result<M, CaseFailure> {
+    pub(crate) async fn recv_from_proxy<M: WireMessage>(&mut self) -> Result<M, CaseFailure> {
         match self.next_event().await? {
             CallEvent::FromProxy(bytes) => M::decode(bytes).map_err(|error| {
                 CaseFailure::fail(format!(
@@ -268,7 +271,9 @@ impl CallProbe {
     }
 
     /// The next message from the user function, decoded.
-    pub async fn recv_from_user_function<M: WireMessage>(&mut self) -> Result<M, CaseFailure> {
+    pub(crate) async fn recv_from_user_function<M: WireMessage>(
+        &mut self,
+    ) -> Result<M, CaseFailure> {
         match self.next_event().await? {
             CallEvent::FromUserFunction(bytes) => M::decode(bytes).map_err(|error| {
                 CaseFailure::fail(format!(
@@ -282,7 +287,7 @@ impl CallProbe {
     }
 
     /// Expects the proxy to half-close its side next.
-    pub async fn expect_proxy_half_close(&mut self) -> Verdict {
+    pub(crate) async fn expect_proxy_half_close(&mut self) -> Verdict {
         match self.next_event().await? {
             CallEvent::ProxyHalfClosed => Ok(()),
             other => {
@@ -292,7 +297,7 @@ impl CallProbe {
     }
 
     /// Expects the call to end with status OK next.
-    pub async fn expect_end(&mut self) -> Verdict {
+    pub(crate) async fn expect_end(&mut self) -> Verdict {
         match self.next_event().await? {
             CallEvent::Ended(None) => Ok(()),
             other => {
@@ -302,7 +307,7 @@ impl CallProbe {
     }
 
     /// Expects the proxy to close the call (half-close, then the user function ends it), as on passivation.
-    pub async fn expect_closed(&mut self) -> Verdict {
+    pub(crate) async fn expect_closed(&mut self) -> Verdict {
         loop {
             match self.next_event().await? {
                 CallEvent::ProxyHalfClosed => {}

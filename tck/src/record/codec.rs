@@ -20,14 +20,14 @@ use super::{from_json, to_json};
 /// Converts protocol messages between protobuf bytes and transcript JSON, with one descriptor pool: the
 /// user function's announced descriptor set merged with the TCK's own files, or the TCK's pool alone.
 #[derive(Debug, Clone)]
-pub struct MessageCodec {
+pub(crate) struct MessageCodec {
     pool: DescriptorPool,
     source: &'static str,
 }
 
 impl MessageCodec {
     /// A codec that knows only the TCK's own files (the protocol and the TCK model).
-    pub fn tck() -> Self {
+    pub(crate) fn tck() -> Self {
         MessageCodec {
             pool: descriptor_pool().clone(),
             source: "the TCK's own descriptors",
@@ -36,7 +36,7 @@ impl MessageCodec {
 
     /// A codec for the descriptor set a user function announced (`EntitySpec.proto`), merged with the
     /// TCK's files so that protocol messages decode too; the user function's files win on a name clash.
-    pub fn with_descriptor_set(bytes: &[u8]) -> Result<Self, String> {
+    pub(crate) fn with_descriptor_set(bytes: &[u8]) -> Result<Self, String> {
         let announced = cloudstate_protocol::decode_descriptor_set(bytes).and_then(|mut pool| {
             pool.add_file_descriptor_protos(descriptor_pool().file_descriptor_protos().cloned())
                 .map(|()| pool)
@@ -61,7 +61,7 @@ impl MessageCodec {
 
     /// A codec for the discover answer `entity_spec` (an encoded `EntitySpec`), falling back to the
     /// TCK's pool when there is none or its descriptor set does not decode; the second value says why.
-    pub fn for_discovery(entity_spec: Option<&[u8]>) -> (Self, Option<String>) {
+    pub(crate) fn for_discovery(entity_spec: Option<&[u8]>) -> (Self, Option<String>) {
         use prost::Message as _;
         let Some(bytes) = entity_spec else {
             return (
@@ -88,25 +88,25 @@ impl MessageCodec {
     }
 
     /// Where the codec's descriptors come from, for messages.
-    pub fn source(&self) -> &'static str {
+    pub(crate) fn source(&self) -> &'static str {
         self.source
     }
 
     /// The JSON of an encoded message of type `full_name`; never fails (bytes that do not decode are
     /// kept in base64).
-    pub fn to_json(&self, full_name: &str, bytes: &[u8]) -> Json {
+    pub(crate) fn to_json(&self, full_name: &str, bytes: &[u8]) -> Json {
         to_json::message_to_json(&self.pool, full_name, bytes)
     }
 
     /// The encoding of a message of type `full_name` written as transcript JSON.
-    pub fn from_json(&self, full_name: &str, json: &Json) -> Result<Vec<u8>, String> {
+    pub(crate) fn encode_json(&self, full_name: &str, json: &Json) -> Result<Vec<u8>, String> {
         from_json::message_from_json(&self.pool, full_name, json)
     }
 
     /// `bytes` in canonical form: decoded and re-encoded the way a transcript message would be, so that
     /// two encodings of one message compare equal.
-    pub fn canonical(&self, full_name: &str, bytes: &[u8]) -> Vec<u8> {
-        self.from_json(full_name, &self.to_json(full_name, bytes))
+    pub(crate) fn canonical(&self, full_name: &str, bytes: &[u8]) -> Vec<u8> {
+        self.encode_json(full_name, &self.to_json(full_name, bytes))
             .unwrap_or_else(|_| bytes.to_vec())
     }
 }
@@ -264,7 +264,7 @@ mod tests {
         );
         assert_eq!(added[1]["value"], "{\"b\": 1,  \"a\":2}");
         assert_eq!(added[2]["@bytes"], "AQID");
-        assert_eq!(codec.from_json(DELTA, &json).expect("parses"), bytes);
+        assert_eq!(codec.encode_json(DELTA, &json).expect("parses"), bytes);
     }
 
     #[test]
@@ -293,19 +293,19 @@ mod tests {
         );
         assert_eq!(
             codec
-                .from_json("cloudstate.Command", &json)
+                .encode_json("cloudstate.Command", &json)
                 .expect("parses"),
             bytes
         );
         let by_proto_names = json!({"entity_id": "e1", "id": 7, "name": "Process"});
         assert!(
             codec
-                .from_json("cloudstate.Command", &by_proto_names)
+                .encode_json("cloudstate.Command", &by_proto_names)
                 .is_ok()
         );
         let unknown_field = json!({"entityID": "e1"});
         let error = codec
-            .from_json("cloudstate.Command", &unknown_field)
+            .encode_json("cloudstate.Command", &unknown_field)
             .expect_err("no such field");
         assert!(error.contains("entityID"), "{error}");
     }
@@ -316,7 +316,7 @@ mod tests {
         let json = codec.to_json("cloudstate.Command", &[0xff, 0xff]);
         assert_eq!(json["@bytes"], "//8=");
         assert_eq!(
-            codec.from_json("cloudstate.Command", &json).expect("raw"),
+            codec.encode_json("cloudstate.Command", &json).expect("raw"),
             vec![0xff, 0xff]
         );
     }

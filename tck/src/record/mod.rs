@@ -17,11 +17,8 @@ mod to_json;
 mod transcript;
 mod until_stopped;
 
-pub use codec::MessageCodec;
-pub use recorder::Recorder;
-pub use replay::{ReplayCases, ReplayExecutor, ReplayPlan};
-pub use transcript::{
-    Event, EventKind, FORMAT_VERSION, Recording, STATUS_CODES, Side, Stream, Transcript, code_name,
-    parse_code,
-};
-pub use until_stopped::record_until_stopped;
+pub(crate) use codec::MessageCodec;
+pub(crate) use recorder::Recorder;
+pub(crate) use replay::{ReplayCases, ReplayPlan};
+pub use transcript::Transcript;
+pub(crate) use until_stopped::record_until_stopped;

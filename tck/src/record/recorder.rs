@@ -33,7 +33,7 @@ type Calls = Arc<Mutex<Vec<CallLog>>>;
 /// A transparent man in the middle: relays every protocol call from a proxy to a user function and
 /// keeps it for the transcript.
 #[derive(Debug)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     interceptor: Interceptor,
     calls: Calls,
     collector: JoinHandle<()>,
@@ -45,7 +45,7 @@ pub struct Recorder {
 impl Recorder {
     /// Serves on `listener` and relays to the user function at `upstream` (`HOST:PORT`), which need not
     /// be up yet: each call connects when it needs to.
-    pub fn start(listener: TcpListener, upstream: &str) -> Result<Recorder, String> {
+    pub(crate) fn start(listener: TcpListener, upstream: &str) -> Result<Recorder, String> {
         let channel: Channel = Endpoint::from_shared(format!("http://{upstream}"))
             .map_err(|error| format!("`{upstream}` is not HOST:PORT: {error}"))?
             .tcp_nodelay(true)
@@ -83,13 +83,13 @@ impl Recorder {
     }
 
     /// Where the proxy must find its user function.
-    pub fn address(&self) -> std::net::SocketAddr {
+    pub(crate) fn address(&self) -> std::net::SocketAddr {
         self.interceptor.address
     }
 
     /// Stops recording and returns the transcript: messages as transcript JSON, with `Any` payloads
     /// expanded by the descriptors of the first discovery answer (or the TCK's own).
-    pub async fn finish(self) -> Transcript {
+    pub(crate) async fn finish(self) -> Transcript {
         tokio::time::sleep(SETTLE).await;
         self.collector.abort();
         let duration = self.started.elapsed();

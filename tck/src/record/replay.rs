@@ -58,14 +58,14 @@ pub(super) struct PreparedStream {
 
 /// Transcripts loaded and checked, before their cases are built.
 #[derive(Debug)]
-pub struct ReplayPlan {
+pub(crate) struct ReplayPlan {
     cases: Vec<Case>,
     streams: HashMap<String, Arc<PreparedStream>>,
 }
 
 /// The cases of a plan, built for one run, and what their executor needs.
 #[derive(Debug)]
-pub struct ReplayCases {
+pub(crate) struct ReplayCases {
     /// The cases, in file and stream order.
     pub cases: Vec<&'static Case>,
     streams: Arc<HashMap<String, Arc<PreparedStream>>>,
@@ -73,7 +73,7 @@ pub struct ReplayCases {
 
 impl ReplayPlan {
     /// Reads, checks and encodes every transcript; an error names the file, stream and event.
-    pub fn load(paths: &[PathBuf]) -> Result<ReplayPlan, String> {
+    pub(crate) fn load(paths: &[PathBuf]) -> Result<ReplayPlan, String> {
         let mut plan = ReplayPlan {
             cases: Vec::new(),
             streams: HashMap::new(),
@@ -86,7 +86,7 @@ impl ReplayPlan {
     }
 
     /// Adds the streams of one transcript, read from `path`.
-    pub fn add(&mut self, path: &Path, transcript: &Transcript) -> Result<(), String> {
+    pub(crate) fn add(&mut self, path: &Path, transcript: &Transcript) -> Result<(), String> {
         let file = path.file_name().map_or_else(
             || path.display().to_string(),
             |name| name.to_string_lossy().into_owned(),
@@ -156,7 +156,7 @@ impl ReplayPlan {
 
     /// The cases of this run, and what their executor needs. The cases are leaked, as the runner takes
     /// cases that live as long as the built-in ones; a process replays its transcripts once.
-    pub fn build(self) -> ReplayCases {
+    pub(crate) fn build(self) -> ReplayCases {
         ReplayCases {
             cases: self
                 .cases
@@ -170,7 +170,7 @@ impl ReplayPlan {
 
 impl ReplayCases {
     /// An executor that plays the cases against the user function behind `channel`.
-    pub fn executor(&self, channel: Channel) -> ReplayExecutor {
+    pub(crate) fn executor(&self, channel: Channel) -> ReplayExecutor {
         ReplayExecutor {
             channel,
             streams: self.streams.clone(),
@@ -180,7 +180,7 @@ impl ReplayCases {
 
 /// Runs replay cases: plays each stream against a user function.
 #[derive(Debug, Clone)]
-pub struct ReplayExecutor {
+pub(crate) struct ReplayExecutor {
     channel: Channel,
     streams: Arc<HashMap<String, Arc<PreparedStream>>>,
 }
@@ -230,7 +230,7 @@ fn codec_of(transcript: &Transcript) -> MessageCodec {
             EventKind::Message {
                 from: Side::UserFunction,
                 message,
-            } => tck.from_json("cloudstate.EntitySpec", message).ok(),
+            } => tck.encode_json("cloudstate.EntitySpec", message).ok(),
             _ => None,
         });
     MessageCodec::for_discovery(answer.as_deref()).0
@@ -241,7 +241,7 @@ fn step(
     (request, response): (&'static str, &'static str),
     kind: &EventKind,
 ) -> Result<Step, String> {
-    let encode = |name: &str, message: &Json| codec.from_json(name, message);
+    let encode = |name: &str, message: &Json| codec.encode_json(name, message);
     Ok(match kind {
         EventKind::Message {
             from: Side::Proxy,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 /// The version of the format this TCK writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// A recorded (or hand-written) session between a proxy and a user function.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,7 +123,7 @@ fn ok() -> String {
 }
 
 /// The gRPC status codes by number, as gRPC names them.
-pub const STATUS_CODES: [&str; 17] = [
+pub(crate) const STATUS_CODES: [&str; 17] = [
     "OK",
     "CANCELLED",
     "UNKNOWN",
@@ -144,7 +144,7 @@ pub const STATUS_CODES: [&str; 17] = [
 ];
 
 /// The gRPC name of a status code.
-pub fn code_name(code: tonic::Code) -> &'static str {
+pub(crate) fn code_name(code: tonic::Code) -> &'static str {
     STATUS_CODES
         .get(code as usize)
         .copied()
@@ -152,7 +152,7 @@ pub fn code_name(code: tonic::Code) -> &'static str {
 }
 
 /// The status code of a gRPC name (or of tonic's spelling, e.g. `InvalidArgument`).
-pub fn parse_code(name: &str) -> Option<tonic::Code> {
+pub(crate) fn parse_code(name: &str) -> Option<tonic::Code> {
     (0..17)
         .map(tonic::Code::from_i32)
         .find(|code| code_name(*code) == name || format!("{code:?}") == name)

@@ -13,7 +13,7 @@ use crate::stdout::outln;
 
 /// Records on `listen`, relaying to `upstream`, until Ctrl-C, SIGTERM or `limit`, then writes the
 /// transcript to `out`.
-pub async fn record_until_stopped(
+pub(crate) async fn record_until_stopped(
     listen: &str,
     upstream: &str,
     limit: Option<Duration>,

@@ -13,7 +13,7 @@ const HEAD_CHARS: usize = 32;
 
 /// `text` with every long run of hex or base64 characters replaced by a summary; borrowed when there is
 /// none.
-pub fn summarize_blobs(text: &str) -> Cow<'_, str> {
+pub(crate) fn summarize_blobs(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0;

@@ -11,7 +11,7 @@ use crate::error::TckError;
 use crate::spec;
 
 /// Every case, as text lines or a JSON array.
-pub fn list_cases(json: bool) -> String {
+pub(crate) fn list_cases(json: bool) -> String {
     let cases = all_cases();
     if json {
         let records: Vec<_> = cases.iter().map(|case| case_json(case)).collect();
@@ -56,7 +56,7 @@ fn severity_meaning(severity: spec::Severity) -> &'static str {
 }
 
 /// Explains one case: summary, where it belongs, what it needs, and the full text of its requirements.
-pub fn explain_case(case_id: &str) -> Result<String, TckError> {
+pub(crate) fn explain_case(case_id: &str) -> Result<String, TckError> {
     let case = find_case(case_id).ok_or_else(|| {
         TckError::BadArguments(format!(
             "`{case_id}` is not a case ID (see `cloudstate-tck list`)"

@@ -7,7 +7,7 @@ use super::model::{CaseOutcome, ReportCase, ReportDocument};
 
 /// The difference between a baseline run and the current one, case by case (cases are matched by ID).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     /// What the baseline is called in the output, usually its file name.
     pub baseline_name: String,
     /// When the baseline run started, RFC 3339.
@@ -28,7 +28,7 @@ pub struct Comparison {
 
 /// A case whose outcome changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutcomeChange {
+pub(crate) struct OutcomeChange {
     /// The case ID.
     pub id: String,
     /// Its outcome in the baseline.
@@ -39,7 +39,7 @@ pub struct OutcomeChange {
 
 impl OutcomeChange {
     /// `regressed` (now failing or erroring), `fixed` (from failing or erroring to passing) or `changed`.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         let bad = |outcome: CaseOutcome| matches!(outcome, CaseOutcome::Fail | CaseOutcome::Error);
         match (bad(self.before), bad(self.after)) {
             (false, true) => "regressed",
@@ -51,7 +51,7 @@ impl OutcomeChange {
 
 /// A case present in only one of the runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseState {
+pub(crate) struct CaseState {
     /// The case ID.
     pub id: String,
     /// Its outcome in the run that has it.
@@ -60,7 +60,7 @@ pub struct CaseState {
 
 impl Comparison {
     /// Compares `current` with `baseline`.
-    pub fn between(
+    pub(crate) fn between(
         baseline_name: impl Into<String>,
         baseline: &ReportDocument,
         current: &ReportDocument,
@@ -108,12 +108,12 @@ impl Comparison {
     }
 
     /// Whether the two runs have the same cases with the same outcomes.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.changed.is_empty() && self.added.is_empty() && self.removed.is_empty()
     }
 
     /// The comparison as console text.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,

@@ -4,13 +4,13 @@
 use std::io::{self, IsTerminal, Stdout, Write};
 
 use super::console_text::failure_block;
-pub use super::console_text::format_duration;
+pub(crate) use super::console_text::format_duration;
 use crate::case::{CaseInfo, Outcome};
 use crate::run::{CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary};
 use crate::spec::Severity;
 
 /// How many lines of wire trace a failure shows by default; the rest is in the JSON and JUnit reports.
-pub const DEFAULT_TRACE_LINES: usize = 60;
+pub(crate) const DEFAULT_TRACE_LINES: usize = 60;
 
 /// How many lines of the target's last output the closing block shows.
 const TARGET_OUTPUT_LINES: usize = 60;
@@ -23,7 +23,7 @@ const TARGET_OUTPUT_LINES: usize = 60;
 /// always written as `(<n> ms)`. The last line of the report is `N passed, N failed, N skipped`, where
 /// failed counts errors too.
 #[derive(Debug)]
-pub struct ConsoleReporter<W: Write> {
+pub(crate) struct ConsoleReporter<W: Write> {
     out: W,
     progress: bool,
     trace_lines: usize,
@@ -33,7 +33,7 @@ pub struct ConsoleReporter<W: Write> {
 
 impl ConsoleReporter<Stdout> {
     /// A reporter on standard output, with a progress indicator when standard output is a terminal.
-    pub fn stdout() -> Self {
+    pub(crate) fn stdout() -> Self {
         let out = io::stdout();
         let progress = out.is_terminal();
         ConsoleReporter::new(out).with_progress(progress)
@@ -42,7 +42,7 @@ impl ConsoleReporter<Stdout> {
 
 impl<W: Write> ConsoleReporter<W> {
     /// A reporter writing plain lines to `out`, without a progress indicator.
-    pub fn new(out: W) -> Self {
+    pub(crate) fn new(out: W) -> Self {
         ConsoleReporter {
             out,
             progress: false,
@@ -54,20 +54,14 @@ impl<W: Write> ConsoleReporter<W> {
 
     /// Turns the progress indicator on or off: a `[12/75]` prefix on every case line, and a transient
     /// `running <id>` line while a case runs. Meant for terminals only.
-    pub fn with_progress(mut self, progress: bool) -> Self {
+    pub(crate) fn with_progress(mut self, progress: bool) -> Self {
         self.progress = progress;
         self
     }
 
-    /// Sets how many lines of wire trace a failure shows (at least 2); longer traces keep their first and
-    /// last lines and say how many were left out.
-    pub fn with_trace_lines(mut self, lines: usize) -> Self {
-        self.trace_lines = lines.max(2);
-        self
-    }
-
-    /// Gives the writer back, e.g. to inspect what was written.
-    pub fn into_inner(self) -> W {
+    /// Gives the writer back, to inspect what was written.
+    #[cfg(test)]
+    pub(crate) fn into_inner(self) -> W {
         self.out
     }
 

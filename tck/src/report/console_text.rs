@@ -13,7 +13,7 @@ use crate::wire::format_trace;
 pub(super) const INDENT: &str = "      ";
 
 /// A duration as the console and its snapshot tests expect it: `(<n> ms)`.
-pub fn format_duration(duration: Duration) -> String {
+pub(crate) fn format_duration(duration: Duration) -> String {
     format!("({} ms)", duration.as_millis())
 }
 

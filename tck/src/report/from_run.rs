@@ -16,7 +16,7 @@ use crate::wire::Direction;
 
 impl ReportDocument {
     /// The model of a live run, exactly as its JSON report would read back.
-    pub fn from_run(
+    pub(crate) fn from_run(
         run: &RunInfo,
         cases: &[CaseReport],
         summary: &RunSummary,

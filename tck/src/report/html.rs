@@ -15,13 +15,13 @@ use crate::run::ReportError;
 /// The page is rendered from the report model, the same that `cloudstate-tck report FILE.json --html`
 /// reads back from a JSON report, so a live run and a rendered report look the same.
 #[derive(Debug)]
-pub struct HtmlWriter {
+pub(crate) struct HtmlWriter {
     path: PathBuf,
 }
 
 impl HtmlWriter {
     /// A writer to `path`, creating its parent directories.
-    pub fn new(path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(path: impl Into<PathBuf>) -> Self {
         HtmlWriter { path: path.into() }
     }
 }
@@ -41,12 +41,12 @@ impl ReportWriter for HtmlWriter {
 }
 
 /// Renders the certification page of a run, with what changed since a baseline run when given.
-pub fn render_html(document: &ReportDocument, comparison: Option<&Comparison>) -> String {
+pub(crate) fn render_html(document: &ReportDocument, comparison: Option<&Comparison>) -> String {
     super::html_render::page(document, comparison)
 }
 
 /// Renders the page and writes it to `path`, creating its parent directories.
-pub fn write_html(
+pub(crate) fn write_html(
     path: &Path,
     document: &ReportDocument,
     comparison: Option<&Comparison>,

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::html::render_html;
 use super::model::{CaseOutcome, ReadReportError, ReportDocument};
-use super::{Comparison, Recorder, render_html};
+use super::{Comparison, Recorder};
 use crate::run::Reporter as _;
 
 const FAILING: &str = "event_sourced.sdk.multiple_emitted_events_and_snapshots";

@@ -8,7 +8,7 @@ use super::recorder::{ReportWriter, write_report_file};
 use crate::run::ReportError;
 
 /// The version of the JSON report's layout; raised when a field changes meaning or goes away.
-pub const JSON_FORMAT_VERSION: u32 = 1;
+pub(crate) const JSON_FORMAT_VERSION: u32 = 1;
 
 /// Writes the JSON report.
 ///
@@ -22,13 +22,13 @@ pub const JSON_FORMAT_VERSION: u32 = 1;
 /// failures and errors add `message` and, when they compare messages, `expected`, `actual` and `diff`;
 /// skips add `reason`.
 #[derive(Debug)]
-pub struct JsonWriter {
+pub(crate) struct JsonWriter {
     path: PathBuf,
 }
 
 impl JsonWriter {
     /// A writer to `path`, creating its parent directories.
-    pub fn new(path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(path: impl Into<PathBuf>) -> Self {
         JsonWriter { path: path.into() }
     }
 }

@@ -26,13 +26,13 @@ use crate::run::ReportError;
 /// one suite, `setup`, whose one test case errored with the reason. Binary blobs of more than a few
 /// hundred bytes are summarised; the JSON report keeps them whole.
 #[derive(Debug)]
-pub struct JunitWriter {
+pub(crate) struct JunitWriter {
     path: PathBuf,
 }
 
 impl JunitWriter {
     /// A writer to `path`, creating its parent directories.
-    pub fn new(path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(path: impl Into<PathBuf>) -> Self {
         JunitWriter { path: path.into() }
     }
 }

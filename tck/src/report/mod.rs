@@ -23,17 +23,13 @@ mod html_tests;
 #[cfg(test)]
 mod tests;
 
-pub use blobs::summarize_blobs;
-pub use catalog::{explain_case, list_cases};
-pub use compare::{CaseState, Comparison, OutcomeChange};
-pub use console::{ConsoleReporter, DEFAULT_TRACE_LINES, format_duration};
-pub use html::{HtmlWriter, render_html, write_html};
-pub use json::{JSON_FORMAT_VERSION, JsonWriter};
-pub use junit::JunitWriter;
-pub use model::{
-    CaseOutcome, ReadReportError, ReportCase, ReportDocument, ReportServiceInfo, ReportSummary,
-    ReportTarget, ReportTraceEntry,
-};
-pub use overview::overview;
-pub use recorder::{Recorder, ReportWriter};
-pub use retention::{PASSING_ENTRIES, PASSING_TEXT_BYTES, TraceRetention, retain};
+pub(crate) use catalog::{explain_case, list_cases};
+pub(crate) use compare::Comparison;
+pub(crate) use console::ConsoleReporter;
+pub(crate) use html::write_html;
+pub(crate) use json::JSON_FORMAT_VERSION;
+pub(crate) use model::{CaseOutcome, ReportDocument};
+pub(crate) use overview::overview;
+pub(crate) use recorder::Recorder;
+pub use retention::PASSING_ENTRIES;
+pub(crate) use retention::TraceRetention;

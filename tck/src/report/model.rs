@@ -12,7 +12,7 @@ use crate::spec::Severity;
 
 /// A whole run: the JSON report's document (`format_version` 1). Field order is the output order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportDocument {
+pub(crate) struct ReportDocument {
     /// The layout version of the JSON report.
     pub format_version: u32,
     /// The TCK's version.
@@ -41,7 +41,7 @@ pub struct ReportDocument {
 
 /// The target, and what it said about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportTarget {
+pub(crate) struct ReportTarget {
     /// `host:port` the TCK talked to.
     pub address: String,
     /// The command the TCK spawned, if it did.
@@ -55,7 +55,7 @@ pub struct ReportTarget {
 /// `cloudstate.ServiceInfo`, field by field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ReportServiceInfo {
+pub(crate) struct ReportServiceInfo {
     /// `service_name`.
     pub service_name: String,
     /// `service_version`.
@@ -75,7 +75,7 @@ pub struct ReportServiceInfo {
 /// Totals of a run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ReportSummary {
+pub(crate) struct ReportSummary {
     /// Cases that passed.
     pub passed: usize,
     /// Cases that failed.
@@ -102,7 +102,7 @@ pub struct ReportSummary {
 
 impl ReportSummary {
     /// Whether every outcome was as expected, and the target was set up.
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         self.unexpected_passes.is_empty()
             && self.unexpected_failures.is_empty()
             && self.setup_error.is_none()
@@ -112,7 +112,7 @@ impl ReportSummary {
 /// How a case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum CaseOutcome {
+pub(crate) enum CaseOutcome {
     /// Every check held.
     Pass,
     /// The target did not conform.
@@ -125,7 +125,7 @@ pub enum CaseOutcome {
 
 impl CaseOutcome {
     /// Every outcome, in report order.
-    pub const ALL: [CaseOutcome; 4] = [
+    pub(crate) const ALL: [CaseOutcome; 4] = [
         CaseOutcome::Pass,
         CaseOutcome::Fail,
         CaseOutcome::Skip,
@@ -133,7 +133,7 @@ impl CaseOutcome {
     ];
 
     /// `pass`, `fail`, `skip` or `error`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             CaseOutcome::Pass => "pass",
             CaseOutcome::Fail => "fail",
@@ -143,14 +143,14 @@ impl CaseOutcome {
     }
 
     /// Whether the case failed or errored: under a fault, the fault was seen.
-    pub fn is_failure(self) -> bool {
+    pub(crate) fn is_failure(self) -> bool {
         matches!(self, CaseOutcome::Fail | CaseOutcome::Error)
     }
 }
 
 /// One case record. Field order is the output order; parts a case does not have are left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportCase {
+pub(crate) struct ReportCase {
     /// `<area>.<mode>.<name>`.
     pub id: String,
     /// The protocol area.
@@ -204,7 +204,7 @@ pub struct ReportCase {
 
 impl ReportCase {
     /// Whether the outcome disagrees with the expected-failures file.
-    pub fn is_unexpected(&self) -> bool {
+    pub(crate) fn is_unexpected(&self) -> bool {
         if self.warning {
             return false;
         }
@@ -218,7 +218,7 @@ impl ReportCase {
 
 /// One traced message or stream event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportTraceEntry {
+pub(crate) struct ReportTraceEntry {
     /// Milliseconds since the case started.
     pub at_ms: f64,
     /// The stream or call it belongs to.
@@ -231,7 +231,7 @@ pub struct ReportTraceEntry {
 
 /// A JSON report that could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadReportError {
+pub(crate) enum ReadReportError {
     /// The file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Io {
@@ -263,7 +263,7 @@ pub enum ReadReportError {
 
 impl ReportDocument {
     /// Reads a JSON report written by `--json`.
-    pub fn load(path: &Path) -> Result<Self, ReadReportError> {
+    pub(crate) fn load(path: &Path) -> Result<Self, ReadReportError> {
         let text = std::fs::read_to_string(path).map_err(|source| ReadReportError::Io {
             path: path.to_owned(),
             source,
@@ -272,7 +272,7 @@ impl ReportDocument {
     }
 
     /// Parses the text of a JSON report; `path` only names it in errors.
-    pub fn parse(text: &str, path: &Path) -> Result<Self, ReadReportError> {
+    pub(crate) fn parse(text: &str, path: &Path) -> Result<Self, ReadReportError> {
         let document: ReportDocument =
             serde_json::from_str(text).map_err(|source| ReadReportError::Json {
                 path: path.to_owned(),

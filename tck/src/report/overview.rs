@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{CaseOutcome, ReportDocument};
 
 /// A few lines about the run: who, when, totals, and the cases that did not pass.
-pub fn overview(document: &ReportDocument, path: &Path, hint: bool) -> String {
+pub(crate) fn overview(document: &ReportDocument, path: &Path, hint: bool) -> String {
     let mut out = String::new();
     let target = match &document.target.service_info {
         Some(info) => format!(

@@ -9,7 +9,7 @@ use super::retention::{TraceRetention, retain};
 use crate::run::{CaseReport, ReportError, Reporter, RunEvent, RunInfo};
 
 /// Writes one report file from the finished run's model.
-pub trait ReportWriter: std::fmt::Debug + Send {
+pub(crate) trait ReportWriter: std::fmt::Debug + Send {
     /// The kind of report, for error messages: `JSON`, `JUnit`, `HTML`.
     fn kind(&self) -> &'static str;
     /// Where it goes.
@@ -20,7 +20,7 @@ pub trait ReportWriter: std::fmt::Debug + Send {
 
 /// Collects a run and writes its report files when it finishes.
 #[derive(Debug, Default)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     writers: Vec<Box<dyn ReportWriter>>,
     run: Option<RunInfo>,
     cases: Vec<CaseReport>,
@@ -29,40 +29,40 @@ pub struct Recorder {
 
 impl Recorder {
     /// A recorder with no writer yet.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Recorder::default()
     }
 
     /// This recorder, also writing the JSON report to `path`.
-    pub fn json(self, path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn json(self, path: impl Into<PathBuf>) -> Self {
         self.with(super::json::JsonWriter::new(path))
     }
 
     /// This recorder, also writing the JUnit XML report to `path`.
-    pub fn junit(self, path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn junit(self, path: impl Into<PathBuf>) -> Self {
         self.with(super::junit::JunitWriter::new(path))
     }
 
     /// This recorder, also writing the certification page to `path`.
-    pub fn html(self, path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn html(self, path: impl Into<PathBuf>) -> Self {
         self.with(super::html::HtmlWriter::new(path))
     }
 
     /// This recorder, also writing with `writer`.
-    pub fn with(mut self, writer: impl ReportWriter + 'static) -> Self {
+    pub(crate) fn with(mut self, writer: impl ReportWriter + 'static) -> Self {
         self.writers.push(Box::new(writer));
         self
     }
 
     /// This recorder, keeping the traces `retention` says (by default, every failing case's whole and
     /// the start of the others').
-    pub fn retention(mut self, retention: TraceRetention) -> Self {
+    pub(crate) fn retention(mut self, retention: TraceRetention) -> Self {
         self.retention = retention;
         self
     }
 
     /// Whether it writes anything.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.writers.is_empty()
     }
 }

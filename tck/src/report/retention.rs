@@ -15,11 +15,11 @@ use crate::wire::{Direction, TraceEntry};
 /// The entries a passing case keeps.
 pub const PASSING_ENTRIES: usize = 12;
 /// The bytes of one entry's text a passing case keeps.
-pub const PASSING_TEXT_BYTES: usize = 512;
+pub(crate) const PASSING_TEXT_BYTES: usize = 512;
 
 /// Which traces the report files keep whole.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum TraceRetention {
+pub(crate) enum TraceRetention {
     /// Every failing case's trace whole; the start of a passing or skipped case's.
     #[default]
     Failures,
@@ -28,7 +28,7 @@ pub enum TraceRetention {
 }
 
 /// Cuts the trace of `case` as `retention` says.
-pub fn retain(case: &mut CaseReport, retention: TraceRetention) {
+pub(crate) fn retain(case: &mut CaseReport, retention: TraceRetention) {
     let passed = matches!(case.outcome, Outcome::Pass | Outcome::Skip { .. });
     if retention == TraceRetention::All || !passed {
         return;

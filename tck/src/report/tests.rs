@@ -152,7 +152,7 @@ pub(super) fn events() -> Vec<RunEvent> {
     ];
     let mut events = vec![RunEvent::RunStarted(run)];
     for (index, (info, outcome, expected)) in cases.into_iter().enumerate() {
-        events.push(RunEvent::CaseStarted { info, index });
+        events.push(RunEvent::CaseStarted { info });
         events.push(report(info, outcome, 12 + index as u64, expected));
     }
     events.push(RunEvent::RunFinished {

@@ -11,7 +11,7 @@ use crate::wire::TraceEntry;
 
 /// What the target said about itself during discovery, as reports show it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct TargetInfo {
+pub(crate) struct TargetInfo {
     /// `host:port` the TCK talked to.
     pub address: String,
     /// The command the TCK spawned, if it spawned the target.
@@ -24,7 +24,7 @@ pub struct TargetInfo {
 
 /// `cloudstate.ServiceInfo`, field by field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ServiceInfoReport {
+pub(crate) struct ServiceInfoReport {
     /// `service_name`.
     pub service_name: String,
     /// `service_version`.
@@ -57,7 +57,7 @@ impl From<&cloudstate_protocol::cloudstate::ServiceInfo> for ServiceInfoReport {
 
 /// Facts about a whole run.
 #[derive(Debug, Clone, Serialize)]
-pub struct RunInfo {
+pub(crate) struct RunInfo {
     /// The TCK's own version.
     pub tck_version: &'static str,
     /// What is certified.
@@ -77,7 +77,7 @@ pub struct RunInfo {
 
 /// The full record of one finished case.
 #[derive(Debug, Clone, Serialize)]
-pub struct CaseReport {
+pub(crate) struct CaseReport {
     /// The case.
     #[serde(skip)]
     pub info: CaseInfo,
@@ -101,7 +101,7 @@ pub struct CaseReport {
 impl CaseReport {
     /// Whether this outcome disagrees with the expected-failures file: a listed case that passed, or an
     /// unlisted case that failed.
-    pub fn is_unexpected(&self) -> bool {
+    pub(crate) fn is_unexpected(&self) -> bool {
         if self.warning {
             return false;
         }
@@ -115,7 +115,7 @@ impl CaseReport {
 
 /// Totals at the end of a run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct RunSummary {
+pub(crate) struct RunSummary {
     /// Cases that passed.
     pub passed: usize,
     /// Cases that failed (non-conformance).
@@ -149,29 +149,27 @@ pub struct RunSummary {
 
 impl RunSummary {
     /// Whether the run is green: every outcome as expected, and the target set up.
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         self.unexpected_passes.is_empty()
             && self.unexpected_failures.is_empty()
             && self.setup_error.is_none()
     }
 
     /// How many cases ran (were not skipped).
-    pub fn ran(&self) -> usize {
+    pub(crate) fn ran(&self) -> usize {
         self.passed + self.failed + self.errored
     }
 }
 
 /// One step of a run, in order: `RunStarted`, then `CaseStarted`/`CaseFinished` pairs, then `RunFinished`.
 #[derive(Debug, Clone)]
-pub enum RunEvent {
+pub(crate) enum RunEvent {
     /// The run begins.
     RunStarted(RunInfo),
     /// A case begins.
     CaseStarted {
         /// The case.
         info: CaseInfo,
-        /// Its position in the run, from 0.
-        index: usize,
     },
     /// A case ended.
     CaseFinished(Box<CaseReport>),
@@ -187,7 +185,7 @@ pub enum RunEvent {
 }
 
 /// A consumer of run events: console, JUnit, JSON.
-pub trait Reporter {
+pub(crate) trait Reporter {
     /// Takes one event. Reporters that write files do so on `RunFinished`.
     fn handle(&mut self, event: &RunEvent) -> Result<(), ReportError>;
 }
@@ -195,7 +193,7 @@ pub trait Reporter {
 /// A report could not be written.
 #[derive(Debug, thiserror::Error)]
 #[error("failed to write the {kind} report to {path}: {source}")]
-pub struct ReportError {
+pub(crate) struct ReportError {
     /// Which report.
     pub kind: &'static str,
     /// Where.

@@ -19,7 +19,7 @@ use crate::wire::Trace;
 
 /// What the runner knows about a user function under test.
 #[derive(Debug, Clone)]
-pub struct SdkTarget {
+pub(crate) struct SdkTarget {
     /// A channel to it.
     pub channel: Channel,
     /// What it announced in discovery, if it answered.
@@ -29,7 +29,7 @@ pub struct SdkTarget {
 }
 
 /// Starts case bodies: gives each the context of its mode.
-pub trait CaseExecutor: Send {
+pub(crate) trait CaseExecutor: Send {
     /// The body of `case`, ready to run, recording into `trace`, ending by `deadline`, with the run's
     /// `settings`.
     fn start(
@@ -43,7 +43,7 @@ pub trait CaseExecutor: Send {
 
 /// Runs SDK-mode case bodies against a user function.
 #[derive(Debug, Clone)]
-pub struct SdkExecutor {
+pub(crate) struct SdkExecutor {
     channel: Channel,
     spec: Option<Arc<EntitySpec>>,
     entity_ids: Arc<AtomicU64>,
@@ -52,7 +52,7 @@ pub struct SdkExecutor {
 
 impl SdkExecutor {
     /// An executor for the user function behind `channel`, which announced `spec`.
-    pub fn new(channel: Channel, spec: Option<Arc<EntitySpec>>) -> Self {
+    pub(crate) fn new(channel: Channel, spec: Option<Arc<EntitySpec>>) -> Self {
         SdkExecutor {
             channel,
             spec,
@@ -63,7 +63,7 @@ impl SdkExecutor {
 
     /// This executor, whose cases wait at most `close_wait` for a call to end once nothing else is
     /// expected on it.
-    pub fn with_close_wait(self, close_wait: Duration) -> Self {
+    pub(crate) fn with_close_wait(self, close_wait: Duration) -> Self {
         SdkExecutor {
             close_wait: CloseWait::new(close_wait),
             ..self
@@ -101,7 +101,7 @@ impl CaseExecutor for SdkExecutor {
 }
 
 /// Runs SDK-mode cases against a user function, in order, and reports every step.
-pub async fn run_sdk(
+pub(crate) async fn run_sdk(
     cases: &[&'static Case],
     target: &SdkTarget,
     options: &RunOptions,
@@ -120,7 +120,7 @@ pub async fn run_sdk(
 }
 
 /// The names of the services a spec announces.
-pub fn served_services(spec: &EntitySpec) -> BTreeSet<String> {
+pub(crate) fn served_services(spec: &EntitySpec) -> BTreeSet<String> {
     spec.entities
         .iter()
         .map(|entity| entity.service_name.clone())

@@ -11,13 +11,13 @@ use crate::case::Case;
 
 /// The parsed file: case ID to reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExpectedFailures {
+pub(crate) struct ExpectedFailures {
     reasons: BTreeMap<String, String>,
 }
 
 /// A problem with the expected-failures file.
 #[derive(Debug, thiserror::Error)]
-pub enum ExpectedFailuresError {
+pub(crate) enum ExpectedFailuresError {
     /// The file could not be read.
     #[error("cannot read the expected-failures file {path}: {source}")]
     Read {
@@ -42,7 +42,7 @@ pub enum ExpectedFailuresError {
 impl ExpectedFailures {
     /// Reads and checks a file: every line names a case of `known` (the cases of the run: the catalog's,
     /// and a replay's own), once, with a reason.
-    pub fn load(path: &Path, known: &[&Case]) -> Result<Self, ExpectedFailuresError> {
+    pub(crate) fn load(path: &Path, known: &[&Case]) -> Result<Self, ExpectedFailuresError> {
         let display = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ExpectedFailuresError::Read {
             path: display.clone(),
@@ -52,7 +52,11 @@ impl ExpectedFailures {
     }
 
     /// Parses the text of a file named `path` (used in messages) whose lines name cases of `known`.
-    pub fn parse(path: &str, text: &str, known: &[&Case]) -> Result<Self, ExpectedFailuresError> {
+    pub(crate) fn parse(
+        path: &str,
+        text: &str,
+        known: &[&Case],
+    ) -> Result<Self, ExpectedFailuresError> {
         let mut reasons = BTreeMap::new();
         for (index, line) in text.lines().enumerate() {
             let line_error = |problem: String| ExpectedFailuresError::Line {
@@ -84,12 +88,12 @@ impl ExpectedFailures {
     }
 
     /// The reason a case is expected to fail, if it is listed.
-    pub fn reason(&self, id: &str) -> Option<&str> {
+    pub(crate) fn reason(&self, id: &str) -> Option<&str> {
         self.reasons.get(id).map(String::as_str)
     }
 
     /// Every listed case ID.
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
         self.reasons.keys().map(String::as_str)
     }
 }

@@ -11,23 +11,23 @@ fn state() -> &'static watch::Sender<bool> {
 }
 
 /// Asks the run in progress to stop after the case in flight.
-pub fn request() {
+pub(crate) fn request() {
     state().send_replace(true);
 }
 
 /// Whether a stop was asked for.
-pub fn requested() -> bool {
+pub(crate) fn requested() -> bool {
     *state().borrow()
 }
 
 /// Resolves once a stop is asked for.
-pub async fn wait() {
+pub(crate) async fn wait() {
     let mut receiver = state().subscribe();
     let _ = receiver.wait_for(|stop| *stop).await;
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut signal) => {
@@ -45,7 +45,7 @@ pub async fn shutdown_signal() {
 /// Runs a command whose reports matter: on Ctrl-C or SIGTERM the case in flight ends as an error, no other
 /// case starts, the reports are written, and the exit code is 130. If the command has not finished ten
 /// seconds later (it was still setting up, say), it is dropped, which stops what it spawned.
-pub async fn with_interrupt(
+pub(crate) async fn with_interrupt(
     command: impl std::future::Future<Output = Result<u8, crate::error::TckError>>,
 ) -> Result<u8, crate::error::TckError> {
     let fallback = async {
@@ -63,7 +63,7 @@ pub async fn with_interrupt(
 }
 
 /// What a command that was stopped before it finished returns: exit code 130, with a note.
-pub fn interrupted() -> Result<u8, crate::error::TckError> {
+pub(crate) fn interrupted() -> Result<u8, crate::error::TckError> {
     eprintln!("interrupted: the target was stopped; reports were not finished");
     Ok(130)
 }

@@ -3,18 +3,17 @@
 mod events;
 mod executor;
 mod expected;
-pub mod interrupt;
+pub(crate) mod interrupt;
 mod monitor;
 mod options;
 mod runner;
 mod version;
 
-pub use events::{
+pub(crate) use events::{
     CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary, ServiceInfoReport, TargetInfo,
 };
-pub use executor::{CaseExecutor, SdkExecutor, SdkTarget, run_sdk, served_services};
-pub use expected::{ExpectedFailures, ExpectedFailuresError};
-pub use monitor::{NotSpawned, RunningTarget, TargetMonitor};
-pub use options::{Policy, RunOptions};
-pub use runner::{RunScope, run_cases};
-pub use version::{VersionNote, version_note};
+pub(crate) use executor::{CaseExecutor, SdkExecutor, SdkTarget, run_sdk, served_services};
+pub(crate) use expected::ExpectedFailures;
+pub(crate) use monitor::{NotSpawned, RunningTarget, TargetMonitor};
+pub(crate) use options::{Policy, RunOptions};
+pub(crate) use runner::{RunScope, run_cases};

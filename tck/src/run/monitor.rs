@@ -16,7 +16,7 @@ const OUTPUT_LINES_SHOWN: usize = 20;
 const PROBE_WAIT: Duration = Duration::from_millis(500);
 
 /// Watches a target, if there is anything to watch.
-pub trait TargetMonitor {
+pub(crate) trait TargetMonitor {
     /// `Some(description)` once a target process the TCK started has died.
     fn exited(&mut self) -> Option<String>;
     /// The target's last output, if it is a process the TCK started.
@@ -35,7 +35,7 @@ pub trait TargetMonitor {
 
 /// A target the TCK did not start and cannot probe: nothing to watch.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct NotSpawned;
+pub(crate) struct NotSpawned;
 
 impl TargetMonitor for NotSpawned {
     fn exited(&mut self) -> Option<String> {
@@ -49,13 +49,13 @@ impl TargetMonitor for NotSpawned {
 /// A target the TCK did not start, at `address`: after a case that lost its connection, the monitor
 /// checks whether the target still accepts connections.
 #[derive(Debug, Clone)]
-pub struct RunningTarget {
+pub(crate) struct RunningTarget {
     address: String,
 }
 
 impl RunningTarget {
     /// A monitor of the target at `address` (`host:port`).
-    pub fn new(address: impl Into<String>) -> Self {
+    pub(crate) fn new(address: impl Into<String>) -> Self {
         RunningTarget {
             address: address.into(),
         }

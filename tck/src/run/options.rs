@@ -8,7 +8,7 @@ use crate::spec::Severity;
 
 /// How cases run.
 #[derive(Debug, Clone)]
-pub struct RunOptions {
+pub(crate) struct RunOptions {
     /// The deadline of each case.
     pub case_timeout: Duration,
     /// The seed of everything random in the run.
@@ -25,7 +25,7 @@ pub struct RunOptions {
 
 /// Which severities of failure fail the run; the others are warnings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Policy {
+pub(crate) struct Policy {
     /// `--strict`: SHOULD and MAY failures fail the run too.
     pub strict: bool,
     /// `--protocol-only`: failures of TCK additions are warnings.
@@ -34,7 +34,7 @@ pub struct Policy {
 
 impl Policy {
     /// Whether a failure of this severity fails the run.
-    pub fn fails_run(self, severity: Severity) -> bool {
+    pub(crate) fn fails_run(self, severity: Severity) -> bool {
         match severity {
             Severity::Protocol => true,
             Severity::Addition => !self.protocol_only,

@@ -22,7 +22,7 @@ const EXIT_GRACE: Duration = Duration::from_millis(200);
 
 /// What a run certifies and what the target serves.
 #[derive(Debug, Clone)]
-pub struct RunScope {
+pub(crate) struct RunScope {
     /// The mode of the run.
     pub mode: Mode,
     /// How reports describe the target.
@@ -32,7 +32,7 @@ pub struct RunScope {
 }
 
 /// Runs cases in order with the given executor, and reports every step.
-pub async fn run_cases(
+pub(crate) async fn run_cases(
     cases: &[&'static Case],
     scope: RunScope,
     options: &RunOptions,
@@ -61,17 +61,11 @@ pub async fn run_cases(
     let mut dead: Option<String> = None;
     let mut announced = false;
 
-    for (index, case) in cases.iter().enumerate() {
+    for case in cases {
         if super::interrupt::requested() {
             break;
         }
-        emit(
-            reporters,
-            &RunEvent::CaseStarted {
-                info: case.info,
-                index,
-            },
-        )?;
+        emit(reporters, &RunEvent::CaseStarted { info: case.info })?;
         let case_started = Instant::now();
         let started_at = Local::now().fixed_offset();
         let trace = Trace::new();

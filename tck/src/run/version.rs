@@ -3,7 +3,7 @@
 
 /// The note of a target that announces another protocol version than 0.2.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VersionNote {
+pub(crate) struct VersionNote {
     /// What the version means, for the run's header and reports.
     pub text: String,
     /// The one line a failure that may follow from the version carries.
@@ -22,7 +22,7 @@ const OLDER_MINOR: &[&str] = &[
 
 impl VersionNote {
     /// Whether a failure of a case that checks `requirements` may follow from the version.
-    pub fn applies_to(&self, requirements: &[&str]) -> bool {
+    pub(crate) fn applies_to(&self, requirements: &[&str]) -> bool {
         match self.requirements {
             None => true,
             Some(affected) => requirements.iter().any(|id| affected.contains(id)),
@@ -31,7 +31,7 @@ impl VersionNote {
 }
 
 /// The note for a target that announces protocol `major.minor`; `None` for 0.2.
-pub fn version_note(major: i32, minor: i32) -> Option<VersionNote> {
+pub(crate) fn version_note(major: i32, minor: i32) -> Option<VersionNote> {
     match (major, minor) {
         (0, 2) => None,
         (0, 0 | 1) => Some(VersionNote {

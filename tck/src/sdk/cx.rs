@@ -26,17 +26,17 @@ use crate::session::{SentStatus, TargetChannel, not_sent_by_target};
 use crate::wire::{Direction, Trace, WireMessage as _};
 
 /// An action call: `ActionCommand`s in, `ActionResponse`s out.
-pub type ActionStream = ProtocolStream<ActionCommand, ActionResponse>;
+pub(crate) type ActionStream = ProtocolStream<ActionCommand, ActionResponse>;
 /// An event-sourced entity stream.
-pub type EventSourcedStream = ProtocolStream<EventSourcedStreamIn, EventSourcedStreamOut>;
+pub(crate) type EventSourcedStream = ProtocolStream<EventSourcedStreamIn, EventSourcedStreamOut>;
 /// A value entity stream.
-pub type ValueEntityStream = ProtocolStream<ValueEntityStreamIn, ValueEntityStreamOut>;
+pub(crate) type ValueEntityStream = ProtocolStream<ValueEntityStreamIn, ValueEntityStreamOut>;
 /// A CRDT entity stream.
-pub type CrdtStream = ProtocolStream<CrdtStreamIn, CrdtStreamOut>;
+pub(crate) type CrdtStream = ProtocolStream<CrdtStreamIn, CrdtStreamOut>;
 
 /// The context of one SDK-mode case.
 #[derive(Debug, Clone)]
-pub struct SdkCx {
+pub(crate) struct SdkCx {
     channel: TargetChannel,
     spec: Option<Arc<EntitySpec>>,
     trace: Trace,
@@ -50,7 +50,7 @@ pub struct SdkCx {
 impl SdkCx {
     /// A context for one case. `entities` numbers entity IDs across the whole run, so each case works on
     /// entities no other case touched.
-    pub fn new(
+    pub(crate) fn new(
         channel: Channel,
         spec: Option<Arc<EntitySpec>>,
         trace: Trace,
@@ -70,44 +70,39 @@ impl SdkCx {
     }
 
     /// This context, waiting as `close_wait` says for a call to end once nothing else is expected on it.
-    pub fn with_close_wait(self, close_wait: CloseWait) -> Self {
+    pub(crate) fn with_close_wait(self, close_wait: CloseWait) -> Self {
         SdkCx { close_wait, ..self }
     }
 
     /// The trace of this case.
-    pub fn trace(&self) -> &Trace {
+    pub(crate) fn trace(&self) -> &Trace {
         &self.trace
     }
 
     /// The case deadline.
-    pub fn deadline(&self) -> Instant {
+    pub(crate) fn deadline(&self) -> Instant {
         self.deadline
     }
 
     /// This context, with the run's seed and number of property scenarios.
-    pub fn with_settings(self, settings: CaseSettings) -> Self {
+    pub(crate) fn with_settings(self, settings: CaseSettings) -> Self {
         SdkCx { settings, ..self }
     }
 
     /// The run's settings: its seed and how many scenarios a property runs.
-    pub fn settings(&self) -> CaseSettings {
+    pub(crate) fn settings(&self) -> CaseSettings {
         self.settings
     }
 
-    /// The run's seed.
-    pub fn seed(&self) -> u64 {
-        self.settings.seed
-    }
-
     /// The entity spec the target announced at the start of the run.
-    pub fn spec(&self) -> Result<&EntitySpec, CaseFailure> {
+    pub(crate) fn spec(&self) -> Result<&EntitySpec, CaseFailure> {
         self.spec.as_deref().ok_or_else(|| {
             CaseFailure::fail("the target did not answer `discover`, so it announced no entities")
         })
     }
 
     /// The discovered entity that serves `service`.
-    pub fn entity(&self, service: &str) -> Result<&Entity, CaseFailure> {
+    pub(crate) fn entity(&self, service: &str) -> Result<&Entity, CaseFailure> {
         let spec = self.spec()?;
         spec.entities
             .iter()
@@ -120,7 +115,7 @@ impl SdkCx {
     }
 
     /// A fresh entity ID, `<prefix>-<n>`, unique within the run.
-    pub fn fresh_id(&self, prefix: &str) -> String {
+    pub(crate) fn fresh_id(&self, prefix: &str) -> String {
         format!(
             "{prefix}-{}",
             self.entities.fetch_add(1, Ordering::Relaxed) + 1
@@ -132,7 +127,7 @@ impl SdkCx {
     }
 
     /// Calls `EntityDiscovery.discover`.
-    pub async fn discover(&self, info: ProxyInfo) -> Result<EntitySpec, CaseFailure> {
+    pub(crate) async fn discover(&self, info: ProxyInfo) -> Result<EntitySpec, CaseFailure> {
         let label = self.label("EntityDiscovery.discover");
         self.trace.record(&label, Direction::Sent, info.compact());
         let mut client = EntityDiscoveryClient::new(self.channel.clone());
@@ -146,7 +141,7 @@ impl SdkCx {
     }
 
     /// Calls `EntityDiscovery.reportError` with `message`; `Ok` when the target answers it with status OK.
-    pub async fn report_error(&self, message: &str) -> Result<(), CaseFailure> {
+    pub(crate) async fn report_error(&self, message: &str) -> Result<(), CaseFailure> {
         let label = self.label("EntityDiscovery.reportError");
         let error = UserFunctionError {
             message: message.to_owned(),
@@ -194,7 +189,7 @@ impl SdkCx {
     }
 
     /// Opens `EventSourced.handle`.
-    pub fn event_sourced(&self) -> EventSourcedStream {
+    pub(crate) fn event_sourced(&self) -> EventSourcedStream {
         let mut client = EventSourcedClient::new(self.channel.clone());
         let label = self.label("EventSourced.handle");
         let sent = SentStatus::new();
@@ -209,7 +204,7 @@ impl SdkCx {
     }
 
     /// Opens `ValueEntity.handle`.
-    pub fn value_entity(&self) -> ValueEntityStream {
+    pub(crate) fn value_entity(&self) -> ValueEntityStream {
         let mut client = ValueEntityClient::new(self.channel.clone());
         let label = self.label("ValueEntity.handle");
         let sent = SentStatus::new();
@@ -224,7 +219,7 @@ impl SdkCx {
     }
 
     /// Opens `Crdt.handle`.
-    pub fn crdt(&self) -> CrdtStream {
+    pub(crate) fn crdt(&self) -> CrdtStream {
         let mut client = CrdtClient::new(self.channel.clone());
         let label = self.label("Crdt.handle");
         let sent = SentStatus::new();
@@ -239,7 +234,7 @@ impl SdkCx {
     }
 
     /// Calls `ActionProtocol.handleUnary` with one command; the answer comes from the returned stream.
-    pub fn action_unary(&self, command: ActionCommand) -> ActionStream {
+    pub(crate) fn action_unary(&self, command: ActionCommand) -> ActionStream {
         let channel = self.channel.clone();
         let label = self.label("ActionProtocol.handleUnary");
         self.trace
@@ -260,7 +255,7 @@ impl SdkCx {
     }
 
     /// Opens `ActionProtocol.handleStreamedIn`: send commands, half-close, then expect the one answer.
-    pub fn action_streamed_in(&self) -> ActionStream {
+    pub(crate) fn action_streamed_in(&self) -> ActionStream {
         let channel = self.channel.clone();
         let label = self.label("ActionProtocol.handleStreamedIn");
         let sent = SentStatus::new();
@@ -278,7 +273,7 @@ impl SdkCx {
     }
 
     /// Calls `ActionProtocol.handleStreamedOut` with one command; answers come from the returned stream.
-    pub fn action_streamed_out(&self, command: ActionCommand) -> ActionStream {
+    pub(crate) fn action_streamed_out(&self, command: ActionCommand) -> ActionStream {
         let mut client = ActionProtocolClient::new(self.channel.clone());
         let label = self.label("ActionProtocol.handleStreamedOut");
         self.trace
@@ -296,7 +291,7 @@ impl SdkCx {
     }
 
     /// Opens `ActionProtocol.handleStreamed` (duplex).
-    pub fn action_streamed(&self) -> ActionStream {
+    pub(crate) fn action_streamed(&self) -> ActionStream {
         let mut client = ActionProtocolClient::new(self.channel.clone());
         let label = self.label("ActionProtocol.handleStreamed");
         let sent = SentStatus::new();

@@ -4,5 +4,5 @@
 mod cx;
 mod stream;
 
-pub use cx::{ActionStream, CrdtStream, EventSourcedStream, SdkCx, ValueEntityStream};
-pub use stream::{CloseWait, DEFAULT_CLOSE_WAIT, Next, ProtocolStream};
+pub(crate) use cx::{ActionStream, CrdtStream, EventSourcedStream, SdkCx, ValueEntityStream};
+pub(crate) use stream::{CloseWait, DEFAULT_CLOSE_WAIT, Next, ProtocolStream};

@@ -21,8 +21,8 @@ mod close_wait;
 mod expect;
 mod next;
 
-pub use close_wait::{CloseWait, DEFAULT_CLOSE_WAIT};
-pub use next::Next;
+pub(crate) use close_wait::{CloseWait, DEFAULT_CLOSE_WAIT};
+pub(crate) use next::Next;
 
 /// What the call task reports.
 enum Item<O> {
@@ -47,7 +47,7 @@ pub(crate) enum Answers {
 /// A protocol call in progress: requests go in with [`send`](Self::send), responses come out with
 /// [`recv`](Self::recv) and [`expect`](Self::expect).
 #[derive(Debug)]
-pub struct ProtocolStream<I, O> {
+pub(crate) struct ProtocolStream<I, O> {
     label: String,
     sender: Option<mpsc::UnboundedSender<I>>,
     items: mpsc::UnboundedReceiver<Item<O>>,
@@ -187,13 +187,13 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     }
 
     /// The stream's name in traces and messages, e.g. `EventSourced.handle#1`.
-    pub fn label(&self) -> &str {
+    pub(crate) fn label(&self) -> &str {
         &self.label
     }
 
     /// Sends a message to the target. Sending on a call that has ended is not an error here: the next
     /// expectation reports how the call ended.
-    pub fn send(&mut self, message: I) {
+    pub(crate) fn send(&mut self, message: I) {
         self.trace
             .record(&self.label, Direction::Sent, message.compact());
         if let Some(sender) = &self.sender {
@@ -202,7 +202,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     }
 
     /// Half-closes the request side: the target sees the end of its input stream.
-    pub fn half_close(&mut self) {
+    pub(crate) fn half_close(&mut self) {
         if self.sender.take().is_some() {
             self.trace
                 .record(&self.label, Direction::Event, "half-closed by the TCK");

@@ -68,11 +68,11 @@ impl SentStatus {
 /// tonic's channel, recording the status each call's target sent into the call's [`SentStatus`] (the
 /// one its request carries, or else the one of the [`SentStatus::scope`] it runs in).
 #[derive(Debug, Clone)]
-pub struct TargetChannel(Channel);
+pub(crate) struct TargetChannel(Channel);
 
 impl TargetChannel {
     /// Wraps `channel`.
-    pub fn new(channel: Channel) -> Self {
+    pub(crate) fn new(channel: Channel) -> Self {
         TargetChannel(channel)
     }
 }
@@ -105,7 +105,7 @@ impl Service<http::Request<Body>> for TargetChannel {
 
 /// A response body that records the `grpc-status` of its trailers.
 #[derive(Debug)]
-pub struct RecordingBody {
+pub(crate) struct RecordingBody {
     inner: Body,
     sent: Option<SentStatus>,
 }

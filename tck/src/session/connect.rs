@@ -11,7 +11,7 @@ use crate::messages::tck_proxy_info;
 
 /// Why a target could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConnectError {
+pub(crate) enum ConnectError {
     /// The address is not `HOST:PORT`.
     BadAddress(String),
     /// Nothing accepted a connection before the wait ended.
@@ -19,7 +19,7 @@ pub enum ConnectError {
 }
 
 /// Checks that an address is `HOST:PORT` with a numeric port.
-pub fn check_address(address: &str) -> Result<(), ConnectError> {
+pub(crate) fn check_address(address: &str) -> Result<(), ConnectError> {
     let valid = address
         .rsplit_once(':')
         .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0));
@@ -33,7 +33,7 @@ pub fn check_address(address: &str) -> Result<(), ConnectError> {
 }
 
 /// Connects to `address`, retrying with backoff until `wait` has passed.
-pub async fn connect(address: &str, wait: Duration) -> Result<Channel, ConnectError> {
+pub(crate) async fn connect(address: &str, wait: Duration) -> Result<Channel, ConnectError> {
     check_address(address)?;
     let endpoint = Endpoint::from_shared(format!("http://{address}"))
         .map_err(|error| ConnectError::BadAddress(format!("`{address}`: {error}")))?
@@ -62,7 +62,7 @@ pub async fn connect(address: &str, wait: Duration) -> Result<Channel, ConnectEr
 
 /// How `discover` went when the TCK first asked.
 #[derive(Debug, Clone)]
-pub enum Discovery {
+pub(crate) enum Discovery {
     /// The target answered.
     Answered(EntitySpec),
     /// The target did not answer in time, or answered with an error; cases will see it for themselves.
@@ -70,7 +70,7 @@ pub enum Discovery {
 }
 
 /// Calls `discover` once, with the TCK's `ProxyInfo`, waiting at most `wait`.
-pub async fn discover(channel: &Channel, wait: Duration) -> Discovery {
+pub(crate) async fn discover(channel: &Channel, wait: Duration) -> Discovery {
     let mut client = EntityDiscoveryClient::new(channel.clone());
     match tokio::time::timeout(wait, client.discover(tck_proxy_info())).await {
         Ok(Ok(response)) => Discovery::Answered(response.into_inner()),

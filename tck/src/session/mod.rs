@@ -10,13 +10,12 @@ mod scratch;
 mod spawn;
 mod spawned_proxy;
 
-pub use channel::{RecordingBody, TargetChannel};
+pub(crate) use channel::TargetChannel;
 pub(crate) use channel::{SentStatus, not_sent_by_target};
-pub use connect::{ConnectError, Discovery, check_address, connect, discover};
+pub(crate) use connect::{ConnectError, Discovery, check_address, connect, discover};
 pub(crate) use http_client::request as http_request;
 pub use http_client::{HttpResponse, http_get};
-pub use output::OutputBuffer;
 pub(crate) use reference_proxy::reference_proxy_command;
 pub(crate) use scratch::{ScratchFile, free_port, no_free_port};
-pub use spawn::SpawnedProcess;
-pub use spawned_proxy::{ProxyInstance, SpawnedProxy, wait_until_ready};
+pub(crate) use spawn::SpawnedProcess;
+pub(crate) use spawned_proxy::{ProxyInstance, SpawnedProxy, wait_until_ready};

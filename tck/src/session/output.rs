@@ -10,13 +10,13 @@ const KEPT_LINES: usize = 200;
 
 /// A bounded buffer of output lines, shared by the readers of stdout and stderr.
 #[derive(Debug, Clone, Default)]
-pub struct OutputBuffer {
+pub(crate) struct OutputBuffer {
     lines: Arc<Mutex<VecDeque<String>>>,
 }
 
 impl OutputBuffer {
     /// Appends a line, dropping the oldest beyond the limit.
-    pub fn push(&self, line: String) {
+    pub(crate) fn push(&self, line: String) {
         let mut lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
         if lines.len() == KEPT_LINES {
             lines.pop_front();
@@ -25,7 +25,7 @@ impl OutputBuffer {
     }
 
     /// The kept lines, joined; empty when the process printed nothing.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
         lines
             .iter()
@@ -35,7 +35,7 @@ impl OutputBuffer {
     }
 
     /// Copies every line of `reader` into the buffer, prefixed with `stream` (`stdout` or `stderr`).
-    pub fn collect_from<R: AsyncRead + Unpin + Send + 'static>(
+    pub(crate) fn collect_from<R: AsyncRead + Unpin + Send + 'static>(
         &self,
         stream: &'static str,
         reader: R,

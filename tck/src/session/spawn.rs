@@ -16,7 +16,7 @@ use crate::run::TargetMonitor;
 
 /// A running target process.
 #[derive(Debug)]
-pub struct SpawnedProcess {
+pub(crate) struct SpawnedProcess {
     command: String,
     env: Vec<(String, String)>,
     child: Child,
@@ -27,7 +27,7 @@ pub struct SpawnedProcess {
 
 impl SpawnedProcess {
     /// Starts `command` with the given extra environment.
-    pub fn start(command: &str, env: &[(&str, String)]) -> std::io::Result<Self> {
+    pub(crate) fn start(command: &str, env: &[(&str, String)]) -> std::io::Result<Self> {
         let env: Vec<(String, String)> = env
             .iter()
             .map(|(key, value)| ((*key).to_owned(), value.clone()))
@@ -46,7 +46,7 @@ impl SpawnedProcess {
 
     /// Starts the same command with the same environment again, once the process has exited (its group
     /// is killed first); the output of both runs is kept in one buffer, with a line between them.
-    pub async fn restart(&mut self) -> std::io::Result<()> {
+    pub(crate) async fn restart(&mut self) -> std::io::Result<()> {
         self.stop(Duration::from_millis(500)).await;
         self.output
             .push(format!("[tck] restarting `{}`", self.command));
@@ -58,12 +58,12 @@ impl SpawnedProcess {
     }
 
     /// The command line it was started with.
-    pub fn command(&self) -> &str {
+    pub(crate) fn command(&self) -> &str {
         &self.command
     }
 
     /// How it exited, if it has.
-    pub fn exit_status(&mut self) -> Option<ExitStatus> {
+    pub(crate) fn exit_status(&mut self) -> Option<ExitStatus> {
         if self.exit.is_none() {
             self.exit = self.child.try_wait().ok().flatten();
         }
@@ -71,12 +71,12 @@ impl SpawnedProcess {
     }
 
     /// Its last output lines.
-    pub fn output_text(&self) -> String {
+    pub(crate) fn output_text(&self) -> String {
         self.output.text()
     }
 
     /// Stops the process group: SIGTERM, then SIGKILL if it is still there after `grace`.
-    pub async fn stop(&mut self, grace: Duration) {
+    pub(crate) async fn stop(&mut self, grace: Duration) {
         if self.exit_status().is_some() {
             self.kill_group();
             return;
@@ -96,7 +96,7 @@ impl SpawnedProcess {
     }
 
     /// Kills the process group at once with SIGKILL, as a crash would, and waits until it has exited.
-    pub async fn kill(&mut self) {
+    pub(crate) async fn kill(&mut self) {
         self.kill_group();
         if self.exit.is_none() {
             self.exit = self.child.wait().await.ok();

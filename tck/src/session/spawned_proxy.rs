@@ -13,7 +13,7 @@ use crate::run::TargetMonitor;
 
 /// The proxy process the TCK started, shared by the run and its cases; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct SpawnedProxy {
+pub(crate) struct SpawnedProxy {
     inner: Arc<Inner>,
 }
 
@@ -34,7 +34,7 @@ impl SpawnedProxy {
     /// file, and with a `relay_timeout`, `RELAY_TIMEOUT_MS` (the reference proxy's settings; other proxies
     /// configure theirs in `command`). It does not wait for the proxy to be ready: see
     /// [`SpawnedProxy::wait_until_ready`].
-    pub fn start(
+    pub(crate) fn start(
         command: &str,
         user_function_port: u16,
         durable: bool,
@@ -67,28 +67,28 @@ impl SpawnedProxy {
     }
 
     /// `host:port` of its public port.
-    pub fn address(&self) -> &str {
+    pub(crate) fn address(&self) -> &str {
         &self.inner.address
     }
 
     /// The command it was started with.
-    pub fn command(&self) -> &str {
+    pub(crate) fn command(&self) -> &str {
         &self.inner.command
     }
 
     /// Whether it was started to keep entity state across a restart.
-    pub fn is_durable(&self) -> bool {
+    pub(crate) fn is_durable(&self) -> bool {
         self.inner.store.is_some()
     }
 
     /// A short text unique to this start of the proxy, for entity IDs that must not meet the state of an
     /// earlier run in a durable store.
-    pub fn run_token(&self) -> &str {
+    pub(crate) fn run_token(&self) -> &str {
         &self.inner.token
     }
 
     /// Waits until `GET /ready` answers 200; an error when the process exits first or the wait ends.
-    pub async fn wait_until_ready(&self) -> Result<(), String> {
+    pub(crate) async fn wait_until_ready(&self) -> Result<(), String> {
         let mut process = self.inner.process.lock().await;
         wait_until_ready(
             &self.inner.address,
@@ -99,18 +99,18 @@ impl SpawnedProxy {
     }
 
     /// Its last output lines.
-    pub async fn output_text(&self) -> String {
+    pub(crate) async fn output_text(&self) -> String {
         self.inner.process.lock().await.output_text()
     }
 
     /// Stops it: SIGTERM, then SIGKILL after `grace`.
-    pub async fn stop(&self, grace: Duration) {
+    pub(crate) async fn stop(&self, grace: Duration) {
         self.inner.process.lock().await.stop(grace).await;
     }
 
     /// Kills its process group with SIGKILL, as a crash would, starts the same command with the same
     /// environment (the same port and store), and waits until it is ready again.
-    pub async fn kill_and_restart(&self) -> Result<(), String> {
+    pub(crate) async fn kill_and_restart(&self) -> Result<(), String> {
         let mut process = self.inner.process.lock().await;
         process.kill().await;
         process
@@ -127,7 +127,7 @@ impl SpawnedProxy {
 
     /// Starts another instance of the same command, on a port of its own, in front of the user function
     /// at `127.0.0.1:user_function_port`, with the proxy's default store.
-    pub fn start_instance(&self, user_function_port: u16) -> std::io::Result<ProxyInstance> {
+    pub(crate) fn start_instance(&self, user_function_port: u16) -> std::io::Result<ProxyInstance> {
         let http_port = super::free_port()?;
         let env = proxy_env(http_port, user_function_port);
         let process = SpawnedProcess::start(&self.inner.command, &env)?;
@@ -160,35 +160,35 @@ impl TargetMonitor for SpawnedProxy {
 /// Another instance of the proxy under test, started by a case; its process group is killed when this
 /// is dropped.
 #[derive(Debug)]
-pub struct ProxyInstance {
+pub(crate) struct ProxyInstance {
     process: SpawnedProcess,
     address: String,
 }
 
 impl ProxyInstance {
     /// `host:port` of its public port.
-    pub fn address(&self) -> &str {
+    pub(crate) fn address(&self) -> &str {
         &self.address
     }
 
     /// How it exited, if it has.
-    pub fn exit_status(&mut self) -> Option<String> {
+    pub(crate) fn exit_status(&mut self) -> Option<String> {
         self.process.exit_status().map(|status| status.to_string())
     }
 
     /// Its last output lines.
-    pub fn output_text(&self) -> String {
+    pub(crate) fn output_text(&self) -> String {
         self.process.output_text()
     }
 
     /// Stops it: SIGTERM, then SIGKILL after `grace`.
-    pub async fn stop(&mut self, grace: Duration) {
+    pub(crate) async fn stop(&mut self, grace: Duration) {
         self.process.stop(grace).await;
     }
 }
 
 /// Waits until `GET /ready` on `address` answers 200, failing early when `process` exits first.
-pub async fn wait_until_ready(
+pub(crate) async fn wait_until_ready(
     address: &str,
     mut process: Option<&mut SpawnedProcess>,
     wait: Duration,

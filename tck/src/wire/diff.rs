@@ -3,7 +3,7 @@
 use similar::TextDiff;
 
 /// A unified diff from `expected` to `actual`, line by line, with three lines of context.
-pub fn unified_diff(expected: &str, actual: &str) -> String {
+pub(crate) fn unified_diff(expected: &str, actual: &str) -> String {
     let expected = with_final_newline(expected);
     let actual = with_final_newline(actual);
     TextDiff::from_lines(&expected, &actual)

@@ -9,7 +9,7 @@ use cloudstate_protocol::cloudstate::{EntitySpec, Metadata, ProxyInfo, UserFunct
 use super::render::{render_compact, render_pretty};
 
 /// A protobuf message that the TCK knows by name, so it can render it for people.
-pub trait WireMessage:
+pub(crate) trait WireMessage:
     prost::Message + Default + Clone + PartialEq + Send + Sync + 'static
 {
     /// The full protobuf name, e.g. `cloudstate.eventsourced.EventSourcedStreamIn`.

@@ -5,7 +5,7 @@ mod message;
 mod render;
 mod trace;
 
-pub use diff::unified_diff;
-pub use message::WireMessage;
-pub use render::{hex, payload_to_json, render_compact, render_pretty, to_json};
-pub use trace::{Direction, Trace, TraceEntry, format_trace};
+pub(crate) use diff::unified_diff;
+pub(crate) use message::WireMessage;
+pub(crate) use render::{hex, render_compact, render_pretty};
+pub(crate) use trace::{Direction, Trace, TraceEntry, format_trace};

@@ -10,18 +10,18 @@ use prost_reflect::{DynamicMessage, Kind, MapKey, ReflectMessage as _, Value};
 use serde_json::{Map, Value as Json, json};
 
 /// Renders an encoded message of the given full protobuf name as pretty JSON.
-pub fn render_pretty(full_name: &str, bytes: &[u8]) -> String {
+pub(crate) fn render_pretty(full_name: &str, bytes: &[u8]) -> String {
     let json = to_json(full_name, bytes);
     serde_json::to_string_pretty(&json).unwrap_or_else(|_| json.to_string())
 }
 
 /// Renders an encoded message of the given full protobuf name as one line of JSON.
-pub fn render_compact(full_name: &str, bytes: &[u8]) -> String {
+pub(crate) fn render_compact(full_name: &str, bytes: &[u8]) -> String {
     to_json(full_name, bytes).to_string()
 }
 
 /// Converts an encoded message to JSON, falling back to hex when it does not decode.
-pub fn to_json(full_name: &str, bytes: &[u8]) -> Json {
+pub(crate) fn to_json(full_name: &str, bytes: &[u8]) -> Json {
     let Some(descriptor) = descriptor_pool().get_message_by_name(full_name) else {
         return undecodable(full_name, bytes, "message type unknown to the TCK");
     };
@@ -103,7 +103,7 @@ fn any_to_json(any: &DynamicMessage) -> Json {
 }
 
 /// Renders the content of an `Any` from its type URL and bytes.
-pub fn payload_to_json(type_url: &str, bytes: &[u8]) -> Json {
+pub(crate) fn payload_to_json(type_url: &str, bytes: &[u8]) -> Json {
     let mut object = Map::new();
     object.insert("@type".into(), json!(type_url));
     let decoded = if let Some(primitive) = type_url.strip_prefix(PRIMITIVE_TYPE_URL_PREFIX) {
@@ -160,7 +160,7 @@ fn undecodable(full_name: &str, bytes: &[u8], error: &str) -> Json {
 }
 
 /// Lower-case hex of some bytes.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

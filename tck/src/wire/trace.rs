@@ -9,7 +9,7 @@ use serde::Serialize;
 /// Which way a traced item went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Direction {
+pub(crate) enum Direction {
     /// From the TCK to the target.
     Sent,
     /// From the target to the TCK.
@@ -30,7 +30,7 @@ impl Direction {
 
 /// One traced item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TraceEntry {
+pub(crate) struct TraceEntry {
     /// Time since the case started.
     #[serde(serialize_with = "serialize_millis", rename = "at_ms")]
     pub at: Duration,
@@ -48,7 +48,7 @@ fn serialize_millis<S: serde::Serializer>(at: &Duration, serializer: S) -> Resul
 
 /// A shared, append-only trace. Clones append to the same trace.
 #[derive(Debug, Clone)]
-pub struct Trace {
+pub(crate) struct Trace {
     inner: Arc<Mutex<TraceInner>>,
 }
 
@@ -66,7 +66,7 @@ impl Default for Trace {
 
 impl Trace {
     /// An empty trace whose clock starts now.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Trace {
             inner: Arc::new(Mutex::new(TraceInner {
                 started: Instant::now(),
@@ -76,13 +76,13 @@ impl Trace {
     }
 
     /// Appends an item that happens now.
-    pub fn record(&self, stream: &str, direction: Direction, text: impl Into<String>) {
+    pub(crate) fn record(&self, stream: &str, direction: Direction, text: impl Into<String>) {
         self.record_at(Instant::now(), stream, direction, text);
     }
 
     /// Appends an item that happened at `when` (observed earlier, traced now); entries read in time
     /// order.
-    pub fn record_at(
+    pub(crate) fn record_at(
         &self,
         when: Instant,
         stream: &str,
@@ -100,7 +100,7 @@ impl Trace {
     }
 
     /// A copy of every item so far, in time order (items of one moment in the order traced).
-    pub fn entries(&self) -> Vec<TraceEntry> {
+    pub(crate) fn entries(&self) -> Vec<TraceEntry> {
         let mut entries = self
             .inner
             .lock()
@@ -113,7 +113,7 @@ impl Trace {
 }
 
 /// Renders entries as text, one line each: time, stream, direction and content.
-pub fn format_trace(entries: &[TraceEntry]) -> String {
+pub(crate) fn format_trace(entries: &[TraceEntry]) -> String {
     let mut out = String::new();
     for entry in entries {
         let _ = writeln!(

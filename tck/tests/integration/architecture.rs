@@ -143,3 +143,16 @@ fn engines_declare_no_case() {
         declared.join("\n")
     );
 }
+
+#[test]
+fn the_library_opens_no_module() {
+    // Modules stay private: the binary and these tests use only what `lib.rs` re-exports, so the
+    // `unreachable_pub` lint finds every `pub` that nothing outside its module needs.
+    let lib = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
+        .expect("lib.rs");
+    let opened: Vec<&str> = lib
+        .lines()
+        .filter(|line| line.trim_start().starts_with("pub mod "))
+        .collect();
+    assert!(opened.is_empty(), "public modules:\n{}", opened.join("\n"));
+}

@@ -128,7 +128,7 @@ pub(crate) struct GarbageFunction;
 #[tonic::async_trait]
 impl EntityDiscovery for GarbageFunction {
     async fn discover(&self, _: Request<ProxyInfo>) -> Result<Response<EntitySpec>, Status> {
-        Ok(Response::new(cloudstate_tck::model::entity_spec()))
+        Ok(Response::new(cloudstate_tck::entity_spec()))
     }
     async fn report_error(&self, _: Request<UserFunctionError>) -> Result<Response<()>, Status> {
         Ok(Response::new(()))

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use cloudstate_tck::model::{Fault, ModelOptions};
+use cloudstate_tck::{ModelFault as Fault, ModelOptions};
 
 use crate::support::{
     ModelServer, closing_line, counts, describe, faulty_proxy, run_tck, tck_binary,

@@ -12,7 +12,7 @@ use cloudstate_protocol::cloudstate::entity_discovery_server::{
     EntityDiscovery, EntityDiscoveryServer,
 };
 use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo, UserFunctionError};
-use cloudstate_tck::model::{Fault, ModelOptions};
+use cloudstate_tck::{ModelFault as Fault, ModelOptions};
 use tonic::{Request, Response, Status};
 
 use crate::support::{ModelServer, closing_line, counts, describe, run_tck, tck_binary};
@@ -109,7 +109,7 @@ async fn a_discover_without_entities_is_a_setup_error() {
 
 /// The model's spec with only the event-sourced entities.
 fn event_sourced_only() -> EntitySpec {
-    let mut spec = cloudstate_tck::model::entity_spec();
+    let mut spec = cloudstate_tck::entity_spec();
     spec.entities
         .retain(|entity| entity.entity_type == "cloudstate.eventsourced.EventSourced");
     spec
@@ -204,7 +204,7 @@ async fn a_running_target_that_dies_fails_its_case_and_the_rest_are_not_run() {
 /// The model's spec as a library written before protocol 0.2 would announce it: version 0.0, and no
 /// passivation strategies.
 fn as_protocol_0_0() -> EntitySpec {
-    let mut spec = cloudstate_tck::model::entity_spec();
+    let mut spec = cloudstate_tck::entity_spec();
     if let Some(info) = spec.service_info.as_mut() {
         info.protocol_major_version = 0;
         info.protocol_minor_version = 0;
@@ -250,7 +250,7 @@ async fn binary_blobs_are_summarised_on_the_console_and_whole_in_json() {
     // The third `discover` (the case's second, after the run's own) leaves the last entity out, so the
     // repeatability case fails with the two `EntitySpec`s, each with its descriptor set of some 20 KB.
     let address = serve_discovery(|call| {
-        let mut spec = cloudstate_tck::model::entity_spec();
+        let mut spec = cloudstate_tck::entity_spec();
         if call >= 2 {
             spec.entities.pop();
         }

@@ -8,8 +8,8 @@ mod scenarios;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use cloudstate_tck::model::{Fault, ModelOptions};
-use cloudstate_tck::record::Transcript;
+use cloudstate_tck::Transcript;
+use cloudstate_tck::{ModelFault as Fault, ModelOptions};
 use scenarios::{Session, free_port};
 use serde_json::json;
 

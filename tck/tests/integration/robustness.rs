@@ -121,11 +121,10 @@ async fn ctrl_c_ends_the_case_in_flight_and_still_writes_the_reports() {
     use std::process::{Command, Stdio};
 
     // A model that never ends a stream the TCK half-closed: the case waits a minute for its end.
-    let model =
-        crate::support::ModelServer::start_with(cloudstate_tck::model::ModelOptions::with_fault(
-            cloudstate_tck::model::Fault::NeverClosesStreams,
-        ))
-        .await;
+    let model = crate::support::ModelServer::start_with(cloudstate_tck::ModelOptions::with_fault(
+        cloudstate_tck::ModelFault::NeverClosesStreams,
+    ))
+    .await;
     let dir = tempfile::tempdir().expect("temp dir");
     let json = dir.path().join("interrupted.json");
     let mut tck = Command::new(crate::support::tck_binary())

@@ -159,7 +159,7 @@ async fn reports_keep_the_start_of_passing_traces_unless_asked_for_all() {
         lengths.push(entries);
     }
     let (kept, all) = (&lengths[0], &lengths[1]);
-    let limit = cloudstate_tck::report::PASSING_ENTRIES;
+    let limit = cloudstate_tck::PASSING_ENTRIES;
     assert_eq!(kept.len(), limit + 1, "the start and one note");
     assert!(all.len() > 10 * limit, "{} entries in all", all.len());
     let calls = |entries: &[serde_json::Value]| -> Vec<String> {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use cloudstate_tck::model::{ModelOptions, serve_model};
+use cloudstate_tck::{ModelOptions, serve_model};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// The close wait when none is given.
-pub const DEFAULT_CLOSE_WAIT: Duration = Duration::from_millis(1_000);
+pub(crate) const DEFAULT_CLOSE_WAIT: Duration = Duration::from_millis(1_000);
 
 /// After this many calls that the target did not end in time, the wait is cut short for the rest of the
 /// run: a conforming target ends a call within milliseconds, so the short wait is still ample.
@@ -18,7 +18,7 @@ const SHORT_WAIT: Duration = Duration::from_millis(25);
 
 /// The close wait of a run, shared by its cases; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct CloseWait {
+pub(crate) struct CloseWait {
     wait: Duration,
     misses: Arc<AtomicU32>,
 }
@@ -31,7 +31,7 @@ impl Default for CloseWait {
 
 impl CloseWait {
     /// A close wait of `wait`, for one run.
-    pub fn new(wait: Duration) -> Self {
+    pub(crate) fn new(wait: Duration) -> Self {
         CloseWait {
             wait,
             misses: Arc::default(),

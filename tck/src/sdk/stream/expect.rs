@@ -10,7 +10,7 @@ use crate::wire::{Direction, WireMessage};
 impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     /// The next message from the target; a failure if the call ends, fails or stays silent until the
     /// case deadline.
-    pub async fn recv(&mut self) -> Result<O, CaseFailure> {
+    pub(crate) async fn recv(&mut self) -> Result<O, CaseFailure> {
         if self.ended {
             return Err(CaseFailure::fail(format!(
                 "{}: expected a message, but the call had already ended",
@@ -41,7 +41,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     }
 
     /// Receives the next message and checks that it equals `expected`, byte for byte.
-    pub async fn expect(&mut self, expected: O) -> Verdict {
+    pub(crate) async fn expect(&mut self, expected: O) -> Verdict {
         let actual = self
             .recv()
             .await
@@ -61,7 +61,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     }
 
     /// Expects the target to end the call with status OK and no further message, within the close wait.
-    pub async fn expect_end(&mut self) -> Verdict {
+    pub(crate) async fn expect_end(&mut self) -> Verdict {
         if self.ended {
             return Ok(());
         }
@@ -95,7 +95,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     ///
     /// A message in that time is a failure. The call ending in that time is not: it is recorded, and a
     /// later [`expect_end`](Self::expect_end) accepts it, while a later [`recv`](Self::recv) reports it.
-    pub async fn expect_silence(&mut self, duration: std::time::Duration) -> Verdict {
+    pub(crate) async fn expect_silence(&mut self, duration: std::time::Duration) -> Verdict {
         if self.ended {
             return Ok(());
         }
@@ -140,7 +140,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
 
     /// Half-closes and lets the call go without waiting for its end, as a proxy that is done with a
     /// stream may: for the property cases, which check answers; the fixed cases check how calls end.
-    pub fn abandon(mut self) {
+    pub(crate) fn abandon(mut self) {
         self.half_close();
         self.trace.record(
             &self.label,
@@ -150,7 +150,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     }
 
     /// Half-closes and expects the target to end the call cleanly.
-    pub async fn close(&mut self) -> Verdict {
+    pub(crate) async fn close(&mut self) -> Verdict {
         self.half_close();
         self.expect_end().await
     }

@@ -1,21 +1,19 @@
 //! [`ProtocolStream::next`]: whatever the target does next on a call, for cases that accept more than one
 //! way of ending it.
 
-use tonic::Status;
-
 use super::{Item, ProtocolStream};
 use crate::case::CaseFailure;
 use crate::wire::{Direction, WireMessage};
 
 /// What the target did next on a call, as [`ProtocolStream::next`] reports it.
 #[derive(Debug)]
-pub enum Next<O> {
+pub(crate) enum Next<O> {
     /// It sent this message.
     Message(O),
     /// It ended the call with status OK (or the call had already ended).
     End,
-    /// It ended the call with this error status.
-    Status(Status),
+    /// It ended the call with an error status.
+    Status,
 }
 
 impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
@@ -23,7 +21,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     /// itself sent. Silence until the case deadline is a failure; a status the target did not send (the
     /// connection dropped, its answer could not be read) is an error, never a status; for cases that
     /// accept more than one way of ending a call.
-    pub async fn next(&mut self) -> Result<Next<O>, CaseFailure> {
+    pub(crate) async fn next(&mut self) -> Result<Next<O>, CaseFailure> {
         if self.ended {
             return Ok(Next::End);
         }
@@ -38,7 +36,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
 
     /// Like [`next`](Self::next), where the call should end: waits only the close wait
     /// (`--close-timeout-ms`), not until the case deadline.
-    pub async fn next_or_end(&mut self) -> Result<Next<O>, CaseFailure> {
+    pub(crate) async fn next_or_end(&mut self) -> Result<Next<O>, CaseFailure> {
         if self.ended {
             return Ok(Next::End);
         }
@@ -70,7 +68,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
                         status.message()
                     ),
                 );
-                Ok(Next::Status(status))
+                Ok(Next::Status)
             }
         }
     }

@@ -21,7 +21,7 @@ use cloudstate_protocol::cloudstate::tck::model::eventlogeventing::{
 use cloudstate_protocol::cloudstate::tck::model::valueentity::value_entity_tck_model_client::ValueEntityTckModelClient;
 use cloudstate_protocol::cloudstate::tck::model::valueentity::{self as value, request_action as ve};
 use cloudstate_protocol::cloudstate::tck::model::{self as es, request_action as es_action};
-use cloudstate_tck::record::Transcript;
+use cloudstate_tck::Transcript;
 use tonic::transport::Channel;
 
 use crate::support::tck_binary;
@@ -153,7 +153,7 @@ async fn stop(mut child: Child) {
 async fn wait_for(address: &str, ready: bool) {
     for _ in 0..400 {
         let up = if ready {
-            cloudstate_tck::session::http_get(address, "/ready")
+            cloudstate_tck::http_get(address, "/ready")
                 .await
                 .is_ok_and(|response| response.status == 200)
         } else {

@@ -75,7 +75,7 @@ async fn expect_failed_call(cx: SdkCx, command: ActionCommand, sent: &str) -> Ve
         failure
     })?;
     match next {
-        Next::Status(_) => Ok(()),
+        Next::Status => Ok(()),
         Next::Message(response) => match response.response {
             Some(action_response::Response::Failure(_)) => Ok(()),
             _ => Err(CaseFailure::mismatch(

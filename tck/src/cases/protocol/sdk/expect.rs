@@ -103,7 +103,7 @@ pub(super) async fn expect_refused<K: EntityProtocol>(
         .map_err(|failure| after(failure, sent, &expected))?;
     let label = stream.label().to_owned();
     let out = match next {
-        Next::Status(_) => return Ok(()),
+        Next::Status => return Ok(()),
         Next::End => {
             return Err(CaseFailure::mismatch(
                 format!(
@@ -174,7 +174,7 @@ async fn expect_nothing_more<K: EntityProtocol>(stream: &mut Stream<K>, sent: &s
             "(nothing more; the end of the stream, any status)".to_owned(),
             out.pretty(),
         )),
-        Ok(Next::End | Next::Status(_)) => Ok(()),
+        Ok(Next::End | Next::Status) => Ok(()),
         Err(failure) if failure.kind == FailureKind::Fail => Ok(()),
         Err(error) => Err(error),
     }
