@@ -133,3 +133,67 @@ async fn a_scenario_the_tck_could_not_complete_is_an_error_and_not_shrunk() {
     );
     assert!(!failure.message.contains("rerun:"), "{}", failure.message);
 }
+
+#[tokio::test]
+async fn a_slow_scenario_runs_once_more_and_passes_when_it_finishes() {
+    // 2 s to the deadline: a scenario's share is 400 ms, and the first one takes 500 ms.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let first = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let trace = Trace::new();
+    let settings = CaseSettings {
+        scenarios: 3,
+        ..CaseSettings::default()
+    };
+    let verdict = check_property(
+        "event_sourced.sdk.property_slow",
+        settings,
+        || strategy::event_sourced(false),
+        &trace,
+        deadline,
+        move |_| {
+            let slow = first.swap(false, std::sync::atomic::Ordering::Relaxed);
+            async move {
+                if slow {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Ok(())
+            }
+        },
+    )
+    .await;
+    assert_eq!(verdict, Ok(()));
+    let notes: Vec<String> = trace
+        .entries()
+        .into_iter()
+        .map(|entry| entry.text)
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|note| note.contains("run again with") && note.contains("it passed")),
+        "{notes:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_scenario_that_never_finishes_fails_by_the_deadline() {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let verdict = check_property(
+        "event_sourced.sdk.property_hangs",
+        CaseSettings::default(),
+        || strategy::event_sourced(false),
+        &Trace::new(),
+        deadline,
+        |_| std::future::pending::<Verdict>(),
+    )
+    .await;
+    let failure = verdict.expect_err("fails");
+    // The counterexample shown is the shrunk one, whose scenario hangs as well.
+    assert!(
+        failure.message.contains("did not finish within")
+            && failure.message.contains("never came"),
+        "{}",
+        failure.message
+    );
+    assert!(Instant::now() <= deadline + Duration::from_millis(500));
+}
