@@ -7,7 +7,7 @@ use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
 use cloudstate_protocol::names::{ENTITY_TYPES, PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION};
 use tonic::transport::Endpoint;
 
-use crate::fault::{self, Fault};
+use crate::deviation;
 use crate::user_function::UserFunction;
 use crate::user_spec::UserSpec;
 
@@ -36,11 +36,7 @@ pub enum StartupError {
 
 /// The `ProxyInfo` this proxy announces.
 pub fn proxy_info() -> ProxyInfo {
-    let minor_version = if fault::active(Fault::WrongProtocolVersion) {
-        1
-    } else {
-        PROTOCOL_MINOR_VERSION
-    };
+    let minor_version = deviation::discovery::announced_minor_version(PROTOCOL_MINOR_VERSION);
     ProxyInfo {
         protocol_major_version: PROTOCOL_MAJOR_VERSION,
         protocol_minor_version: minor_version,
@@ -104,7 +100,7 @@ pub async fn discover(
         Ok(spec) => Ok((user_function, spec)),
         Err(message) => {
             tracing::error!(reason = ?message, "refusing the user function");
-            if !fault::active(Fault::NoReportErrorOnRefusal) {
+            if deviation::discovery::reports_refusal() {
                 user_function.report_error(&message).await;
             }
             Err(StartupError::Refused(message))
@@ -126,7 +122,7 @@ pub fn check(spec: EntitySpec, strict_minor: bool) -> Result<UserSpec, String> {
     } else {
         major == PROTOCOL_MAJOR_VERSION
     };
-    if !accepted && !fault::active(Fault::AcceptsAnyVersion) {
+    if !deviation::discovery::accepts_version(accepted) {
         return Err(format!(
             "incompatible protocol version: the user function speaks {major}.{minor}, this proxy speaks \
              {PROTOCOL_MAJOR_VERSION}.{PROTOCOL_MINOR_VERSION}"

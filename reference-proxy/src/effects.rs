@@ -9,8 +9,9 @@ use futures::StreamExt as _;
 use prost_types::Any;
 use tonic::Status;
 
+use crate::deviation;
+use crate::deviation::effects::Schedule;
 use crate::dispatch::{Call, Dispatch, MessageStream, ReplyMetadata};
-use crate::fault::{self, Fault};
 use crate::user_function::UserFunction;
 use crate::user_spec::UserSpec;
 
@@ -68,22 +69,14 @@ impl Effects {
                         .unwrap_or_default(),
                 ))
             }
-            Some(client_action::Action::Failure(failure))
-                if fault::active(Fault::FailureStatusInternal) =>
-            {
-                Err(Status::internal(failure.description))
-            }
             Some(client_action::Action::Failure(failure)) => {
-                Err(Status::unknown(failure.description))
-            }
-            Some(client_action::Action::Forward(forward))
-                if fault::active(Fault::ForwardAnsweredWithOwnReply) =>
-            {
-                let payload = forward.payload.map(|any| any.value).unwrap_or_default();
-                Ok(Outcome::Reply(Bytes::from(payload)))
+                Err(deviation::effects::failure_status(failure.description))
             }
             Some(client_action::Action::Forward(forward)) => {
-                self.forward(forward).await.map(Outcome::Reply)
+                match deviation::effects::forward_answered_without_target(&forward) {
+                    Some(reply) => Ok(Outcome::Reply(reply)),
+                    None => self.forward(forward).await.map(Outcome::Reply),
+                }
             }
         }
     }
@@ -94,9 +87,7 @@ impl Effects {
             "forward to {}/{}",
             forward.service_name, forward.command_name
         );
-        let metadata = forward
-            .metadata
-            .filter(|_| !fault::active(Fault::ForwardMetadataDropped));
+        let metadata = deviation::effects::forward_metadata(forward.metadata);
         let mut responses = self
             .call(
                 &what,
@@ -121,17 +112,16 @@ impl Effects {
 
     async fn run_side_effects(self: &Arc<Self>, effects: Vec<SideEffect>) {
         for effect in effects {
-            if !effect.synchronous && fault::active(Fault::AsyncSideEffectsDropped) {
+            let schedule = deviation::effects::schedule(effect.synchronous);
+            if schedule == Schedule::Dropped {
                 continue;
             }
             let what = format!(
                 "side effect to {}/{}",
                 effect.service_name, effect.command_name
             );
-            let metadata = effect
-                .metadata
-                .filter(|_| !fault::active(Fault::SideEffectMetadataDropped));
-            if effect.synchronous && !fault::active(Fault::SyncSideEffectAfterReply) {
+            let metadata = deviation::effects::side_effect_metadata(effect.metadata);
+            if schedule == Schedule::BeforeReply {
                 drain(
                     self.call(
                         &what,
@@ -174,7 +164,7 @@ impl Effects {
             Err(_) => {
                 let message =
                     format!("{what}: no such service or method was announced in discovery");
-                if !fault::active(Fault::NoReportError) {
+                if deviation::effects::reports_unknown_target() {
                     self.user_function.report_error(&message).await;
                 }
                 return Err(Status::internal(message));

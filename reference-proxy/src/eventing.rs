@@ -23,9 +23,9 @@ use prost_reflect::{ExtensionDescriptor, MethodDescriptor};
 use prost_types::Any;
 use tokio::sync::mpsc;
 
+use crate::deviation;
 use crate::dispatch::{Call, Dispatch};
 use crate::entity::EventSink;
-use crate::fault::{self, Fault};
 use crate::user_spec::{MethodSpec, ServiceSpec, UserSpec};
 
 /// The CloudEvents version of the attributes the proxy sets.
@@ -297,16 +297,15 @@ async fn deliver(
 /// The CloudEvent attributes of a persisted event, in binary mode.
 fn cloud_event(persistence_id: &str, entity_id: &str, sequence: i64, type_url: &str) -> Metadata {
     let event_type = type_url.rsplit_once('/').map_or(type_url, |(_, name)| name);
-    let attributes = [
+    let attributes = vec![
         ("ce-id", format!("{persistence_id}-{entity_id}-{sequence}")),
         ("ce-source", persistence_id.to_owned()),
         ("ce-specversion", SPEC_VERSION.to_owned()),
         ("ce-type", event_type.to_owned()),
         ("ce-subject", entity_id.to_owned()),
     ];
-    let entries = attributes
+    let entries = deviation::frontend::cloud_event_attributes(attributes)
         .into_iter()
-        .filter(|(key, _)| *key != "ce-subject" || !fault::active(Fault::EventingWithoutSubject))
         .map(|(key, value)| MetadataEntry {
             key: key.to_owned(),
             value: Some(metadata_entry::Value::StringValue(value)),

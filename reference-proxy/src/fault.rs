@@ -5,9 +5,10 @@
 //! A few deviations are *variants*, not faults: choices the protocol leaves open, made the other way than
 //! this proxy makes them (as the Akka proxy does). `--variant NAME` runs with one and `--list-variants`
 //! lists them; every TCK case must pass under each.
-//! The proxy's code carries one small hook per deviation, `if fault::active(Fault::X) { … }`. Without the
-//! feature [`active`] is a constant `false`, so every hook is dead code the compiler drops, and the names,
-//! descriptions, flag parsing and the process-wide setting below are not compiled at all.
+//! This is the catalog; the deviations are applied at a dozen seams of the proxy's code, each a function
+//! of `crate::deviation` that the core calls whatever the build. Without the feature [`active`] is a
+//! constant `false`, so every seam is the identity and compiles away, and the names, descriptions, flag
+//! parsing and the process-wide setting below are not compiled at all.
 
 /// One deliberate deviation from what the protocol asks of a proxy. Each is a bug a real proxy could
 /// have. With the feature, `Fault::name` gives the name `--fault` takes and `Fault::describe` a summary.

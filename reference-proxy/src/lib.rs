@@ -15,6 +15,7 @@
 
 pub mod app;
 pub mod config;
+mod deviation;
 pub mod discovery;
 pub mod dispatch;
 pub mod effects;

@@ -5,13 +5,13 @@ use std::marker::PhantomData;
 use cloudstate_protocol::cloudstate::UserFunctionError;
 use cloudstate_protocol::cloudstate::entity_discovery_client::EntityDiscoveryClient;
 use futures::stream::BoxStream;
-use futures::{Stream, StreamExt as _, TryStreamExt as _};
+use futures::{Stream, StreamExt as _};
 use http::uri::PathAndQuery;
 use tonic::Status;
 use tonic::codec::{BufferSettings, Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::Channel;
 
-use crate::fault::{self, Fault};
+use crate::deviation;
 
 /// The initial size of an entity stream's encode and decode buffers, in bytes. Protocol messages are
 /// small and thousands of entity streams may be open at once, so tonic's default (8 KiB for each
@@ -65,13 +65,7 @@ impl UserFunction {
         Out: prost::Message + Default + Send + 'static,
     {
         let call = call(self.channel.clone(), path, requests);
-        if fault::active(Fault::WaitForHeaders) {
-            // What a proxy must not do: wait for the response headers before the first command.
-            return Ok(EntityStream(call.await?.boxed()));
-        }
-        Ok(EntityStream(
-            futures::stream::once(call).try_flatten().boxed(),
-        ))
+        Ok(EntityStream(deviation::entity_stream::open(call).await?))
     }
 }
 

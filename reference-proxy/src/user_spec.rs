@@ -12,7 +12,7 @@ use prost_reflect::{
 };
 use tonic::Status;
 
-use crate::fault::{self, Fault};
+use crate::deviation;
 
 /// The longest entity ID accepted, in bytes; a longer one is `INVALID_ARGUMENT`.
 pub const MAX_ENTITY_ID: usize = 1024;
@@ -189,7 +189,7 @@ pub struct SpecError(pub String);
 impl UserSpec {
     /// Checks an `EntitySpec` and indexes it.
     pub fn new(entity_spec: EntitySpec) -> Result<UserSpec, SpecError> {
-        let lenient = fault::active(Fault::LenientEntitySpec);
+        let lenient = deviation::discovery::serves_what_it_can();
         if entity_spec.entities.is_empty() && !lenient {
             return Err(SpecError("the EntitySpec announces no entities".to_owned()));
         }

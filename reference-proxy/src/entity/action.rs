@@ -14,7 +14,6 @@
 //! caller's response stream, and the proxy cancels the rest of the call.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
 use cloudstate_protocol::cloudstate::Metadata;
@@ -27,9 +26,10 @@ use tonic::transport::Channel;
 
 use super::EntityContext;
 use super::action_streams::{Payloads, commands, respond, responses, with_client_failure};
+use crate::deviation;
+use crate::deviation::actions::UnaryCall;
 use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::effects::Outcome;
-use crate::fault::{self, Fault};
 use crate::user_spec::{MethodSpec, ServiceSpec};
 
 /// Serves the calls to action services by calling the user function's `ActionProtocol`.
@@ -42,14 +42,6 @@ impl ActionHandler {
     /// A handler that calls the user function of `cx` and runs effects through `cx.effects`.
     pub fn new(cx: EntityContext) -> ActionHandler {
         ActionHandler { cx }
-    }
-
-    /// How long a unary call may wait for the user function (without end under `no-relay-timeout`).
-    fn relay_timeout(&self) -> Duration {
-        if fault::active(Fault::NoRelayTimeout) {
-            return Duration::from_secs(60 * 60 * 24 * 365);
-        }
-        self.cx.relay_timeout
     }
 
     fn client(&self) -> ActionProtocolClient<Channel> {
@@ -66,23 +58,16 @@ impl ActionHandler {
         } = call;
         let command = full_command(&service, &method, requests, metadata).await?;
         let mut client = self.client();
-        let response = if fault::active(Fault::AbandonedActionCallKept) {
-            // Detached: dropping this call no longer cancels the protocol call.
-            tokio::spawn(async move { client.handle_unary(command).await })
-                .await
-                .map_err(|error| Status::internal(format!("the protocol call failed: {error}")))??
-        } else {
-            let call = client.handle_unary(command);
-            match tokio::time::timeout(self.relay_timeout(), call).await {
-                Ok(response) => response?,
-                Err(_) => {
-                    return Err(Status::deadline_exceeded(format!(
-                        "the user function did not answer {}/{} within the relay timeout of {} ms",
-                        service.name,
-                        method.name(),
-                        self.cx.relay_timeout.as_millis()
-                    )));
-                }
+        let call = async move { client.handle_unary(command).await };
+        let response = match deviation::actions::unary_call(call, self.cx.relay_timeout).await {
+            UnaryCall::Done(response) => response?,
+            UnaryCall::TimedOut => {
+                return Err(Status::deadline_exceeded(format!(
+                    "the user function did not answer {}/{} within the relay timeout of {} ms",
+                    service.name,
+                    method.name(),
+                    self.cx.relay_timeout.as_millis()
+                )));
             }
         };
         let outcome = respond(&self.cx.effects, response.into_inner()).await?;

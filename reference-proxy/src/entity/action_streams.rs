@@ -15,9 +15,9 @@ use prost_types::Any;
 use tokio::sync::{mpsc, oneshot};
 use tonic::Status;
 
+use crate::deviation;
 use crate::dispatch::MessageStream;
 use crate::effects::{Effects, Outcome};
-use crate::fault::{self, Fault};
 use crate::user_spec::MethodSpec;
 
 /// The full name of `google.protobuf.Any`.
@@ -36,11 +36,7 @@ impl Payloads {
     /// The payloads of `method`'s input type.
     pub(crate) fn for_method(method: &MethodSpec) -> Payloads {
         let input = method.input();
-        let name = if fault::active(Fault::ActionPayloadShortTypeUrl) {
-            input.name()
-        } else {
-            input.full_name()
-        };
+        let name = deviation::actions::payload_type_name(&input);
         Payloads {
             type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}{name}"),
             any_input: input.full_name() == ANY,
@@ -165,7 +161,7 @@ pub(crate) fn responses(
                     return Some((Ok(bytes), Some((responses, effects, stop))));
                 }
                 Ok(Outcome::NoReply) => {}
-                Err(_) if stop.is_some() && fault::active(Fault::DuplexFailureKeepsStream) => {}
+                Err(_) if !deviation::actions::failure_ends_stream(stop.is_some()) => {}
                 Err(status) => return Some((Err(status), None)),
             }
         }

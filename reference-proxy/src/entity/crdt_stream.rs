@@ -19,14 +19,14 @@ use std::time::Duration;
 use cloudstate_protocol::cloudstate::crdt::{
     CrdtInit, CrdtStreamIn, CrdtStreamOut, crdt_stream_in,
 };
-use cloudstate_protocol::cloudstate::{Command, Metadata, StreamCancelled};
+use cloudstate_protocol::cloudstate::{Command, StreamCancelled};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tonic::Status;
 
 use super::crdt::{Delivery, Entities, EntityCommand, EntityKey, Step};
 use super::crdt_state::CrdtState;
-use crate::fault::{self, Fault};
+use crate::deviation;
 use crate::health::Waiting;
 use crate::user_function::EntityStream;
 use crate::user_spec::ServiceSpec;
@@ -124,12 +124,11 @@ impl EntityTask {
         while let Some(first) =
             entities.next_or_retire(&self.key, &mut self.commands, &mut self.state)
         {
-            let init = CrdtInit {
+            let init = deviation::init::crdt(CrdtInit {
                 service_name: self.service.name.clone(),
                 entity_id: self.key.1.clone(),
-                delta: (self.state.as_ref().map(CrdtState::to_delta))
-                    .filter(|_| !fault::active(Fault::CrdtInitWithoutState)),
-            };
+                delta: self.state.as_ref().map(CrdtState::to_delta),
+            });
             let (to_user, mut requests) = mpsc::unbounded_channel();
             let _ = to_user.send(CrdtStreamIn {
                 message: Some(crdt_stream_in::Message::Init(init)),
@@ -153,11 +152,7 @@ impl<'a> Session<'a> {
         Session {
             task,
             to_user: Some(to_user),
-            next_id: if fault::active(Fault::CommandIdsFromZero) {
-                0
-            } else {
-                1
-            },
+            next_id: deviation::commands::first_id(),
             pending: HashMap::new(),
             open: HashMap::new(),
             cancelling: HashSet::new(),
@@ -173,13 +168,7 @@ impl<'a> Session<'a> {
         let end = loop {
             let idle =
                 self.pending.is_empty() && self.open.is_empty() && self.cancelling.is_empty();
-            let mut passivation = self.task.service.passivation;
-            if fault::active(Fault::NoPassivation) {
-                passivation = Duration::MAX;
-            }
-            if fault::active(Fault::PassivateImmediately) {
-                passivation = Duration::ZERO;
-            }
+            let passivation = deviation::entity_stream::idle_time(self.task.service.passivation);
             // A passivation time too long to represent never comes.
             let passivate_at = self.last_activity.checked_add(passivation);
             let unanswered_at = self.relay_deadline();
@@ -216,14 +205,12 @@ impl<'a> Session<'a> {
         self.finish(end);
     }
 
-    /// When the oldest command in flight runs out of time for its answer; `None` when no command waits
-    /// (or under the fault `no-relay-timeout`).
+    /// When the oldest command in flight runs out of time for its answer; `None` when no command waits.
     fn relay_deadline(&self) -> Option<Instant> {
-        if fault::active(Fault::NoRelayTimeout) {
-            return None;
-        }
         let oldest = self.pending.values().map(|pending| pending.sent_at).min()?;
-        oldest.checked_add(self.task.entities.cx.relay_timeout)
+        oldest.checked_add(deviation::entity_stream::relay_timeout(
+            self.task.entities.cx.relay_timeout,
+        ))
     }
 
     fn entity_id(&self) -> String {
@@ -253,9 +240,7 @@ impl<'a> Session<'a> {
             return;
         }
         let id = self.next_id;
-        if !fault::active(Fault::CommandIdsRepeat) {
-            self.next_id += 1;
-        }
+        self.next_id = deviation::commands::next_id(id);
         let watch = command.streamed.then(|| (id, self.gone.0.clone()));
         let delivery = Delivery::spawn(
             self.task.entities.cx.effects.clone(),
@@ -269,9 +254,7 @@ impl<'a> Session<'a> {
             name: command.name,
             payload: Some(command.payload),
             streamed: command.streamed,
-            metadata: command
-                .metadata
-                .or_else(|| fault::active(Fault::EntityCommandMetadata).then(Metadata::default)),
+            metadata: deviation::commands::metadata(command.metadata),
         };
         if self.send(crdt_stream_in::Message::Command(message)) {
             self.pending.insert(

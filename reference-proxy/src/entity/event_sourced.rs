@@ -2,23 +2,21 @@
 //! events go to the user function when its stream opens; each reply's events are appended to the journal
 //! before the caller is answered, and its snapshot is saved after them.
 
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::sync::Arc;
 
 use cloudstate_protocol::cloudstate::eventsourced::{
     EventSourcedEvent, EventSourcedInit, EventSourcedReply, EventSourcedSnapshot,
     EventSourcedStreamIn, EventSourcedStreamOut, event_sourced_stream_in, event_sourced_stream_out,
 };
 use cloudstate_protocol::cloudstate::{Command, client_action};
-use prost_types::Any;
 use tokio::sync::mpsc;
-use tokio::time::Instant;
 use tonic::Status;
 
+use crate::deviation;
+use crate::deviation::write_behind::{ReplyWrites, WriteBehind};
 use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::entity::EntityContext;
 use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoing, unavailable};
-use crate::fault::{self, Fault};
 use crate::store::Snapshot;
 use crate::user_function::EntityStream;
 use crate::user_spec::ServiceSpec;
@@ -34,7 +32,7 @@ impl EventSourcedHandler {
     pub fn new(cx: EntityContext) -> EventSourcedHandler {
         let protocol = EventSourcedProtocol {
             cx: cx.clone(),
-            write_behind: OnceLock::new(),
+            write_behind: WriteBehind::default(),
         };
         EventSourcedHandler {
             registry: Registry::new(protocol, cx),
@@ -59,60 +57,8 @@ impl Dispatch for EventSourcedHandler {
 #[derive(Debug)]
 pub(crate) struct EventSourcedProtocol {
     cx: EntityContext,
-    /// The write-behind queue of the fault `reply-before-stored`, started on first use.
-    write_behind: OnceLock<mpsc::UnboundedSender<Deferred>>,
-}
-
-/// How long the write-behind queue of the fault `reply-before-stored` keeps a reply's events before it
-/// stores them.
-const WRITE_BEHIND_DELAY: Duration = Duration::from_millis(200);
-
-/// A reply's events and snapshot, waiting in the write-behind queue.
-#[derive(Debug)]
-struct Deferred {
-    due: Instant,
-    persistence_id: String,
-    entity_id: String,
-    first: i64,
-    events: Vec<Any>,
-    snapshot: Option<Snapshot>,
-}
-
-impl EventSourcedProtocol {
-    /// Queues a reply's writes for the write-behind task, which stores them in order once each is due.
-    fn write_behind(&self, deferred: Deferred) {
-        let queue = self.write_behind.get_or_init(|| {
-            let (sender, mut receiver) = mpsc::unbounded_channel::<Deferred>();
-            let cx = self.cx.clone();
-            tokio::spawn(async move {
-                while let Some(deferred) = receiver.recv().await {
-                    tokio::time::sleep_until(deferred.due).await;
-                    let Deferred {
-                        persistence_id: pid,
-                        entity_id: id,
-                        first,
-                        events,
-                        snapshot,
-                        ..
-                    } = deferred;
-                    if cx
-                        .store
-                        .append_events(&pid, &id, first, &events)
-                        .await
-                        .is_err()
-                    {
-                        continue;
-                    }
-                    if let Some(snapshot) = snapshot {
-                        let _ = cx.store.save_snapshot(&pid, &id, &snapshot).await;
-                    }
-                    cx.events.persisted(&pid, &id, first, &events);
-                }
-            });
-            sender
-        });
-        let _ = queue.send(deferred);
-    }
+    /// Where a reply's writes wait when the caller is answered before they are stored.
+    write_behind: WriteBehind,
 }
 
 /// Outgoing messages are boxed: the queue of an entity's stream allocates room for a block of them, and
@@ -148,25 +94,25 @@ impl Protocol for EventSourcedProtocol {
         let init = EventSourcedInit {
             service_name: service.name.clone(),
             entity_id: entity_id.to_owned(),
-            snapshot: (journal.snapshot)
-                .filter(|_| !fault::active(Fault::NoReplay))
-                .map(|snapshot| EventSourcedSnapshot {
-                    snapshot_sequence: snapshot.sequence,
-                    snapshot: Some(snapshot.state),
-                }),
+            snapshot: journal.snapshot.map(|snapshot| EventSourcedSnapshot {
+                snapshot_sequence: snapshot.sequence,
+                snapshot: Some(snapshot.state),
+            }),
         };
-        let mut messages = vec![stream_in(event_sourced_stream_in::Message::Init(init))];
+        let mut events = Vec::with_capacity(journal.events.len());
         for (event_sequence, payload) in journal.events {
             sequence = sequence.max(event_sequence);
-            let event = EventSourcedEvent {
+            events.push(EventSourcedEvent {
                 sequence: event_sequence,
                 payload: Some(payload),
-            };
-            messages.push(stream_in(event_sourced_stream_in::Message::Event(event)));
+            });
         }
-        if fault::active(Fault::NoReplay) {
-            messages.truncate(1);
-        }
+        let (init, events) = deviation::init::event_sourced(init, events);
+        let mut messages = vec![stream_in(event_sourced_stream_in::Message::Init(init))];
+        let events = events
+            .into_iter()
+            .map(event_sourced_stream_in::Message::Event);
+        messages.extend(events.map(stream_in));
         Ok((sequence, messages))
     }
 
@@ -235,24 +181,27 @@ impl Protocol for EventSourcedProtocol {
             }
             return Step::Done(answer);
         }
-        let persistence_id = &service.persistence_id;
-        let first = *sequence + 1;
-        if fault::active(Fault::ReplyBeforeStored) {
+        let writes = ReplyWrites {
+            persistence_id: service.persistence_id.clone(),
+            entity_id: entity_id.to_owned(),
+            first: *sequence + 1,
+            events,
+            snapshot,
+        };
+        let count = i64::try_from(writes.events.len()).unwrap_or(i64::MAX);
+        let Some(writes) = self.write_behind.store_later(&self.cx, writes) else {
             // The caller is answered at once; the events and the snapshot are stored a little later.
-            *sequence += i64::try_from(events.len()).unwrap_or(i64::MAX);
-            self.write_behind(Deferred {
-                due: Instant::now() + WRITE_BEHIND_DELAY,
-                persistence_id: persistence_id.clone(),
-                entity_id: entity_id.to_owned(),
-                first,
-                events,
-                snapshot: snapshot.map(|state| Snapshot {
-                    sequence: *sequence,
-                    state,
-                }),
-            });
+            *sequence = sequence.saturating_add(count);
             return Step::Done(answer);
-        }
+        };
+        let ReplyWrites {
+            persistence_id,
+            first,
+            events,
+            snapshot,
+            ..
+        } = writes;
+        let persistence_id = &persistence_id;
         if let Err(error) = self
             .cx
             .store
@@ -261,7 +210,7 @@ impl Protocol for EventSourcedProtocol {
         {
             return Step::Reset(unavailable(error));
         }
-        *sequence += i64::try_from(events.len()).unwrap_or(i64::MAX);
+        *sequence = sequence.saturating_add(count);
         if let Some(state) = snapshot {
             let snapshot = Snapshot {
                 sequence: *sequence,

@@ -4,18 +4,18 @@
 //! The task owns the entity's stream and queue; nothing here holds a lock while it waits for the user
 //! function.
 
-mod judge;
+pub(crate) mod judge;
 mod reply;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use cloudstate_protocol::cloudstate::{Command, Metadata};
+use cloudstate_protocol::cloudstate::Command;
 use tokio::sync::{mpsc, oneshot};
 use tonic::Status;
 
+use crate::deviation;
 use crate::entity::registry::{Answer, EntityKey, Job, Protocol, Registry};
-use crate::fault::{self, Fault};
 use crate::user_function::EntityStream;
 use crate::user_spec::ServiceSpec;
 
@@ -69,8 +69,6 @@ impl<P: Protocol> Registry<P> {
         mut queue: mpsc::Receiver<Job>,
     ) {
         let mut session: Option<Session<P>> = None;
-        // The next command ID of the last stream, carried to the next one only by a fault.
-        let mut numbered = self.carried_id(&key);
         tracing::debug!(entity_id = ?key.1, service = %key.0, "entity started");
         loop {
             let Some(job) = self
@@ -89,8 +87,8 @@ impl<P: Protocol> Registry<P> {
             }
             let active = match session.as_mut() {
                 Some(active) => active,
-                None => match self.open(&service, &key.1).await {
-                    Ok(opened) => session.insert(carry_ids(opened, numbered)),
+                None => match self.open(&service, &key).await {
+                    Ok(opened) => session.insert(opened),
                     Err(status) => {
                         let _ = job.reply.send(Err(status));
                         continue;
@@ -98,19 +96,18 @@ impl<P: Protocol> Registry<P> {
                 },
             };
             let after = self.handle(&service, &key.1, active, job, &mut queue).await;
-            numbered = active.next_id;
-            self.carry_id(&key, numbered);
+            deviation::commands::numbered_up_to(&key, active.next_id);
             match after {
                 After::Ready => {}
                 After::Reset => close(session.take()).await,
-                // The variant: the next command opens the new stream.
-                After::Restart if fault::active(Fault::LazyRestart) => {
+                // The next command opens the new stream.
+                After::Restart if !deviation::entity_stream::reopens_at_once() => {
                     close(session.take()).await;
                 }
                 After::Restart => {
                     close(session.take()).await;
-                    match self.open(&service, &key.1).await {
-                        Ok(opened) => session = Some(carry_ids(opened, numbered)),
+                    match self.open(&service, &key).await {
+                        Ok(opened) => session = Some(opened),
                         Err(status) => tracing::warn!(
                             entity_id = ?key.1,
                             service = %key.0,
@@ -153,13 +150,7 @@ impl<P: Protocol> Registry<P> {
             // No stream (it failed to open or was reset): stop unless a command is waiting.
             return self.next_or_remove(key, queue);
         };
-        let mut passivation = service.passivation;
-        if fault::active(Fault::NoPassivation) {
-            passivation = Duration::MAX;
-        }
-        if fault::active(Fault::PassivateImmediately) {
-            passivation = Duration::ZERO;
-        }
+        let passivation = deviation::entity_stream::idle_time(service.passivation);
         let idle = tokio::select! {
             job = queue.recv() => Idle::Command(job),
             message = active.responses.message() => Idle::Message(message),
@@ -196,23 +187,18 @@ impl<P: Protocol> Registry<P> {
     }
 
     /// Recovers the entity's state and opens its stream. Command IDs start at 1.
-    async fn open(&self, service: &ServiceSpec, entity_id: &str) -> Result<Session<P>, Status> {
-        let (state, init) = self.protocol.recover(service, entity_id).await?;
+    async fn open(&self, service: &ServiceSpec, key: &EntityKey) -> Result<Session<P>, Status> {
+        let (state, init) = self.protocol.recover(service, &key.1).await?;
         let (sender, receiver) = mpsc::unbounded_channel();
         for message in init {
             let _ = sender.send(message);
         }
         let responses = self.protocol.open(receiver).await?;
-        let first_id = if fault::active(Fault::CommandIdsFromZero) {
-            0
-        } else {
-            1
-        };
         Ok(Session {
             sender,
             responses,
             state,
-            next_id: first_id,
+            next_id: deviation::commands::first_id_of(key),
         })
     }
 
@@ -227,7 +213,7 @@ impl<P: Protocol> Registry<P> {
         queue: &mut mpsc::Receiver<Job>,
     ) -> After {
         let sent = self.send(entity_id, session, job);
-        if fault::active(Fault::TwoCommandsInFlight)
+        if deviation::entity_stream::commands_in_flight() > 1
             && let Ok(next) = queue.try_recv()
         {
             let next = self.send(entity_id, session, next);
@@ -242,18 +228,14 @@ impl<P: Protocol> Registry<P> {
     /// Sends a job's command with the stream's next command ID.
     fn send(&self, entity_id: &str, session: &mut Session<P>, job: Job) -> Sent {
         let id = session.next_id;
-        if !fault::active(Fault::CommandIdsRepeat) {
-            session.next_id += 1;
-        }
+        session.next_id = deviation::commands::next_id(id);
         let command = Command {
             entity_id: entity_id.to_owned(),
             id,
             name: job.name,
             payload: Some(job.payload),
             streamed: false,
-            metadata: job
-                .metadata
-                .or_else(|| fault::active(Fault::EntityCommandMetadata).then(Metadata::default)),
+            metadata: deviation::commands::metadata(job.metadata),
         };
         let delivered = session.sender.send(self.protocol.command(command)).is_ok();
         Sent {
@@ -265,47 +247,10 @@ impl<P: Protocol> Registry<P> {
 }
 
 impl<P: Protocol> Registry<P> {
-    /// When a command sent now must have its answer: after the relay timeout, or never under the fault
-    /// `no-relay-timeout`.
+    /// When a command sent now must have its answer: after the relay timeout.
     fn relay_deadline(&self) -> tokio::time::Instant {
-        let now = tokio::time::Instant::now();
-        if fault::active(Fault::NoRelayTimeout) {
-            return now + Duration::from_secs(60 * 60 * 24 * 365);
-        }
-        now + self.cx.relay_timeout
+        tokio::time::Instant::now() + deviation::entity_stream::relay_timeout(self.cx.relay_timeout)
     }
-
-    /// The next command ID of the entity's last stream, kept only under the fault
-    /// `command-ids-continue`; 1 otherwise.
-    fn carried_id(&self, key: &EntityKey) -> i64 {
-        if !fault::active(Fault::CommandIdsContinue) {
-            return 1;
-        }
-        let carried = self
-            .carried_ids
-            .lock()
-            .ok()
-            .and_then(|ids| ids.get(key).copied());
-        carried.unwrap_or(1)
-    }
-
-    /// Keeps the next command ID of the entity's stream, under the fault `command-ids-continue`.
-    fn carry_id(&self, key: &EntityKey, next_id: i64) {
-        if fault::active(Fault::CommandIdsContinue)
-            && let Ok(mut ids) = self.carried_ids.lock()
-        {
-            ids.insert(key.clone(), next_id);
-        }
-    }
-}
-
-/// A newly opened stream; with the fault `command-ids-continue` its commands are numbered on from
-/// `numbered`, the next ID of the previous stream, instead of from 1.
-fn carry_ids<P: Protocol>(mut session: Session<P>, numbered: i64) -> Session<P> {
-    if fault::active(Fault::CommandIdsContinue) {
-        session.next_id = session.next_id.max(numbered);
-    }
-    session
 }
 
 /// Closes a stream: half-closes it, then waits (a bounded time) for the user function to end it.

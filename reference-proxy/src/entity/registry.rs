@@ -121,8 +121,6 @@ pub(crate) struct Registry<P> {
     pub(crate) protocol: P,
     pub(crate) cx: EntityContext,
     entities: Mutex<HashMap<EntityKey, mpsc::Sender<Job>>>,
-    /// Only under the fault `command-ids-continue`: the next command ID of each entity's last stream.
-    pub(crate) carried_ids: Mutex<HashMap<EntityKey, i64>>,
 }
 
 impl<P: Protocol> Registry<P> {
@@ -132,7 +130,6 @@ impl<P: Protocol> Registry<P> {
             protocol,
             cx,
             entities: Mutex::new(HashMap::new()),
-            carried_ids: Mutex::new(HashMap::new()),
         })
     }
 

@@ -12,10 +12,10 @@ use cloudstate_protocol::cloudstate::valueentity::{
 use tokio::sync::mpsc;
 use tonic::Status;
 
+use crate::deviation;
 use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::entity::EntityContext;
 use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoing, unavailable};
-use crate::fault::{self, Fault};
 use crate::user_function::EntityStream;
 use crate::user_spec::ServiceSpec;
 
@@ -71,19 +71,13 @@ impl Protocol for ValueEntityProtocol {
             .store
             .load_value(&service.persistence_id, entity_id)
             .await
-            .map_err(unavailable)?
-            .filter(|_| !fault::active(Fault::ValueEntityStateNotRecovered));
+            .map_err(unavailable)?;
         // The state is always present, and empty for an entity that has no stored value.
-        let state = if fault::active(Fault::ValueEntityInitWithoutState) {
-            value.map(|value| ValueEntityInitState { value: Some(value) })
-        } else {
-            Some(ValueEntityInitState { value })
-        };
-        let init = ValueEntityInit {
+        let init = deviation::init::value_entity(ValueEntityInit {
             service_name: service.name.clone(),
             entity_id: entity_id.to_owned(),
-            state,
-        };
+            state: Some(ValueEntityInitState { value }),
+        });
         Ok((
             (),
             vec![ValueEntityStreamIn {

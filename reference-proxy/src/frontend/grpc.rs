@@ -28,29 +28,21 @@ use tonic::{Status, Streaming};
 use super::connections::ConnectionLimits;
 use super::deadline::{self, StallingBody};
 use super::metadata;
+use crate::deviation;
 use crate::dispatch::{MessageStream, ReplyMetadata, Router};
-use crate::fault::{self, Fault};
 
 /// The largest request message accepted: gRPC's default limit.
 pub(crate) const MAX_MESSAGE: usize = 4 * 1024 * 1024;
 
 /// The largest request message this proxy accepts (smaller with the fault `size-limit-decimal`).
 fn max_message() -> usize {
-    if fault::active(Fault::SizeLimitDecimal) {
-        4_000_000
-    } else {
-        MAX_MESSAGE
-    }
+    deviation::frontend::max_request_message(MAX_MESSAGE)
 }
 
 /// The status that ends a call of no announced method (`NOT_FOUND` with the fault
 /// `unknown-method-not-found`).
 fn unknown_method(status: Status) -> Status {
-    if fault::active(Fault::UnknownMethodNotFound) {
-        Status::not_found(status.message().to_owned())
-    } else {
-        status
-    }
+    deviation::frontend::unknown_method(status)
 }
 
 /// Serves one gRPC call to a user service, within the call's deadline (see [`super::deadline`]); the
@@ -115,11 +107,12 @@ pub(super) async fn handle(
     let too_large = status.as_ref().is_some_and(|status| {
         status.code() == tonic::Code::OutOfRange && is_too_large(status.message())
     });
-    if too_large && !fault::active(Fault::SizeLimitOutOfRange) {
-        return Status::resource_exhausted(format!(
-            "the request message is larger than {limit} bytes"
+    if too_large
+        && let Some(status) = deviation::frontend::oversized_message(Status::resource_exhausted(
+            format!("the request message is larger than {limit} bytes"),
         ))
-        .into_http();
+    {
+        return status.into_http();
     }
     if let (None, Some(reply_metadata)) = (status, reply_metadata) {
         metadata::add_reply_headers(response.headers_mut(), reply_metadata);
@@ -139,16 +132,17 @@ fn is_too_large(message: &str) -> bool {
 fn limited(requests: Streaming<Bytes>) -> MessageStream {
     Box::pin(requests.map(|request| {
         request.map_err(|status| {
-            if status.code() == tonic::Code::OutOfRange
-                && is_too_large(status.message())
-                && !fault::active(Fault::SizeLimitOutOfRange)
-            {
+            let too_large =
+                status.code() == tonic::Code::OutOfRange && is_too_large(status.message());
+            let exhausted = || {
                 Status::resource_exhausted(format!(
                     "a request message is larger than {} bytes",
                     max_message()
                 ))
-            } else {
-                status
+            };
+            match too_large {
+                true => deviation::frontend::oversized_message(exhausted()).unwrap_or(status),
+                false => status,
             }
         })
     }))

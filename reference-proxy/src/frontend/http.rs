@@ -28,8 +28,8 @@ use super::deadline::{self, StallingBody};
 use super::grpc::single_reply;
 use super::json;
 use super::routes::{BodyRule, Lookup, Route, Routes};
+use crate::deviation;
 use crate::dispatch::{MessageStream, Router};
-use crate::fault::{self, Fault};
 
 /// The largest request body accepted, like gRPC's default message size limit.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -52,7 +52,7 @@ pub(super) async fn handle(
                 format!("no HTTP route for {} {}", parts.method, parts.uri.path()),
             );
         }
-        Lookup::WrongMethod(_) if fault::active(Fault::HttpWrongMethod404) => {
+        Lookup::WrongMethod(_) if deviation::frontend::wrong_method_is_not_found() => {
             return text(
                 StatusCode::NOT_FOUND,
                 format!("no HTTP route for {} {}", parts.method, parts.uri.path()),
@@ -107,10 +107,7 @@ pub(super) async fn handle(
         .and_then(|values| input_message(route, &values, &parts.headers, parts.uri.query(), &body))
     {
         Ok(input) => input,
-        Err(error) if fault::active(Fault::HttpBadJson500) => {
-            return text(StatusCode::INTERNAL_SERVER_ERROR, error);
-        }
-        Err(error) => return text(StatusCode::BAD_REQUEST, error),
+        Err(error) => return text(deviation::frontend::bad_body_status(), error),
     };
     let requests = Box::pin(futures::stream::once(async move { Ok(input) }));
     let call = router.call(&route.service, route.method.name(), requests);
@@ -287,10 +284,7 @@ fn status_response(status: &Status) -> Response<Body> {
     } else {
         status.message()
     };
-    let mut http = http_status(status.code());
-    if status.code() == Code::Unknown && fault::active(Fault::FailureHttp502) {
-        http = StatusCode::BAD_GATEWAY;
-    }
+    let http = deviation::frontend::failure_http_status(status.code(), http_status(status.code()));
     text(http, description.to_owned())
 }
 

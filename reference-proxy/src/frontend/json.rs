@@ -16,11 +16,11 @@ use prost_reflect::{
 };
 use serde_json::{Map, Value};
 
-use crate::fault::{self, Fault};
+use crate::deviation;
 
 fn serialize_options() -> SerializeOptions {
     SerializeOptions::new()
-        .skip_default_fields(fault::active(Fault::JsonWithoutDefaults))
+        .skip_default_fields(deviation::frontend::json_skips_default_fields())
         .stringify_64_bit_integers(true)
         .use_proto_field_name(false)
 }

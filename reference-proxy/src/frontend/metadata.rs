@@ -10,7 +10,7 @@ use cloudstate_protocol::cloudstate::{Metadata, MetadataEntry, metadata_entry};
 use http::HeaderMap;
 use tonic::metadata::{KeyAndValueRef, MetadataKey, MetadataMap, MetadataValue};
 
-use crate::fault::{self, Fault};
+use crate::deviation;
 
 /// Headers that belong to HTTP or gRPC rather than to the call, besides every `grpc-*` header.
 const TRANSPORT_HEADERS: [&str; 8] = [
@@ -32,9 +32,6 @@ fn is_transport_header(name: &str) -> bool {
 /// The metadata of a client's call: one entry per value of each header that is not the transport's own,
 /// or `None` when there is no such header.
 pub(super) fn from_request_headers(headers: &HeaderMap) -> Option<Metadata> {
-    if fault::active(Fault::RequestHeadersDropped) {
-        return None;
-    }
     let map = MetadataMap::from_headers(headers.clone());
     let entries: Vec<MetadataEntry> = map
         .iter()
@@ -46,16 +43,13 @@ pub(super) fn from_request_headers(headers: &HeaderMap) -> Option<Metadata> {
                         String::from_utf8_lossy(value.as_encoded_bytes()).into_owned(),
                     ),
                 ),
-                KeyAndValueRef::Binary(key, value) if fault::active(Fault::BinaryHeaderAsText) => (
-                    key.as_str(),
-                    metadata_entry::Value::StringValue(
-                        String::from_utf8_lossy(value.as_encoded_bytes()).into_owned(),
-                    ),
-                ),
                 // A value that is not base64 cannot be given as bytes: it is left out.
                 KeyAndValueRef::Binary(key, value) => (
                     key.as_str(),
-                    metadata_entry::Value::BytesValue(value.to_bytes().ok()?.to_vec()),
+                    deviation::frontend::binary_header(
+                        value.as_encoded_bytes(),
+                        value.to_bytes().ok().map(|bytes| bytes.to_vec()),
+                    )?,
                 ),
             };
             (!is_transport_header(key)).then(|| MetadataEntry {
@@ -64,16 +58,16 @@ pub(super) fn from_request_headers(headers: &HeaderMap) -> Option<Metadata> {
             })
         })
         .collect();
-    (!entries.is_empty()).then_some(Metadata { entries })
+    deviation::frontend::request_metadata((!entries.is_empty()).then_some(Metadata { entries }))
 }
 
 /// Adds the entries of a reply's metadata to `headers`, leaving out those FRONT-019 allows to leave out:
 /// keys that are not header names or are the transport's own, and bytes under a key without `-bin`. A
 /// text value under a `-bin` key is sent as its UTF-8 bytes.
 pub(super) fn add_reply_headers(headers: &mut HeaderMap, metadata: Metadata) {
-    if fault::active(Fault::ReplyMetadataDropped) {
+    let Some(metadata) = deviation::frontend::reply_headers(metadata) else {
         return;
-    }
+    };
     let mut map = MetadataMap::new();
     for entry in metadata.entries {
         let key = entry.key.to_ascii_lowercase();

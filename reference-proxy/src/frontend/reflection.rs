@@ -31,7 +31,7 @@ use tonic_reflection::pb::v1alpha::{
     ListServiceResponse, ServerReflectionRequest, ServerReflectionResponse, ServiceResponse,
 };
 
-use crate::fault::{self, Fault};
+use crate::deviation;
 use crate::user_spec::UserSpec;
 
 /// Full name of the reflection service.
@@ -55,9 +55,9 @@ impl Reflection {
         if let Ok(own) = DescriptorPool::decode(FILE_DESCRIPTOR_SET) {
             pools.push(own);
         }
-        let user_services = spec.services.keys().cloned();
+        let user_services = spec.services.keys().cloned().collect();
         let services = std::iter::once(SERVICE.to_owned())
-            .chain(user_services.filter(|_| !fault::active(Fault::ReflectionWithoutUserServices)))
+            .chain(deviation::frontend::reflected_user_services(user_services))
             .collect();
         Reflection { pools, services }
     }
@@ -122,13 +122,12 @@ impl Reflection {
     /// The first file `find` finds in the pools, then its transitive dependencies; `NOT_FOUND` if none.
     fn files(&self, find: impl Fn(&DescriptorPool) -> Option<FileDescriptor>) -> MessageResponse {
         let Some(file) = self.pools.iter().find_map(find) else {
-            if fault::active(Fault::EmptyReflectionAnswer) {
-                return MessageResponse::FileDescriptorResponse(FileDescriptorResponse::default());
-            }
-            return MessageResponse::ErrorResponse(ErrorResponse {
-                error_code: Code::NotFound as i32,
-                error_message: "no file declares that name or symbol".to_owned(),
-            });
+            return deviation::frontend::unknown_symbol_answer(MessageResponse::ErrorResponse(
+                ErrorResponse {
+                    error_code: Code::NotFound as i32,
+                    error_message: "no file declares that name or symbol".to_owned(),
+                },
+            ));
         };
         let mut encoded = Vec::new();
         let mut seen = HashSet::new();

@@ -5,12 +5,12 @@
 
 use tonic::Status;
 
+use crate::deviation;
 use crate::entity::registry::Incoming;
-use crate::fault::{self, Fault};
 
 /// What becomes of the command in flight.
 #[derive(Debug)]
-pub(super) enum Judged<R> {
+pub(crate) enum Judged<R> {
     /// The message answers the command.
     Answer(R),
     /// The message is ignored and the command waits on (only with the fault `empty-stream-out-skipped`).
@@ -31,33 +31,24 @@ pub(super) enum Judged<R> {
 /// Judges `incoming`, which arrived while command `id` of `entity` (its ID and service, for messages)
 /// was in flight.
 pub(super) fn judge<R>(incoming: Incoming<R>, id: i64, entity: &str) -> Judged<R> {
+    deviation::entity_stream::judge(incoming, id, |incoming| {
+        protocol_judgement(incoming, id, entity)
+    })
+}
+
+/// What the protocol makes of `incoming` while command `id` of `entity` is in flight.
+fn protocol_judgement<R>(incoming: Incoming<R>, id: i64, entity: &str) -> Judged<R> {
     match incoming {
         Incoming::Reply(reply_id, reply) if reply_id == id => Judged::Answer(reply),
-        Incoming::Reply(_, reply) if fault::active(Fault::WrongCommandIdAccepted) => {
-            Judged::Answer(reply)
-        }
-        Incoming::Reply(reply_id, reply)
-            if reply_id < id && fault::active(Fault::AnsweredCommandIdAccepted) =>
-        {
-            Judged::Answer(reply)
-        }
         Incoming::Reply(reply_id, _) => given_up(violation(
             entity,
             &format!("a reply for command {reply_id} while command {id} was in flight"),
         )),
-        Incoming::Failure(failure) => {
-            let status = Status::unknown(failure.description);
-            if fault::active(Fault::StreamFailureKeepsStream) {
-                Judged::FailOnly(status)
-            } else {
-                // The user function reported this itself: nothing to report back.
-                Judged::GiveUp {
-                    status,
-                    report: None,
-                }
-            }
-        }
-        Incoming::Empty if fault::active(Fault::EmptyStreamOutSkipped) => Judged::Skip,
+        // The user function reported this itself: nothing to report back.
+        Incoming::Failure(failure) => Judged::GiveUp {
+            status: Status::unknown(failure.description),
+            report: None,
+        },
         Incoming::Empty => given_up(violation(
             entity,
             &format!("a message with nothing set while command {id} was in flight"),

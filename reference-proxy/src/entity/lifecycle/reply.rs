@@ -6,8 +6,9 @@ use tonic::Status;
 
 use super::judge::{Judged, judge, violation};
 use super::{After, Sent, Session};
+use crate::deviation;
+use crate::deviation::entity_stream::{Waited, wait_for_answer};
 use crate::entity::registry::{Answer, Protocol, Registry, Step};
-use crate::fault::{self, Fault};
 use crate::user_spec::ServiceSpec;
 
 impl<P: Protocol> Registry<P> {
@@ -31,33 +32,31 @@ impl<P: Protocol> Registry<P> {
             // The user function owes an answer, whether or not the caller still waits for it.
             let _owed = self.cx.health.waiting();
             loop {
-                let message = if fault::active(Fault::AbandonedCommandFreesEntity) {
-                    tokio::select! {
-                        message = next_message(service, session) => message,
-                        // The caller went away: the entity no longer waits for its answer.
-                        () = sent.reply.closed() => return After::Ready,
-                    }
-                } else {
-                    match tokio::time::timeout_at(relay_deadline, next_message(service, session))
-                        .await
-                    {
-                        Ok(message) => message,
-                        Err(_) => {
-                            // The user function is stuck or gone: the stream can no longer be
-                            // trusted, and a late answer must not count for a later command.
-                            let status = Status::deadline_exceeded(format!(
-                                "the user function did not answer command {id} of {entity} within \
+                let waited = wait_for_answer(
+                    next_message(service, session),
+                    sent.reply.closed(),
+                    relay_deadline,
+                )
+                .await;
+                let message = match waited {
+                    Waited::Answered(message) => message,
+                    // The caller went away: the entity no longer waits for its answer.
+                    Waited::CallerGone => return After::Ready,
+                    Waited::TimedOut => {
+                        // The user function is stuck or gone: the stream can no longer be
+                        // trusted, and a late answer must not count for a later command.
+                        let status = Status::deadline_exceeded(format!(
+                            "the user function did not answer command {id} of {entity} within \
                                  the relay timeout of {} ms",
-                                self.cx.relay_timeout.as_millis()
-                            ));
-                            tracing::warn!(
-                                entity_id = ?entity_id,
-                                service = %service.name,
-                                command_id = id,
-                                "the user function did not answer within the relay timeout"
-                            );
-                            break (Err(status), After::GiveUp { report: None });
-                        }
+                            self.cx.relay_timeout.as_millis()
+                        ));
+                        tracing::warn!(
+                            entity_id = ?entity_id,
+                            service = %service.name,
+                            command_id = id,
+                            "the user function did not answer within the relay timeout"
+                        );
+                        break (Err(status), After::GiveUp { report: None });
                     }
                 };
                 break match message {
@@ -140,17 +139,17 @@ impl<P: Protocol> Registry<P> {
     }
 }
 
-/// The user function's next message on the stream of a command in flight; `None` when the fault
-/// `passivate-during-command` lets the idle timer run out first.
+/// The user function's next message on the stream of a command in flight; `None` when the entity
+/// passivates first (which it does only when its idle time runs during a command).
 async fn next_message<P: Protocol>(
     service: &ServiceSpec,
     session: &mut Session<P>,
 ) -> Option<Result<Option<P::Out>, Status>> {
-    if !fault::active(Fault::PassivateDuringCommand) {
+    let Some(idle) = deviation::entity_stream::idle_time_in_flight(service.passivation) else {
         return Some(session.responses.message().await);
-    }
+    };
     tokio::select! {
         message = session.responses.message() => Some(message),
-        () = tokio::time::sleep(service.passivation) => None,
+        () = tokio::time::sleep(idle) => None,
     }
 }
