@@ -8,7 +8,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use cloudstate_protocol::cloudstate::Metadata;
 
-use crate::entity::registry::EntityKey;
+use crate::entity::activation::EntityKey;
 use crate::fault::{self, Fault};
 
 /// The id of the first command on a new entity stream: 1.

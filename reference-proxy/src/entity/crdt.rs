@@ -6,20 +6,19 @@
 //! value ([`CrdtState`]); it outlives the stream, so a passivated entity is re-opened with its value in
 //! `CrdtInit`, and only a delete forgets it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use cloudstate_protocol::cloudstate::{ClientAction, Metadata, SideEffect};
-use cloudstate_protocol::names::PROTOBUF_TYPE_URL_PREFIX;
-use futures::StreamExt as _;
 use prost_types::Any;
 use tokio::sync::mpsc;
 use tonic::Status;
 
 use super::EntityContext;
+use super::activation::{EntityKey, EntityTable, QueuedCommand};
 use super::crdt_state::CrdtState;
 use super::crdt_stream::EntityTask;
+use super::entity_call::{EntityCall, Streaming};
 use crate::dispatch::{Call, Dispatch, MessageStream, ReplyMetadata};
 use crate::effects::{Effects, Outcome};
 use crate::user_spec::ServiceSpec;
@@ -34,8 +33,8 @@ impl CrdtHandler {
     /// A handler with no active entity and no held state.
     pub fn new(cx: EntityContext) -> CrdtHandler {
         let entities = Entities {
+            table: EntityTable::new(cx.limits.clone()),
             cx,
-            slots: Mutex::new(HashMap::new()),
         };
         CrdtHandler {
             entities: Arc::new(entities),
@@ -46,42 +45,18 @@ impl CrdtHandler {
 #[tonic::async_trait]
 impl Dispatch for CrdtHandler {
     async fn dispatch(&self, call: Call) -> Result<MessageStream, Status> {
-        let Call {
-            service,
-            method,
-            mut requests,
-            metadata,
-        } = call;
-        if method.descriptor.is_client_streaming() {
-            return Err(Status::unimplemented(format!(
-                "{}/{} streams its input, which CRDT entities do not support",
-                service.name,
-                method.name()
-            )));
-        }
-        let input = match requests.next().await {
-            Some(input) => input?,
-            None => {
-                return Err(Status::invalid_argument(
-                    "the call carries no request message",
-                ));
-            }
-        };
-        let entity_id = method.entity_id(&input)?;
-        let streamed = method.descriptor.is_server_streaming();
+        let call = EntityCall::read(call, Streaming::Output).await?;
+        let streamed = call.streamed;
         let (out, mut responses) = mpsc::unbounded_channel();
-        let command = EntityCommand {
-            name: method.name().to_owned(),
-            payload: Any {
-                type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}{}", method.input().full_name()),
-                value: input.to_vec(),
-            },
+        let command = CrdtCommand {
+            name: call.name,
+            payload: call.payload,
             streamed,
-            metadata,
+            metadata: call.metadata,
             reply_metadata: ReplyMetadata::current(),
             out,
         };
-        self.entities.submit(&service, entity_id, command)?;
+        self.entities.submit(call.service, call.key, command)?;
         if streamed {
             // Dropping this stream is how the caller goes away; the command's delivery notices it.
             return Ok(Box::pin(futures::stream::poll_fn(move |cx| {
@@ -96,9 +71,9 @@ impl Dispatch for CrdtHandler {
     }
 }
 
-/// One command for an entity, on its way to the entity's task.
+/// One command for a CRDT entity, on its way to the entity's task.
 #[derive(Debug)]
-pub(crate) struct EntityCommand {
+pub(crate) struct CrdtCommand {
     /// The method's simple name.
     pub(crate) name: String,
     /// The request, as `Any`.
@@ -116,91 +91,35 @@ pub(crate) struct EntityCommand {
 /// The caller's side of a command: its output messages, or the status that ends the call.
 pub(crate) type Output = mpsc::UnboundedSender<Result<Bytes, Status>>;
 
-/// An entity is a service name and an entity id.
-pub(crate) type EntityKey = (String, String);
+impl QueuedCommand for CrdtCommand {
+    fn abandoned(&self) -> bool {
+        self.out.is_closed()
+    }
 
-#[derive(Debug)]
-enum Slot {
-    /// A task runs the entity; commands go to it.
-    Active(mpsc::Sender<EntityCommand>),
-    /// No stream is open; the entity's value waits for the next command.
-    Dormant(CrdtState),
+    fn refuse(self, status: Status) {
+        let _ = self.out.send(Err(status));
+    }
 }
 
-/// Every entity the proxy knows: the active ones and the held values of passivated ones.
+/// Every CRDT entity the proxy knows: the active ones and the values held by passivated ones.
 #[derive(Debug)]
 pub(crate) struct Entities {
     pub(crate) cx: EntityContext,
-    slots: Mutex<HashMap<EntityKey, Slot>>,
+    pub(crate) table: EntityTable<CrdtCommand, CrdtState>,
 }
 
 impl Entities {
-    fn slots(&self) -> MutexGuard<'_, HashMap<EntityKey, Slot>> {
-        self.slots
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Hands a command to the entity's task, starting one (with the held value) if none runs. Fails with
-    /// `RESOURCE_EXHAUSTED` when the task's queue is full, or when starting it would pass the limit of
-    /// active entities.
+    /// Hands a command to the entity's task, starting one (with the held value) if none runs.
     fn submit(
         self: &Arc<Self>,
-        service: &Arc<ServiceSpec>,
-        entity_id: String,
-        command: EntityCommand,
+        service: Arc<ServiceSpec>,
+        key: EntityKey,
+        command: CrdtCommand,
     ) -> Result<(), Status> {
-        let limits = &self.cx.limits;
-        let key = (service.name.clone(), entity_id);
-        let mut slots = self.slots();
-        let command = match slots.get(&key) {
-            Some(Slot::Active(task)) => match task.try_send(command) {
-                Ok(()) => return Ok(()),
-                Err(mpsc::error::TrySendError::Full(_)) => {
-                    return Err(limits.queue_full(&key.0, &key.1));
-                }
-                Err(mpsc::error::TrySendError::Closed(command)) => command,
-            },
-            _ => command,
-        };
-        let slot = limits.admit(&key.0, &key.1)?;
-        let state = match slots.remove(&key) {
-            Some(Slot::Dormant(state)) => Some(state),
-            _ => None,
-        };
-        let (task, commands) = mpsc::channel(limits.max_queued);
-        // The receiver is alive: it is moved into the task below.
-        let _ = task.try_send(command);
-        slots.insert(key.clone(), Slot::Active(task));
-        let entity = EntityTask::new(self.clone(), service.clone(), key.1, state, commands);
-        tokio::spawn(async move {
-            let _slot = slot;
-            entity.run().await;
-        });
-        Ok(())
-    }
-
-    /// Called by an entity's task between streams: the next waiting command, or `None` after the
-    /// task's slot was given up (keeping `state`, if any). Commands are sent under the same lock, so
-    /// none can be lost in between.
-    pub(crate) fn next_or_retire(
-        &self,
-        key: &EntityKey,
-        commands: &mut mpsc::Receiver<EntityCommand>,
-        state: &mut Option<CrdtState>,
-    ) -> Option<EntityCommand> {
-        let mut slots = self.slots();
-        while let Ok(command) = commands.try_recv() {
-            // A command whose caller went away before it was sent is never sent.
-            if !command.out.is_closed() {
-                return Some(command);
-            }
-        }
-        match state.take() {
-            Some(state) => slots.insert(key.clone(), Slot::Dormant(state)),
-            None => slots.remove(key),
-        };
-        None
+        let entities = self.clone();
+        self.table.submit(key, command, |key, held, commands| {
+            EntityTask::new(entities, service, key, held, commands).run()
+        })
     }
 
     /// Runs side effects that have no caller to wait for them, in the background.

@@ -24,7 +24,8 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tonic::Status;
 
-use super::crdt::{Delivery, Entities, EntityCommand, EntityKey, Step};
+use super::activation::EntityKey;
+use super::crdt::{CrdtCommand, Delivery, Entities, Step};
 use super::crdt_state::CrdtState;
 use crate::deviation;
 use crate::health::Waiting;
@@ -46,7 +47,7 @@ pub(crate) struct EntityTask {
     service: Arc<ServiceSpec>,
     key: EntityKey,
     state: Option<CrdtState>,
-    commands: mpsc::Receiver<EntityCommand>,
+    commands: mpsc::Receiver<CrdtCommand>,
 }
 
 /// A command sent to the user function and not answered yet.
@@ -98,16 +99,15 @@ struct Session<'a> {
 }
 
 impl EntityTask {
-    /// The task of the entity `entity_id` of `service`, holding `state`; its first command waits in
+    /// The task of the entity `key` of `service`, holding `state`; its first command waits in
     /// `commands`.
     pub(crate) fn new(
         entities: Arc<Entities>,
         service: Arc<ServiceSpec>,
-        entity_id: String,
+        key: EntityKey,
         state: Option<CrdtState>,
-        commands: mpsc::Receiver<EntityCommand>,
+        commands: mpsc::Receiver<CrdtCommand>,
     ) -> EntityTask {
-        let key = (service.name.clone(), entity_id);
         EntityTask {
             entities,
             service,
@@ -120,13 +120,15 @@ impl EntityTask {
     /// Opens streams while commands come, then hands the value back to the handler.
     pub(crate) async fn run(mut self) {
         let entities = self.entities.clone();
-        tracing::debug!(entity_id = ?self.key.1, service = %self.key.0, "CRDT entity started");
+        tracing::debug!(entity_id = ?self.key.entity_id, service = %self.key.service, "CRDT entity started");
         while let Some(first) =
-            entities.next_or_retire(&self.key, &mut self.commands, &mut self.state)
+            entities
+                .table
+                .next_or_passivate(&self.key, &mut self.commands, &mut self.state)
         {
             let init = deviation::init::crdt(CrdtInit {
                 service_name: self.service.name.clone(),
-                entity_id: self.key.1.clone(),
+                entity_id: self.key.entity_id.clone(),
                 delta: self.state.as_ref().map(CrdtState::to_delta),
             });
             let (to_user, mut requests) = mpsc::unbounded_channel();
@@ -142,7 +144,7 @@ impl EntityTask {
                 Err(status) => session.finish(End::Failed(status)),
             }
         }
-        tracing::debug!(entity_id = ?self.key.1, service = %self.key.0, "CRDT entity stopped");
+        tracing::debug!(entity_id = ?self.key.entity_id, service = %self.key.service, "CRDT entity stopped");
     }
 }
 
@@ -214,7 +216,7 @@ impl<'a> Session<'a> {
     }
 
     fn entity_id(&self) -> String {
-        self.task.key.1.clone()
+        self.task.key.entity_id.clone()
     }
 
     fn send(&self, message: crdt_stream_in::Message) -> bool {
@@ -233,7 +235,7 @@ impl<'a> Session<'a> {
         self.close_deadline = Instant::now() + CLOSE_GRACE;
     }
 
-    fn command(&mut self, command: EntityCommand) {
+    fn command(&mut self, command: CrdtCommand) {
         self.last_activity = Instant::now();
         // A command whose caller went away before it was sent is never sent.
         if command.out.is_closed() {
@@ -323,12 +325,15 @@ impl<'a> Session<'a> {
                 delivery.send(Step::Fail(status.clone()));
             }
         }
-        let what = format!("CRDT entity {} of {}", self.task.key.1, self.task.key.0);
+        let what = format!(
+            "CRDT entity {} of {}",
+            self.task.key.entity_id, self.task.key.service
+        );
         match end {
             End::Closed if closed_by_proxy => {}
             End::Closed | End::Failed(_) | End::Unanswered => tracing::warn!(
-                entity_id = ?self.task.key.1,
-                service = %self.task.key.0,
+                entity_id = ?self.task.key.entity_id,
+                service = %self.task.key.service,
                 message = ?status.message(),
                 "a CRDT entity's stream ended"
             ),

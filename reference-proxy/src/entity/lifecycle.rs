@@ -15,7 +15,8 @@ use tokio::sync::{mpsc, oneshot};
 use tonic::Status;
 
 use crate::deviation;
-use crate::entity::registry::{Answer, EntityKey, Job, Protocol, Registry};
+use crate::entity::activation::EntityKey;
+use crate::entity::registry::{Answer, Job, Protocol, Registry};
 use crate::user_function::EntityStream;
 use crate::user_spec::ServiceSpec;
 
@@ -69,19 +70,19 @@ impl<P: Protocol> Registry<P> {
         mut queue: mpsc::Receiver<Job>,
     ) {
         let mut session: Option<Session<P>> = None;
-        tracing::debug!(entity_id = ?key.1, service = %key.0, "entity started");
+        tracing::debug!(entity_id = ?key.entity_id, service = %key.service, "entity started");
         loop {
             let Some(job) = self
                 .next_job(&service, &key, &mut queue, &mut session)
                 .await
             else {
-                tracing::debug!(entity_id = ?key.1, service = %key.0, "entity stopped");
+                tracing::debug!(entity_id = ?key.entity_id, service = %key.service, "entity stopped");
                 return;
             };
             // A command whose caller went away (it cancelled, or its deadline passed) before the command
             // was sent is never sent: a client that retries must not find its first attempt applied too.
             if job.reply.is_closed() {
-                tracing::debug!(entity_id = ?key.1, service = %key.0, command = %job.name,
+                tracing::debug!(entity_id = ?key.entity_id, service = %key.service, command = %job.name,
                     "dropped a command whose caller went away before it was sent");
                 continue;
             }
@@ -95,7 +96,9 @@ impl<P: Protocol> Registry<P> {
                     }
                 },
             };
-            let after = self.handle(&service, &key.1, active, job, &mut queue).await;
+            let after = self
+                .handle(&service, &key.entity_id, active, job, &mut queue)
+                .await;
             deviation::commands::numbered_up_to(&key, active.next_id);
             match after {
                 After::Ready => {}
@@ -109,8 +112,8 @@ impl<P: Protocol> Registry<P> {
                     match self.open(&service, &key).await {
                         Ok(opened) => session = Some(opened),
                         Err(status) => tracing::warn!(
-                            entity_id = ?key.1,
-                            service = %key.0,
+                            entity_id = ?key.entity_id,
+                            service = %key.service,
                             code = ?status.code(),
                             message = ?status.message(),
                             "restarting the entity failed"
@@ -126,8 +129,8 @@ impl<P: Protocol> Registry<P> {
                 After::Crash { report } => {
                     // The stream is cancelled, not closed: the user function broke it or it is gone.
                     drop(session.take());
-                    self.remove_and_fail(&key, &mut queue);
-                    tracing::warn!(entity_id = ?key.1, service = %key.0, "entity crashed");
+                    self.entities.remove_and_refuse(&key, &mut queue);
+                    tracing::warn!(entity_id = ?key.entity_id, service = %key.service, "entity crashed");
                     if let Some(message) = report {
                         self.cx.user_function.report_error(&message).await;
                     }
@@ -148,7 +151,7 @@ impl<P: Protocol> Registry<P> {
     ) -> Option<Job> {
         let Some(active) = session.as_mut() else {
             // No stream (it failed to open or was reset): stop unless a command is waiting.
-            return self.next_or_remove(key, queue);
+            return self.entities.next_or_passivate(key, queue, &mut None);
         };
         let passivation = deviation::entity_stream::idle_time(service.passivation);
         let idle = tokio::select! {
@@ -165,14 +168,14 @@ impl<P: Protocol> Registry<P> {
             }
             Idle::Timeout => {
                 close(session.take()).await;
-                self.next_or_remove(key, queue)
+                self.entities.next_or_passivate(key, queue, &mut None)
             }
             Idle::Message(Ok(Some(_))) => {
                 drop(session.take());
-                self.remove_and_fail(key, queue);
+                self.entities.remove_and_refuse(key, queue);
                 let message = format!(
                     "entity {} of {}: the user function sent a message while no command was in flight",
-                    key.1, key.0
+                    key.entity_id, key.service
                 );
                 self.cx.user_function.report_error(&message).await;
                 None
@@ -181,14 +184,14 @@ impl<P: Protocol> Registry<P> {
                 // The user function ended the stream between commands: the entity stops, and the next
                 // command starts it again.
                 drop(session.take());
-                self.next_or_remove(key, queue)
+                self.entities.next_or_passivate(key, queue, &mut None)
             }
         }
     }
 
     /// Recovers the entity's state and opens its stream. Command IDs start at 1.
     async fn open(&self, service: &ServiceSpec, key: &EntityKey) -> Result<Session<P>, Status> {
-        let (state, init) = self.protocol.recover(service, &key.1).await?;
+        let (state, init) = self.protocol.recover(service, &key.entity_id).await?;
         let (sender, receiver) = mpsc::unbounded_channel();
         for message in init {
             let _ = sender.send(message);

@@ -1,10 +1,18 @@
 //! The entity types: one handler per type, each driving the user function over its protocol.
+//!
+//! Value, event-sourced and CRDT entities share one `activation::EntityTable` (their names, activation
+//! under the limits, queues, and passivation with the state a passivated entity holds) and one way of
+//! reading a call (`entity_call`). Their protocol streams differ: value and event-sourced entities
+//! take one command at a time (`registry`, `lifecycle`, with a `registry::Protocol` per type);
+//! CRDTs take many at once and stream replies (`crdt_stream`).
 
 pub mod action;
 mod action_streams;
+pub(crate) mod activation;
 pub mod crdt;
 pub mod crdt_state;
 mod crdt_stream;
+mod entity_call;
 pub mod event_sourced;
 pub mod lifecycle;
 pub mod registry;

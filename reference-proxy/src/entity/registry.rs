@@ -1,20 +1,17 @@
-//! The running entities of one entity type (value entities or event-sourced entities).
+//! The entities of one type that take one command at a time: value entities and event-sourced entities.
 //!
-//! Every active entity, named by (service, entity ID), is one task with a queue of commands and one
-//! protocol stream to the user function. The task sends exactly one command at a time, in arrival order,
-//! with command IDs 1, 2, 3… per stream, and passivates the entity after the service's idle time (see
-//! [`lifecycle`](super::lifecycle)). A command for an entity that is not running starts it.
+//! Their activation, queues, limits and passivation are the `EntityTable` every entity type shares.
+//! Each active entity has one protocol stream to the user function; its task sends exactly one command
+//! at a time, in arrival order, with command IDs 1, 2, 3… per stream, and passivates the entity after
+//! the service's idle time (see [`lifecycle`](super::lifecycle)).
 //!
-//! What differs between the entity types (how state is recovered into the init messages, and what a reply
-//! does to the store) is a [`Protocol`].
+//! What differs between these two types (how state is recovered into the init messages, and what a
+//! reply does to the store) is a [`Protocol`].
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use cloudstate_protocol::cloudstate::{ClientAction, Command, Failure, Metadata, SideEffect};
-use cloudstate_protocol::names::PROTOBUF_TYPE_URL_PREFIX;
-use futures::StreamExt as _;
 use prost_types::Any;
 use tokio::sync::{mpsc, oneshot};
 use tonic::Status;
@@ -22,12 +19,11 @@ use tonic::Status;
 use crate::dispatch::{Call, MessageStream, ReplyMetadata};
 use crate::effects::Outcome;
 use crate::entity::EntityContext;
+use crate::entity::activation::{EntityTable, QueuedCommand};
+use crate::entity::entity_call::{EntityCall, Streaming};
 use crate::store::StoreError;
 use crate::user_function::EntityStream;
 use crate::user_spec::ServiceSpec;
-
-/// An entity's name: the full service name and the entity ID.
-pub(crate) type EntityKey = (String, String);
 
 /// What a command's reply leaves for the caller once the entity's state is durable.
 #[derive(Debug, Default)]
@@ -41,8 +37,6 @@ pub(crate) struct Answer {
 /// A command waiting for its entity.
 #[derive(Debug)]
 pub(crate) struct Job {
-    /// The service, so that the task that starts the entity knows it.
-    pub(crate) service: Arc<ServiceSpec>,
     /// The simple method name (the command name).
     pub(crate) name: String,
     /// The request, wrapped.
@@ -51,6 +45,16 @@ pub(crate) struct Job {
     pub(crate) metadata: Option<Metadata>,
     /// Where the answer goes.
     pub(crate) reply: oneshot::Sender<Result<Answer, Status>>,
+}
+
+impl QueuedCommand for Job {
+    fn abandoned(&self) -> bool {
+        self.reply.is_closed()
+    }
+
+    fn refuse(self, status: Status) {
+        let _ = self.reply.send(Err(status));
+    }
 }
 
 /// A message from the user function, sorted for the entity task.
@@ -120,7 +124,8 @@ pub(crate) trait Protocol: Send + Sync + 'static {
 pub(crate) struct Registry<P> {
     pub(crate) protocol: P,
     pub(crate) cx: EntityContext,
-    entities: Mutex<HashMap<EntityKey, mpsc::Sender<Job>>>,
+    /// The entities; they hold nothing while passivated, their state is in the store.
+    pub(crate) entities: EntityTable<Job, ()>,
 }
 
 impl<P: Protocol> Registry<P> {
@@ -128,49 +133,26 @@ impl<P: Protocol> Registry<P> {
     pub(crate) fn new(protocol: P, cx: EntityContext) -> Arc<Registry<P>> {
         Arc::new(Registry {
             protocol,
+            entities: EntityTable::new(cx.limits.clone()),
             cx,
-            entities: Mutex::new(HashMap::new()),
         })
     }
 
     /// Serves a unary call: sends it to its entity as a command, waits for the state to be durable, runs
     /// the side effects, and answers with the reply, the forward's result, or the failure.
     pub(crate) async fn dispatch(self: &Arc<Self>, call: Call) -> Result<MessageStream, Status> {
-        let Call {
-            service,
-            method,
-            mut requests,
-            metadata,
-        } = call;
-        if method.descriptor.is_client_streaming() || method.descriptor.is_server_streaming() {
-            return Err(Status::unimplemented(format!(
-                "{}/{} is a streamed method, which {:?} entities do not serve",
-                service.name,
-                method.name(),
-                service.entity_type
-            )));
-        }
-        let request = match requests.next().await {
-            Some(request) => request?,
-            None => return Err(Status::invalid_argument("the call has no request message")),
-        };
-        let entity_id = method.entity_id(&request)?;
-        let payload = Any {
-            type_url: format!("{PROTOBUF_TYPE_URL_PREFIX}{}", method.input().full_name()),
-            value: request.to_vec(),
-        };
+        let call = EntityCall::read(call, Streaming::Unary).await?;
         let (reply, answer) = oneshot::channel();
-        let key = (service.name.clone(), entity_id);
-        self.enqueue(
-            key,
-            Job {
-                service,
-                name: method.name().to_owned(),
-                payload,
-                metadata,
-                reply,
-            },
-        )?;
+        let job = Job {
+            name: call.name,
+            payload: call.payload,
+            metadata: call.metadata,
+            reply,
+        };
+        let registry = self.clone();
+        self.entities.submit(call.key, job, |key, _, queue| {
+            registry.run(call.service, key, queue)
+        })?;
         let answer = answer
             .await
             .map_err(|_| Status::unavailable("the entity stopped before it answered"))??;
@@ -193,76 +175,10 @@ impl<P: Protocol> Registry<P> {
         Ok(Box::pin(futures::stream::once(async move { Ok(bytes) })))
     }
 
-    /// Queues a command for its entity, starting the entity if it is not running. Fails with
-    /// `RESOURCE_EXHAUSTED` when the entity's queue is full, or when starting it would pass the limit of
-    /// active entities.
-    fn enqueue(self: &Arc<Self>, key: EntityKey, job: Job) -> Result<(), Status> {
-        let limits = &self.cx.limits;
-        let mut entities = self.lock();
-        let job = match entities.get(&key) {
-            Some(queue) => match queue.try_send(job) {
-                Ok(()) => return Ok(()),
-                Err(mpsc::error::TrySendError::Full(_)) => {
-                    return Err(limits.queue_full(&key.0, &key.1));
-                }
-                // The task has gone without removing itself (it panicked): replace it.
-                Err(mpsc::error::TrySendError::Closed(job)) => job,
-            },
-            None => job,
-        };
-        let slot = limits.admit(&key.0, &key.1)?;
-        let (queue, receiver) = mpsc::channel(limits.max_queued);
-        let service = job.service.clone();
-        if queue.try_send(job).is_ok() {
-            entities.insert(key.clone(), queue);
-            drop(entities);
-            let registry = self.clone();
-            tokio::spawn(async move {
-                let _slot = slot;
-                registry.run(service, key, receiver).await;
-            });
-        }
-        Ok(())
-    }
-
-    /// The entity map. Held only for map updates, never across an await.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, HashMap<EntityKey, mpsc::Sender<Job>>> {
-        self.entities.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Takes the next queued command, or, if there is none, removes the entity from the map so that the
-    /// next command starts a new one. Commands are queued under the same lock, so none can be lost.
-    pub(crate) fn next_or_remove(
-        &self,
-        key: &EntityKey,
-        queue: &mut mpsc::Receiver<Job>,
-    ) -> Option<Job> {
-        let mut entities = self.lock();
-        match queue.try_recv() {
-            Ok(job) => Some(job),
-            Err(_) => {
-                entities.remove(key);
-                None
-            }
-        }
-    }
-
-    /// Removes the entity and fails every queued command.
-    pub(crate) fn remove_and_fail(&self, key: &EntityKey, queue: &mut mpsc::Receiver<Job>) {
-        self.lock().remove(key);
-        queue.close();
-        while let Ok(job) = queue.try_recv() {
-            let _ = job.reply.send(Err(Status::unavailable(format!(
-                "entity {} of {} terminated before it handled this command",
-                key.1, key.0
-            ))));
-        }
-    }
-
     /// How many entities are running.
     #[cfg(test)]
     pub(crate) fn active(&self) -> usize {
-        self.lock().len()
+        self.entities.active()
     }
 }
 
