@@ -30,4 +30,7 @@ pub mod store;
 pub mod user_function;
 pub mod user_spec;
 
+#[cfg(any(test, feature = "test-util"))]
+pub mod test_util;
+
 pub use config::Config;

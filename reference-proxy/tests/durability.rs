@@ -8,8 +8,6 @@
 //! - 200 concurrent clients for `LOAD_SECONDS` (10 by default): no errors, and every entity's state
 //!   matches the writes acknowledged.
 
-#[path = "durability/fake.rs"]
-mod fake;
 #[path = "durability/load.rs"]
 mod load;
 #[path = "durability/proxy.rs"]
@@ -20,9 +18,40 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use fake::UserFunction;
+use cloudstate_protocol::cloudstate::{Entity, EntitySpec, ServiceInfo};
+use cloudstate_protocol::names;
 use proxy::{Proxy, Rng, emit, store, update};
+use reference_proxy::test_util::{FakeUserFunction, OnItsOwnRuntime};
 use tonic::transport::Channel;
+
+/// Serves the fake user function on `address` (port 0 for any free port), on a runtime of its own so
+/// that it can crash: it announces the event-sourced model (every `emit` one event, a snapshot every
+/// fourth) and the value-entity model (an `update` replaces the state).
+fn start_user_function(address: SocketAddr) -> OnItsOwnRuntime {
+    let entity = |entity_type: &str, service_name: &str| Entity {
+        entity_type: entity_type.to_owned(),
+        service_name: service_name.to_owned(),
+        persistence_id: service_name.to_owned(),
+        passivation_strategy: None,
+    };
+    let entity_spec = EntitySpec {
+        proto: cloudstate_protocol::FILE_DESCRIPTOR_SET.to_vec(),
+        entities: vec![
+            entity(names::EVENT_SOURCED, names::model::EVENT_SOURCED_TCK_MODEL),
+            entity(names::VALUE_ENTITY, names::model::VALUE_ENTITY_TCK_MODEL),
+        ],
+        service_info: Some(ServiceInfo {
+            protocol_major_version: names::PROTOCOL_MAJOR_VERSION,
+            protocol_minor_version: names::PROTOCOL_MINOR_VERSION,
+            ..Default::default()
+        }),
+    };
+    let (mut fake, _) = FakeUserFunction::new();
+    fake.snapshot_every = 4;
+    fake.announcing(entity_spec)
+        .serve_on_its_own_runtime(address)
+        .expect("serve the user function")
+}
 
 /// Rounds of write, kill and restart.
 const ROUNDS: usize = 8;
@@ -130,7 +159,7 @@ async fn start_proxy(user_function: SocketAddr, path: &std::path::Path) -> Proxy
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_writes_survive_sigkill_at_random_points() {
     let started = Instant::now();
-    let user_function = UserFunction::start(SocketAddr::from(([127, 0, 0, 1], 0)));
+    let user_function = start_user_function(SocketAddr::from(([127, 0, 0, 1], 0)));
     let (_dir, path) = store();
     let mut rng = Rng::seeded();
     let mut ledger = Vec::new();
@@ -188,7 +217,7 @@ async fn acknowledged_writes_survive_sigkill_at_random_points() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_proxy_serves_again_after_the_user_function_crashes() {
-    let user_function = UserFunction::start(SocketAddr::from(([127, 0, 0, 1], 0)));
+    let user_function = start_user_function(SocketAddr::from(([127, 0, 0, 1], 0)));
     let address = user_function.address;
     let (_dir, path) = store();
     let proxy = start_proxy(address, &path).await;
@@ -215,7 +244,7 @@ async fn the_proxy_serves_again_after_the_user_function_crashes() {
             .is_err()
     );
 
-    let user_function = UserFunction::start(address);
+    let user_function = start_user_function(address);
     for round in 0..3 {
         let value = format!("b{round};");
         let state = emit(channel.clone(), "crash-e", &value)

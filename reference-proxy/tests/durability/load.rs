@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::fake::UserFunction;
 use super::proxy::{Proxy, store};
+use super::start_user_function;
 use super::{Kind, expected, read, start_proxy, write};
 
 /// Concurrent clients.
@@ -64,7 +64,7 @@ async fn client(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_clients_without_errors_and_consistent_state() {
-    let user_function = UserFunction::start(SocketAddr::from(([127, 0, 0, 1], 0)));
+    let user_function = start_user_function(SocketAddr::from(([127, 0, 0, 1], 0)));
     let (_dir, path) = store();
     let proxy = Arc::new(start_proxy(user_function.address, &path).await);
     let duration = duration();

@@ -1,6 +1,5 @@
-//! Test support for CRDT entities: a scripted fake user function whose `Crdt.handle` streams the test
-//! drives message by message, a discovery service that records `reportError`, and a router with the
-//! CRDT handler over the TCK model's CRDT services.
+//! Test support for CRDT entities: a router with the CRDT handler over the TCK model's CRDT services, in
+//! front of the fake user function, whose `Crdt.handle` streams the test drives message by message.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -9,23 +8,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use cloudstate_protocol::cloudstate::crdt::crdt_server::{Crdt, CrdtServer};
 use cloudstate_protocol::cloudstate::crdt::{
-    CrdtDelete, CrdtDelta, CrdtInit, CrdtReply, CrdtStateAction, CrdtStreamIn, CrdtStreamOut,
-    crdt_delta, crdt_state_action, crdt_stream_in, crdt_stream_out,
-};
-use cloudstate_protocol::cloudstate::entity_discovery_server::{
-    EntityDiscovery, EntityDiscoveryServer,
+    CrdtDelete, CrdtDelta, CrdtReply, CrdtStateAction, crdt_delta, crdt_state_action,
+    crdt_stream_out,
 };
 use cloudstate_protocol::cloudstate::entity_passivation_strategy::Strategy;
 use cloudstate_protocol::cloudstate::tck::model::crdt::{Request, StreamedRequest};
 use cloudstate_protocol::cloudstate::{
-    ClientAction, Command, Entity, EntityPassivationStrategy, EntitySpec, ProxyInfo, Reply,
-    TimeoutPassivationStrategy, UserFunctionError, client_action,
+    ClientAction, Entity, EntityPassivationStrategy, EntitySpec, Reply, TimeoutPassivationStrategy,
+    client_action,
 };
 use cloudstate_protocol::names::{self, model};
 use futures::StreamExt as _;
-use futures::stream::BoxStream;
 use prost::Message as _;
 use prost_types::Any;
 use reference_proxy::dispatch::{Dispatch, MessageStream, Router};
@@ -33,13 +27,12 @@ use reference_proxy::effects::Effects;
 use reference_proxy::entity::crdt::CrdtHandler;
 use reference_proxy::entity::{EntityContext, NoEvents};
 use reference_proxy::store::memory::MemoryStore;
-use reference_proxy::user_function::UserFunction;
+use reference_proxy::test_util::crdt_streams::ScriptedCrdtStream;
+use reference_proxy::test_util::{FakeUserFunction, connect};
 use reference_proxy::user_spec::{EntityType, UserSpec};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use tonic::transport::server::TcpIncoming;
-use tonic::transport::{Endpoint, Server};
-use tonic::{Status, Streaming};
+use tonic::Status;
 
 /// Waits at most 5 s for `future`.
 pub async fn within<F: std::future::Future>(future: F) -> F::Output {
@@ -48,108 +41,13 @@ pub async fn within<F: std::future::Future>(future: F) -> F::Output {
         .expect("timed out")
 }
 
-/// One `Crdt.handle` stream as the user function sees it.
-pub struct UserStream {
-    input: Streaming<CrdtStreamIn>,
-    output: Option<mpsc::UnboundedSender<Result<CrdtStreamOut, Status>>>,
-}
-
-impl UserStream {
-    /// The proxy's next message; `None` once it closed or dropped the stream.
-    pub async fn recv(&mut self) -> Option<crdt_stream_in::Message> {
-        match within(self.input.message()).await {
-            Ok(Some(message)) => Some(message.message.expect("an empty CrdtStreamIn")),
-            Ok(None) | Err(_) => None,
-        }
-    }
-
-    /// The init message, which must come first.
-    pub async fn init(&mut self) -> CrdtInit {
-        match self.recv().await {
-            Some(crdt_stream_in::Message::Init(init)) => init,
-            other => panic!("expected init, got {other:?}"),
-        }
-    }
-
-    /// The next message, which must be a command.
-    pub async fn command(&mut self) -> Command {
-        match self.recv().await {
-            Some(crdt_stream_in::Message::Command(command)) => command,
-            other => panic!("expected a command, got {other:?}"),
-        }
-    }
-
-    /// Waits until the proxy closes (or drops) its side of the stream.
-    pub async fn closed(&mut self) {
-        if let Some(message) = self.recv().await {
-            panic!("expected the stream to close, got {message:?}");
-        }
-    }
-
-    /// Sends a message to the proxy.
-    pub fn send(&self, message: crdt_stream_out::Message) {
-        let output = self.output.as_ref().expect("the stream was ended");
-        output
-            .send(Ok(CrdtStreamOut {
-                message: Some(message),
-            }))
-            .expect("the stream is gone");
-    }
-
-    /// Ends the user function's side of the stream.
-    pub fn end(&mut self) {
-        self.output = None;
-    }
-}
-
-#[derive(Clone)]
-struct Fake {
-    streams: mpsc::UnboundedSender<UserStream>,
-    errors: mpsc::UnboundedSender<String>,
-}
-
-#[tonic::async_trait]
-impl Crdt for Fake {
-    type handleStream = BoxStream<'static, Result<CrdtStreamOut, Status>>;
-
-    async fn handle(
-        &self,
-        request: tonic::Request<Streaming<CrdtStreamIn>>,
-    ) -> Result<tonic::Response<Self::handleStream>, Status> {
-        let (output, mut messages) = mpsc::unbounded_channel();
-        let stream = UserStream {
-            input: request.into_inner(),
-            output: Some(output),
-        };
-        let _ = self.streams.send(stream);
-        let messages = futures::stream::poll_fn(move |cx| messages.poll_recv(cx));
-        Ok(tonic::Response::new(messages.boxed()))
-    }
-}
-
-#[tonic::async_trait]
-impl EntityDiscovery for Fake {
-    async fn discover(
-        &self,
-        _: tonic::Request<ProxyInfo>,
-    ) -> Result<tonic::Response<EntitySpec>, Status> {
-        Err(Status::unimplemented("not in these tests"))
-    }
-
-    async fn report_error(
-        &self,
-        request: tonic::Request<UserFunctionError>,
-    ) -> Result<tonic::Response<()>, Status> {
-        let _ = self.errors.send(request.into_inner().message);
-        Ok(tonic::Response::new(()))
-    }
-}
-
 /// A proxy's router with only the CRDT handler, in front of the fake user function.
 pub struct Harness {
     router: Arc<Router>,
-    streams: mpsc::UnboundedReceiver<UserStream>,
-    errors: mpsc::UnboundedReceiver<String>,
+    fake: FakeUserFunction,
+    streams: mpsc::UnboundedReceiver<ScriptedCrdtStream>,
+    /// How many of the reported errors the test has seen.
+    errors_seen: usize,
 }
 
 fn entity(service: &str, passivation_ms: Option<i64>) -> Entity {
@@ -167,23 +65,8 @@ impl Harness {
     /// Starts the fake user function; `CrdtTckModel` passivates after `passivation_ms` (default 30 s),
     /// `CrdtConfigured` after 100 ms.
     pub async fn start(passivation_ms: Option<i64>) -> Harness {
-        let (streams_tx, streams) = mpsc::unbounded_channel();
-        let (errors_tx, errors) = mpsc::unbounded_channel();
-        let fake = Fake {
-            streams: streams_tx,
-            errors: errors_tx,
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = listener.local_addr().expect("address");
-        let server = Server::builder()
-            .add_service(CrdtServer::new(fake.clone()))
-            .add_service(EntityDiscoveryServer::new(fake));
-        tokio::spawn(server.serve_with_incoming(TcpIncoming::from(listener)));
-        let channel = Endpoint::from_shared(format!("http://{address}"))
-            .expect("endpoint")
-            .connect_lazy();
+        let (fake, observed) = FakeUserFunction::new();
+        let address = fake.serve().await.expect("serve the user function");
 
         let entities = vec![
             entity(model::CRDT_TCK_MODEL, passivation_ms),
@@ -197,7 +80,7 @@ impl Harness {
             service_info: None,
         };
         let spec = Arc::new(UserSpec::new(entity_spec).expect("spec"));
-        let user_function = UserFunction { channel };
+        let user_function = connect(address).expect("the user function's address");
         let effects = Arc::new(Effects::new(spec.clone(), user_function.clone()));
         let cx = EntityContext {
             user_function,
@@ -217,19 +100,26 @@ impl Harness {
         effects.set_router(weak);
         Harness {
             router,
-            streams,
-            errors,
+            fake,
+            streams: observed.crdt_streams,
+            errors_seen: 0,
         }
     }
 
     /// The next entity stream the proxy opens.
-    pub async fn stream(&mut self) -> UserStream {
+    pub async fn stream(&mut self) -> ScriptedCrdtStream {
         within(self.streams.recv()).await.expect("no stream")
     }
 
     /// The next error the proxy reports.
     pub async fn error(&mut self) -> String {
-        within(self.errors.recv()).await.expect("no error")
+        let seen = self.errors_seen;
+        let mut errors = self.fake.errors.subscribe();
+        let errors = within(errors.wait_for(|errors| errors.len() > seen))
+            .await
+            .expect("the fake user function is gone");
+        self.errors_seen += 1;
+        errors[seen].clone()
     }
 
     /// Calls a unary method with `Request{id}` in the background; the task yields the one output.

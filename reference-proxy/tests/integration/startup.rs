@@ -1,46 +1,15 @@
 //! Start-up checks: the proxy refuses a user function with another protocol version or a spec it cannot
 //! serve, and tells the user function why with `reportError`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use cloudstate_protocol::cloudstate::entity_discovery_server::{
-    EntityDiscovery, EntityDiscoveryServer,
-};
-use cloudstate_protocol::cloudstate::{
-    Entity, EntitySpec, ProxyInfo, ServiceInfo, UserFunctionError,
-};
+use cloudstate_protocol::cloudstate::{Entity, EntitySpec, ServiceInfo};
 use cloudstate_protocol::{FILE_DESCRIPTOR_SET, names};
 use reference_proxy::discovery::{StartupError, discover};
 use reference_proxy::effects::Effects;
-use reference_proxy::user_function::UserFunction;
+use reference_proxy::test_util::{FakeUserFunction, connect};
 use reference_proxy::user_spec::UserSpec;
-use tokio_stream::wrappers::TcpListenerStream;
-use tonic::{Request, Response, Status};
-
-/// A user function that announces a fixed spec and records what it is told.
-#[derive(Debug, Clone)]
-struct FakeDiscovery {
-    spec: EntitySpec,
-    reported: Arc<Mutex<Vec<String>>>,
-}
-
-#[tonic::async_trait]
-impl EntityDiscovery for FakeDiscovery {
-    async fn discover(&self, _: Request<ProxyInfo>) -> Result<Response<EntitySpec>, Status> {
-        Ok(Response::new(self.spec.clone()))
-    }
-    async fn report_error(
-        &self,
-        request: Request<UserFunctionError>,
-    ) -> Result<Response<()>, Status> {
-        self.reported
-            .lock()
-            .expect("lock")
-            .push(request.into_inner().message);
-        Ok(Response::new(()))
-    }
-}
 
 fn spec(major: i32, minor: i32, service: &str) -> EntitySpec {
     EntitySpec {
@@ -59,21 +28,22 @@ fn spec(major: i32, minor: i32, service: &str) -> EntitySpec {
     }
 }
 
-async fn serve(fake: FakeDiscovery) -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(EntityDiscoveryServer::new(fake))
-            .serve_with_incoming(TcpListenerStream::new(listener)),
-    );
-    port
+/// The fake user function, announcing `entity_spec`.
+fn announcing(entity_spec: EntitySpec) -> FakeUserFunction {
+    FakeUserFunction::new().0.announcing(entity_spec)
 }
 
-async fn start(fake: &FakeDiscovery, strict_minor: bool) -> Result<(), StartupError> {
-    let port = serve(fake.clone()).await;
+/// What the proxy reported to `fake`.
+fn reported(fake: &FakeUserFunction) -> Vec<String> {
+    fake.errors.borrow().clone()
+}
+
+async fn serve(fake: &FakeUserFunction) -> u16 {
+    fake.serve().await.expect("serve the user function").port()
+}
+
+async fn start(fake: &FakeUserFunction, strict_minor: bool) -> Result<(), StartupError> {
+    let port = serve(fake).await;
     let started = tokio::time::timeout(
         Duration::from_secs(20),
         discover("127.0.0.1", port, strict_minor, Duration::from_secs(10)),
@@ -85,17 +55,14 @@ async fn start(fake: &FakeDiscovery, strict_minor: bool) -> Result<(), StartupEr
 
 #[tokio::test]
 async fn another_protocol_version_is_refused_and_reported_with_both_versions() {
-    let fake = FakeDiscovery {
-        spec: spec(0, 1, names::model::VALUE_ENTITY_TCK_MODEL),
-        reported: Arc::default(),
-    };
+    let fake = announcing(spec(0, 1, names::model::VALUE_ENTITY_TCK_MODEL));
     let error = start(&fake, true).await.expect_err("0.1 is refused");
     let message = error.to_string();
     assert!(
         message.contains("0.1") && message.contains("0.2"),
         "{message}"
     );
-    let reported = fake.reported.lock().expect("lock").clone();
+    let reported = reported(&fake);
     assert_eq!(reported.len(), 1, "{reported:?}");
     assert!(
         reported[0].contains("0.1") && reported[0].contains("0.2"),
@@ -106,46 +73,34 @@ async fn another_protocol_version_is_refused_and_reported_with_both_versions() {
 #[tokio::test]
 async fn the_minor_version_check_can_be_turned_off() {
     for minor in [0, 1, 3] {
-        let fake = FakeDiscovery {
-            spec: spec(0, minor, names::model::VALUE_ENTITY_TCK_MODEL),
-            reported: Arc::default(),
-        };
+        let fake = announcing(spec(0, minor, names::model::VALUE_ENTITY_TCK_MODEL));
         start(&fake, false)
             .await
             .expect("another minor version is accepted without the check");
-        assert!(fake.reported.lock().expect("lock").is_empty());
+        assert!(reported(&fake).is_empty());
     }
 }
 
 #[tokio::test]
 async fn another_major_version_is_refused_even_without_the_check() {
-    let fake = FakeDiscovery {
-        spec: spec(1, 0, names::model::VALUE_ENTITY_TCK_MODEL),
-        reported: Arc::default(),
-    };
+    let fake = announcing(spec(1, 0, names::model::VALUE_ENTITY_TCK_MODEL));
     let error = start(&fake, false).await.expect_err("1.0 is refused");
     assert!(error.to_string().contains("1.0"), "{error}");
-    assert_eq!(fake.reported.lock().expect("lock").len(), 1);
+    assert_eq!(reported(&fake).len(), 1);
 }
 
 #[tokio::test]
 async fn a_service_missing_from_the_descriptors_is_refused_and_reported() {
-    let fake = FakeDiscovery {
-        spec: spec(0, 2, "no.such.Service"),
-        reported: Arc::default(),
-    };
+    let fake = announcing(spec(0, 2, "no.such.Service"));
     let error = start(&fake, true).await.expect_err("refused");
     assert!(error.to_string().contains("no.such.Service"), "{error}");
-    assert_eq!(fake.reported.lock().expect("lock").len(), 1);
+    assert_eq!(reported(&fake).len(), 1);
 }
 
 #[tokio::test]
 async fn a_stateful_method_without_an_entity_key_is_refused() {
     // The action model's requests carry no entity key, so it cannot be served as a value entity.
-    let fake = FakeDiscovery {
-        spec: spec(0, 2, names::model::ACTION_TCK_MODEL),
-        reported: Arc::default(),
-    };
+    let fake = announcing(spec(0, 2, names::model::ACTION_TCK_MODEL));
     let error = start(&fake, true).await.expect_err("refused");
     assert!(error.to_string().contains("no entity key"), "{error}");
 }
@@ -163,16 +118,12 @@ async fn a_user_function_that_never_comes_up_is_reported_after_the_timeout() {
 
 #[tokio::test]
 async fn a_forward_to_an_unknown_service_fails_the_call_and_is_reported() {
-    let fake = FakeDiscovery {
-        spec: spec(0, 2, names::model::VALUE_ENTITY_TCK_MODEL),
-        reported: Arc::default(),
-    };
-    let port = serve(fake.clone()).await;
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
-        .expect("endpoint")
-        .connect_lazy();
-    let user_spec = UserSpec::new(fake.spec.clone()).expect("a valid spec");
-    let effects = Effects::new(Arc::new(user_spec), UserFunction { channel });
+    let fake = announcing(spec(0, 2, names::model::VALUE_ENTITY_TCK_MODEL));
+    let port = serve(&fake).await;
+    let user_function = connect(([127, 0, 0, 1], port).into()).expect("an address");
+    let entity_spec = fake.entity_spec.clone().expect("announced");
+    let user_spec = UserSpec::new(entity_spec).expect("a valid spec");
+    let effects = Effects::new(Arc::new(user_spec), user_function);
     let forward = cloudstate_protocol::cloudstate::Forward {
         service_name: "no.such.Service".to_owned(),
         command_name: "Call".to_owned(),
@@ -184,7 +135,7 @@ async fn a_forward_to_an_unknown_service_fails_the_call_and_is_reported() {
         .expect("answers in time")
         .expect_err("an unknown target fails the call");
     assert!(status.message().contains("no.such.Service"), "{status:?}");
-    let reported = fake.reported.lock().expect("lock").clone();
+    let reported = reported(&fake);
     assert_eq!(reported.len(), 1, "{reported:?}");
     assert!(
         reported[0].contains("forward to no.such.Service/Call"),

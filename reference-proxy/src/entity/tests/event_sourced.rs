@@ -16,9 +16,10 @@ use prost::Message as _;
 use prost_types::Any;
 use tonic::Code;
 
-use super::fake::{Seen, any};
 use super::{Harness, wait_for};
 use crate::store::{Snapshot, Store};
+use crate::test_util::any;
+use crate::test_util::entity_models::Seen;
 
 fn request(id: &str, emits: &[&str], fail: Option<&str>) -> Request {
     let mut actions: Vec<Action> = emits
@@ -148,7 +149,7 @@ async fn events_are_stored_before_the_reply_and_published() {
         ]
     );
     assert_eq!(
-        sent(&h.fake.es.borrow(), 0),
+        sent(&h.fake.event_sourced.borrow(), 0),
         ["init", "command 1", "command 2"]
     );
 }
@@ -167,13 +168,16 @@ async fn passivation_closes_the_stream_and_reactivation_replays_after_the_snapsh
             .unwrap();
         assert_eq!(message(answer), expected);
     }
-    wait_for(&h.fake.es, |log| log.contains(&(0, Seen::Closed))).await;
+    wait_for(&h.fake.event_sourced, |log| {
+        log.contains(&(0, Seen::Closed))
+    })
+    .await;
     let answer = h
         .call(EVENT_SOURCED_CONFIGURED, "Call", request("p", &[], None))
         .await
         .unwrap();
     assert_eq!(message(answer), "ABCD");
-    let log = h.fake.es.borrow().clone();
+    let log = h.fake.event_sourced.borrow().clone();
     assert_eq!(
         sent(&log, 0),
         ["init", "command 1", "command 2", "command 3", "closed"]
@@ -216,7 +220,7 @@ async fn restart_reopens_the_stream_with_replay_and_persists_nothing() {
         (Code::Unknown, "restart!")
     );
     // The new stream opens at once, before any further command.
-    wait_for(&h.fake.es, |log| sent(log, 1).len() == 3).await;
+    wait_for(&h.fake.event_sourced, |log| sent(log, 1).len() == 3).await;
     let answer = h
         .call(
             EVENT_SOURCED_TCK_MODEL,
@@ -230,7 +234,7 @@ async fn restart_reopens_the_stream_with_replay_and_persists_nothing() {
         "123",
         "the failed commands' events were not stored"
     );
-    let log = h.fake.es.borrow().clone();
+    let log = h.fake.event_sourced.borrow().clone();
     assert_eq!(
         sent(&log, 0),
         ["init", "command 1", "command 2", "command 3", "closed"]
@@ -281,7 +285,7 @@ async fn a_wrong_command_id_fails_the_call_and_the_entity_recovers() {
         .unwrap();
     assert_eq!(message(answer), "AB");
     assert_eq!(
-        sent(&h.fake.es.borrow(), 1),
+        sent(&h.fake.event_sourced.borrow(), 1),
         ["init", "event 1:A", "command 1"]
     );
 }

@@ -27,7 +27,7 @@ async fn impatient(h: &Harness, id: &str, value: String, patience: Duration) -> 
 /// The values of the commands the user function received, in order.
 fn commands_received(h: &Harness) -> Vec<String> {
     h.fake
-        .ve
+        .value_entity
         .borrow()
         .iter()
         .filter_map(|(_, seen)| command(seen))
@@ -87,7 +87,7 @@ async fn a_full_queue_and_a_full_house_are_refused() {
     let mut in_flight = process("v0");
     tokio::select! {
         answer = &mut in_flight => panic!("answered while stalled: {answer:?}"),
-        () = wait_for(&h.fake.ve, |seen| seen.iter().any(|(_, seen)| command(seen).is_some())) => {}
+        () = wait_for(&h.fake.value_entity, |seen| seen.iter().any(|(_, seen)| command(seen).is_some())) => {}
     }
     // Two more wait in the queue (a first poll enqueues them)...
     let mut queued = vec![process("v1"), process("v2")];

@@ -1,7 +1,6 @@
 //! Value and event-sourced entities against a fake user function, through the router.
 
 mod event_sourced;
-mod fake;
 mod limits;
 mod value_entity;
 
@@ -12,10 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use cloudstate_protocol::cloudstate::entity_discovery_server::EntityDiscoveryServer;
 use cloudstate_protocol::cloudstate::entity_passivation_strategy::Strategy;
-use cloudstate_protocol::cloudstate::eventsourced::event_sourced_server::EventSourcedServer;
-use cloudstate_protocol::cloudstate::valueentity::value_entity_server::ValueEntityServer;
 use cloudstate_protocol::cloudstate::{
     Entity, EntityPassivationStrategy, EntitySpec, TimeoutPassivationStrategy,
 };
@@ -24,8 +20,6 @@ use futures::StreamExt as _;
 use prost_types::Any;
 use tokio::sync::watch;
 use tonic::Status;
-use tonic::transport::server::TcpIncoming;
-use tonic::transport::{Endpoint, Server};
 
 use crate::dispatch::{Dispatch, Router};
 use crate::effects::Effects;
@@ -36,10 +30,8 @@ use crate::health::Health;
 use crate::limits::EntityLimits;
 use crate::store::memory::MemoryStore;
 use crate::store::{Journal, Snapshot, Store, StoreError};
-use crate::user_function::UserFunction;
+use crate::test_util::{FakeUserFunction, connect};
 use crate::user_spec::{EntityType, UserSpec};
-
-use self::fake::Fake;
 
 /// Bounds every wait in these tests.
 async fn within<F: Future>(future: F) -> F::Output {
@@ -133,7 +125,7 @@ impl Store for FlakyStore {
 
 /// The proxy's entity handlers behind a router, talking to a fake user function.
 struct Harness {
-    fake: Fake,
+    fake: FakeUserFunction,
     router: Arc<Router>,
     store: Arc<FlakyStore>,
     sink: Arc<Sink>,
@@ -164,17 +156,9 @@ impl Harness {
 
     /// [`Harness::start`] with these entity limits and health record.
     async fn start_with(limits: EntityLimits, health: Health) -> Harness {
-        let fake = Fake::default();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let server = Server::builder()
-            .add_service(EventSourcedServer::new(fake.clone()))
-            .add_service(ValueEntityServer::new(fake.clone()))
-            .add_service(EntityDiscoveryServer::new(fake.clone()));
-        tokio::spawn(server.serve_with_incoming(TcpIncoming::from(listener)));
-        let channel = Endpoint::from_shared(format!("http://{address}"))
-            .unwrap()
-            .connect_lazy();
+        let (fake, _) = FakeUserFunction::new();
+        let address = fake.serve().await.unwrap();
+        let user_function = connect(address).unwrap();
 
         let entities = vec![
             entity(
@@ -211,7 +195,6 @@ impl Harness {
             })
             .unwrap(),
         );
-        let user_function = UserFunction { channel };
         let effects = Arc::new(Effects::new(spec.clone(), user_function.clone()));
         let store = Arc::new(FlakyStore::default());
         let sink = Arc::new(Sink::default());

@@ -18,10 +18,11 @@ use cloudstate_protocol::names::model::{
 use prost::Message as _;
 use tonic::Code;
 
-use super::fake::{Seen, any};
 use super::{Harness, wait_for, within};
 use crate::dispatch::{Call, Dispatch};
 use crate::store::Store;
+use crate::test_util::any;
+use crate::test_util::entity_models::Seen;
 use crate::user_spec::UserSpec;
 
 pub(super) fn request(id: &str, actions: Vec<Action>) -> Request {
@@ -91,7 +92,7 @@ async fn commands_share_one_stream_with_ids_from_one_and_state_is_stored() {
     }
     assert_eq!(answers, ["", "one", ""]);
 
-    let log = h.fake.ve.borrow().clone();
+    let log = h.fake.value_entity.borrow().clone();
     assert!(
         log.iter().all(|(stream, _)| *stream == 0),
         "one stream only: {log:?}"
@@ -145,13 +146,13 @@ async fn init_carries_the_stored_value_after_passivation() {
     );
 
     // The 100 ms passivation closes the stream.
-    wait_for(&h.fake.ve, |log| log.contains(&(0, Seen::Closed))).await;
+    wait_for(&h.fake.value_entity, |log| log.contains(&(0, Seen::Closed))).await;
     let answer = h
         .call(VALUE_ENTITY_CONFIGURED, "Call", request("p", vec![]))
         .await
         .unwrap();
     assert_eq!(message(answer), "kept");
-    let log = h.fake.ve.borrow().clone();
+    let log = h.fake.value_entity.borrow().clone();
     let reopened = log
         .iter()
         .find(|(stream, seen)| *stream == 1 && init(seen).is_some())
@@ -193,7 +194,7 @@ async fn concurrent_calls_to_one_entity_are_served_one_at_a_time_in_order() {
         (message(slow.unwrap()), message(fast.unwrap())),
         ("slow".to_owned(), "fast".to_owned())
     );
-    let log = h.fake.ve.borrow().clone();
+    let log = h.fake.value_entity.borrow().clone();
     let order: Vec<String> = log
         .iter()
         .map(|(_, seen)| match (seen, command(seen)) {
@@ -232,7 +233,13 @@ async fn a_failure_reaches_the_caller_and_the_entity_stays() {
         .await
         .unwrap();
     assert_eq!(message(answer), "one");
-    assert!(h.fake.ve.borrow().iter().all(|(stream, _)| *stream == 0));
+    assert!(
+        h.fake
+            .value_entity
+            .borrow()
+            .iter()
+            .all(|(stream, _)| *stream == 0)
+    );
 }
 
 #[tokio::test]

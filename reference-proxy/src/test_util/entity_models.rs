@@ -1,17 +1,15 @@
-//! A small fake user function: the value-entity and event-sourced TCK models, reduced to what the tests
-//! need, recording every message of every stream.
+//! The value-entity and event-sourced TCK models, reduced to what the tests need, recording every
+//! message of every stream.
 //!
 //! Request actions: `emit`/`update`/`delete` change the state; `fail` with a message answers a failure,
 //! except for these messages: `restart…` (event sourced: a failure with `restart = true`), `wrong-id` (a
 //! reply with the wrong command ID), `hangup` (the stream ends without a reply). An `emit`/`update` of
 //! `slow` delays the reply. The reply is the state as a `Response`. Event-sourced entities snapshot when
-//! their sequence number passes a multiple of 3.
+//! their sequence number passes a multiple of [`FakeUserFunction::snapshot_every`].
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use cloudstate_protocol::cloudstate::entity_discovery_server::EntityDiscovery;
 use cloudstate_protocol::cloudstate::eventsourced::event_sourced_server::EventSourced;
 use cloudstate_protocol::cloudstate::eventsourced::{
     EventSourcedReply, EventSourcedStreamIn, EventSourcedStreamOut, event_sourced_stream_in,
@@ -28,8 +26,7 @@ use cloudstate_protocol::cloudstate::valueentity::{
     value_entity_stream_out,
 };
 use cloudstate_protocol::cloudstate::{
-    ClientAction, Command, EntitySpec, Failure, Forward, ProxyInfo, Reply, UserFunctionError,
-    client_action,
+    ClientAction, Command, Failure, Forward, Reply, client_action,
 };
 use cloudstate_protocol::names::model::VALUE_ENTITY_TCK_MODEL;
 use futures::stream::BoxStream;
@@ -39,11 +36,11 @@ use prost_types::Any;
 use tokio::sync::{mpsc, watch};
 use tonic::{Request, Response, Status, Streaming};
 
-use crate::entity::registry::outgoing;
+use super::user_function::{FakeUserFunction, any};
 
 /// One thing that happened on a stream.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Seen<I, O> {
+pub enum Seen<I, O> {
     /// The proxy sent a message.
     In(I),
     /// The user function answered.
@@ -53,15 +50,7 @@ pub(super) enum Seen<I, O> {
 }
 
 /// Everything seen, as (stream number, what), in order; stream numbers count from 0.
-pub(super) type Log<I, O> = watch::Sender<Vec<(usize, Seen<I, O>)>>;
-
-/// Pack a message as the proxy and the TCK do.
-pub(super) fn any<M: prost::Message>(full_name: &str, message: &M) -> Any {
-    Any {
-        type_url: format!("type.googleapis.com/{full_name}"),
-        value: message.encode_to_vec(),
-    }
-}
+pub type Log<I, O> = watch::Sender<Vec<(usize, Seen<I, O>)>>;
 
 fn reply(message: &str) -> ClientAction {
     let response = es_model::Response {
@@ -137,44 +126,25 @@ where
             }
         }
     });
-    outgoing(replies).boxed()
-}
-
-/// The fake user function.
-#[derive(Debug, Clone)]
-pub(super) struct Fake {
-    pub(super) es: Log<EventSourcedStreamIn, EventSourcedStreamOut>,
-    pub(super) ve: Log<ValueEntityStreamIn, ValueEntityStreamOut>,
-    pub(super) errors: watch::Sender<Vec<String>>,
-    /// Open: answers go out; closed: they wait, as from a stopped user function.
-    pub(super) gate: watch::Sender<bool>,
-    streams: Arc<(AtomicUsize, AtomicUsize)>,
-}
-
-impl Default for Fake {
-    fn default() -> Fake {
-        Fake {
-            es: watch::Sender::new(Vec::new()),
-            ve: watch::Sender::new(Vec::new()),
-            errors: watch::Sender::new(Vec::new()),
-            gate: watch::Sender::new(true),
-            streams: Arc::default(),
-        }
-    }
+    futures::stream::unfold(replies, |mut replies| async move {
+        replies.recv().await.map(|reply| (reply, replies))
+    })
+    .boxed()
 }
 
 type Boxed<T> = std::pin::Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 #[tonic::async_trait]
-impl EventSourced for Fake {
+impl EventSourced for FakeUserFunction {
     type handleStream = Boxed<EventSourcedStreamOut>;
 
     async fn handle(
         &self,
         request: Request<Streaming<EventSourcedStreamIn>>,
     ) -> Result<Response<Self::handleStream>, Status> {
-        let number = self.streams.0.fetch_add(1, Ordering::SeqCst);
+        let number = self.stream_numbers.0.fetch_add(1, Ordering::SeqCst);
         let (mut state, mut sequence) = (String::new(), 0_i64);
+        let every = self.snapshot_every.max(1);
         let model = move |message: EventSourcedStreamIn| {
             let command = match message.message? {
                 event_sourced_stream_in::Message::Init(init) => {
@@ -231,7 +201,7 @@ impl EventSourced for Fake {
                     let before = sequence;
                     state.push_str(&emitted.concat());
                     sequence += i64::try_from(emitted.len()).unwrap_or_default();
-                    if before / 3 != sequence / 3 {
+                    if before / every != sequence / every {
                         let snapshot = es_model::Persisted {
                             value: state.clone(),
                         };
@@ -246,7 +216,7 @@ impl EventSourced for Fake {
             Some((Some(out), slow))
         };
         Ok(Response::new(serve(
-            self.es.clone(),
+            self.event_sourced.clone(),
             self.gate.subscribe(),
             number,
             request.into_inner(),
@@ -271,14 +241,14 @@ fn ve_reply(
 }
 
 #[tonic::async_trait]
-impl ValueEntity for Fake {
+impl ValueEntity for FakeUserFunction {
     type handleStream = Boxed<ValueEntityStreamOut>;
 
     async fn handle(
         &self,
         request: Request<Streaming<ValueEntityStreamIn>>,
     ) -> Result<Response<Self::handleStream>, Status> {
-        let number = self.streams.1.fetch_add(1, Ordering::SeqCst);
+        let number = self.stream_numbers.1.fetch_add(1, Ordering::SeqCst);
         let mut state = String::new();
         let model = move |message: ValueEntityStreamIn| {
             let command = match message.message? {
@@ -339,27 +309,11 @@ impl ValueEntity for Fake {
             Some((Some(out), slow))
         };
         Ok(Response::new(serve(
-            self.ve.clone(),
+            self.value_entity.clone(),
             self.gate.subscribe(),
             number,
             request.into_inner(),
             model,
         )))
-    }
-}
-
-#[tonic::async_trait]
-impl EntityDiscovery for Fake {
-    async fn discover(&self, _: Request<ProxyInfo>) -> Result<Response<EntitySpec>, Status> {
-        Err(Status::unimplemented("not in these tests"))
-    }
-
-    async fn report_error(
-        &self,
-        request: Request<UserFunctionError>,
-    ) -> Result<Response<()>, Status> {
-        self.errors
-            .send_modify(|errors| errors.push(request.into_inner().message));
-        Ok(Response::new(()))
     }
 }
