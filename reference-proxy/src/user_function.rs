@@ -48,7 +48,7 @@ impl UserFunction {
 
     /// Opens a bidirectional entity stream (`path` is the protocol's `handle` method, for example
     /// `/cloudstate.eventsourced.EventSourced/handle`) that sends `requests`, with small codec buffers
-    /// (see [`ENTITY_STREAM_BUFFER`]).
+    /// (see `ENTITY_STREAM_BUFFER`).
     ///
     /// Unlike the generated clients' `handle`, nothing here waits for the user function's response
     /// headers: gRPC lets a server send them as late as its first message, and the servers of most SDKs

@@ -10,7 +10,7 @@ mod support;
 use std::sync::{Arc, LazyLock};
 
 use libfuzzer_sys::fuzz_target;
-use reference_proxy::spec::{MAX_ENTITY_ID, MethodSpec};
+use reference_proxy::user_spec::{MAX_ENTITY_ID, MethodSpec};
 
 static METHODS: LazyLock<Vec<Arc<MethodSpec>>> = LazyLock::new(support::methods);
 

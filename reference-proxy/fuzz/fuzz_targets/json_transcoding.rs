@@ -12,7 +12,7 @@ use std::sync::{Arc, LazyLock};
 use libfuzzer_sys::fuzz_target;
 use prost::Message as _;
 use prost_reflect::{DeserializeOptions, DynamicMessage};
-use reference_proxy::spec::MethodSpec;
+use reference_proxy::user_spec::MethodSpec;
 
 static METHODS: LazyLock<Vec<Arc<MethodSpec>>> = LazyLock::new(support::methods);
 

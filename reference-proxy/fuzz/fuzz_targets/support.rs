@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use cloudstate_protocol::cloudstate::{Entity, EntitySpec};
 use cloudstate_protocol::names;
-use reference_proxy::spec::{MethodSpec, UserSpec};
+use reference_proxy::user_spec::{MethodSpec, UserSpec};
 
 /// Every method of the event-sourced and value-entity TCK models.
 pub(crate) fn methods() -> Vec<Arc<MethodSpec>> {

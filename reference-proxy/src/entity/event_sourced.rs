@@ -23,13 +23,13 @@ use crate::user_spec::ServiceSpec;
 
 /// Serves the unary methods of event-sourced services, one stream per active entity.
 #[derive(Debug)]
-pub struct EventSourcedHandler {
+pub(crate) struct EventSourcedHandler {
     registry: Arc<Registry<EventSourcedProtocol>>,
 }
 
 impl EventSourcedHandler {
     /// A handler with no running entities.
-    pub fn new(cx: EntityContext) -> EventSourcedHandler {
+    pub(crate) fn new(cx: EntityContext) -> EventSourcedHandler {
         let protocol = EventSourcedProtocol {
             cx: cx.clone(),
             write_behind: WriteBehind::default(),

@@ -21,13 +21,13 @@ use crate::user_spec::ServiceSpec;
 
 /// Serves the unary methods of value-entity services, one stream per active entity.
 #[derive(Debug)]
-pub struct ValueEntityHandler {
+pub(crate) struct ValueEntityHandler {
     registry: Arc<Registry<ValueEntityProtocol>>,
 }
 
 impl ValueEntityHandler {
     /// A handler with no running entities.
-    pub fn new(cx: EntityContext) -> ValueEntityHandler {
+    pub(crate) fn new(cx: EntityContext) -> ValueEntityHandler {
         let protocol = ValueEntityProtocol { cx: cx.clone() };
         ValueEntityHandler {
             registry: Registry::new(protocol, cx),

@@ -47,7 +47,7 @@ const IDLE_CHECK: Duration = Duration::from_secs(1);
 ///
 /// Every call goes through `router`; routes, HTTP rules and reflection come from `router.spec()`. An HTTP
 /// rule that cannot be served is reported on stderr and left out. Connections are served within
-/// `limits` (see [`super::connections`]). When `shutdown` completes the proxy stops accepting, asks open
+/// `limits` (see `connections`). When `shutdown` completes the proxy stops accepting, asks open
 /// connections to finish (HTTP/2 `GOAWAY`), and returns once they have, or after a grace period of 10 s.
 /// Accept errors are logged (at most once every ten seconds) and retried; the function does not fail
 /// after it has started.

@@ -5,7 +5,7 @@
 //! with `synchronous = FULL`, so a write is on disk when the call that made it returns.
 //!
 //! Writes go to a single writer thread that owns the write connection. It takes every write waiting at
-//! that moment (up to [`MAX_BATCH`]), applies each in a savepoint of its own (a failed write, such as a
+//! that moment (up to `MAX_BATCH`), applies each in a savepoint of its own (a failed write, such as a
 //! conflicting append, leaves no trace and does not fail the others), commits them in one transaction (one
 //! `fsync` for the whole batch), and only then acknowledges each. Writes are applied in the order they
 //! were made. Reads use a second connection from blocking threads, one call at a time; WAL mode lets them

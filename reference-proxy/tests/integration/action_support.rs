@@ -12,7 +12,7 @@ use futures::StreamExt as _;
 use prost::Message as _;
 use reference_proxy::dispatch::{Call, Dispatch, MessageStream};
 use reference_proxy::effects::Effects;
-use reference_proxy::entity::action::ActionHandler;
+use reference_proxy::entity::ActionHandler;
 use reference_proxy::entity::{EntityContext, NoEvents};
 use reference_proxy::store::sqlite::SqliteStore;
 pub(crate) use reference_proxy::test_util::action_model::{ActionSeen as Seen, pack as any};

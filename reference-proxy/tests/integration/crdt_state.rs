@@ -6,7 +6,7 @@ use cloudstate_protocol::cloudstate::crdt::{
 };
 use prost::Message as _;
 use prost_types::Any;
-use reference_proxy::entity::crdt_state::CrdtState;
+use reference_proxy::entity::CrdtState;
 
 fn delta(delta: Delta) -> CrdtDelta {
     CrdtDelta { delta: Some(delta) }

@@ -24,7 +24,7 @@ use prost::Message as _;
 use prost_types::Any;
 use reference_proxy::dispatch::{Dispatch, MessageStream, Router};
 use reference_proxy::effects::Effects;
-use reference_proxy::entity::crdt::CrdtHandler;
+use reference_proxy::entity::CrdtHandler;
 use reference_proxy::entity::{EntityContext, NoEvents};
 use reference_proxy::store::memory::MemoryStore;
 use reference_proxy::test_util::crdt_streams::ScriptedCrdtStream;
