@@ -68,8 +68,13 @@ fn faults(config: &Config) -> Option<ExitCode> {
         } else {
             &Fault::VARIANTS
         };
+        // A reader that stops early (`--list-faults | head`) ends the listing, not the process.
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
         for fault in listed {
-            println!("{:<36} {}", fault.name(), fault.describe());
+            if writeln!(out, "{:<36} {}", fault.name(), fault.describe()).is_err() {
+                break;
+            }
         }
         return Some(ExitCode::SUCCESS);
     }

@@ -36,7 +36,6 @@ mod wire;
 
 pub use cli::main;
 pub use model::{Fault as ModelFault, ModelOptions, entity_spec, serve_model};
-pub use proxy::RawCodec;
 pub use record::Transcript;
 pub use report::PASSING_ENTRIES;
 pub use session::{HttpResponse, http_get};

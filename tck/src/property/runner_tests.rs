@@ -190,8 +190,7 @@ async fn a_scenario_that_never_finishes_fails_by_the_deadline() {
     let failure = verdict.expect_err("fails");
     // The counterexample shown is the shrunk one, whose scenario hangs as well.
     assert!(
-        failure.message.contains("did not finish within")
-            && failure.message.contains("never came"),
+        failure.message.contains("did not finish within") && failure.message.contains("never came"),
         "{}",
         failure.message
     );

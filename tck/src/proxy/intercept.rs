@@ -22,9 +22,9 @@ use tonic::{Status, Streaming};
 
 use super::control::{Controls, Intervention};
 use super::journal::Journal;
-use super::raw::RawCodec;
 use super::traffic::{CallEvent, RecordedCall, Traffic, recorded_call};
 use crate::messages::message_names;
+use cloudstate_protocol::RawCodec;
 
 /// What every relayed call shares.
 #[derive(Debug)]

@@ -7,12 +7,10 @@ mod cx;
 mod executor;
 mod intercept;
 mod journal;
-mod raw;
 mod traffic;
 
 pub(crate) use control::Intervention;
 pub(crate) use cx::{ProxyCx, StartupDiscovery};
 pub(crate) use executor::ProxyExecutor;
 pub(crate) use intercept::Interceptor;
-pub use raw::RawCodec;
 pub(crate) use traffic::{CallEvent, CallProbe, RecordedCall};

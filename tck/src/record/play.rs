@@ -18,8 +18,8 @@ use super::compare::compare;
 use super::replay::{PreparedStream, Step};
 use super::transcript::code_name;
 use crate::case::{CaseFailure, Verdict};
-use crate::proxy::RawCodec;
 use crate::wire::{Direction, Trace};
+use cloudstate_protocol::RawCodec;
 
 /// What the call task reports.
 #[derive(Debug)]

@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use cloudstate_tck::RawCodec;
+use cloudstate_protocol::RawCodec;
 use futures::stream::BoxStream;
 use tonic::codegen::{Body, BoxFuture, StdError, http};
 use tonic::server::{Grpc, NamedService, StreamingService};

@@ -109,7 +109,7 @@ pub(super) async fn raw_unary(
     let call = grpc.unary(
         tonic::Request::new(message),
         path.clone(),
-        crate::proxy::RawCodec,
+        cloudstate_protocol::RawCodec,
     );
     call_keeping_headers(cx, path.as_str(), call, |reply| {
         format!("{} bytes", reply.len())

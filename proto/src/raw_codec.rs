@@ -1,7 +1,8 @@
-//! A gRPC codec that passes message bytes through untouched, so the interceptor can relay and record
-//! any protocol call without decoding it on the way.
+//! A gRPC codec that passes message bytes through untouched: the reference proxy serves and forwards
+//! calls of services it only knows by descriptor with it, and the TCK's interceptor relays and records
+//! every protocol call with it, without decoding anything on the way.
 
-use bytes::{Buf as _, BufMut as _, Bytes};
+use prost::bytes::{Buf as _, BufMut as _, Bytes};
 use tonic::Status;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 
