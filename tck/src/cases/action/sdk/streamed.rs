@@ -7,13 +7,46 @@
 
 use cloudstate_protocol::cloudstate::action::ActionResponse;
 use cloudstate_protocol::cloudstate::tck::model::action::Request;
+use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
 
-use crate::case::Verdict;
+use crate::case::{Case, Verdict, sdk_case};
 use crate::messages::action::{
     PROCESS_STREAMED, effect, effects, fail, failed, forward, forwarded, group, header, no_reply,
     payload_only, replied, reply, request, single, sync_effect, sync_effects,
 };
 use crate::sdk::{ActionStream, SdkCx};
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "action.sdk.streamed_command_replies_and_side_effects",
+        summary: "a duplex call answers each request with one reply per group before the next request, then ends",
+        requirements: ["ACT-003", "ACT-004", "ACT-007", "ACT-008", "ACT-010", "ACT-014", "ACT-015", "ACT-018", "ACT-024"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: streamed_command_replies_and_side_effects,
+    },
+    sdk_case! {
+        id: "action.sdk.streamed_command_no_replies_and_side_effects",
+        summary: "a duplex call answers each request without replies with one no-outcome response per group",
+        requirements: ["ACT-007", "ACT-008", "ACT-009", "ACT-014", "ACT-015", "ACT-018", "ACT-024"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: streamed_command_no_replies_and_side_effects,
+    },
+    sdk_case! {
+        id: "action.sdk.streamed_command_forwards_and_side_effects",
+        summary: "a duplex call answers each request with one forward per group, with its side effects",
+        requirements: ["ACT-007", "ACT-008", "ACT-011", "ACT-014", "ACT-015", "ACT-018", "ACT-024"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: streamed_command_forwards_and_side_effects,
+    },
+    sdk_case! {
+        id: "action.sdk.streamed_command_failures_and_side_effects",
+        summary: "a duplex call answers each request with one failure per group and stays open after failures",
+        requirements: ["ACT-007", "ACT-008", "ACT-012", "ACT-016", "ACT-017", "ACT-018", "ACT-024"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: streamed_command_failures_and_side_effects,
+    },
+];
 
 /// Opens a duplex call of `ProcessStreamed` and sends its header.
 fn open(cx: &SdkCx) -> ActionStream {

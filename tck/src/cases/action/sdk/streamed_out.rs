@@ -4,12 +4,46 @@
 //! order, then the end of the call: the first group has no side effect, the second one, the third one
 //! synchronous, and the fourth three.
 
-use crate::case::Verdict;
+use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
+
+use crate::case::{Case, Verdict, sdk_case};
 use crate::messages::action::{
     PROCESS_STREAMED_OUT, effect, effects, fail, failed, forward, forwarded, full_command, group,
     no_reply, replied, reply, request, sync_effect, sync_effects,
 };
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "action.sdk.streamed_out_command_replies_and_side_effects",
+        summary: "a streamed-out request of four groups gets four replies with their side effects, then the end",
+        requirements: ["ACT-002", "ACT-007", "ACT-010", "ACT-014", "ACT-015", "ACT-018", "ACT-023"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: streamed_out_command_replies_and_side_effects,
+    },
+    sdk_case! {
+        id: "action.sdk.streamed_out_command_no_replies_and_side_effects",
+        summary: "a streamed-out request of four groups without replies gets four no-outcome responses, then the end",
+        requirements: ["ACT-007", "ACT-009", "ACT-014", "ACT-015", "ACT-018", "ACT-023"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: streamed_out_command_no_replies_and_side_effects,
+    },
+    sdk_case! {
+        id: "action.sdk.streamed_out_command_forwards_and_side_effects",
+        summary: "a streamed-out request of four groups gets four forwards with their side effects, then the end",
+        requirements: ["ACT-007", "ACT-011", "ACT-014", "ACT-015", "ACT-018", "ACT-023"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: streamed_out_command_forwards_and_side_effects,
+    },
+    sdk_case! {
+        id: "action.sdk.streamed_out_command_failures_and_side_effects",
+        summary: "four streamed-out failures with their side effects arrive on one call, which a failure does not end",
+        requirements: ["ACT-007", "ACT-012", "ACT-016", "ACT-017", "ACT-018", "ACT-023"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: streamed_out_command_failures_and_side_effects,
+    },
+];
 
 pub(super) async fn streamed_out_command_replies_and_side_effects(cx: SdkCx) -> Verdict {
     let request = request([

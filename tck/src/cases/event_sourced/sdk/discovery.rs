@@ -5,9 +5,27 @@ use cloudstate_protocol::names::model::{
     EVENT_SOURCED_CONFIGURED, EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO,
 };
 
-use crate::case::Verdict;
+use crate::case::{Case, Verdict, sdk_case};
 use crate::cases::shared::announced::{Declared, check_announced};
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "event_sourced.sdk.entity_discovery",
+        summary: "both event-sourced model services are announced as event-sourced entities, the main one with its persistence id",
+        requirements: ["ES-001", "ES-002"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: entity_discovery,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.configured_entity",
+        summary: "the configured event-sourced entity announces its persistence id and a 100 ms passivation timeout",
+        requirements: ["ES-001", "ES-002", "ES-003"],
+        services: &[EVENT_SOURCED_CONFIGURED],
+        run: configured_entity,
+    },
+];
 
 /// Case 55: both model services are event-sourced entities, the main one with its persistence id.
 pub(super) async fn entity_discovery(cx: SdkCx) -> Verdict {

@@ -1,12 +1,72 @@
 //! Side effects and forwards to `EventSourcedTwo.Call`, alone and together with events and snapshots.
 
-use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
+use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 
-use crate::case::Verdict;
+use crate::case::{Case, Verdict, sdk_case};
 use crate::messages::event_sourced::{
     Expected, effect, effects, emit, emits, forward_to, init, process,
 };
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "event_sourced.sdk.forward_to_second_service",
+        summary: "a forward to EventSourcedTwo replaces the reply, emits nothing, and the state is kept",
+        requirements: ["ES-008", "ES-014"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: forward_to_second_service,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.forward_with_emitted_events",
+        summary: "a forward carries the command's events in the same reply",
+        requirements: ["ES-008", "ES-014"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: forward_with_emitted_events,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.forward_with_emitted_events_and_snapshot",
+        summary: "a forward whose events reach the 5th event carries the events and the snapshot",
+        requirements: ["ES-011", "ES-012", "ES-014"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: forward_with_emitted_events_and_snapshot,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.reply_with_side_effect_to_second_service",
+        summary: "a side effect to EventSourcedTwo comes with the reply and no events, and the state is kept",
+        requirements: ["ES-008", "ES-015"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: reply_with_side_effect_to_second_service,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.synchronous_side_effect_to_second_service",
+        summary: "a synchronous side effect to EventSourcedTwo keeps its synchronous flag",
+        requirements: ["ES-015"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: synchronous_side_effect_to_second_service,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.forward_and_side_effect_to_second_service",
+        summary: "a forward carries the command's side effect in the same reply",
+        requirements: ["ES-014", "ES-015"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: forward_and_side_effect_to_second_service,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.reply_with_multiple_side_effects",
+        summary: "three side effects of one command are reported in order, asynchronous, next to the reply",
+        requirements: ["ES-015"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: reply_with_multiple_side_effects,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.reply_with_multiple_side_effects_events_and_snapshot",
+        summary: "five events and three side effects give the events, the snapshot and the side effects in one reply",
+        requirements: ["ES-008", "ES-011", "ES-012", "ES-015"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: reply_with_multiple_side_effects_events_and_snapshot,
+    },
+];
 
 /// Case 64: a forward replaces the reply, emits nothing, and the state is kept.
 pub(super) async fn forward_to_second_service(cx: SdkCx) -> Verdict {

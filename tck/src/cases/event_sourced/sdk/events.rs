@@ -1,10 +1,42 @@
 //! Emitting events, applying them to the state, and snapshots every five events.
 
-use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
+use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 
-use crate::case::Verdict;
+use crate::case::{Case, Verdict, sdk_case};
 use crate::messages::event_sourced::{Expected, emits, init, process};
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "event_sourced.sdk.initial_empty_state",
+        summary: "a new entity starts with an empty state, and a command without actions emits nothing",
+        requirements: ["ES-006", "ES-007", "ES-022"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: initial_empty_state,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.single_emitted_event",
+        summary: "one emitted event is reported in the reply and applied to the state",
+        requirements: ["ES-007", "ES-008", "ES-009", "ES-013"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: single_emitted_event,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.multiple_emitted_events",
+        summary: "three events of one command are reported in order and all applied to the state",
+        requirements: ["ES-008", "ES-009"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: multiple_emitted_events,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.multiple_emitted_events_and_snapshots",
+        summary: "exactly the replies whose events reach the 5th and the 10th event carry a snapshot of the state after them",
+        requirements: ["ES-008", "ES-009", "ES-010", "ES-011", "ES-012"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: multiple_emitted_events_and_snapshots,
+    },
+];
 
 /// Case 57: a new entity's state is empty, and a command without actions emits nothing.
 pub(super) async fn initial_empty_state(cx: SdkCx) -> Verdict {

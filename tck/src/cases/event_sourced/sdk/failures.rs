@@ -4,14 +4,47 @@ use cloudstate_protocol::cloudstate::eventsourced::{
     EventSourcedStreamOut, event_sourced_stream_out,
 };
 use cloudstate_protocol::cloudstate::{ClientAction, client_action};
-use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
+use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 
+use crate::case::{Case, sdk_case};
 use crate::case::{CaseFailure, Verdict};
 use crate::messages::event_sourced::{
     EXPECTED_FAILURE, Expected, effect, emit, emits, event_in, fail, init, process,
 };
 use crate::sdk::{EventSourcedStream, SdkCx};
 use crate::wire::WireMessage as _;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "event_sourced.sdk.failure_action",
+        summary: "a failing command gets a failure with its id, its message and restart false",
+        requirements: ["ES-016", "ES-017", "ES-018"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: failure_action,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.connection_after_failure_action",
+        summary: "after a failure the stream stays usable and keeps the state from before the failed command",
+        requirements: ["ES-016", "ES-020"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: connection_after_failure_action,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.failure_actions_do_not_retain_emitted_events",
+        summary: "events emitted before a failure are discarded and do not count towards the snapshot interval, with or without a restart",
+        requirements: ["ES-011", "ES-016", "ES-017", "ES-019", "ES-020"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: failure_actions_do_not_retain_emitted_events,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.failure_actions_do_not_allow_side_effects",
+        summary: "a failure drops the side effects the command requested before failing",
+        requirements: ["ES-016", "ES-017"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: failure_actions_do_not_allow_side_effects,
+    },
+];
 
 /// Case 72: a failing command is answered with a failure for its id, `restart` false and nothing else.
 pub(super) async fn failure_action(cx: SdkCx) -> Verdict {

@@ -1,10 +1,35 @@
 //! Starting an entity from a snapshot and replayed events, also after passivation.
 
-use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
+use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 
-use crate::case::Verdict;
+use crate::case::{Case, Verdict, sdk_case};
 use crate::messages::event_sourced::{Expected, emits, event_in, init, init_snapshot, process};
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "event_sourced.sdk.initial_snapshot",
+        summary: "the state is rebuilt from the snapshot in the init",
+        requirements: ["ES-006"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: initial_snapshot,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.initial_snapshot_and_events",
+        summary: "events replayed after the init's snapshot are applied on top of it, in order",
+        requirements: ["ES-006"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: initial_snapshot_and_events,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.rehydration_after_passivation",
+        summary: "after a clean passivation, the snapshot and the later events rebuild the same state",
+        requirements: ["ES-006", "ES-011", "ES-022"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: rehydration_after_passivation,
+    },
+];
 
 /// Case 61: the state is taken from the init's snapshot.
 pub(super) async fn initial_snapshot(cx: SdkCx) -> Verdict {

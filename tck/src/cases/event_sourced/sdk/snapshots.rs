@@ -1,11 +1,29 @@
 //! When a snapshot is due: events that pass a multiple of the interval without landing on it, and an
 //! entity started from a snapshot, whose sequence number runs on from the snapshot's.
 
-use cloudstate_protocol::names::model::EVENT_SOURCED_TCK_MODEL;
+use cloudstate_protocol::names::model::{EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO};
 
-use crate::case::Verdict;
+use crate::case::{Case, Verdict, sdk_case};
 use crate::messages::event_sourced::{Expected, emits, init, init_snapshot, process};
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "event_sourced.sdk.snapshot_when_events_pass_a_multiple",
+        summary: "a reply whose events pass a multiple of five without ending on it carries a snapshot",
+        requirements: ["ES-011", "ES-012"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: snapshot_when_events_pass_a_multiple,
+    },
+    sdk_case! {
+        id: "event_sourced.sdk.snapshot_interval_counts_from_the_init_snapshot",
+        summary: "after an init with a snapshot at sequence 3, the reply whose event is the 5th carries a snapshot",
+        requirements: ["ES-006", "ES-011"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: snapshot_interval_counts_from_the_init_snapshot,
+    },
+];
 
 /// Replies whose events pass a multiple of five take a snapshot, also when they end between multiples.
 pub(super) async fn snapshot_when_events_pass_a_multiple(cx: SdkCx) -> Verdict {

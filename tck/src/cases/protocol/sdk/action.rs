@@ -5,12 +5,45 @@
 use cloudstate_protocol::cloudstate::action::{ActionCommand, action_response};
 use cloudstate_protocol::names::model::ACTION_TCK_MODEL;
 
+use crate::case::{Case, sdk_case};
 use crate::case::{CaseFailure, Verdict};
 use crate::messages::action::{PROCESS_UNARY, REQUEST, RESPONSE, UNKNOWN_SERVICE, reply, single};
 use crate::messages::pack;
 use crate::sdk::Next;
 use crate::sdk::SdkCx;
 use crate::wire::WireMessage as _;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "protocol.sdk.action_unknown_command",
+        summary: "a unary action call of a method the service does not have fails, with a failure outcome or an error status",
+        requirements: ["MAL-013"],
+        services: &[ACTION_TCK_MODEL],
+        run: unknown_command,
+    },
+    sdk_case! {
+        id: "protocol.sdk.action_unknown_service",
+        summary: "a unary action call of a service nobody serves fails, with a failure outcome or an error status",
+        requirements: ["MAL-013"],
+        services: &[ACTION_TCK_MODEL],
+        run: unknown_service,
+    },
+    sdk_case! {
+        id: "protocol.sdk.action_undecodable_payload",
+        summary: "a unary action call whose payload bytes do not decode fails, with a failure outcome or an error status",
+        requirements: ["MAL-021"],
+        services: &[ACTION_TCK_MODEL],
+        run: undecodable_payload,
+    },
+    sdk_case! {
+        id: "protocol.sdk.action_payload_of_another_type",
+        summary: "(SHOULD) a unary action call whose payload has the type URL of another message fails, with a failure outcome or an error status",
+        requirements: ["MAL-018"],
+        services: &[ACTION_TCK_MODEL],
+        run: wrong_payload_type,
+    },
+];
 
 /// What the request asks the model to reply, should it handle the call.
 const REPLY: &str = "handled anyway";

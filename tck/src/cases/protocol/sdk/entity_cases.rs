@@ -5,13 +5,139 @@
 //! leaving the case to wait for its deadline.
 
 use cloudstate_protocol::names::PROTOBUF_TYPE_URL_PREFIX;
+use cloudstate_protocol::names::model::{
+    CRDT_TCK_MODEL, EVENT_SOURCED_TCK_MODEL, VALUE_ENTITY_TCK_MODEL,
+};
 use prost_types::Any;
 
-use super::entity::{EntityProtocol, init, process};
+use super::entity::{Crdt, EntityProtocol, EventSourced, ValueEntity, init, process};
 use super::expect::{Accepted, expect_refused, expect_reply};
-use crate::case::Verdict;
+use crate::case::{Case, Verdict, sdk_case};
 use crate::messages::command;
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "protocol.sdk.event_sourced_command_before_init",
+        summary: "a command before the init of an event-sourced stream is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: command_before_init::<EventSourced>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.event_sourced_second_init",
+        summary: "a second init on an event-sourced stream is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: second_init::<EventSourced>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.event_sourced_empty_message",
+        summary: "a message with no variant set on an event-sourced stream is ignored, or refused with a top-level Failure or an error status",
+        requirements: ["MAL-016", "MAL-019"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: empty_message::<EventSourced>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.event_sourced_unknown_service",
+        summary: "an init of an event-sourced stream for a service nobody serves is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: unknown_service::<EventSourced>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.event_sourced_unknown_command",
+        summary: "a command to a method the event-sourced service does not have is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
+        requirements: ["MAL-017", "MAL-019"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: unknown_command::<EventSourced>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.event_sourced_payload_of_another_type",
+        summary: "(SHOULD) a command to an event-sourced entity whose payload has the type URL of another message is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
+        requirements: ["MAL-018"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: wrong_payload_type::<EventSourced>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.event_sourced_undecodable_payload",
+        summary: "a command to an event-sourced entity whose payload bytes do not decode is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
+        requirements: ["MAL-017", "MAL-019"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: undecodable_payload::<EventSourced>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.value_entity_command_before_init",
+        summary: "a command before the init of a value-entity stream is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: command_before_init::<ValueEntity>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.value_entity_second_init",
+        summary: "a second init on a value-entity stream is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: second_init::<ValueEntity>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.value_entity_empty_message",
+        summary: "a message with no variant set on a value-entity stream is ignored, or refused with a top-level Failure or an error status",
+        requirements: ["MAL-016", "MAL-019"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: empty_message::<ValueEntity>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.value_entity_unknown_service",
+        summary: "an init of a value-entity stream for a service nobody serves is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: unknown_service::<ValueEntity>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.value_entity_unknown_command",
+        summary: "a command to a method the value-entity service does not have is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
+        requirements: ["MAL-017", "MAL-019"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: unknown_command::<ValueEntity>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.value_entity_undecodable_payload",
+        summary: "a command to a value entity whose payload bytes do not decode is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
+        requirements: ["MAL-017", "MAL-019"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: undecodable_payload::<ValueEntity>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.crdt_command_before_init",
+        summary: "a command before the init of a CRDT stream is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[CRDT_TCK_MODEL],
+        run: command_before_init::<Crdt>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.crdt_second_init",
+        summary: "a second init on a CRDT stream is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[CRDT_TCK_MODEL],
+        run: second_init::<Crdt>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.crdt_empty_message",
+        summary: "a message with no variant set on a CRDT stream is ignored, or refused with a top-level Failure or an error status",
+        requirements: ["MAL-016", "MAL-019"],
+        services: &[CRDT_TCK_MODEL],
+        run: empty_message::<Crdt>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.crdt_unknown_command",
+        summary: "a command to a method the CRDT service does not have is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
+        requirements: ["MAL-017", "MAL-019"],
+        services: &[CRDT_TCK_MODEL],
+        run: unknown_command::<Crdt>,
+    },
+];
 
 /// A service that no user function serves.
 const UNKNOWN_SERVICE: &str = "cloudstate.tck.model.NoSuchService";

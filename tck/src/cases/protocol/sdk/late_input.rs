@@ -15,13 +15,40 @@ use cloudstate_protocol::cloudstate::tck::model::crdt::{
     GCounterUpdate, GCounterValue, Request, RequestAction, Response, State, Update, request_action,
     state, update,
 };
+use cloudstate_protocol::names::model::{CRDT_TCK_MODEL, EVENT_SOURCED_TCK_MODEL};
 
 use super::entity::{Crdt, EntityProtocol, EventSourced, Seen, init, process};
 use super::expect::{Accepted, expect_refused, expect_reply};
+use crate::case::{Case, sdk_case};
 use crate::case::{CaseFailure, Verdict};
 use crate::messages::{command, pack, reply};
 use crate::sdk::SdkCx;
 use crate::wire::WireMessage as _;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "protocol.sdk.event_sourced_event_after_command",
+        summary: "(SHOULD) an event after the first command is refused, with a top-level Failure or an error status, and not applied",
+        requirements: ["MAL-009"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: event_after_command,
+    },
+    sdk_case! {
+        id: "protocol.sdk.crdt_delta_of_another_type",
+        summary: "a PNCounter delta for a GCounter entity is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[CRDT_TCK_MODEL],
+        run: delta_of_another_type,
+    },
+    sdk_case! {
+        id: "protocol.sdk.crdt_cancellation_of_a_command_not_streaming",
+        summary: "a cancellation of a command that is not streaming leaves the stream and the value as they were",
+        requirements: ["MAL-012"],
+        services: &[CRDT_TCK_MODEL],
+        run: cancellation_of_a_command_not_streaming,
+    },
+];
 
 /// MAL-009: an event after the stream's first command.
 pub(super) async fn event_after_command(cx: SdkCx) -> Verdict {

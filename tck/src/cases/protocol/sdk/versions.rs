@@ -1,14 +1,39 @@
 //! Discovery by a proxy of another protocol version, and `reportError`: the user function answers both
 //! and leaves the decisions to the proxy (DISC-015 to DISC-017).
 
+use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
 use std::collections::BTreeSet;
 
-use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
-
+use crate::case::{Case, sdk_case};
 use crate::case::{CaseFailure, Verdict};
 use crate::messages::{decode_descriptors, sorted_entities, tck_proxy_info};
 use crate::sdk::SdkCx;
 use crate::wire::WireMessage as _;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "protocol.sdk.discover_by_newer_minor_version",
+        summary: "a proxy announcing protocol version 0.3 gets the same EntitySpec as a 0.2 proxy",
+        requirements: ["DISC-015", "DISC-016"],
+        services: &[],
+        run: discover_by_newer_minor_version,
+    },
+    sdk_case! {
+        id: "protocol.sdk.discover_by_other_major_version",
+        summary: "a proxy announcing protocol version 1.0 gets the same EntitySpec as a 0.2 proxy",
+        requirements: ["DISC-015", "DISC-016"],
+        services: &[],
+        run: discover_by_other_major_version,
+    },
+    sdk_case! {
+        id: "protocol.sdk.report_error_is_acknowledged",
+        summary: "reportError is answered with an empty message and status OK",
+        requirements: ["DISC-017"],
+        services: &[],
+        run: report_error_is_acknowledged,
+    },
+];
 
 /// DISC-015, DISC-016: a proxy announcing protocol version 0.3.
 pub(super) async fn discover_by_newer_minor_version(cx: SdkCx) -> Verdict {

@@ -1,8 +1,63 @@
 //! Side effects and forwards to `ValueEntityTwo.Call`, alone and together with state changes.
 
+use cloudstate_protocol::names::model::{VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO};
+
 use super::support::{Expected, effect, effects, forward_to, init, process, update, updates};
-use crate::case::Verdict;
+use crate::case::{Case, Verdict, sdk_case};
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "value_entity.sdk.reply_with_multiple_side_effects",
+        summary: "three side effects of one command are reported in order, asynchronous, next to the reply",
+        requirements: ["VE-012"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: reply_with_multiple_side_effects,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.reply_with_side_effect_to_second_service",
+        summary: "a side effect to ValueEntityTwo comes with the reply and no state action, and the state is kept",
+        requirements: ["VE-008", "VE-012"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: reply_with_side_effect_to_second_service,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.reply_with_multiple_side_effects_and_state",
+        summary: "five updates and three side effects give one update with the last value plus the side effects",
+        requirements: ["VE-008", "VE-012"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: reply_with_multiple_side_effects_and_state,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.synchronous_side_effect_to_second_service",
+        summary: "a synchronous side effect to ValueEntityTwo keeps its synchronous flag",
+        requirements: ["VE-012"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: synchronous_side_effect_to_second_service,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.forward_to_second_service",
+        summary: "a forward to ValueEntityTwo replaces the reply, changes no state, and the state is kept",
+        requirements: ["VE-008", "VE-011"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: forward_to_second_service,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.forward_with_updated_state_to_second_service",
+        summary: "a forward carries the command's state update in the same reply",
+        requirements: ["VE-008", "VE-011"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: forward_with_updated_state_to_second_service,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.forward_and_side_effect_to_second_service",
+        summary: "a forward carries the command's side effect in the same reply",
+        requirements: ["VE-011", "VE-012"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: forward_and_side_effect_to_second_service,
+    },
+];
 
 /// Case 45: three side effects in one command, in order, all asynchronous.
 pub(super) async fn reply_with_multiple_side_effects(cx: SdkCx) -> Verdict {

@@ -1,8 +1,63 @@
 //! Reading, updating and deleting the value, within one command and across commands and streams.
 
+use cloudstate_protocol::names::model::{VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO};
+
 use super::support::{Expected, delete, init, init_stored, process, update, updates};
-use crate::case::Verdict;
+use crate::case::{Case, Verdict, sdk_case};
 use crate::sdk::SdkCx;
+
+/// The cases of this file, in run order.
+pub(super) const CASES: &[Case] = &[
+    sdk_case! {
+        id: "value_entity.sdk.initial_empty_state",
+        summary: "a new entity starts with an empty state, and a command without actions changes nothing",
+        requirements: ["VE-006", "VE-007", "VE-008", "VE-016"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: initial_empty_state,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.update_state",
+        summary: "an update is reported as an update state action and read back by the next command",
+        requirements: ["VE-007", "VE-008", "VE-009", "VE-010"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: update_state,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.delete_state",
+        summary: "a delete is reported as a delete state action and leaves the state empty",
+        requirements: ["VE-008", "VE-009"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: delete_state,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.sub_invocations_with_multiple_update_states",
+        summary: "several updates in one command are reported as one update with the last value",
+        requirements: ["VE-008", "VE-009"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: sub_invocations_with_multiple_update_states,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.sub_invocations_with_multiple_update_states_and_delete_states",
+        summary: "updates then a delete in one command are reported as a single delete",
+        requirements: ["VE-008", "VE-009"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: sub_invocations_with_multiple_update_states_and_delete_states,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.sub_invocations_with_update_delete_and_update_states",
+        summary: "update, delete, update in one command is reported as one update with the last value",
+        requirements: ["VE-008", "VE-009"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: sub_invocations_with_update_delete_and_update_states,
+    },
+    sdk_case! {
+        id: "value_entity.sdk.rehydration_after_passivation",
+        summary: "after a clean passivation, a new stream starts from the stored value its init carries",
+        requirements: ["VE-006", "VE-008", "VE-016"],
+        services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
+        run: rehydration_after_passivation,
+    },
+];
 
 /// Case 38: a new entity's state is empty, and a command without actions changes nothing.
 pub(super) async fn initial_empty_state(cx: SdkCx) -> Verdict {
