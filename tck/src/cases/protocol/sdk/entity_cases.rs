@@ -103,6 +103,13 @@ pub(super) const CASES: &[Case] = &[
         run: unknown_command::<ValueEntity>,
     },
     sdk_case! {
+        id: "protocol.sdk.value_entity_payload_of_another_type",
+        summary: "(SHOULD) a command to a value entity whose payload has the type URL of another message is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
+        requirements: ["MAL-018"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: wrong_payload_type::<ValueEntity>,
+    },
+    sdk_case! {
         id: "protocol.sdk.value_entity_undecodable_payload",
         summary: "a command to a value entity whose payload bytes do not decode is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
         requirements: ["MAL-017", "MAL-019"],
@@ -131,11 +138,32 @@ pub(super) const CASES: &[Case] = &[
         run: empty_message::<Crdt>,
     },
     sdk_case! {
+        id: "protocol.sdk.crdt_unknown_service",
+        summary: "an init of a CRDT stream for a service nobody serves is refused: a top-level Failure with command_id 0, or an error status",
+        requirements: ["MAL-015", "MAL-019"],
+        services: &[CRDT_TCK_MODEL],
+        run: unknown_service::<Crdt>,
+    },
+    sdk_case! {
         id: "protocol.sdk.crdt_unknown_command",
         summary: "a command to a method the CRDT service does not have is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
         requirements: ["MAL-017", "MAL-019"],
         services: &[CRDT_TCK_MODEL],
         run: unknown_command::<Crdt>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.crdt_payload_of_another_type",
+        summary: "(SHOULD) a command to a CRDT entity whose payload has the type URL of another message is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
+        requirements: ["MAL-018"],
+        services: &[CRDT_TCK_MODEL],
+        run: wrong_payload_type::<Crdt>,
+    },
+    sdk_case! {
+        id: "protocol.sdk.crdt_undecodable_payload",
+        summary: "a command to a CRDT entity whose payload bytes do not decode is refused: a top-level Failure (with the command's id or 0), a failure of the command, or an error status",
+        requirements: ["MAL-017", "MAL-019"],
+        services: &[CRDT_TCK_MODEL],
+        run: undecodable_payload::<Crdt>,
     },
 ];
 
