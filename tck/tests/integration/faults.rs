@@ -98,6 +98,46 @@ async fn every_fault_is_caught_and_every_case_fails_under_one() {
         assert_eq!(variant["rejected"], false, "{variant}");
         assert_eq!(variant["failed"], serde_json::json!([]), "{variant}");
     }
+    readme_states_the_matrix(&report);
+}
+
+/// The README's sentence on the matrix (between `<!-- fault-matrix -->` and `<!-- /fault-matrix -->`)
+/// says what this run counted; with `CLOUDSTATE_REGENERATE=1` the test writes it instead.
+fn readme_states_the_matrix(report: &serde_json::Value) {
+    let of_mode = |list: &str, mode: &str| {
+        report[list].as_array().map_or(0, |all| {
+            all.iter().filter(|entry| entry["mode"] == mode).count()
+        })
+    };
+    let (model_faults, proxy_faults) = (of_mode("faults", "sdk"), of_mode("faults", "proxy"));
+    let (model_variants, proxy_variants) =
+        (of_mode("variants", "sdk"), of_mode("variants", "proxy"));
+    let sentence = format!(
+        "{} faults ({model_faults} model, {proxy_faults} proxy), all caught; {} variants \
+         ({model_variants} model, {proxy_variants} proxy), all accepted; {} cases, all killed",
+        model_faults + proxy_faults,
+        model_variants + proxy_variants,
+        report["totals"]["cases"],
+    );
+    let path = workspace().join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (start, end) = ("<!-- fault-matrix -->", "<!-- /fault-matrix -->");
+    let (before, rest) = readme
+        .split_once(start)
+        .expect("the README marks the matrix sentence");
+    let (_, after) = rest
+        .split_once(end)
+        .expect("the README ends the matrix sentence");
+    let written = format!("{before}{start}{sentence}{end}{after}");
+    if std::env::var_os("CLOUDSTATE_REGENERATE").is_some() {
+        std::fs::write(&path, written).expect("README.md written");
+    } else {
+        assert!(
+            readme == written,
+            "the README's fault-matrix numbers are stale: this run counted {sentence:?}; \
+             regenerate with CLOUDSTATE_REGENERATE=1"
+        );
+    }
 }
 
 #[tokio::test]
