@@ -56,6 +56,11 @@ pub mod cloudstate {
                 include!("generated/cloudstate.tck.model.eventlogeventing.rs");
             }
 
+            /// Package `cloudstate.tck.model.metadata`.
+            pub mod metadata {
+                include!("generated/cloudstate.tck.model.metadata.rs");
+            }
+
             /// Package `cloudstate.tck.model.valueentity`.
             pub mod valueentity {
                 include!("generated/cloudstate.tck.model.valueentity.rs");

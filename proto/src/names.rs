@@ -68,6 +68,12 @@ pub mod model {
     pub const CRDT_TWO: &str = "cloudstate.tck.model.crdt.CrdtTwo";
     /// CRDT model: the entity with a configured passivation timeout.
     pub const CRDT_CONFIGURED: &str = "cloudstate.tck.model.crdt.CrdtConfigured";
+    /// Metadata model: the action.
+    pub const METADATA_TCK_MODEL_ACTION: &str =
+        "cloudstate.tck.model.metadata.MetadataTckModelAction";
+    /// Metadata model: the value entity.
+    pub const METADATA_TCK_MODEL_ENTITY: &str =
+        "cloudstate.tck.model.metadata.MetadataTckModelEntity";
     /// Event-log eventing model: the subscribing action.
     pub const EVENT_LOG_SUBSCRIBER_MODEL: &str =
         "cloudstate.tck.model.eventlogeventing.EventLogSubscriberModel";
@@ -79,7 +85,7 @@ pub mod model {
         "cloudstate.tck.model.eventlogeventing.EventSourcedEntityTwo";
 
     /// All fourteen model services.
-    pub const ALL: [&str; 14] = [
+    pub const ALL: [&str; 16] = [
         ACTION_TCK_MODEL,
         ACTION_TWO,
         VALUE_ENTITY_TCK_MODEL,
@@ -94,5 +100,7 @@ pub mod model {
         EVENT_LOG_SUBSCRIBER_MODEL,
         EVENT_SOURCED_ENTITY_ONE,
         EVENT_SOURCED_ENTITY_TWO,
+        METADATA_TCK_MODEL_ACTION,
+        METADATA_TCK_MODEL_ENTITY,
     ];
 }

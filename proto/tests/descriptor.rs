@@ -23,6 +23,7 @@ fn the_set_decodes_and_holds_every_file_with_its_imports() {
         "cloudstate/tck/model/crdt.proto",
         "cloudstate/tck/model/eventlogeventing.proto",
         "cloudstate/tck/model/eventsourced.proto",
+        "cloudstate/tck/model/metadata.proto",
         "cloudstate/tck/model/valueentity.proto",
         "google/api/annotations.proto",
         "google/api/http.proto",
@@ -48,7 +49,7 @@ fn protocol_and_model_services_are_present_under_their_full_names() {
         );
     }
     assert_eq!(names::PROTOCOL_SERVICES.len(), 5);
-    assert_eq!(model::ALL.len(), 14);
+    assert_eq!(model::ALL.len(), 16);
 }
 
 #[test]

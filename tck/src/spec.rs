@@ -125,6 +125,7 @@ pub(crate) const CHAPTERS: &[(&str, &str)] = &[
     ),
     ("failures.md", include_str!("../../spec/failures.md")),
     ("passivation.md", include_str!("../../spec/passivation.md")),
+    ("metadata.md", include_str!("../../spec/metadata.md")),
     (
         "malformed-input.md",
         include_str!("../../spec/malformed-input.md"),

@@ -1,8 +1,8 @@
 //! The action model (`ActionTckModel`, `ActionTwo`) behind `cloudstate.action.ActionProtocol`.
 //!
-//! Dispatch is on the command's `service_name` and `name`, per call shape: `handleUnary` serves
-//! `ActionTckModel/ProcessUnary` and `ActionTwo/Call`, and each streamed shape serves the matching
-//! `ActionTckModel/ProcessStreamed…` method. Anything else ends the call with gRPC status `NOT_FOUND`; a
+//! Commands of the metadata model's action go to [`metadata`]. Otherwise dispatch is on the command's
+//! `service_name` and `name`, per call shape: `handleUnary` serves `ActionTckModel/ProcessUnary` and
+//! `ActionTwo/Call`, and each streamed shape serves the matching `ActionTckModel/ProcessStreamed…` method. Anything else ends the call with gRPC status `NOT_FOUND`; a
 //! missing payload, a payload of the wrong type or bytes that do not decode end it with `INVALID_ARGUMENT`.
 //! A streamed-in or duplex header that carries a payload is accepted, and the payload is handled as the
 //! first request.
@@ -15,10 +15,11 @@ use cloudstate_protocol::cloudstate::tck::model::action::{
     OtherRequest, ProcessGroup, ProcessStep, Request as ModelRequest, Response as ModelResponse,
 };
 use cloudstate_protocol::cloudstate::{Failure, Forward, Reply, SideEffect};
-use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
+use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO, METADATA_TCK_MODEL_ACTION};
 use tonic::{Request, Response, Status, Streaming};
 
 use super::fault::{self, Fault};
+use super::metadata;
 use super::payload::pack;
 use super::server::{Reaction, ResponseStream, Session, drive};
 use crate::messages::action::{
@@ -144,6 +145,9 @@ impl ActionProtocol for ModelAction {
         request: Request<ActionCommand>,
     ) -> Result<Response<ActionResponse>, Status> {
         let command = request.into_inner();
+        if command.service_name == METADATA_TCK_MODEL_ACTION {
+            return metadata::action_unary(self.fault, &command).map(Response::new);
+        }
         if command.service_name == ACTION_TWO && command.name == CALL {
             fault::payload::unpack_command::<OtherRequest>(self.fault, command.payload.as_ref())
                 .map_err(|error| Status::invalid_argument(error.to_string()))?;
@@ -153,6 +157,7 @@ impl ActionProtocol for ModelAction {
         let mut response = ActionResponse::default();
         fold_request(&mut response, &model_request(self.fault, &command)?);
         fault::action::response(self.fault, &mut response);
+        fault::metadata::copy_into_action(self.fault, command.metadata.as_ref(), &mut response);
         Ok(Response::new(response))
     }
 
@@ -194,14 +199,22 @@ impl ActionProtocol for ModelAction {
         request: Request<ActionCommand>,
     ) -> Result<Response<Self::handleStreamedOutStream>, Status> {
         let command = request.into_inner();
-        expect_method(
-            self.fault,
-            &command,
-            PROCESS_STREAMED_OUT,
-            "handleStreamedOut",
-        )?;
-        let mut responses = per_group(&model_request(self.fault, &command)?);
-        fault::action::stream(self.fault, &mut responses);
+        let responses = if command.service_name == METADATA_TCK_MODEL_ACTION {
+            metadata::action_streamed_out(self.fault, &command)?
+        } else {
+            expect_method(
+                self.fault,
+                &command,
+                PROCESS_STREAMED_OUT,
+                "handleStreamedOut",
+            )?;
+            let mut responses = per_group(&model_request(self.fault, &command)?);
+            fault::action::stream(self.fault, &mut responses);
+            for response in &mut responses {
+                fault::metadata::copy_into_action(self.fault, command.metadata.as_ref(), response);
+            }
+            responses
+        };
         let stream: ResponseStream<ActionResponse> =
             Box::pin(futures::stream::iter(responses.into_iter().map(Ok)));
         Ok(Response::new(stream))

@@ -18,12 +18,13 @@ use tonic::{Request, Response, Status};
 use super::fault::{self, Fault};
 
 /// The model files whose services the model serves; their imports are added to the descriptor set.
-const MODEL_FILES: [&str; 5] = [
+const MODEL_FILES: [&str; 6] = [
     "cloudstate/tck/model/action.proto",
     "cloudstate/tck/model/valueentity.proto",
     "cloudstate/tck/model/eventsourced.proto",
     "cloudstate/tck/model/crdt.proto",
     "cloudstate/tck/model/eventlogeventing.proto",
+    "cloudstate/tck/model/metadata.proto",
 ];
 
 /// The passivation timeout of the `…Configured` entities, in milliseconds.
@@ -31,8 +32,8 @@ const CONFIGURED_TIMEOUT_MS: i64 = 100;
 
 /// The `EntitySpec` the built-in model service answers `discover` with.
 ///
-/// It lists the action, value-entity, event-sourced, CRDT and event-log eventing model services, and
-/// carries in `proto` a `FileDescriptorSet` with the five model files and every file they import, in
+/// It lists the action, value-entity, event-sourced, CRDT, event-log eventing and metadata model services,
+/// and carries in `proto` a `FileDescriptorSet` with the six model files and every file they import, in
 /// dependency order, each encoded with its options intact (custom options such as `cloudstate.entity_key`
 /// and `google.api.http` included). The answer is the same on every call.
 pub fn entity_spec() -> EntitySpec {
@@ -102,6 +103,18 @@ pub fn entity_spec() -> EntitySpec {
                 names::EVENT_SOURCED,
                 model::EVENT_SOURCED_ENTITY_TWO,
                 "eventlogeventing-two",
+                None,
+            ),
+            entity(
+                names::ACTION_PROTOCOL,
+                model::METADATA_TCK_MODEL_ACTION,
+                "",
+                None,
+            ),
+            entity(
+                names::VALUE_ENTITY,
+                model::METADATA_TCK_MODEL_ENTITY,
+                "metadata-tck-model-entity",
                 None,
             ),
         ],
@@ -252,7 +265,12 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(listed.len(), 14);
+        assert_eq!(listed.len(), 16);
+        assert!(listed.contains(&(
+            names::VALUE_ENTITY,
+            model::METADATA_TCK_MODEL_ENTITY,
+            "metadata-tck-model-entity"
+        )));
         assert!(listed.contains(&(
             names::EVENT_SOURCED,
             model::EVENT_SOURCED_ENTITY_ONE,

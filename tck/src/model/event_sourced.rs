@@ -300,7 +300,7 @@ impl EventSourcedSession {
         } else {
             command.name.as_str()
         };
-        let reply = match (entity.kind, name) {
+        let mut reply = match (entity.kind, name) {
             (Kind::Model, PROCESS) => {
                 process(self.faults.fault(), command.id, &mut entity.state, &request)
             }
@@ -318,6 +318,12 @@ impl EventSourcedSession {
                 );
             }
         };
+        fault::metadata::copy_into_entity(
+            self.faults.fault(),
+            command.metadata.as_ref(),
+            reply.client_action.as_mut(),
+            &mut reply.side_effects,
+        );
         Reaction::send(vec![EventSourcedStreamOut {
             message: Some(Out::Reply(reply)),
         }])

@@ -10,6 +10,7 @@
 pub(crate) mod action;
 pub(crate) mod crdt;
 pub(crate) mod entity;
+pub(crate) mod metadata;
 pub(crate) mod payload;
 pub(crate) mod spec;
 pub(crate) mod variant;
@@ -54,7 +55,7 @@ macro_rules! faults {
             }
 
             /// The part of the model the deviation lives in: `discovery`, `action`, `entities`,
-            /// `value entity`, `event sourced` or `crdt`.
+            /// `value entity`, `event sourced`, `crdt` or `metadata`.
             pub fn area(self) -> &'static str {
                 match self {
                     $(Fault::$fault => $fault_area,)*
@@ -204,6 +205,12 @@ faults! {
         "ends the stream with a failure on a cancellation of a command that is not streaming";
     MismatchedDeltaIgnored = "mismatched-delta-ignored", "crdt",
         "ignores a received delta of another CRDT type than the entity's";
+    CommandMetadataHidden = "command-metadata-hidden", "metadata",
+        "gives the user code no metadata of the commands it handles";
+    AttachedMetadataDropped = "attached-metadata-dropped", "metadata",
+        "drops the metadata the user code attaches to a reply, a forward or a side effect";
+    CommandMetadataCopied = "command-metadata-copied", "metadata",
+        "copies a command's metadata into every reply, forward and side effect that has none of its own";
     }
     variants {
     ReorderedDiscovery = "reordered-discovery", "discovery",

@@ -12,6 +12,7 @@ mod eventing;
 mod eventing_subscriber;
 mod fault;
 mod habits;
+mod metadata;
 mod payload;
 mod server;
 #[cfg(test)]

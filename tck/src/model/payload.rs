@@ -6,7 +6,7 @@
 //! be used to encode them.
 
 use cloudstate_protocol::cloudstate::tck::model as es;
-use cloudstate_protocol::cloudstate::tck::model::{action, crdt, valueentity};
+use cloudstate_protocol::cloudstate::tck::model::{action, crdt, metadata, valueentity};
 use cloudstate_protocol::names::PROTOBUF_TYPE_URL_PREFIX;
 use prost::Message;
 use prost_types::Any;
@@ -38,6 +38,8 @@ model_messages! {
     crdt::Request => "cloudstate.tck.model.crdt.Request",
     crdt::StreamedRequest => "cloudstate.tck.model.crdt.StreamedRequest",
     crdt::Response => "cloudstate.tck.model.crdt.Response",
+    metadata::MetadataRequest => "cloudstate.tck.model.metadata.MetadataRequest",
+    metadata::MetadataResponse => "cloudstate.tck.model.metadata.MetadataResponse",
 }
 
 /// Why a payload could not be unpacked.

@@ -1,5 +1,5 @@
-//! The value-entity model (`ValueEntityTckModel`, `ValueEntityTwo`, `ValueEntityConfigured`) behind
-//! `cloudstate.valueentity.ValueEntity`.
+//! The value-entity model (`ValueEntityTckModel`, `ValueEntityTwo`, `ValueEntityConfigured`, and the
+//! metadata model's `MetadataTckModelEntity`) behind `cloudstate.valueentity.ValueEntity`.
 //!
 //! Protocol errors end the stream after a top-level `Failure` (see `spec/malformed-input.md`): a first
 //! message that is not an init, a second init, an empty message, an init for a service this model does not
@@ -23,11 +23,12 @@ use cloudstate_protocol::cloudstate::{
     ClientAction, Command, Failure, Forward, Reply, SideEffect, client_action,
 };
 use cloudstate_protocol::names::model::{
-    VALUE_ENTITY_CONFIGURED, VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO,
+    METADATA_TCK_MODEL_ENTITY, VALUE_ENTITY_CONFIGURED, VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO,
 };
 use tonic::{Request, Response, Status, Streaming};
 
 use super::fault::{self, Fault, StreamFaults};
+use super::metadata;
 use super::payload::{pack, unpack};
 use super::server::{Reaction, ResponseStream, Session, drive};
 
@@ -170,13 +171,15 @@ enum Kind {
     Model,
     /// `ValueEntityTwo` or `ValueEntityConfigured`: `Call` only.
     CallOnly,
+    /// `MetadataTckModelEntity`, of the metadata model: `Process` with a `MetadataRequest`.
+    Metadata,
 }
 
 impl Kind {
     /// The one command the service has.
     fn command(self) -> &'static str {
         match self {
-            Kind::Model => "Process",
+            Kind::Model | Kind::Metadata => "Process",
             Kind::CallOnly => "Call",
         }
     }
@@ -206,6 +209,7 @@ impl ValueEntitySession {
         let kind = match init.service_name.as_str() {
             VALUE_ENTITY_TCK_MODEL => Kind::Model,
             VALUE_ENTITY_TWO | VALUE_ENTITY_CONFIGURED => Kind::CallOnly,
+            METADATA_TCK_MODEL_ENTITY => Kind::Metadata,
             _ if self.faults.is(Fault::UnknownServiceServed) => Kind::Model,
             other => {
                 return fatal(
@@ -235,6 +239,9 @@ impl ValueEntitySession {
         let Some(entity) = self.entity.as_mut() else {
             return fatal(0, "value entity: a command before init".to_owned());
         };
+        if entity.kind == Kind::Metadata {
+            return metadata_command(self.faults.fault(), &command);
+        }
         let request = match fault::payload::unpack_command::<ModelRequest>(
             self.faults.fault(),
             command.payload.as_ref(),
@@ -247,7 +254,7 @@ impl ValueEntitySession {
         } else {
             command.name.as_str()
         };
-        let reply = match (entity.kind, name) {
+        let mut reply = match (entity.kind, name) {
             (Kind::Model, "Process") => {
                 let (reply, state) =
                     process(self.faults.fault(), command.id, &entity.state, &request);
@@ -262,10 +269,40 @@ impl ValueEntitySession {
                 );
             }
         };
+        fault::metadata::copy_into_entity(
+            self.faults.fault(),
+            command.metadata.as_ref(),
+            reply.client_action.as_mut(),
+            &mut reply.side_effects,
+        );
         Reaction::send(vec![ValueEntityStreamOut {
             message: Some(Out::Reply(reply)),
         }])
     }
+}
+
+/// A command to `MetadataTckModelEntity`: the metadata model's answer, with no state action.
+fn metadata_command(fault: Option<Fault>, command: &Command) -> Reaction<ValueEntityStreamOut> {
+    if command.name != metadata::PROCESS && fault != Some(Fault::CommandNameIgnored) {
+        return fatal(
+            command.id,
+            format!("value entity: unknown command {:?}", command.name),
+        );
+    }
+    let request = match metadata::request(fault, command.payload.as_ref()) {
+        Ok(request) => request,
+        Err(error) => return fatal(command.id, format!("value entity: {error}")),
+    };
+    let (action, side_effects) =
+        metadata::answer(fault, &request, command.metadata.as_ref()).into_entity();
+    Reaction::send(vec![ValueEntityStreamOut {
+        message: Some(Out::Reply(ValueEntityReply {
+            command_id: command.id,
+            client_action: Some(action),
+            side_effects,
+            state_action: None,
+        })),
+    }])
 }
 
 impl Session for ValueEntitySession {

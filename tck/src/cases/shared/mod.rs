@@ -5,5 +5,6 @@
 
 pub(crate) mod announced;
 pub(crate) mod checks;
+pub(crate) mod command_metadata;
 pub(crate) mod effect_metadata;
 pub(crate) mod relay_timeout;

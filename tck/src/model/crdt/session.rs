@@ -160,8 +160,16 @@ impl CrdtSession {
             (Kind::Model(entity), PROCESS) => {
                 match unpack_command::<ModelRequest>(fault, command.payload.as_ref()) {
                     Ok(request) => {
-                        let (answer, deleted) = entity.process(command.id, &request);
+                        let (mut answer, deleted) = entity.process(command.id, &request);
                         active.deleted = deleted;
+                        if let Out::Reply(reply) = &mut answer.answer {
+                            crate::model::fault::metadata::copy_into_entity(
+                                fault,
+                                command.metadata.as_ref(),
+                                reply.client_action.as_mut(),
+                                &mut reply.side_effects,
+                            );
+                        }
                         send(answer)
                     }
                     Err(error) => fatal(command.id, format!("crdt: {error}")),

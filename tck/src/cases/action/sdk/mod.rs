@@ -5,6 +5,7 @@
 //! Each file lists its cases; this one joins the lists in run order.
 
 mod discovery;
+mod metadata;
 mod streamed;
 mod streamed_in;
 mod streamed_out;
@@ -19,6 +20,7 @@ const GROUPS: &[&[Case]] = &[
     streamed_in::CASES,
     streamed_out::CASES,
     streamed::CASES,
+    metadata::CASES,
 ];
 
 /// The cases of this area, in run order.

@@ -10,6 +10,7 @@ mod discovery;
 mod effects;
 mod flag;
 mod gset;
+mod metadata;
 mod ormap;
 mod ormap_mix;
 mod orset;
@@ -32,6 +33,7 @@ const GROUPS: &[&[Case]] = &[
     vote::CASES,
     effects::CASES,
     streamed::CASES,
+    metadata::CASES,
 ];
 
 /// The cases of this area, in run order.

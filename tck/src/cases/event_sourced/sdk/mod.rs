@@ -7,6 +7,7 @@ mod discovery;
 mod effects;
 mod events;
 mod failures;
+mod metadata;
 mod rehydration;
 #[cfg(test)]
 mod restart_tests;
@@ -22,6 +23,7 @@ const GROUPS: &[&[Case]] = &[
     rehydration::CASES,
     effects::CASES,
     failures::CASES,
+    metadata::CASES,
 ];
 
 /// The cases of this area, in run order.

@@ -6,6 +6,7 @@
 mod discovery;
 mod effects;
 mod failures;
+mod metadata;
 mod state;
 mod support;
 
@@ -17,6 +18,7 @@ const GROUPS: &[&[Case]] = &[
     state::CASES,
     effects::CASES,
     failures::CASES,
+    metadata::CASES,
 ];
 
 /// The cases of this area, in run order.
