@@ -123,7 +123,7 @@ mod tests {
         let options = MatrixOptions::default().run_options();
         let control = run_model(None, &discovery_cases(), &options).await;
         assert!(control.setup_error.is_none());
-        assert_eq!(control.results.len(), 4);
+        assert_eq!(control.results.len(), discovery_cases().len());
         assert!(
             control
                 .results

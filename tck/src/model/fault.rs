@@ -91,6 +91,8 @@ faults! {
         "leaves its last entity out of every other discover answer";
     WrongPersistenceId = "wrong-persistence-id", "discovery",
         "announces each entity's service name as its persistence id";
+    AnonymousSupportLibrary = "anonymous-support-library", "discovery",
+        "leaves the support library's name and version out of its service info";
     WrongPassivationTimeout = "wrong-passivation-timeout", "discovery",
         "announces passivation timeouts in whole seconds (0 for 100 ms)";
     DiscoverRefusesOtherVersions = "discover-refuses-other-versions", "discovery",

@@ -34,6 +34,13 @@ pub(crate) static CASES: &[Case] = &[
         run: announces_protocol_version,
     },
     sdk_case! {
+        id: "discovery.sdk.names_its_support_library",
+        summary: "(SHOULD) the service info names the support library and its version",
+        requirements: ["DISC-033"],
+        services: &[],
+        run: names_its_support_library,
+    },
+    sdk_case! {
         id: "discovery.sdk.discover_is_repeatable",
         summary: "a second discover call announces the same entities and descriptors",
         requirements: ["DISC-006"],
@@ -123,6 +130,30 @@ async fn announces_protocol_version(cx: SdkCx) -> Verdict {
             }
         }
     }
+}
+
+async fn names_its_support_library(cx: SdkCx) -> Verdict {
+    let spec = cx.discover(tck_proxy_info()).await?;
+    let info = spec.service_info.unwrap_or_default();
+    let missing: Vec<&str> = [
+        ("support_library_name", &info.support_library_name),
+        ("support_library_version", &info.support_library_version),
+    ]
+    .into_iter()
+    .filter(|(_, value)| value.trim().is_empty())
+    .map(|(field, _)| field)
+    .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(CaseFailure::mismatch(
+        format!("the service info leaves {} empty", missing.join(" and ")),
+        "service_info naming the support library and its version".to_owned(),
+        format!(
+            "support_library_name {:?}, support_library_version {:?}",
+            info.support_library_name, info.support_library_version
+        ),
+    ))
 }
 
 async fn discover_is_repeatable(cx: SdkCx) -> Verdict {

@@ -20,6 +20,12 @@ pub(crate) fn apply(fault: Fault, spec: &mut EntitySpec, call: u64) {
                 info.protocol_minor_version = 1;
             }
         }
+        Fault::AnonymousSupportLibrary => {
+            if let Some(info) = spec.service_info.as_mut() {
+                info.support_library_name.clear();
+                info.support_library_version.clear();
+            }
+        }
         Fault::UnqualifiedEntityType => {
             for entity in &mut spec.entities {
                 entity.entity_type = simple_name(&entity.entity_type).to_owned();
@@ -136,6 +142,7 @@ mod tests {
         let reference = entity_spec();
         for fault in [
             Fault::WrongProtocolVersion,
+            Fault::AnonymousSupportLibrary,
             Fault::UnqualifiedEntityType,
             Fault::WrongPersistenceId,
             Fault::WrongPassivationTimeout,
