@@ -11,8 +11,8 @@ use cloudstate_protocol::cloudstate::eventsourced::{
     event_sourced_stream_in, event_sourced_stream_out,
 };
 use cloudstate_protocol::cloudstate::tck::model::eventlogeventing::{
-    EffectRequest, EmitEventRequest, EventOne, Forward as ForwardStep, JsonEvent, ProcessStep,
-    Reply as ReplyStep, Response, emit_event_request, process_step,
+    EffectRequest, EmitEventRequest, EventOne, EventTwo, Forward as ForwardStep, JsonEvent,
+    ProcessStep, Reply as ReplyStep, Response, emit_event_request, process_step,
 };
 use cloudstate_protocol::cloudstate::{Forward, Metadata, Reply, metadata_entry};
 use cloudstate_protocol::names::model::EVENT_LOG_SUBSCRIBER_MODEL;
@@ -79,24 +79,42 @@ pub(crate) fn metadata_string<'a>(metadata: Option<&'a Metadata>, key: &str) -> 
 
 // ---- Events and the requests that emit them ----
 
+/// The step that makes the subscriber answer `Response{id, message}`.
+pub(crate) fn reply_step(message: &str) -> ProcessStep {
+    ProcessStep {
+        step: Some(process_step::Step::Reply(ReplyStep {
+            message: message.to_owned(),
+        })),
+    }
+}
+
+/// The step that makes the subscriber forward `EffectRequest{id, message}` to `Effect`.
+pub(crate) fn forward_step(message: &str) -> ProcessStep {
+    ProcessStep {
+        step: Some(process_step::Step::Forward(ForwardStep {
+            message: message.to_owned(),
+        })),
+    }
+}
+
 /// `EventOne` whose step replies with `message`.
 pub(crate) fn reply_event(message: &str) -> EventOne {
-    event_one(process_step::Step::Reply(ReplyStep {
-        message: message.to_owned(),
-    }))
+    EventOne {
+        step: Some(reply_step(message)),
+    }
 }
 
 /// `EventOne` whose step forwards `message` to `Effect`.
 pub(crate) fn forward_event(message: &str) -> EventOne {
-    event_one(process_step::Step::Forward(ForwardStep {
-        message: message.to_owned(),
-    }))
+    EventOne {
+        step: Some(forward_step(message)),
+    }
 }
 
-/// `EventOne` with this step.
-fn event_one(step: process_step::Step) -> EventOne {
-    EventOne {
-        step: Some(ProcessStep { step: Some(step) }),
+/// `EventTwo` with these steps, in order.
+pub(crate) fn event_two(steps: impl IntoIterator<Item = ProcessStep>) -> EventTwo {
+    EventTwo {
+        step: steps.into_iter().collect(),
     }
 }
 
@@ -105,6 +123,14 @@ pub(crate) fn emit_one(id: &str, event: EventOne) -> EmitEventRequest {
     EmitEventRequest {
         id: id.to_owned(),
         event: Some(emit_event_request::Event::EventOne(event)),
+    }
+}
+
+/// `EmitEventRequest{id, event_two}`.
+pub(crate) fn emit_two(id: &str, event: EventTwo) -> EmitEventRequest {
+    EmitEventRequest {
+        id: id.to_owned(),
+        event: Some(emit_event_request::Event::EventTwo(event)),
     }
 }
 

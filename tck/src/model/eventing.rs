@@ -29,6 +29,7 @@ use prost_types::Any;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::event_sourced::{EventSourcedSession, ModelEventSourced};
+use super::fault::{self, Fault};
 use super::payload::{ModelMessage, pack, unpack};
 use super::server::{Reaction, ResponseStream, Session, drive};
 use crate::messages::eventing::{
@@ -58,12 +59,17 @@ eventing_messages! {
 
 /// The JSON event `EventSourcedEntityTwo` emits for `message`, by the Cloudstate JSON convention.
 pub(crate) fn json_event(message: &str) -> Any {
-    let json = serde_json::json!({ "message": message }).to_string();
+    let json = json_text(message);
     Any {
         type_url: JSON_EVENT_TYPE_URL.to_owned(),
         // `bytes` field 1, as `google.protobuf.BytesValue`.
         value: json.into_bytes().encode_to_vec(),
     }
+}
+
+/// The JSON text of the event `EventSourcedEntityTwo` emits for `message`: `{"message":"<message>"}`.
+fn json_text(message: &str) -> String {
+    serde_json::json!({ "message": message }).to_string()
 }
 
 /// The `message` of a JSON event made by [`json_event`] (or any JSON object with a string `message`).
@@ -119,21 +125,24 @@ impl Emitter {
     }
 
     /// The events command `command` emits, or why the command cannot be handled.
-    fn events(self, command: &Command) -> Result<Vec<Any>, String> {
+    fn events(self, fault: Option<Fault>, command: &Command) -> Result<Vec<Any>, String> {
         match (self, command.name.as_str()) {
             (Emitter::One, EMIT_EVENT) => {
                 let request = unpack::<EmitEventRequest>(command.payload.as_ref())
                     .map_err(|error| error.to_string())?;
-                Ok(match request.event {
-                    Some(emit_event_request::Event::EventOne(event)) => vec![pack(&event)],
-                    Some(emit_event_request::Event::EventTwo(event)) => vec![pack(&event)],
-                    None => Vec::new(),
-                })
+                let event = match request.event {
+                    Some(emit_event_request::Event::EventOne(event)) => pack(&event),
+                    Some(emit_event_request::Event::EventTwo(event)) => pack(&event),
+                    None => return Ok(Vec::new()),
+                };
+                Ok(vec![fault::eventing::protobuf_event(fault, event)])
             }
             (Emitter::Two, EMIT_JSON_EVENT) => {
                 let request = unpack::<JsonEvent>(command.payload.as_ref())
                     .map_err(|error| error.to_string())?;
-                Ok(vec![json_event(&request.message)])
+                let event = json_event(&request.message);
+                let json = json_text(&request.message);
+                Ok(vec![fault::eventing::json_event(fault, event, &json)])
             }
             (_, name) => Err(format!("unknown command {name:?}")),
         }
@@ -143,6 +152,7 @@ impl Emitter {
 /// One `EventSourced.handle` stream of an emitting entity.
 #[derive(Debug)]
 pub(crate) struct EmitterSession {
+    fault: Option<Fault>,
     emitter: Option<Emitter>,
     commands_seen: bool,
 }
@@ -169,7 +179,7 @@ impl EmitterSession {
             return fatal(0, "eventing: a command before init".to_owned());
         };
         self.commands_seen = true;
-        match emitter.events(command) {
+        match emitter.events(self.fault, command) {
             Ok(events) => Reaction::send(vec![EventSourcedStreamOut {
                 message: Some(Out::Reply(EventSourcedReply {
                     command_id: command.id,
@@ -238,6 +248,7 @@ impl Session for Routed {
             *self = match &message.message {
                 Some(In::Init(init)) if Emitter::of(&init.service_name).is_some() => {
                     Routed::Emitter(EmitterSession {
+                        fault: model.fault,
                         emitter: None,
                         commands_seen: false,
                     })

@@ -27,11 +27,10 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::action::ModelAction;
 use super::eventing::json_event_message;
+use super::fault::{self, Fault};
 use super::payload::{ModelMessage, pack, unpack};
 use super::server::ResponseStream;
-use crate::messages::eventing::{
-    CE_SUBJECT, EFFECT, PROCESS_ANY_EVENT, PROCESS_EVENT_ONE, PROCESS_EVENT_TWO, metadata_string,
-};
+use crate::messages::eventing::{EFFECT, PROCESS_ANY_EVENT, PROCESS_EVENT_ONE, PROCESS_EVENT_TWO};
 
 fn reply(id: &str, message: &str) -> ActionResponse {
     ActionResponse {
@@ -85,41 +84,59 @@ fn unknown(command: &ActionCommand, call: &str) -> Status {
     ))
 }
 
-/// A unary command to `EventLogSubscriberModel`.
-pub(crate) fn unary(command: &ActionCommand) -> Result<ActionResponse, Status> {
-    let subject = metadata_string(command.metadata.as_ref(), CE_SUBJECT).unwrap_or_default();
-    match command.name.as_str() {
+/// A unary command to `EventLogSubscriberModel`, answered as the model served with `fault` answers it.
+pub(crate) fn unary(
+    fault: Option<Fault>,
+    command: &ActionCommand,
+) -> Result<ActionResponse, Status> {
+    let subject = fault::eventing::entity_id(fault, command.metadata.as_ref());
+    let method = fault::eventing::dispatched_method(fault, &command.name, command.payload.as_ref());
+    if !fault::eventing::serves(fault, method) {
+        return Err(unknown(command, "handleUnary"));
+    }
+    let mut response = match method {
         PROCESS_EVENT_ONE => {
             let event = decode::<EventOne>(command)?;
-            Ok(step_response(subject, event.step.as_ref()))
+            step_response(subject, event.step.as_ref())
         }
         EFFECT => {
             let request = decode::<EffectRequest>(command)?;
-            Ok(reply(&request.id, &request.message))
+            reply(&request.id, &request.message)
         }
         PROCESS_ANY_EVENT => {
             let Some(event) = command.payload.as_ref() else {
                 return Err(Status::invalid_argument("ProcessAnyEvent: missing payload"));
             };
             let message = json_event_message(event).map_err(Status::invalid_argument)?;
-            Ok(reply(subject, &message))
+            reply(subject, &message)
         }
-        _ => Err(unknown(command, "handleUnary")),
-    }
+        _ => return Err(unknown(command, "handleUnary")),
+    };
+    fault::eventing::subscriber_response(fault, &mut response);
+    Ok(response)
 }
 
-/// A server-streaming command to `EventLogSubscriberModel`: one response per step of an `EventTwo`.
-pub(crate) fn streamed_out(command: &ActionCommand) -> Result<Vec<ActionResponse>, Status> {
+/// A server-streaming command to `EventLogSubscriberModel`: one response per step of an `EventTwo`, as the
+/// model served with `fault` answers them.
+pub(crate) fn streamed_out(
+    fault: Option<Fault>,
+    command: &ActionCommand,
+) -> Result<Vec<ActionResponse>, Status> {
     if command.name != PROCESS_EVENT_TWO {
         return Err(unknown(command, "handleStreamedOut"));
     }
-    let subject = metadata_string(command.metadata.as_ref(), CE_SUBJECT).unwrap_or_default();
+    let subject = fault::eventing::entity_id(fault, command.metadata.as_ref());
     let event = decode::<EventTwo>(command)?;
-    Ok(event
+    let mut responses: Vec<ActionResponse> = event
         .step
         .iter()
         .map(|step| step_response(subject, Some(step)))
-        .collect())
+        .collect();
+    for response in &mut responses {
+        fault::eventing::subscriber_response(fault, response);
+    }
+    fault::eventing::streamed_subscriber(fault, &mut responses);
+    Ok(responses)
 }
 
 /// The `cloudstate.action.ActionProtocol` service of the whole model: `EventLogSubscriberModel` here,
@@ -143,7 +160,7 @@ impl ActionProtocol for ModelActions {
         request: Request<ActionCommand>,
     ) -> Result<Response<ActionResponse>, Status> {
         if request.get_ref().service_name == EVENT_LOG_SUBSCRIBER_MODEL {
-            return unary(request.get_ref()).map(Response::new);
+            return unary(self.model.fault, request.get_ref()).map(Response::new);
         }
         self.model.handle_unary(request).await
     }
@@ -162,7 +179,7 @@ impl ActionProtocol for ModelActions {
         request: Request<ActionCommand>,
     ) -> Result<Response<Self::handleStreamedOutStream>, Status> {
         if request.get_ref().service_name == EVENT_LOG_SUBSCRIBER_MODEL {
-            let responses = streamed_out(request.get_ref())?;
+            let responses = streamed_out(self.model.fault, request.get_ref())?;
             let stream: ResponseStream<ActionResponse> =
                 Box::pin(futures::stream::iter(responses.into_iter().map(Ok)));
             return Ok(Response::new(stream));
@@ -214,14 +231,17 @@ mod tests {
                 message: "m".into(),
             }))),
         };
-        let answer = unary(&command("ProcessEventOne", pack(&replying), Some("e-1")));
+        let answer = unary(
+            None,
+            &command("ProcessEventOne", pack(&replying), Some("e-1")),
+        );
         assert_eq!(answer.ok(), Some(reply("e-1", "m")));
         let forwarding = EventOne {
             step: Some(step(process_step::Step::Forward(ForwardStep {
                 message: "f".into(),
             }))),
         };
-        let answer = unary(&command("ProcessEventOne", pack(&forwarding), None));
+        let answer = unary(None, &command("ProcessEventOne", pack(&forwarding), None));
         let Some(Outcome::Forward(forward)) = answer.ok().and_then(|a| a.response) else {
             panic!("not a forward");
         };
@@ -242,13 +262,13 @@ mod tests {
             message: "y".into(),
         };
         assert_eq!(
-            unary(&command("Effect", pack(&effect), Some("ignored"))).ok(),
+            unary(None, &command("Effect", pack(&effect), Some("ignored"))).ok(),
             Some(reply("x", "y"))
         );
         let json = command("ProcessAnyEvent", json_event("hello"), Some("e-3"));
-        assert_eq!(unary(&json).ok(), Some(reply("e-3", "hello")));
+        assert_eq!(unary(None, &json).ok(), Some(reply("e-3", "hello")));
         let not_json = command("ProcessAnyEvent", pack(&effect), Some("e-3"));
-        assert!(unary(&not_json).is_err());
+        assert!(unary(None, &not_json).is_err());
         let two = EventTwo {
             step: vec![
                 step(process_step::Step::Reply(ReplyStep {
@@ -259,11 +279,11 @@ mod tests {
                 })),
             ],
         };
-        let answers = streamed_out(&command("ProcessEventTwo", pack(&two), Some("e-2")));
+        let answers = streamed_out(None, &command("ProcessEventTwo", pack(&two), Some("e-2")));
         assert_eq!(
             answers.ok(),
             Some(vec![reply("e-2", "a"), reply("e-2", "b")])
         );
-        assert!(unary(&command("Nope", pack(&two), None)).is_err());
+        assert!(unary(None, &command("Nope", pack(&two), None)).is_err());
     }
 }

@@ -11,9 +11,12 @@ pub(crate) mod action;
 pub(crate) mod crdt;
 pub(crate) mod entity;
 pub(crate) mod metadata;
+pub(crate) mod eventing;
 pub(crate) mod payload;
 pub(crate) mod spec;
 pub(crate) mod variant;
+
+pub(crate) use entity::StreamFaults;
 
 use std::fmt;
 use std::str::FromStr;
@@ -55,7 +58,7 @@ macro_rules! faults {
             }
 
             /// The part of the model the deviation lives in: `discovery`, `action`, `entities`,
-            /// `value entity`, `event sourced`, `crdt` or `metadata`.
+            /// `value entity`, `event sourced`, `crdt`, `eventing` or `metadata`.
             pub fn area(self) -> &'static str {
                 match self {
                     $(Fault::$fault => $fault_area,)*
@@ -213,6 +216,24 @@ faults! {
         "drops the metadata the user code attaches to a reply, a forward or a side effect";
     CommandMetadataCopied = "command-metadata-copied", "metadata",
         "copies a command's metadata into every reply, forward and side effect that has none of its own";
+    SubjectFromSource = "subject-from-source", "eventing",
+        "reads the emitting entity's id from a delivered event's `ce-source` instead of its `ce-subject`";
+    SubscriberForwardDropped = "subscriber-forward-dropped", "eventing",
+        "answers a subscriber's forward step with no outcome, dropping the forward";
+    StreamedSubscriberEndsEarly = "streamed-subscriber-ends-early", "eventing",
+        "ends a streamed subscriber's call after its first response";
+    SubscriberDispatchedByPayloadType = "subscriber-dispatched-by-payload-type", "eventing",
+        "dispatches a subscriber's unary command by its payload's type instead of its name, so an event \
+         of a type no method takes (a JSON event) reaches the first method";
+    UnsubscribedMethodUnserved = "unsubscribed-method-unserved", "eventing",
+        "serves only the subscribing methods of an action with event subscriptions: `Effect` answers \
+         NOT_FOUND";
+    EventTypeUrlUnqualified = "event-type-url-unqualified", "eventing",
+        "packs emitted protobuf events with the message's simple name (`type.googleapis.com/EventOne`)";
+    JsonEventProtobufTypeUrl = "json-event-protobuf-type-url", "eventing",
+        "emits a JSON event under the protobuf prefix (`type.googleapis.com/JsonEvent`)";
+    JsonEventUnwrapped = "json-event-unwrapped", "eventing",
+        "emits a JSON event's JSON text as the event's bytes, not as field 1 of a wrapper message";
     }
     variants {
     ReorderedDiscovery = "reordered-discovery", "discovery",
@@ -279,36 +300,6 @@ impl Fault {
             .copied()
             .find(|variant| variant.name() == name)
             .ok_or_else(|| UnknownVariant(name.to_owned()))
-    }
-}
-
-/// The fault of one protocol stream, and what it has counted so far.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct StreamFaults {
-    fault: Option<Fault>,
-    commands: u32,
-}
-
-impl StreamFaults {
-    /// The state of a new stream served with `fault`.
-    pub(crate) fn new(fault: Option<Fault>) -> Self {
-        Self { fault, commands: 0 }
-    }
-
-    /// Whether the stream is served with `fault`.
-    pub(crate) fn is(&self, fault: Fault) -> bool {
-        self.fault == Some(fault)
-    }
-
-    /// Counts one command; true when the stream crashes at it ([`Fault::CrashMidStream`]).
-    pub(crate) fn crash_at_command(&mut self) -> bool {
-        self.commands += 1;
-        self.is(Fault::CrashMidStream) && self.commands == 2
-    }
-
-    /// The fault, if any.
-    pub(crate) fn fault(&self) -> Option<Fault> {
-        self.fault
     }
 }
 

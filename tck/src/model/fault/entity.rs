@@ -1,4 +1,5 @@
-//! The value-entity and event-sourced faults: what a faulty entity stream receives and answers.
+//! The value-entity and event-sourced faults: what a faulty entity stream receives and answers, and the
+//! state of one stream's fault ([`StreamFaults`]), which CRDT streams share.
 //!
 //! Each `…_in` helper sees an incoming message first and may rewrite it, or answer it in place of the
 //! model; each `…_out` helper rewrites the model's reaction.
@@ -14,9 +15,39 @@ use cloudstate_protocol::cloudstate::valueentity::value_entity_stream_out::Messa
 use cloudstate_protocol::cloudstate::valueentity::{ValueEntityStreamIn, ValueEntityStreamOut};
 use tonic::Status;
 
-use super::{Fault, StreamFaults, entity_reply, is_failure, variant};
+use super::{Fault, entity_reply, is_failure, variant};
 use crate::model::payload::{pack, unpack};
 use crate::model::server::Reaction;
+
+/// The fault of one protocol stream, and what it has counted so far.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct StreamFaults {
+    fault: Option<Fault>,
+    commands: u32,
+}
+
+impl StreamFaults {
+    /// The state of a new stream served with `fault`.
+    pub(crate) fn new(fault: Option<Fault>) -> Self {
+        Self { fault, commands: 0 }
+    }
+
+    /// Whether the stream is served with `fault`.
+    pub(crate) fn is(&self, fault: Fault) -> bool {
+        self.fault == Some(fault)
+    }
+
+    /// Counts one command; true when the stream crashes at it ([`Fault::CrashMidStream`]).
+    pub(crate) fn crash_at_command(&mut self) -> bool {
+        self.commands += 1;
+        self.is(Fault::CrashMidStream) && self.commands == 2
+    }
+
+    /// The fault, if any.
+    pub(crate) fn fault(&self) -> Option<Fault> {
+        self.fault
+    }
+}
 
 /// The status of a stream that crashes ([`Fault::CrashMidStream`]).
 pub(crate) fn crash() -> Status {
