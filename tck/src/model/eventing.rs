@@ -59,17 +59,12 @@ eventing_messages! {
 
 /// The JSON event `EventSourcedEntityTwo` emits for `message`, by the Cloudstate JSON convention.
 pub(crate) fn json_event(message: &str) -> Any {
-    let json = json_text(message);
+    let json = serde_json::json!({ "message": message }).to_string();
     Any {
         type_url: JSON_EVENT_TYPE_URL.to_owned(),
         // `bytes` field 1, as `google.protobuf.BytesValue`.
         value: json.into_bytes().encode_to_vec(),
     }
-}
-
-/// The JSON text of the event `EventSourcedEntityTwo` emits for `message`: `{"message":"<message>"}`.
-fn json_text(message: &str) -> String {
-    serde_json::json!({ "message": message }).to_string()
 }
 
 /// The `message` of a JSON event made by [`json_event`] (or any JSON object with a string `message`).
@@ -141,8 +136,11 @@ impl Emitter {
                 let request = unpack::<JsonEvent>(command.payload.as_ref())
                     .map_err(|error| error.to_string())?;
                 let event = json_event(&request.message);
-                let json = json_text(&request.message);
-                Ok(vec![fault::eventing::json_event(fault, event, &json)])
+                Ok(vec![fault::eventing::json_event(
+                    fault,
+                    event,
+                    &request.message,
+                )])
             }
             (_, name) => Err(format!("unknown command {name:?}")),
         }

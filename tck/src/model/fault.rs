@@ -260,6 +260,11 @@ faults! {
          and Go SDKs)";
     EmptyClearUnreported = "empty-clear-unreported", "crdt",
         "does not report a clear of an ORSet or ORMap that was already empty (JavaScript SDK)";
+    JsonEventClassName = "json-event-class-name", "eventing",
+        "names a JSON event's type after the full name of a class (Java SDK)";
+    JsonEventSpaced = "json-event-spaced", "eventing",
+        "writes a JSON event's text with a space after the colon, `{\"message\": ...}` (Python's \
+         `json.dumps`)";
     }
 }
 

@@ -1,11 +1,12 @@
 //! The eventing faults: how a faulty eventing model reads a delivered event's CloudEvent metadata,
 //! dispatches a subscriber's command, answers a forward step or a streamed subscriber, and packs the events
-//! its entities emit.
+//! its entities emit; and the variants of the JSON events, choices the JSON convention leaves to an SDK.
 
 use cloudstate_protocol::cloudstate::Metadata;
 use cloudstate_protocol::cloudstate::action::ActionResponse;
 use cloudstate_protocol::cloudstate::action::action_response::Response as Outcome;
 use cloudstate_protocol::names::{JSON_TYPE_URL_PREFIX, PROTOBUF_TYPE_URL_PREFIX};
+use prost::Message as _;
 use prost_types::Any;
 
 use super::Fault;
@@ -74,17 +75,34 @@ pub(crate) fn protobuf_event(fault: Option<Fault>, mut event: Any) -> Any {
     event
 }
 
-/// Applies the JSON faults to a JSON event: [`Fault::JsonEventProtobufTypeUrl`] gives it the protobuf
-/// prefix instead of `json.cloudstate.io/`, and [`Fault::JsonEventUnwrapped`] sends the JSON text itself as
-/// the bytes, instead of as field 1 of a wrapper message.
-pub(crate) fn json_event(fault: Option<Fault>, mut event: Any, json: &str) -> Any {
+/// The type name a JSON event gets under [`Fault::JsonEventClassName`]: the full name of a class, as the
+/// Java SDK names JSON types.
+const CLASS_NAME: &str = "io.cloudstate.tck.model.eventlogeventing.JsonMessage";
+
+/// Applies the JSON faults and variants to the JSON event that carries `{"message": <message>}`:
+/// [`Fault::JsonEventProtobufTypeUrl`] gives it the protobuf prefix instead of `json.cloudstate.io/`,
+/// [`Fault::JsonEventUnwrapped`] sends the JSON text itself as the bytes instead of as field 1 of a
+/// wrapper message; the variants [`Fault::JsonEventClassName`] and [`Fault::JsonEventSpaced`] name the
+/// type after a class and put a space after the JSON's `:`.
+pub(crate) fn json_event(fault: Option<Fault>, mut event: Any, message: &str) -> Any {
+    let value = serde_json::Value::String(message.to_owned());
     match fault {
         Some(Fault::JsonEventProtobufTypeUrl) => {
             if let Some(name) = event.type_url.strip_prefix(JSON_TYPE_URL_PREFIX) {
                 event.type_url = format!("{PROTOBUF_TYPE_URL_PREFIX}{name}");
             }
         }
-        Some(Fault::JsonEventUnwrapped) => event.value = json.as_bytes().to_vec(),
+        Some(Fault::JsonEventUnwrapped) => {
+            event.value = format!("{{\"message\":{value}}}").into_bytes();
+        }
+        Some(Fault::JsonEventClassName) => {
+            event.type_url = format!("{JSON_TYPE_URL_PREFIX}{CLASS_NAME}");
+        }
+        Some(Fault::JsonEventSpaced) => {
+            event.value = format!("{{\"message\": {value}}}")
+                .into_bytes()
+                .encode_to_vec();
+        }
         _ => {}
     }
     event
@@ -180,12 +198,22 @@ mod tests {
             value: vec![10, 2, b'{', b'}'],
         };
         assert_eq!(
-            json_event(Some(Fault::JsonEventProtobufTypeUrl), json.clone(), "{}").type_url,
+            json_event(Some(Fault::JsonEventProtobufTypeUrl), json.clone(), "m").type_url,
             "type.googleapis.com/JsonEvent"
         );
         assert_eq!(
-            json_event(Some(Fault::JsonEventUnwrapped), json.clone(), "{}").value,
-            b"{}".to_vec()
+            json_event(Some(Fault::JsonEventUnwrapped), json.clone(), "m").value,
+            b"{\"message\":\"m\"}".to_vec()
+        );
+        let spaced = json_event(Some(Fault::JsonEventSpaced), json.clone(), "m\"");
+        assert_eq!(
+            Vec::<u8>::decode(spaced.value.as_slice()).ok(),
+            Some(b"{\"message\": \"m\\\"\"}".to_vec())
+        );
+        assert!(
+            json_event(Some(Fault::JsonEventClassName), json.clone(), "m")
+                .type_url
+                .starts_with("json.cloudstate.io/io.cloudstate.")
         );
         assert!(!serves(Some(Fault::UnsubscribedMethodUnserved), "Effect"));
         assert!(serves(None, "Effect"));

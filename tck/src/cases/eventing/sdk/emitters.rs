@@ -9,8 +9,7 @@ use cloudstate_protocol::cloudstate::eventsourced::{
 use cloudstate_protocol::names::model::{EVENT_SOURCED_ENTITY_ONE, EVENT_SOURCED_ENTITY_TWO};
 
 use super::support::check_json_event;
-use crate::case::Case;
-use crate::case::{CaseFailure, Verdict, sdk_case};
+use crate::case::{Case, CaseFailure, Verdict, sdk_case};
 use crate::messages::eventing::{
     EVENT_ONE, EVENT_TWO, emit_in, emit_json_in, emit_one, emit_two, emitted, event_two,
     forward_step, init, json_request, reply_event, reply_step,
