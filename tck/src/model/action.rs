@@ -18,6 +18,7 @@ use cloudstate_protocol::cloudstate::{Failure, Forward, Reply, SideEffect};
 use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO, METADATA_TCK_MODEL_ACTION};
 use tonic::{Request, Response, Status, Streaming};
 
+use super::fault::action::Poison;
 use super::fault::{self, Fault};
 use super::metadata;
 use super::payload::pack;
@@ -132,10 +133,22 @@ fn model_request(fault: Option<Fault>, command: &ActionCommand) -> Result<ModelR
 }
 
 /// The `cloudstate.action.ActionProtocol` service of the model.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ModelAction {
     /// The deliberate fault the model is served with, if any.
     pub(crate) fault: Option<Fault>,
+    /// Whether a cancelled streamed-out call stopped the model ([`Fault::CancelledCallPoisons`]).
+    poison: Poison,
+}
+
+impl ModelAction {
+    /// The action model served with `fault`.
+    pub(crate) fn new(fault: Option<Fault>) -> Self {
+        Self {
+            fault,
+            poison: Poison::default(),
+        }
+    }
 }
 
 #[tonic::async_trait]
@@ -144,6 +157,7 @@ impl ActionProtocol for ModelAction {
         &self,
         request: Request<ActionCommand>,
     ) -> Result<Response<ActionResponse>, Status> {
+        self.poison.check(self.fault)?;
         let command = request.into_inner();
         if command.service_name == METADATA_TCK_MODEL_ACTION {
             return metadata::action_unary(self.fault, &command).map(Response::new);
@@ -151,6 +165,9 @@ impl ActionProtocol for ModelAction {
         if command.service_name == ACTION_TWO && command.name == CALL {
             fault::payload::unpack_command::<OtherRequest>(self.fault, command.payload.as_ref())
                 .map_err(|error| Status::invalid_argument(error.to_string()))?;
+            if self.fault == Some(Fault::ActionTwoNoReply) {
+                return Ok(Response::new(ActionResponse::default()));
+            }
             return Ok(Response::new(empty_reply()));
         }
         expect_method(self.fault, &command, PROCESS_UNARY, "handleUnary")?;
@@ -165,6 +182,7 @@ impl ActionProtocol for ModelAction {
         &self,
         request: Request<Streaming<ActionCommand>>,
     ) -> Result<Response<ActionResponse>, Status> {
+        self.poison.check(self.fault)?;
         let mut inbound = request.into_inner();
         let Some(header) = inbound.message().await? else {
             return Err(Status::invalid_argument(
@@ -198,6 +216,7 @@ impl ActionProtocol for ModelAction {
         &self,
         request: Request<ActionCommand>,
     ) -> Result<Response<Self::handleStreamedOutStream>, Status> {
+        self.poison.check(self.fault)?;
         let command = request.into_inner();
         let responses = if command.service_name == METADATA_TCK_MODEL_ACTION {
             metadata::action_streamed_out(self.fault, &command)?
@@ -215,9 +234,7 @@ impl ActionProtocol for ModelAction {
             }
             responses
         };
-        let stream: ResponseStream<ActionResponse> =
-            Box::pin(futures::stream::iter(responses.into_iter().map(Ok)));
-        Ok(Response::new(stream))
+        Ok(Response::new(self.poison.watch(self.fault, responses)))
     }
 
     type handleStreamedStream = ResponseStream<ActionResponse>;
@@ -226,6 +243,7 @@ impl ActionProtocol for ModelAction {
         &self,
         request: Request<Streaming<ActionCommand>>,
     ) -> Result<Response<Self::handleStreamedStream>, Status> {
+        self.poison.check(self.fault)?;
         let session = DuplexSession {
             header_seen: false,
             fault: self.fault,

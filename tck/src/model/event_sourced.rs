@@ -175,6 +175,9 @@ fn fatal(command_id: i64, description: String) -> Reaction<EventSourcedStreamOut
     })
 }
 
+/// How many replayed events the model keeps under [`Fault::ReplayBounded`].
+const REPLAY_BOUND: usize = 1000;
+
 /// Which of the three event-sourced services a stream serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -198,6 +201,8 @@ struct Entity {
     kind: Kind,
     state: EntityState,
     commands_seen: bool,
+    /// How many events were replayed after the init.
+    replayed: usize,
 }
 
 /// One `EventSourced.handle` stream.
@@ -252,6 +257,7 @@ impl EventSourcedSession {
             kind,
             state,
             commands_seen: false,
+            replayed: 0,
         });
         Reaction::send(Vec::new())
     }
@@ -262,6 +268,10 @@ impl EventSourcedSession {
         };
         if entity.commands_seen && !self.faults.is(Fault::LateEventsApplied) {
             return fatal(0, "event sourced: an event after a command".to_owned());
+        }
+        entity.replayed += 1;
+        if entity.replayed > REPLAY_BOUND && self.faults.is(Fault::ReplayBounded) {
+            return Reaction::send(Vec::new());
         }
         match unpack::<Persisted>(event.payload.as_ref()) {
             Ok(persisted) => {
@@ -282,6 +292,7 @@ impl EventSourcedSession {
                 kind: Kind::Model,
                 state: EntityState::default(),
                 commands_seen: false,
+                replayed: 0,
             });
         }
         let Some(entity) = self.entity.as_mut() else {
@@ -300,8 +311,9 @@ impl EventSourcedSession {
         } else {
             command.name.as_str()
         };
+        let runs_actions = self.faults.is(Fault::CallRunsActions);
         let mut reply = match (entity.kind, name) {
-            (Kind::Model, PROCESS) => {
+            (Kind::Model, PROCESS) | (Kind::CallOnly, CALL) if runs_actions || name == PROCESS => {
                 process(self.faults.fault(), command.id, &mut entity.state, &request)
             }
             (Kind::CallOnly, CALL) => reply_with(

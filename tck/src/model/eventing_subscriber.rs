@@ -141,7 +141,7 @@ pub(crate) fn streamed_out(
 
 /// The `cloudstate.action.ActionProtocol` service of the whole model: `EventLogSubscriberModel` here,
 /// every other service by the action model.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct ModelActions {
     model: ModelAction,
 }

@@ -13,16 +13,16 @@ pub(crate) mod entity;
 pub(crate) mod metadata;
 pub(crate) mod eventing;
 pub(crate) mod payload;
+mod reply;
 pub(crate) mod spec;
 pub(crate) mod variant;
-
-pub(crate) use entity::StreamFaults;
 
 use std::fmt;
 use std::str::FromStr;
 
-use cloudstate_protocol::cloudstate::{
-    ClientAction, Failure, Forward, Metadata, Reply, SideEffect, client_action,
+pub(crate) use entity::StreamFaults;
+pub(crate) use reply::{
+    client_action, entity_reply, failure, forward, is_failure, reply, side_effects,
 };
 
 macro_rules! faults {
@@ -110,6 +110,10 @@ faults! {
         "never answers a streamed-in call half-closed right after its header";
     StreamEndsAfterFailure = "stream-ends-after-failure", "action",
         "ends a streamed-out or duplex action call after its first failure";
+    ActionTwoNoReply = "action-two-no-reply", "action",
+        "answers `ActionTwo.Call` with no outcome instead of an empty `Response`";
+    CancelledCallPoisons = "cancelled-call-poisons", "action",
+        "fails every later action call with UNAVAILABLE once the proxy has cancelled a streamed-out call";
     NeverClosesStreams = "never-closes-streams", "entities",
         "never ends a protocol stream that the proxy half-closed (entities and streamed actions)";
     DuplexBatchesGroups = "duplex-batches-groups", "action",
@@ -156,6 +160,13 @@ faults! {
         "decodes a command's payload as the method's input message whatever its type URL";
     UndecodablePayloadAsEmpty = "undecodable-payload-as-empty", "entities",
         "takes a command payload whose bytes do not decode as an empty request";
+    CallRunsActions = "call-runs-actions", "entities",
+        "runs the actions of a `Call` to the second or configured value-entity or event-sourced service as \
+         `Process` would, instead of answering an empty `Response`";
+    HalfCloseDropsInFlight = "half-close-drops-in-flight", "entities",
+        "ends a protocol stream half-closed right after a message without answering that message";
+    SmallMessageLimit = "small-message-limit", "entities",
+        "accepts protocol messages of at most 1 MiB, below gRPC's default limit of 4 MiB";
     ReplyTwice = "reply-twice", "value entity",
         "sends the reply to every value-entity command twice";
     FirstStateActionWins = "first-state-action-wins", "value entity",
@@ -180,6 +191,8 @@ faults! {
         "takes a snapshot only when a reply's events end exactly on a multiple of the snapshot interval";
     SnapshotSequenceIgnored = "snapshot-sequence-ignored", "event sourced",
         "counts the snapshot interval from 0 after an init with a snapshot, ignoring its sequence number";
+    ReplayBounded = "replay-bounded", "event sourced",
+        "keeps only the first 1,000 events replayed after an init and drops the rest";
     GrossDeltas = "gross-deltas", "crdt",
         "reports every CRDT operation of a command, not their net change";
     ClearLosesAdds = "clear-loses-adds", "crdt",
@@ -234,6 +247,12 @@ faults! {
         "emits a JSON event under the protobuf prefix (`type.googleapis.com/JsonEvent`)";
     JsonEventUnwrapped = "json-event-unwrapped", "eventing",
         "emits a JSON event's JSON text as the event's bytes, not as field 1 of a wrapper message";
+    CallDeleteIgnored = "call-delete-ignored", "crdt",
+        "ignores a `Delete` in a `Call` to `CrdtTwo` or `CrdtConfigured`";
+    CommandIdOverwritten = "command-id-overwritten", "crdt",
+        "answers CRDT commands and cancellations that arrive together all with the last one's id";
+    DeltaDuringCommandLost = "delta-during-command-lost", "crdt",
+        "drops a delta that arrives right after a command, before that command is answered";
     }
     variants {
     ReorderedDiscovery = "reordered-discovery", "discovery",
@@ -308,84 +327,16 @@ impl Fault {
     }
 }
 
-/// The faults of any entity reply: its command id, its client action and its side effects.
-pub(crate) fn entity_reply(
-    fault: Fault,
-    command_id: &mut i64,
-    action: Option<&mut ClientAction>,
-    effects: &mut [SideEffect],
-) {
-    if fault == Fault::WrongCommandId {
-        *command_id -= 1;
-    }
-    client_action(fault, action);
-    side_effects(fault, effects);
-}
-
-/// The reply, forward and failure faults, on the client action of an entity reply.
-pub(crate) fn client_action(fault: Fault, action: Option<&mut ClientAction>) {
-    match action.and_then(|action| action.action.as_mut()) {
-        Some(client_action::Action::Reply(r)) => reply(fault, r),
-        Some(client_action::Action::Forward(f)) => forward(fault, f),
-        Some(client_action::Action::Failure(f)) => failure(fault, f),
-        None => {}
-    }
-}
-
-/// Whether a client action is a failure.
-pub(crate) fn is_failure(action: Option<&ClientAction>) -> bool {
-    matches!(
-        action.and_then(|action| action.action.as_ref()),
-        Some(client_action::Action::Failure(_))
-    )
-}
-
-/// [`Fault::ReplyMetadata`] and [`Fault::GarbageInAny`].
-pub(crate) fn reply(fault: Fault, reply: &mut Reply) {
-    match fault {
-        Fault::ReplyMetadata => reply.metadata = Some(Metadata::default()),
-        Fault::GarbageInAny => {
-            if let Some(payload) = reply.payload.as_mut() {
-                let mut prefixed = Vec::with_capacity(payload.value.len() + 2);
-                prost::encoding::encode_varint(payload.value.len() as u64, &mut prefixed);
-                prefixed.extend_from_slice(&payload.value);
-                payload.value = prefixed;
-            }
-        }
-        _ => {}
-    }
-}
-
-/// [`Fault::ForwardUnqualified`].
-pub(crate) fn forward(fault: Fault, forward: &mut Forward) {
-    if fault == Fault::ForwardUnqualified
-        && let Some((_, simple)) = forward.service_name.rsplit_once('.')
-    {
-        forward.service_name = simple.to_owned();
-    }
-}
-
-/// [`Fault::FailureDescriptionPrefixed`] and [`Fault::RestartOnFailure`].
-pub(crate) fn failure(fault: Fault, failure: &mut Failure) {
-    match fault {
-        Fault::FailureDescriptionPrefixed => {
-            failure.description = format!("Error: {}", failure.description);
-        }
-        Fault::RestartOnFailure => failure.restart = true,
-        _ => {}
-    }
-}
-
-/// [`Fault::SideEffectsReversed`] and [`Fault::SideEffectsAsynchronous`].
-pub(crate) fn side_effects(fault: Fault, effects: &mut [SideEffect]) {
-    match fault {
-        Fault::SideEffectsReversed => effects.reverse(),
-        Fault::SideEffectsAsynchronous => {
-            for effect in effects {
-                effect.synchronous = false;
-            }
-        }
-        _ => {}
+impl Fault {
+    /// Whether the model, served with this fault, reads the input of a protocol stream in batches of the
+    /// messages that arrive together, as an SDK that queues its input might.
+    pub(crate) fn reads_batches(self) -> bool {
+        matches!(
+            self,
+            Fault::HalfCloseDropsInFlight
+                | Fault::CommandIdOverwritten
+                | Fault::DeltaDuringCommandLost
+        )
     }
 }
 

@@ -66,6 +66,11 @@ impl ModelOptions {
     }
 }
 
+/// The largest protocol message the model accepts: gRPC's default limit, 4 MiB.
+const MESSAGE_LIMIT: usize = 4 * 1024 * 1024;
+/// The largest protocol message the model accepts under [`Fault::SmallMessageLimit`].
+const SMALL_MESSAGE_LIMIT: usize = 1024 * 1024;
+
 /// Adds the model's services to a tonic server: `cloudstate.EntityDiscovery`,
 /// `cloudstate.action.ActionProtocol` (the action model and the eventing subscriber),
 /// `cloudstate.valueentity.ValueEntity`, `cloudstate.eventsourced.EventSourced` (the event-sourced model
@@ -75,19 +80,28 @@ where
     L: Clone,
 {
     let fault = options.fault;
+    let limit = if fault == Some(Fault::SmallMessageLimit) {
+        SMALL_MESSAGE_LIMIT
+    } else {
+        MESSAGE_LIMIT
+    };
     server
         .add_service(EntityDiscoveryServer::new(ModelDiscovery::new(
             fault,
             options.log_reported_errors,
         )))
-        .add_service(ActionProtocolServer::new(ModelActions::new(ModelAction {
-            fault,
-        })))
-        .add_service(ValueEntityServer::new(ModelValueEntity { fault }))
-        .add_service(EventSourcedServer::new(ModelEventSourcing::new(
-            ModelEventSourced { fault },
-        )))
-        .add_service(CrdtServer::new(ModelCrdt { fault }))
+        .add_service(
+            ActionProtocolServer::new(ModelActions::new(ModelAction::new(fault)))
+                .max_decoding_message_size(limit),
+        )
+        .add_service(
+            ValueEntityServer::new(ModelValueEntity { fault }).max_decoding_message_size(limit),
+        )
+        .add_service(
+            EventSourcedServer::new(ModelEventSourcing::new(ModelEventSourced { fault }))
+                .max_decoding_message_size(limit),
+        )
+        .add_service(CrdtServer::new(ModelCrdt { fault }).max_decoding_message_size(limit))
 }
 
 /// Serves the model on `listener` (plain HTTP/2 gRPC) until `shutdown` resolves.
@@ -174,6 +188,30 @@ pub(crate) trait Session: Send + 'static {
     type Out: Send + 'static;
     /// Handles one incoming message.
     fn on_message(&mut self, message: Self::In) -> Reaction<Self::Out>;
+
+    /// Handles messages that arrived together (only under the faults that read input in batches, see
+    /// [`Fault::reads_batches`]): by default one after the other, as [`on_message`](Self::on_message)
+    /// would, stopping where a reaction ends the stream.
+    fn on_batch(&mut self, batch: Vec<Self::In>) -> Reaction<Self::Out>
+    where
+        Self: Sized,
+    {
+        each_message(self, batch)
+    }
+}
+
+/// Handles `batch` one message after the other, stopping where a reaction ends the stream.
+pub(crate) fn each_message<S: Session>(session: &mut S, batch: Vec<S::In>) -> Reaction<S::Out> {
+    let mut all = Reaction::send(Vec::new());
+    for message in batch {
+        let reaction = session.on_message(message);
+        all.out.extend(reaction.out);
+        if reaction.end {
+            all.end = true;
+            break;
+        }
+    }
+    all
 }
 
 struct Driver<S: Session> {
@@ -183,6 +221,45 @@ struct Driver<S: Session> {
     ended: bool,
     /// Under the fault `never-closes-streams`: the end of the input does not end the output.
     holds_open: bool,
+    /// Under the faults that read input in batches: the fault.
+    batches: Option<Fault>,
+}
+
+/// How long a driver reading batches waits for the next message of a batch.
+const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(30);
+/// The most messages in one batch.
+const BATCH_MAX: usize = 64;
+
+impl<S: Session> Driver<S> {
+    /// Reads the messages that arrive within [`BATCH_WINDOW`] of each other after `first`, and handles
+    /// them as one batch. Under [`Fault::HalfCloseDropsInFlight`], input that ends within the window
+    /// drops the batch's answers and ends the stream.
+    async fn batch(&mut self, fault: Fault, first: S::In) {
+        let mut batch = vec![first];
+        let mut input_ended = false;
+        while batch.len() < BATCH_MAX {
+            match tokio::time::timeout(BATCH_WINDOW, self.inbound.message()).await {
+                Ok(Ok(Some(message))) => batch.push(message),
+                Ok(Ok(None)) => {
+                    input_ended = true;
+                    break;
+                }
+                Ok(Err(status)) => {
+                    self.pending.push_back(Err(status));
+                    self.ended = true;
+                    return;
+                }
+                Err(_) => break,
+            }
+        }
+        let reaction = self.session.on_batch(batch);
+        if input_ended && fault == Fault::HalfCloseDropsInFlight {
+            self.ended = true;
+            return;
+        }
+        self.pending.extend(reaction.out);
+        self.ended = reaction.end || input_ended;
+    }
 }
 
 /// Runs `session` over `inbound` lazily, as the response stream is polled.
@@ -202,6 +279,7 @@ pub(crate) fn drive<S: Session>(
         pending: VecDeque::new(),
         ended: false,
         holds_open: fault == Some(Fault::NeverClosesStreams),
+        batches: fault.filter(|fault| fault.reads_batches()),
     };
     futures::stream::unfold(driver, |mut driver| async move {
         loop {
@@ -212,6 +290,9 @@ pub(crate) fn drive<S: Session>(
                 return None;
             }
             match driver.inbound.message().await {
+                Ok(Some(message)) if let Some(fault) = driver.batches => {
+                    driver.batch(fault, message).await;
+                }
                 Ok(Some(message)) => {
                     let reaction = driver.session.on_message(message);
                     driver.pending.extend(reaction.out);

@@ -254,8 +254,11 @@ impl ValueEntitySession {
         } else {
             command.name.as_str()
         };
+        let runs_actions = self.faults.is(Fault::CallRunsActions);
         let mut reply = match (entity.kind, name) {
-            (Kind::Model, "Process") => {
+            (Kind::Model, "Process") | (Kind::CallOnly, "Call")
+                if runs_actions || name == "Process" =>
+            {
                 let (reply, state) =
                     process(self.faults.fault(), command.id, &entity.state, &request);
                 entity.state = state;

@@ -25,7 +25,7 @@ use super::entity::{Answer, CrdtEntity, Out, call_reply, failure, nothing_cancel
 use crate::messages::crdt::{CALL, PROCESS, PROCESS_STREAMED};
 use crate::model::fault::payload::unpack_command;
 use crate::model::fault::{self, Fault, StreamFaults};
-use crate::model::server::{Reaction, ResponseStream, Session, drive};
+use crate::model::server::{Reaction, ResponseStream, Session, drive, each_message};
 
 /// The description of the failure of commands sent after the entity was deleted.
 const DELETED: &str = "the entity was deleted";
@@ -188,7 +188,10 @@ impl CrdtSession {
             (Kind::CallOnly, CALL) => {
                 match unpack_command::<ModelRequest>(fault, command.payload.as_ref()) {
                     Ok(request) => {
-                        let reply = call_reply(command.id, &request);
+                        let mut reply = call_reply(command.id, &request);
+                        if self.faults.is(Fault::CallDeleteIgnored) {
+                            reply.state_action = None;
+                        }
                         active.deleted = reply.state_action.is_some();
                         send(Answer {
                             answer: Out::Reply(reply),
@@ -235,6 +238,13 @@ impl Session for CrdtSession {
             None => fatal(0, "crdt: an empty message".to_owned()),
         };
         fault::crdt::crdt_out(&self.faults, &mut reaction);
+        reaction
+    }
+
+    fn on_batch(&mut self, mut batch: Vec<CrdtStreamIn>) -> Reaction<CrdtStreamOut> {
+        let last_command = fault::crdt::batch_in(&self.faults, &mut batch);
+        let mut reaction = each_message(self, batch);
+        fault::crdt::batch_out(&self.faults, last_command, &mut reaction);
         reaction
     }
 }

@@ -5,8 +5,14 @@ use cloudstate_protocol::cloudstate::action::ActionResponse;
 use cloudstate_protocol::cloudstate::action::action_response::Response as Outcome;
 use cloudstate_protocol::cloudstate::tck::model::action::Response as ModelResponse;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tonic::Status;
+
 use super::Fault;
 use crate::model::payload::pack;
+use crate::model::server::ResponseStream;
 
 /// Applies the reply, forward, failure and side-effect faults to one action response.
 pub(crate) fn response(fault: Option<Fault>, response: &mut ActionResponse) {
@@ -98,5 +104,71 @@ mod tests {
         let mut answer = failed();
         response(None, &mut answer);
         assert_eq!(answer, failed());
+    }
+}
+
+/// [`Fault::CancelledCallPoisons`]: whether the proxy has cancelled a streamed-out call of the model, shared
+/// by every call the model serves.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Poison(Arc<AtomicBool>);
+
+impl Poison {
+    /// Fails a call of a model served with `fault` once a streamed-out call was cancelled.
+    pub(crate) fn check(&self, fault: Option<Fault>) -> Result<(), Status> {
+        if fault == Some(Fault::CancelledCallPoisons) && self.0.load(Ordering::SeqCst) {
+            return Err(Status::unavailable(
+                "the action worker stopped after a cancelled streamed-out call",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The responses of a streamed-out call of a model served with `fault`: dropped before their end (the
+    /// proxy cancelled the call), they poison the model.
+    pub(crate) fn watch(
+        &self,
+        fault: Option<Fault>,
+        responses: Vec<ActionResponse>,
+    ) -> ResponseStream<ActionResponse> {
+        if fault != Some(Fault::CancelledCallPoisons) {
+            return Box::pin(futures::stream::iter(responses.into_iter().map(Ok)));
+        }
+        let guard = Unfinished {
+            poison: self.0.clone(),
+            finished: false,
+        };
+        Box::pin(futures::stream::unfold(
+            (responses.into_iter(), guard),
+            |(mut responses, mut guard)| async move {
+                match responses.next() {
+                    Some(response) => Some((Ok(response), (responses, guard))),
+                    None => {
+                        guard.finish();
+                        None
+                    }
+                }
+            },
+        ))
+    }
+}
+
+/// Poisons the model when a streamed-out call is dropped before its last response.
+struct Unfinished {
+    poison: Arc<AtomicBool>,
+    finished: bool,
+}
+
+impl Unfinished {
+    /// The call sent its last response: dropping it no longer poisons the model.
+    fn finish(&mut self) {
+        self.finished = true;
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.poison.store(true, Ordering::SeqCst);
+        }
     }
 }

@@ -210,6 +210,54 @@ pub(crate) fn merge(deltas: impl IntoIterator<Item = CrdtDelta>) -> Option<CrdtD
     })
 }
 
+/// Sees a batch of CRDT messages that arrived together (see [`Fault::reads_batches`]) before the model
+/// does: [`Fault::DeltaDuringCommandLost`] drops every delta that follows a command of the batch. Returns
+/// the id of the batch's last command or cancellation when the batch holds more than one, for
+/// [`batch_out`].
+pub(crate) fn batch_in(faults: &StreamFaults, batch: &mut Vec<CrdtStreamIn>) -> Option<i64> {
+    if faults.is(Fault::DeltaDuringCommandLost) {
+        let mut command_seen = false;
+        batch.retain(|message| match message.message {
+            Some(In::Command(_)) => {
+                command_seen = true;
+                true
+            }
+            Some(In::Delta(_)) => !command_seen,
+            _ => true,
+        });
+    }
+    let commands: Vec<i64> = batch
+        .iter()
+        .filter_map(|message| match &message.message {
+            Some(In::Command(command)) => Some(command.id),
+            Some(In::StreamCancelled(cancelled)) => Some(cancelled.id),
+            _ => None,
+        })
+        .collect();
+    (commands.len() > 1)
+        .then(|| commands.last().copied())
+        .flatten()
+}
+
+/// [`Fault::CommandIdOverwritten`]: every reply and cancellation response to a batch of several commands
+/// and cancellations names the last of them.
+pub(crate) fn batch_out(
+    faults: &StreamFaults,
+    last_command: Option<i64>,
+    reaction: &mut Reaction<CrdtStreamOut>,
+) {
+    let Some(last) = last_command.filter(|_| faults.is(Fault::CommandIdOverwritten)) else {
+        return;
+    };
+    for out in reaction.out.iter_mut().flatten() {
+        match out.message.as_mut() {
+            Some(Out::Reply(reply)) => reply.command_id = last,
+            Some(Out::StreamCancelledResponse(response)) => response.command_id = last,
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
