@@ -20,7 +20,7 @@ use tonic::transport::Channel;
 use tonic::{Response, Status, Streaming};
 use tonic_prost::ProstCodec;
 
-use super::stream::{Answers, CloseWait, ProtocolStream};
+use super::stream::{Answers, CloseWait, ProtocolStream, trace_text};
 use crate::case::{CaseFailure, CaseSettings};
 use crate::session::{SentStatus, TargetChannel, not_sent_by_target};
 use crate::wire::{Direction, Trace, WireMessage as _};
@@ -190,7 +190,8 @@ impl SdkCx {
 
     /// Opens `EventSourced.handle`.
     pub(crate) fn event_sourced(&self) -> EventSourcedStream {
-        let mut client = EventSourcedClient::new(self.channel.clone());
+        let mut client =
+            EventSourcedClient::new(self.channel.clone()).max_decoding_message_size(RECEIVE_LIMIT);
         let label = self.label("EventSourced.handle");
         let sent = SentStatus::new();
         ProtocolStream::streaming(
@@ -205,7 +206,8 @@ impl SdkCx {
 
     /// Opens `ValueEntity.handle`.
     pub(crate) fn value_entity(&self) -> ValueEntityStream {
-        let mut client = ValueEntityClient::new(self.channel.clone());
+        let mut client =
+            ValueEntityClient::new(self.channel.clone()).max_decoding_message_size(RECEIVE_LIMIT);
         let label = self.label("ValueEntity.handle");
         let sent = SentStatus::new();
         ProtocolStream::streaming(
@@ -220,7 +222,8 @@ impl SdkCx {
 
     /// Opens `Crdt.handle`.
     pub(crate) fn crdt(&self) -> CrdtStream {
-        let mut client = CrdtClient::new(self.channel.clone());
+        let mut client =
+            CrdtClient::new(self.channel.clone()).max_decoding_message_size(RECEIVE_LIMIT);
         let label = self.label("Crdt.handle");
         let sent = SentStatus::new();
         ProtocolStream::streaming(
@@ -238,7 +241,7 @@ impl SdkCx {
         let channel = self.channel.clone();
         let label = self.label("ActionProtocol.handleUnary");
         self.trace
-            .record(&label, Direction::Sent, command.compact());
+            .record(&label, Direction::Sent, trace_text(&command));
         let sent = SentStatus::new();
         ProtocolStream::streaming(
             label,
@@ -274,10 +277,11 @@ impl SdkCx {
 
     /// Calls `ActionProtocol.handleStreamedOut` with one command; answers come from the returned stream.
     pub(crate) fn action_streamed_out(&self, command: ActionCommand) -> ActionStream {
-        let mut client = ActionProtocolClient::new(self.channel.clone());
+        let mut client = ActionProtocolClient::new(self.channel.clone())
+            .max_decoding_message_size(RECEIVE_LIMIT);
         let label = self.label("ActionProtocol.handleStreamedOut");
         self.trace
-            .record(&label, Direction::Sent, command.compact());
+            .record(&label, Direction::Sent, trace_text(&command));
         let sent = SentStatus::new();
         ProtocolStream::streaming(
             label,
@@ -292,7 +296,8 @@ impl SdkCx {
 
     /// Opens `ActionProtocol.handleStreamed` (duplex).
     pub(crate) fn action_streamed(&self) -> ActionStream {
-        let mut client = ActionProtocolClient::new(self.channel.clone());
+        let mut client = ActionProtocolClient::new(self.channel.clone())
+            .max_decoding_message_size(RECEIVE_LIMIT);
         let label = self.label("ActionProtocol.handleStreamed");
         let sent = SentStatus::new();
         ProtocolStream::streaming(
@@ -306,6 +311,10 @@ impl SdkCx {
     }
 }
 
+/// The largest message the TCK accepts from the target on a protocol call: well above gRPC's default of
+/// 4 MiB, as a reply may carry a request of nearly 4 MiB twice (as its answer and as its state).
+const RECEIVE_LIMIT: usize = 64 * 1024 * 1024;
+
 /// `ActionProtocol.handleUnary`.
 const HANDLE_UNARY: &str = "/cloudstate.action.ActionProtocol/handleUnary";
 /// `ActionProtocol.handleStreamedIn`.
@@ -313,7 +322,7 @@ const HANDLE_STREAMED_IN: &str = "/cloudstate.action.ActionProtocol/handleStream
 
 /// A client on `channel` once it is ready to call.
 async fn ready(channel: TargetChannel) -> Result<tonic::client::Grpc<TargetChannel>, Status> {
-    let mut grpc = tonic::client::Grpc::new(channel);
+    let mut grpc = tonic::client::Grpc::new(channel).max_decoding_message_size(RECEIVE_LIMIT);
     grpc.ready()
         .await
         .map_err(|error| Status::unavailable(format!("the channel is not ready: {error}")))?;

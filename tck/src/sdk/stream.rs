@@ -195,9 +195,19 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     /// expectation reports how the call ended.
     pub(crate) fn send(&mut self, message: I) {
         self.trace
-            .record(&self.label, Direction::Sent, message.compact());
+            .record(&self.label, Direction::Sent, trace_text(&message));
         if let Some(sender) = &self.sender {
             let _ = sender.send(message);
+        }
+    }
+
+    /// Sends many messages at once, recorded in the trace as one entry, `summary`: for long replays.
+    pub(crate) fn send_all(&mut self, messages: impl IntoIterator<Item = I>, summary: &str) {
+        self.trace.record(&self.label, Direction::Sent, summary);
+        if let Some(sender) = &self.sender {
+            for message in messages {
+                let _ = sender.send(message);
+            }
         }
     }
 
@@ -246,7 +256,7 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
     /// Records a message from the target in the trace.
     fn received(&self, message: &O) {
         self.trace
-            .record(&self.label, Direction::Received, message.compact());
+            .record(&self.label, Direction::Received, trace_text(message));
     }
 
     /// Records that the target ended the call with status OK.
@@ -271,6 +281,20 @@ impl<I: WireMessage, O: WireMessage> ProtocolStream<I, O> {
             "{}: the target ended the call with {description}, where {expectation}",
             self.label
         ))
+    }
+}
+
+/// Messages larger than this many bytes are traced by their size, not their content.
+const TRACED_BYTES: usize = 64 * 1024;
+
+/// How a message appears in the trace: its compact JSON, or for a message over [`TRACED_BYTES`] its name
+/// and size (rendering megabytes as JSON would cost more than the case).
+pub(crate) fn trace_text<M: WireMessage>(message: &M) -> String {
+    let size = message.encoded_len();
+    if size > TRACED_BYTES {
+        format!("{} of {size} bytes (too large to show)", M::FULL_NAME)
+    } else {
+        message.compact()
     }
 }
 

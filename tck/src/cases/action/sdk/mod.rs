@@ -5,6 +5,7 @@
 //! Each file lists its cases; this one joins the lists in run order.
 
 mod discovery;
+mod edges;
 mod metadata;
 mod streamed;
 mod streamed_in;
@@ -21,6 +22,7 @@ const GROUPS: &[&[Case]] = &[
     streamed_out::CASES,
     streamed::CASES,
     metadata::CASES,
+    edges::CASES,
 ];
 
 /// The cases of this area, in run order.

@@ -7,6 +7,7 @@
 
 mod counters;
 mod discovery;
+mod edges;
 mod effects;
 mod flag;
 mod gset;
@@ -34,6 +35,7 @@ const GROUPS: &[&[Case]] = &[
     effects::CASES,
     streamed::CASES,
     metadata::CASES,
+    edges::CASES,
 ];
 
 /// The cases of this area, in run order.

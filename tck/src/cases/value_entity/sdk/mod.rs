@@ -4,6 +4,7 @@
 //! Each file lists its cases; this one joins the lists in run order.
 
 mod discovery;
+mod edges;
 mod effects;
 mod failures;
 mod metadata;
@@ -19,6 +20,7 @@ const GROUPS: &[&[Case]] = &[
     effects::CASES,
     failures::CASES,
     metadata::CASES,
+    edges::CASES,
 ];
 
 /// The cases of this area, in run order.
