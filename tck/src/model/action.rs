@@ -234,7 +234,9 @@ impl ActionProtocol for ModelAction {
             }
             responses
         };
-        Ok(Response::new(self.poison.watch(self.fault, responses)))
+        let stream: ResponseStream<ActionResponse> =
+            Box::pin(futures::stream::iter(responses.into_iter().map(Ok)));
+        Ok(Response::new(self.poison.watch(self.fault, stream)))
     }
 
     type handleStreamedStream = ResponseStream<ActionResponse>;
@@ -248,11 +250,8 @@ impl ActionProtocol for ModelAction {
             header_seen: false,
             fault: self.fault,
         };
-        Ok(Response::new(drive(
-            request.into_inner(),
-            session,
-            self.fault,
-        )))
+        let responses = drive(request.into_inner(), session, self.fault);
+        Ok(Response::new(self.poison.watch(self.fault, responses)))
     }
 }
 

@@ -113,7 +113,8 @@ faults! {
     ActionTwoNoReply = "action-two-no-reply", "action",
         "answers `ActionTwo.Call` with no outcome instead of an empty `Response`";
     CancelledCallPoisons = "cancelled-call-poisons", "action",
-        "fails every later action call with UNAVAILABLE once the proxy has cancelled a streamed-out call";
+        "fails every later action call with UNAVAILABLE once the proxy has cancelled a streamed-out or duplex \
+         call";
     NeverClosesStreams = "never-closes-streams", "entities",
         "never ends a protocol stream that the proxy half-closed (entities and streamed actions)";
     DuplexBatchesGroups = "duplex-batches-groups", "action",

@@ -8,6 +8,7 @@ use cloudstate_protocol::cloudstate::tck::model::action::Response as ModelRespon
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use futures::StreamExt as _;
 use tonic::Status;
 
 use super::Fault;
@@ -123,25 +124,25 @@ impl Poison {
         Ok(())
     }
 
-    /// The responses of a streamed-out call of a model served with `fault`: dropped before their end (the
-    /// proxy cancelled the call), they poison the model.
+    /// The responses of a streamed-out or duplex call of a model served with `fault`: dropped before
+    /// their end (the proxy cancelled the call), they poison the model.
     pub(crate) fn watch(
         &self,
         fault: Option<Fault>,
-        responses: Vec<ActionResponse>,
+        responses: ResponseStream<ActionResponse>,
     ) -> ResponseStream<ActionResponse> {
         if fault != Some(Fault::CancelledCallPoisons) {
-            return Box::pin(futures::stream::iter(responses.into_iter().map(Ok)));
+            return responses;
         }
         let guard = Unfinished {
             poison: self.0.clone(),
             finished: false,
         };
         Box::pin(futures::stream::unfold(
-            (responses.into_iter(), guard),
+            (responses, guard),
             |(mut responses, mut guard)| async move {
-                match responses.next() {
-                    Some(response) => Some((Ok(response), (responses, guard))),
+                match responses.next().await {
+                    Some(response) => Some((response, (responses, guard))),
                     None => {
                         guard.finish();
                         None

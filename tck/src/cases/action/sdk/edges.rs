@@ -1,16 +1,16 @@
 //! Action calls at the edges: `ActionTwo.Call`, which other cases only name as the target of forwards and
-//! side effects; a unary command of nearly 4 MiB; and a streamed-out call the proxy cancels mid-stream,
-//! after which the user function must go on serving.
+//! side effects; a unary command of nearly 4 MiB; and a streamed-out and a duplex call the proxy cancels
+//! mid-stream, after which the user function must go on serving.
 
 use std::time::Duration;
 
 use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
 
-use crate::case::{Case, Verdict, sdk_case};
+use crate::case::{Case, CaseFailure, Verdict, sdk_case};
 use crate::cases::shared::large::{expect_large, large_text};
 use crate::messages::action::{
-    PROCESS_STREAMED_OUT, full_command, group, process_unary, replied, reply, request, single,
-    two_call,
+    PROCESS_STREAMED, PROCESS_STREAMED_OUT, full_command, group, header, payload_only,
+    process_unary, replied, reply, request, single, two_call,
 };
 use crate::sdk::SdkCx;
 use crate::wire::Direction;
@@ -37,6 +37,13 @@ pub(super) const CASES: &[Case] = &[
         requirements: ["ACT-023", "ACT-041"],
         services: &[ACTION_TCK_MODEL, ACTION_TWO],
         run: streamed_out_cancelled_mid_stream,
+    },
+    sdk_case! {
+        id: "action.sdk.streamed_cancelled_mid_stream",
+        summary: "a duplex call the proxy cancels after a response, without half-closing, leaves the next calls served",
+        requirements: ["ACT-024", "ACT-041"],
+        services: &[ACTION_TCK_MODEL, ACTION_TWO],
+        run: streamed_cancelled_mid_stream,
     },
 ];
 
@@ -92,21 +99,47 @@ pub(super) async fn streamed_out_cancelled_mid_stream(cx: SdkCx) -> Verdict {
         ),
     );
     tokio::time::sleep(NOTICE).await;
+    served_after_cancelling(&cx, "a streamed-out call mid-stream").await
+}
 
-    let mut unary = cx.action_unary(process_unary(&single([reply("after")])));
-    unary.expect(replied("after", vec![])).await.map_err(|mut failure| {
+/// The proxy cancels a duplex call after the response to its first request, without half-closing it;
+/// the user function then answers a unary call and a whole streamed-out call.
+pub(super) async fn streamed_cancelled_mid_stream(cx: SdkCx) -> Verdict {
+    let mut cancelled = cx.action_streamed();
+    cancelled.send(header(PROCESS_STREAMED));
+    cancelled.send(payload_only(&single([reply("one")])));
+    cancelled.expect(replied("one", vec![])).await?;
+    drop(cancelled);
+    cx.trace().record(
+        "case",
+        Direction::Event,
+        format!(
+            "cancelled the duplex call after its first response, its input still open; waiting {} \
+             ms before the next calls",
+            NOTICE.as_millis()
+        ),
+    );
+    tokio::time::sleep(NOTICE).await;
+    served_after_cancelling(&cx, "a duplex call with its input still open").await
+}
+
+/// After the proxy cancelled `cancelled`, a unary call and a whole streamed-out call are answered.
+async fn served_after_cancelling(cx: &SdkCx, cancelled: &str) -> Verdict {
+    let note = |mut failure: CaseFailure| {
         failure.message = format!(
-            "{} (a unary call sent after the proxy cancelled a streamed-out call mid-stream; the \
-             user function must go on serving, ACT-041)",
+            "{} (a call sent after the proxy cancelled {cancelled}; the user function must go on \
+             serving, ACT-041)",
             failure.message
         );
         failure
-    })?;
+    };
+    let mut unary = cx.action_unary(process_unary(&single([reply("after")])));
+    unary.expect(replied("after", vec![])).await.map_err(note)?;
     unary.expect_end().await?;
 
     let whole = request([group([reply("one")]), group([reply("two")])]);
     let mut again = cx.action_streamed_out(full_command(PROCESS_STREAMED_OUT, &whole));
-    again.expect(replied("one", vec![])).await?;
+    again.expect(replied("one", vec![])).await.map_err(note)?;
     again.expect(replied("two", vec![])).await?;
     again.expect_end().await
 }
