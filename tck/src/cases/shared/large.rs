@@ -87,4 +87,23 @@ mod tests {
         assert_eq!(text.len(), LARGE_TEXT_BYTES);
         assert!(text.starts_with("big-0123"));
     }
+
+    #[test]
+    fn small_messages_are_shown_and_large_ones_described() {
+        use cloudstate_protocol::cloudstate::action::ActionCommand;
+
+        let small = ActionCommand {
+            name: "Small".into(),
+            ..ActionCommand::default()
+        };
+        assert!(describe(&small, None).contains("Small"));
+        let large = ActionCommand {
+            name: large_text("x"),
+            ..ActionCommand::default()
+        };
+        let described = describe(&large, Some(7));
+        assert!(described.starts_with("cloudstate.action.ActionCommand of "));
+        assert!(described.ends_with("at byte 7"));
+        assert!(described.len() < 200);
+    }
 }
