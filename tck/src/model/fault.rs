@@ -10,8 +10,8 @@
 pub(crate) mod action;
 pub(crate) mod crdt;
 pub(crate) mod entity;
-pub(crate) mod metadata;
 pub(crate) mod eventing;
+pub(crate) mod metadata;
 pub(crate) mod payload;
 mod reply;
 pub(crate) mod spec;
