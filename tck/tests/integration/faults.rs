@@ -16,7 +16,7 @@ async fn every_fault_is_caught_and_every_case_fails_under_one() {
     let json = reports.join("faults.json");
     let markdown = reports.join("faults.md");
     let output = run_tck_within(
-        Duration::from_secs(20 * 60),
+        Duration::from_secs(40 * 60),
         &[
             "faults",
             "--proxy-command",
