@@ -10,7 +10,7 @@ use prost_types::Any;
 use tonic::Status;
 
 use crate::deviation;
-use crate::deviation::effects::Schedule;
+use crate::deviation::effects::{Delivery, Schedule};
 use crate::dispatch::{Call, Dispatch, MessageStream, ReplyMetadata};
 use crate::user_function::UserFunction;
 use crate::user_spec::UserSpec;
@@ -90,6 +90,7 @@ impl Effects {
         let metadata = deviation::effects::forward_metadata(forward.metadata);
         let mut responses = self
             .call(
+                Delivery::Forward,
                 &what,
                 &forward.service_name,
                 &forward.command_name,
@@ -124,6 +125,7 @@ impl Effects {
             if schedule == Schedule::BeforeReply {
                 drain(
                     self.call(
+                        Delivery::SideEffect,
                         &what,
                         &effect.service_name,
                         &effect.command_name,
@@ -137,6 +139,7 @@ impl Effects {
                 let this = self.clone();
                 tokio::spawn(async move {
                     let run = this.call(
+                        Delivery::SideEffect,
                         &what,
                         &effect.service_name,
                         &effect.command_name,
@@ -152,6 +155,7 @@ impl Effects {
     /// Calls `method` of `service` with `payload`; `metadata` becomes the metadata of the target's command.
     async fn call(
         &self,
+        delivery: Delivery,
         what: &str,
         service: &str,
         method: &str,
@@ -176,6 +180,11 @@ impl Effects {
             .and_then(Weak::upgrade)
             .ok_or_else(|| Status::unavailable("the proxy is stopping"))?;
         let payload = Bytes::from(payload.map(|any| any.value).unwrap_or_default());
+        if deviation::effects::delivered_twice(delivery, service.entity_type) {
+            let mut first = Call::single(service.clone(), method.clone(), payload.clone());
+            first.metadata = metadata.clone();
+            drain(router.dispatch(first).await).await;
+        }
         let mut call = Call::single(service, method, payload);
         call.metadata = metadata;
         router.dispatch(call).await

@@ -127,6 +127,12 @@ pub enum Fault {
     /// A command whose answer never comes holds its client (and the entity) for ever: there is no relay
     /// timeout.
     NoRelayTimeout,
+    /// Side effects to value, event-sourced and CRDT entities are made twice: the target entity gets the
+    /// command a second time, as a proxy that retries a delivery it already made would.
+    SideEffectToEntityTwice,
+    /// A forward's target is called twice and the caller gets the second answer, as a proxy that retries a
+    /// forward it already made would.
+    ForwardDeliveredTwice,
     /// Variant. Event-sourced: after a reply with `restart`, the entity's new stream opens only when the
     /// next command comes, instead of at once.
     LazyRestart,

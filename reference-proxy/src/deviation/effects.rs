@@ -4,13 +4,15 @@
 //!
 //! Faults applied here: `failure-status-internal`, `forward-answered-with-own-reply`,
 //! `forward-metadata-dropped`, `side-effect-metadata-dropped`, `sync-side-effect-after-reply`,
-//! `async-side-effects-dropped` and `no-report-error`.
+//! `async-side-effects-dropped`, `no-report-error`, `side-effect-to-entity-twice` and
+//! `forward-delivered-twice`.
 
 use bytes::Bytes;
 use cloudstate_protocol::cloudstate::{Forward, Metadata};
 use tonic::Status;
 
 use crate::fault::{self, Fault};
+use crate::user_spec::EntityType;
 
 /// The status a reply's failure ends its caller's call with: `UNKNOWN`, with the failure's description.
 pub(crate) fn failure_status(description: String) -> Status {
@@ -65,4 +67,24 @@ pub(crate) fn schedule(synchronous: bool) -> Schedule {
 /// user function with `reportError`.
 pub(crate) fn reports_unknown_target() -> bool {
     !fault::active(Fault::NoReportError)
+}
+
+/// What a call made on the user function's behalf is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// A forward: the caller gets its target's reply.
+    Forward,
+    /// A side effect, synchronous or not.
+    SideEffect,
+}
+
+/// Whether a forward or side effect to a target of `entity_type` is made twice (the first answer
+/// dropped, as a retry would) instead of once.
+pub(crate) fn delivered_twice(delivery: Delivery, entity_type: EntityType) -> bool {
+    match delivery {
+        Delivery::SideEffect => {
+            entity_type != EntityType::Action && fault::active(Fault::SideEffectToEntityTwice)
+        }
+        Delivery::Forward => fault::active(Fault::ForwardDeliveredTwice),
+    }
 }

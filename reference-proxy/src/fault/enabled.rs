@@ -23,7 +23,7 @@ pub fn activate(faults: &[Fault]) -> bool {
 
 impl Fault {
     /// Every fault, in the order `--list-faults` prints them.
-    pub const ALL: [Fault; 46] = [
+    pub const ALL: [Fault; 48] = [
         Fault::ReplyBeforeStored,
         Fault::NoReplay,
         Fault::CommandIdsFromZero,
@@ -70,6 +70,8 @@ impl Fault {
         Fault::ForwardMetadataDropped,
         Fault::SideEffectMetadataDropped,
         Fault::NoRelayTimeout,
+        Fault::SideEffectToEntityTwice,
+        Fault::ForwardDeliveredTwice,
     ];
 
     /// Every variant, in the order `--list-variants` prints them.
@@ -276,6 +278,14 @@ impl Fault {
                 "no-relay-timeout",
                 "a command the user function never answers holds its client for ever",
             ),
+            Fault::SideEffectToEntityTwice => (
+                "side-effect-to-entity-twice",
+                "side effects to value, event-sourced and CRDT entities are made twice",
+            ),
+            Fault::ForwardDeliveredTwice => (
+                "forward-delivered-twice",
+                "a forward's target is called twice and the caller gets the second answer",
+            ),
             Fault::LazyRestart => (
                 "lazy-restart",
                 "event-sourced: after a restart the new stream opens only with the next command",
@@ -352,7 +362,7 @@ mod tests {
             assert_eq!(variant as usize, Fault::ALL.len() + index, "{variant}");
         }
         assert_eq!(
-            Fault::NoRelayTimeout as usize + 1,
+            Fault::ForwardDeliveredTwice as usize + 1,
             Fault::ALL.len(),
             "a fault declared after the last listed one is missing from Fault::ALL"
         );

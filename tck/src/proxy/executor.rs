@@ -121,5 +121,21 @@ async fn run_body(
         }
         return Err(failure);
     }
-    cx.expect_no_call(QUIET_AFTER_CASE).await
+    cx.expect_no_call(QUIET_AFTER_CASE).await?;
+    expect_no_surplus(traffic)
+}
+
+/// FWD-007 and the entity chapters' one-command-per-call rules: after the quiet window, every message the
+/// proxy sent on a call opened during the case must have been read by the case; one more (a command
+/// sent twice, a side effect made twice on a target's open stream) is a surplus.
+fn expect_no_surplus(traffic: &Traffic) -> Verdict {
+    let unread = traffic.journal().unread_from_proxy();
+    if unread.is_empty() {
+        return Ok(());
+    }
+    Err(CaseFailure::fail(format!(
+        "after the case, the proxy had sent the user function messages beyond those the case expected \
+         (FWD-007: each command, forward and side effect reaches its target once):\n  {}",
+        unread.join("\n  ")
+    )))
 }

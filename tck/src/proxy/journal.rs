@@ -6,9 +6,14 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use bytes::Bytes;
+
 use super::traffic::CallEvent;
 use crate::messages::message_names;
 use crate::wire::render_compact;
+
+/// The paths of the discovery service, whose calls carry no command.
+const DISCOVERY: &str = "/cloudstate.EntityDiscovery/";
 
 /// How many events of one call the summary shows; the rest are counted.
 const EVENTS_SHOWN: usize = 12;
@@ -19,6 +24,8 @@ struct JournalCall {
     path: String,
     opened_at: Instant,
     events: Vec<CallEvent>,
+    /// How many of `events` a case has read, in order.
+    read: usize,
 }
 
 /// The calls of the current generation (the journal starts a new one when it is cleared).
@@ -48,6 +55,7 @@ impl Journal {
             path: path.to_owned(),
             opened_at: Instant::now(),
             events: Vec::new(),
+            read: 0,
         });
         JournalSlot {
             generation: calls.generation,
@@ -64,6 +72,65 @@ impl Journal {
         if let Some(call) = calls.calls.get_mut(slot.index) {
             call.events.push(event.clone());
         }
+    }
+
+    /// Notes that a case read the next event of a call (events are read in the order they came).
+    pub(super) fn read(&self, slot: JournalSlot) {
+        let mut calls = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if calls.generation != slot.generation {
+            return;
+        }
+        if let Some(call) = calls.calls.get_mut(slot.index) {
+            call.read = call.read.saturating_add(1);
+        }
+    }
+
+    /// Notes that a case reads no more of a call, on purpose: whatever else came or comes on it is not
+    /// a surplus.
+    pub(super) fn waive(&self, slot: JournalSlot) {
+        let mut calls = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if calls.generation != slot.generation {
+            return;
+        }
+        if let Some(call) = calls.calls.get_mut(slot.index) {
+            call.read = usize::MAX;
+        }
+    }
+
+    /// The messages the proxy sent to the user function since the journal was last cleared that no
+    /// case read: one line per call that has any, naming the call and the first such message. A
+    /// restarted proxy's `discover` call is not counted.
+    pub(crate) fn unread_from_proxy(&self) -> Vec<String> {
+        let calls = &self.0.lock().unwrap_or_else(PoisonError::into_inner).calls;
+        let mut lines = Vec::new();
+        for (index, call) in calls.iter().enumerate() {
+            if call.path.starts_with(DISCOVERY) {
+                continue;
+            }
+            let unread: Vec<&Bytes> = call
+                .events
+                .iter()
+                .skip(call.read)
+                .filter_map(|event| match event {
+                    CallEvent::FromProxy(bytes) => Some(bytes),
+                    _ => None,
+                })
+                .collect();
+            let Some(first) = unread.first() else {
+                continue;
+            };
+            let method = call.path.trim_start_matches("/cloudstate.");
+            let (input, _) = message_names(&call.path).unwrap_or(("", ""));
+            lines.push(format!(
+                "call {} {method}: {} more message(s) from the proxy after the {} the case expected, \
+                 the first {}",
+                index + 1,
+                unread.len(),
+                call.read,
+                render_compact(input, first)
+            ));
+        }
+        lines
     }
 
     /// Forgets everything (before a case); calls opened earlier no longer write to it.

@@ -39,6 +39,8 @@ pub(crate) struct RecordedCall {
     /// When the interceptor saw the call open.
     pub opened_at: std::time::Instant,
     events: mpsc::UnboundedReceiver<(std::time::Instant, CallEvent)>,
+    journal: Journal,
+    slot: JournalSlot,
 }
 
 /// Feeds a call record, stamping each event with the moment the interceptor saw it, and the journal.
@@ -60,11 +62,30 @@ impl EventSender {
 impl RecordedCall {
     /// The next event, or `None` at the deadline or when the call record is closed.
     pub(crate) async fn next_event_until(&mut self, deadline: Instant) -> Option<CallEvent> {
-        tokio::time::timeout_at(deadline, self.events.recv())
+        tokio::time::timeout_at(deadline, self.recv())
             .await
             .ok()
             .flatten()
             .map(|(_, event)| event)
+    }
+
+    /// The next event and when it came, noted as read in the journal.
+    async fn recv(&mut self) -> Option<(std::time::Instant, CallEvent)> {
+        let next = self.events.recv().await;
+        if next.is_some() {
+            self.journal.read(self.slot);
+        }
+        next
+    }
+
+    /// The events that came already, without waiting, noted as read.
+    fn drain_now(&mut self) -> Vec<CallEvent> {
+        let mut events = Vec::new();
+        while let Ok((_, event)) = self.events.try_recv() {
+            self.journal.read(self.slot);
+            events.push(event);
+        }
+        events
     }
 }
 
@@ -83,6 +104,8 @@ pub(super) fn recorded_call(
             connection,
             opened_at,
             events,
+            journal: journal.clone(),
+            slot,
         },
         EventSender {
             sender,
@@ -170,6 +193,12 @@ impl CallProbe {
         }
     }
 
+    /// Ends the case's reading of this call on purpose: whatever else the proxy sends on it (the rest of
+    /// a call the case checked only the start of) is not a surplus.
+    pub(crate) fn waive(self) {
+        self.call.journal.waive(self.call.slot);
+    }
+
     /// The call's path.
     pub(crate) fn path(&self) -> &str {
         &self.call.path
@@ -177,7 +206,7 @@ impl CallProbe {
 
     /// The next event on the call, traced.
     pub(crate) async fn next_event(&mut self) -> Result<CallEvent, CaseFailure> {
-        let event = tokio::time::timeout_at(self.deadline, self.call.events.recv()).await;
+        let event = tokio::time::timeout_at(self.deadline, self.call.recv()).await;
         let (at, event) = match event {
             Ok(Some(timed)) => timed,
             Ok(None) => (
@@ -217,6 +246,27 @@ impl CallProbe {
         // Traced at the moment the interceptor saw it, so the trace reads in wire order.
         self.trace.record_at(at, &self.label, direction, text);
         Ok(event)
+    }
+
+    /// Fails when the proxy has sent, by now, a message on this call that nobody read: a surplus one
+    /// (`what` says what the case expected instead). Other events that came are read and dropped.
+    pub(crate) fn expect_nothing_more_sent(&mut self, what: &str) -> Verdict {
+        for event in self.call.drain_now() {
+            if let CallEvent::FromProxy(bytes) = event {
+                return Err(CaseFailure::mismatch(
+                    format!(
+                        "{}: the proxy sent a message the TCK did not expect on this call",
+                        self.label
+                    ),
+                    what.to_owned(),
+                    format!(
+                        "proxy -> user function {}",
+                        crate::wire::render_pretty(self.names.0, &bytes)
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Expects the next event to be this message from the proxy to the user function.

@@ -154,7 +154,8 @@ async fn metadata_reaches_the_target(cx: ProxyCx, route: &Route, effect: Effect)
         });
     (route.call)(cx.clone(), id, target, effect).await?;
 
-    let _source = cx.expect_call(route.path).await?;
+    // Only the target's command is checked here; the source's own stream is another case's business.
+    cx.expect_call(route.path).await?.waive();
     let mut call = cx.expect_call(route.path).await?;
     let input = message_names(route.path).map_or("", |(input, _)| input);
     loop {

@@ -9,7 +9,7 @@ use super::entity::OneCommandAtATime;
 use super::run::{Entity, ProxyRun};
 use super::scenario::{Call, ProxyScenario, ProxyStep};
 use super::streams::answer_to;
-use super::targets::target;
+use super::targets::{expect_exactly, target};
 use crate::case::{CaseFailure, Verdict};
 use crate::property::strategy::ENTITIES;
 use crate::proxy::ProxyCx;
@@ -118,9 +118,10 @@ impl<P: OneCommandAtATime> ProxyRun<P> {
         expect_outcomes(&requests, &outcomes, &expected, Self::describe)
     }
 
-    /// Every target the scenario forwarded to or asked a side effect of got its calls, on a stream of
-    /// its own numbered from 1.
+    /// Every target the scenario forwarded to or asked a side effect of got exactly its calls, on a
+    /// stream of its own numbered from 1.
     async fn targets_called(&mut self) -> Verdict {
+        let mut streams = Vec::new();
         for (n, count) in self.target_counts() {
             let id = target(self.two(), n);
             let mut probe = self.claim(&id, P::target_init(&id)).await?;
@@ -140,7 +141,8 @@ impl<P: OneCommandAtATime> ProxyRun<P> {
                     ));
                 }
             }
+            streams.push((id, count, probe));
         }
-        Ok(())
+        expect_exactly(&mut streams).await
     }
 }

@@ -3,8 +3,14 @@
 //! of its own), and a proxy scenario counts the calls each must get. Generated requests also share their ending: the property's failure, when asked.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
+use crate::case::Verdict;
 use crate::property::oracle::FAILURE;
+use crate::proxy::CallProbe;
+
+/// How long a scenario's end waits for a command a target got once too often.
+const SURPLUS_WAIT: Duration = Duration::from_millis(60);
 
 /// The id of the `n`th forward or side-effect target of a scenario whose targets are named `two`.
 pub(crate) fn target(two: &str, n: u8) -> String {
@@ -40,6 +46,22 @@ impl TargetCalls {
     pub(crate) fn counts(&self) -> impl Iterator<Item = (u8, i64)> + '_ {
         self.0.iter().map(|(n, count)| (*n, *count))
     }
+}
+
+/// FWD-007: after each target got the commands it was owed (`streams`: target id, how many, its stream),
+/// waits a moment and fails when any stream carries one more: a forward or side effect made twice.
+pub(crate) async fn expect_exactly(streams: &mut [(String, i64, CallProbe)]) -> Verdict {
+    if streams.is_empty() {
+        return Ok(());
+    }
+    tokio::time::sleep(SURPLUS_WAIT).await;
+    for (id, count, probe) in streams.iter_mut() {
+        probe.expect_nothing_more_sent(&format!(
+            "exactly {count} command(s) on target {id}'s stream, one for each forward and side effect \
+             the scenario's answers asked of it (FWD-007)"
+        ))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ use crate::property::proxy::client::expect_delivered;
 use crate::property::proxy::entity::{ClientOutcome, ProxyEntity};
 use crate::property::proxy::run::{Entity, ProxyRun};
 use crate::property::proxy::streams::answer_to;
-use crate::property::proxy::targets::target;
+use crate::property::proxy::targets::{expect_exactly, target};
 use crate::property::runner::check_property;
 use crate::proxy::{CallEvent, ProxyCx};
 use crate::wire::WireMessage;
@@ -42,7 +42,7 @@ pub(crate) static CASES: &[Case] = &[proxy_case! {
     summary: "generated client calls of all eight CRDT types, across crashed streams, get the oracle's states, and every new stream's init carries the value the proxy holds",
     requirements: [
         "CRDT-003", "CRDT-036", "CRDT-037", "CRDT-038", "CRDT-039", "CRDT-040", "CRDT-041", "CRDT-042",
-        "CRDT-048",
+        "CRDT-048", "FWD-007",
     ],
     services: &[CRDT_TCK_MODEL, CRDT_TWO],
     run: property_commands,
@@ -208,10 +208,11 @@ async fn call(
     run.expectation(&answer).check(&what, &outcome)
 }
 
-/// Every target the scenario forwarded to or asked a side effect of got its calls, on a stream of its
-/// own numbered from 1; unlike other entities, a CRDT may have several commands in flight, and replies
+/// Every target the scenario forwarded to or asked a side effect of got exactly its calls, on a stream
+/// of its own numbered from 1; unlike other entities, a CRDT may have several commands in flight, and replies
 /// are matched to them by id (CRDT-018).
 async fn targets_called(run: &mut ProxyRun<Crdt>) -> Verdict {
+    let mut streams = Vec::new();
     for (n, count) in run.target_counts() {
         let id = target(run.two(), n);
         let init = init_of(CRDT_TWO, &id, None);
@@ -254,8 +255,9 @@ async fn targets_called(run: &mut ProxyRun<Crdt>) -> Verdict {
                 }
             }
         }
+        streams.push((id, count, probe));
     }
-    Ok(())
+    expect_exactly(&mut streams).await
 }
 
 /// Checks that `bytes` are `expected`, byte for byte after decoding.

@@ -25,7 +25,9 @@ pub(crate) static CASES: &[Case] = &[
     proxy_case! {
         id: "crdt.proxy.forwards_and_side_effects",
         summary: "a forward and a side effect become commands on the CrdtTwo entity's own stream; deletes end both streams",
-        requirements: ["CRDT-003", "CRDT-023", "CRDT-036", "CRDT-037", "CRDT-040", "CRDT-041"],
+        requirements: [
+            "CRDT-003", "CRDT-023", "CRDT-036", "CRDT-037", "CRDT-040", "CRDT-041", "FWD-007",
+        ],
         services: &[CRDT_TCK_MODEL, CRDT_TWO],
         run: effects::forwards_and_side_effects,
     },

@@ -36,7 +36,7 @@ pub(crate) static CASES: &[Case] = &[proxy_case! {
     summary: "generated client calls (one at a time, several at once, across crashed streams) get the oracle's answers, on streams replaying the stored snapshot and events, ids from 1 and one command in flight",
     requirements: [
         "ES-004", "ES-005", "ES-021", "ES-023", "ES-024", "ES-025", "ES-026", "ES-027", "ES-028", "ES-029",
-        "ES-030", "ES-031", "ES-035",
+        "ES-030", "ES-031", "ES-035", "FWD-007",
     ],
     services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
     run: property_commands,

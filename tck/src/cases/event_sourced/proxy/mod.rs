@@ -34,7 +34,7 @@ pub(crate) static CASES: &[Case] = &[
     proxy_case! {
         id: "event_sourced.proxy.forwards_and_side_effects",
         summary: "a forward and side effects become commands on the EventSourcedTwo entity's own stream",
-        requirements: ["ES-023", "ES-024", "ES-028", "ES-029"],
+        requirements: ["ES-023", "ES-024", "ES-028", "ES-029", "FWD-007"],
         services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
         run: effects::forwards_and_side_effects,
     },

@@ -33,7 +33,7 @@ pub(crate) static CASES: &[Case] = &[proxy_case! {
     summary: "generated client calls (one at a time, several at once, across crashed streams) get the oracle's answers, on streams with the stored value, ids from 1 and one command in flight",
     requirements: [
         "VE-004", "VE-005", "VE-017", "VE-018", "VE-019", "VE-020", "VE-021", "VE-022", "VE-023", "VE-024",
-        "VE-025", "VE-029", "VE-030",
+        "VE-025", "VE-029", "VE-030", "FWD-007",
     ],
     services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
     run: property_commands,

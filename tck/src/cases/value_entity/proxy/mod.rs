@@ -32,7 +32,7 @@ pub(crate) static CASES: &[Case] = &[
     proxy_case! {
         id: "value_entity.proxy.forwards_and_side_effects",
         summary: "a forward and side effects become commands on the ValueEntityTwo entity's own stream",
-        requirements: ["VE-017", "VE-018", "VE-022", "VE-023"],
+        requirements: ["VE-017", "VE-018", "VE-022", "VE-023", "FWD-007"],
         services: &[VALUE_ENTITY_TCK_MODEL, VALUE_ENTITY_TWO],
         run: effects::forwards_and_side_effects,
     },

@@ -13,7 +13,7 @@ use tonic::Code;
 
 use super::support::{HANDLE_UNARY, NO_CALL_WITHIN, call_keeping_headers, reply_request};
 use crate::case::{CaseFailure, Verdict};
-use crate::proxy::ProxyCx;
+use crate::proxy::{CallProbe, ProxyCx};
 
 /// The largest request message a proxy must accept: 4 MiB less 8 KiB.
 const LARGEST_ACCEPTED: usize = 4 * 1024 * 1024 - 8 * 1024;
@@ -70,8 +70,8 @@ pub(super) async fn request_under_the_size_limit_is_delivered(cx: ProxyCx) -> Ve
             ));
         }
     }
-    // The call's messages are left out of the trace: a probe that is dropped unread traces nothing.
-    cx.expect_call(HANDLE_UNARY).await.map(drop)
+    // The call's messages are left out of the trace: a probe that is waived unread traces nothing.
+    cx.expect_call(HANDLE_UNARY).await.map(CallProbe::waive)
 }
 
 /// The text of the one reply step of `request`.
