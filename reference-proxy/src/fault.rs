@@ -133,6 +133,14 @@ pub enum Fault {
     /// A forward's target is called twice and the caller gets the second answer, as a proxy that retries a
     /// forward it already made would.
     ForwardDeliveredTwice,
+    /// Value and event-sourced entities: the first activation after a passivation opens the entity as a
+    /// new one, without what is stored for it (a crash and restart still find it).
+    PassivationForgetsState,
+    /// Event-sourced: the events of a reply whose client action is a forward are not stored.
+    ForwardEventsDropped,
+    /// Event-sourced: a snapshot is stored with the sequence number of its reply's first event instead of
+    /// its last, so the next activation replays events the snapshot already holds.
+    SnapshotSequenceOfFirstEvent,
     /// Variant. Event-sourced: after a reply with `restart`, the entity's new stream opens only when the
     /// next command comes, instead of at once.
     LazyRestart,

@@ -2,12 +2,16 @@
 //! the held CRDT.
 //!
 //! Faults applied here: `value-entity-state-not-recovered`, `value-entity-init-without-state`,
-//! `no-replay` and `crdt-init-without-state`.
+//! `no-replay`, `crdt-init-without-state` and `passivation-forgets-state`.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use cloudstate_protocol::cloudstate::crdt::CrdtInit;
 use cloudstate_protocol::cloudstate::eventsourced::{EventSourcedEvent, EventSourcedInit};
 use cloudstate_protocol::cloudstate::valueentity::{ValueEntityInit, ValueEntityInitState};
 
+use crate::entity::activation::EntityKey;
 use crate::fault::{self, Fault};
 
 /// A value entity's init, built with its stored value (an empty state when there is none).
@@ -45,4 +49,31 @@ pub(crate) fn crdt(mut init: CrdtInit) -> CrdtInit {
         init.delta = None;
     }
     init
+}
+
+/// The entities passivated since they last opened; only `passivation-forgets-state` keeps them.
+fn passivated_entities() -> &'static Mutex<HashSet<EntityKey>> {
+    static PASSIVATED: OnceLock<Mutex<HashSet<EntityKey>>> = OnceLock::new();
+    PASSIVATED.get_or_init(Mutex::default)
+}
+
+/// Notes that a value or event-sourced entity was passivated.
+pub(crate) fn passivated(key: &EntityKey) {
+    if fault::active(Fault::PassivationForgetsState) {
+        passivated_entities()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.clone());
+    }
+}
+
+/// Whether the activation of a value or event-sourced entity ignores what is stored for it: never (a
+/// passivation frees the user function's memory and changes nothing stored), but under
+/// `passivation-forgets-state` the first activation after a passivation opens as a new entity.
+pub(crate) fn forgets_stored_state(service: &str, entity_id: &str) -> bool {
+    fault::active(Fault::PassivationForgetsState)
+        && passivated_entities()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&EntityKey::new(service, entity_id))
 }

@@ -1,6 +1,10 @@
 //! When an event-sourced reply's events are stored: before its caller is answered, or, under the fault
 //! `reply-before-stored`, a little later by a write-behind queue, so that a crash in between loses
-//! events the caller was told about.
+//! events the caller was told about; which replies' events are stored, and the sequence number a
+//! snapshot is stored with.
+//!
+//! Faults applied here: `reply-before-stored`, `forward-events-dropped` and
+//! `snapshot-sequence-of-first-event`.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -92,5 +96,21 @@ async fn store_when_due(cx: EntityContext, mut receiver: mpsc::UnboundedReceiver
                 .await;
         }
         cx.events.persisted(&pid, &id, first, &events);
+    }
+}
+
+/// Whether the events of a successful reply are stored; `forwarding` when its client action is a
+/// forward. Always: the outcome the client gets does not change what the command did.
+pub(crate) fn stores_events(forwarding: bool) -> bool {
+    !(forwarding && fault::active(Fault::ForwardEventsDropped))
+}
+
+/// The sequence number a reply's snapshot is stored with: that of the reply's last event (`last`), the
+/// state the snapshot holds; `first` is the sequence number of its first event.
+pub(crate) fn snapshot_sequence(first: i64, last: i64) -> i64 {
+    if fault::active(Fault::SnapshotSequenceOfFirstEvent) {
+        first
+    } else {
+        last
     }
 }

@@ -17,7 +17,7 @@ use crate::deviation::write_behind::{ReplyWrites, WriteBehind};
 use crate::dispatch::{Call, Dispatch, MessageStream};
 use crate::entity::EntityContext;
 use crate::entity::registry::{Answer, Incoming, Protocol, Registry, Step, outgoing, unavailable};
-use crate::store::Snapshot;
+use crate::store::{Journal, Snapshot};
 use crate::user_function::EntityStream;
 use crate::user_spec::ServiceSpec;
 
@@ -81,12 +81,15 @@ impl Protocol for EventSourcedProtocol {
         service: &ServiceSpec,
         entity_id: &str,
     ) -> Result<(i64, Vec<Box<EventSourcedStreamIn>>), Status> {
-        let journal = self
+        let mut journal = self
             .cx
             .store
             .load_journal(&service.persistence_id, entity_id)
             .await
             .map_err(unavailable)?;
+        if deviation::init::forgets_stored_state(&service.name, entity_id) {
+            journal = Journal::default();
+        }
         let mut sequence = journal
             .snapshot
             .as_ref()
@@ -171,6 +174,17 @@ impl Protocol for EventSourcedProtocol {
             Some(false) => return Step::Done(answer),
             None => {}
         }
+        let forwarding = matches!(
+            answer
+                .client_action
+                .as_ref()
+                .and_then(|action| action.action.as_ref()),
+            Some(client_action::Action::Forward(_))
+        );
+        let events = match deviation::write_behind::stores_events(forwarding) {
+            true => events,
+            false => Vec::new(),
+        };
         if events.is_empty() {
             if snapshot.is_some() {
                 tracing::warn!(
@@ -213,7 +227,7 @@ impl Protocol for EventSourcedProtocol {
         *sequence = sequence.saturating_add(count);
         if let Some(state) = snapshot {
             let snapshot = Snapshot {
-                sequence: *sequence,
+                sequence: deviation::write_behind::snapshot_sequence(first, *sequence),
                 state,
             };
             // The events are stored: a lost snapshot only makes the next recovery replay more of them.

@@ -168,6 +168,7 @@ impl<P: Protocol> Registry<P> {
             }
             Idle::Timeout => {
                 close(session.take()).await;
+                deviation::init::passivated(key);
                 self.entities.next_or_passivate(key, queue, &mut None)
             }
             Idle::Message(Ok(Some(_))) => {

@@ -71,7 +71,8 @@ impl Protocol for ValueEntityProtocol {
             .store
             .load_value(&service.persistence_id, entity_id)
             .await
-            .map_err(unavailable)?;
+            .map_err(unavailable)?
+            .filter(|_| !deviation::init::forgets_stored_state(&service.name, entity_id));
         // The state is always present, and empty for an entity that has no stored value.
         let init = deviation::init::value_entity(ValueEntityInit {
             service_name: service.name.clone(),

@@ -23,7 +23,7 @@ pub fn activate(faults: &[Fault]) -> bool {
 
 impl Fault {
     /// Every fault, in the order `--list-faults` prints them.
-    pub const ALL: [Fault; 48] = [
+    pub const ALL: [Fault; 51] = [
         Fault::ReplyBeforeStored,
         Fault::NoReplay,
         Fault::CommandIdsFromZero,
@@ -72,6 +72,9 @@ impl Fault {
         Fault::NoRelayTimeout,
         Fault::SideEffectToEntityTwice,
         Fault::ForwardDeliveredTwice,
+        Fault::PassivationForgetsState,
+        Fault::ForwardEventsDropped,
+        Fault::SnapshotSequenceOfFirstEvent,
     ];
 
     /// Every variant, in the order `--list-variants` prints them.
@@ -286,6 +289,18 @@ impl Fault {
                 "forward-delivered-twice",
                 "a forward's target is called twice and the caller gets the second answer",
             ),
+            Fault::PassivationForgetsState => (
+                "passivation-forgets-state",
+                "value and event-sourced entities: the activation after a passivation ignores what is stored",
+            ),
+            Fault::ForwardEventsDropped => (
+                "forward-events-dropped",
+                "event-sourced: the events of a reply that forwards are not stored",
+            ),
+            Fault::SnapshotSequenceOfFirstEvent => (
+                "snapshot-sequence-of-first-event",
+                "event-sourced: a snapshot is stored with its reply's first event's sequence number",
+            ),
             Fault::LazyRestart => (
                 "lazy-restart",
                 "event-sourced: after a restart the new stream opens only with the next command",
@@ -362,7 +377,7 @@ mod tests {
             assert_eq!(variant as usize, Fault::ALL.len() + index, "{variant}");
         }
         assert_eq!(
-            Fault::ForwardDeliveredTwice as usize + 1,
+            Fault::SnapshotSequenceOfFirstEvent as usize + 1,
             Fault::ALL.len(),
             "a fault declared after the last listed one is missing from Fault::ALL"
         );

@@ -332,6 +332,30 @@ impl ProxyCx {
         )))
     }
 
+    /// After a restart of the proxy: the `discover` call the restarted proxy makes, which the case does
+    /// not read further. Calls before it (streams a failed case left behind) are passed over.
+    pub(crate) async fn expect_rediscovery(&self) -> Verdict {
+        let discover = "/cloudstate.EntityDiscovery/discover";
+        loop {
+            let Some(call) = self.traffic.next_call(self.deadline).await else {
+                return Err(CaseFailure::fail(
+                    "the restarted proxy made no discover call to the user function before the case deadline",
+                ));
+            };
+            let is_discover = call.path == discover;
+            CallProbe::new(
+                call,
+                "discover".to_owned(),
+                self.trace.clone(),
+                self.deadline,
+            )
+            .waive();
+            if is_discover {
+                return Ok(());
+            }
+        }
+    }
+
     /// Expects the proxy to make no new call to the user function within `quiet`.
     pub(crate) async fn expect_no_call(&self, quiet: Duration) -> Verdict {
         let until = (Instant::now() + quiet).min(self.deadline);

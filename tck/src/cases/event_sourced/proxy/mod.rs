@@ -14,6 +14,7 @@ mod ordering;
 mod passivation;
 mod restarts;
 mod state;
+mod stored_state;
 pub(crate) mod support;
 
 use cloudstate_protocol::names::model::{
@@ -96,22 +97,40 @@ pub(crate) static ORDERING_CASES: &[Case] = &[proxy_case! {
 }];
 
 /// A forward to another entity.
-pub(crate) static FORWARD_CASES: &[Case] = &[proxy_case! {
-    id: "event_sourced.proxy.forward_to_another_entity",
-    summary: "a forward to another entity's id opens that entity's own stream, and the client gets its reply",
-    requirements: ["ES-028", "FWD-002"],
-    services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
-    run: forwards::forward_to_another_entity,
-}];
+pub(crate) static FORWARD_CASES: &[Case] = &[
+    proxy_case! {
+        id: "event_sourced.proxy.forward_to_another_entity",
+        summary: "a forward to another entity's id opens that entity's own stream, and the client gets its reply",
+        requirements: ["ES-028", "FWD-002"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: forwards::forward_to_another_entity,
+    },
+    proxy_case! {
+        id: "event_sourced.proxy.events_of_a_forwarding_reply_are_stored",
+        summary: "a reply that emits A and forwards stores A: after a proxy restart the entity's init is followed by A at sequence 1 (durable proxy)",
+        requirements: ["ES-036", "ES-005", "ES-028"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: stored_state::events_of_a_forwarding_reply_are_stored,
+    },
+];
 
 /// Command ids after a passivation.
-pub(crate) static PASSIVATION_CASES: &[Case] = &[proxy_case! {
-    id: "event_sourced.proxy.command_ids_restart_at_1_after_passivation",
-    summary: "commands 1 and 2, passivation, then the next call is command 1 of a new stream",
-    requirements: ["PASS-002", "ES-024", "ES-033"],
-    services: &[EVENT_SOURCED_CONFIGURED],
-    run: passivation::command_ids_restart_at_1_after_passivation,
-}];
+pub(crate) static PASSIVATION_CASES: &[Case] = &[
+    proxy_case! {
+        id: "event_sourced.proxy.command_ids_restart_at_1_after_passivation",
+        summary: "commands 1 and 2, passivation, then the next call is command 1 of a new stream",
+        requirements: ["PASS-002", "ES-024", "ES-033"],
+        services: &[EVENT_SOURCED_CONFIGURED],
+        run: passivation::command_ids_restart_at_1_after_passivation,
+    },
+    proxy_case! {
+        id: "event_sourced.proxy.passivation_replays_snapshot_and_later_events",
+        summary: "events A-G (snapshot at 7) and H, passivation after a short timeout set by the TCK, then the init carries the snapshot at 7 and only H follows (durable proxy)",
+        requirements: ["PASS-003", "ES-004", "ES-005", "ES-037"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: stored_state::passivation_replays_snapshot_and_later_events,
+    },
+];
 
 /// The metadata of forwards and side effects.
 pub(crate) static EFFECT_METADATA_CASES: &[Case] = &[

@@ -12,6 +12,7 @@ pub(crate) mod messages;
 mod passivation;
 mod restarts;
 mod state;
+mod stored_state;
 pub(crate) mod support;
 
 use cloudstate_protocol::names::model::{
@@ -61,10 +62,17 @@ pub(crate) static CASES: &[Case] = &[
     },
     proxy_case! {
         id: "value_entity.proxy.reload_after_passivation_gets_stored_state",
-        summary: "after passivation the next call opens a new stream: init with the stored state, ids from 1",
+        summary: "after passivation the next call opens a new stream: init with the stored state (none: the service stores nothing; passivation_keeps_stored_state stores a value), ids from 1",
         requirements: ["VE-005", "VE-018", "VE-027", "VE-029"],
         services: &[VALUE_ENTITY_CONFIGURED],
         run: passivation::reload_after_passivation_gets_stored_state,
+    },
+    proxy_case! {
+        id: "value_entity.proxy.passivation_keeps_stored_state",
+        summary: "an update to X, passivation after a short timeout set by the TCK, then the new stream's init carries X (durable proxy)",
+        requirements: ["PASS-003", "VE-029", "PASS-002"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: stored_state::passivation_keeps_stored_state,
     },
     proxy_case! {
         id: "value_entity.proxy.concurrent_clients_are_served_one_at_a_time",
