@@ -141,6 +141,9 @@ pub enum Fault {
     /// Event-sourced: a snapshot is stored with the sequence number of its reply's first event instead of
     /// its last, so the next activation replays events the snapshot already holds.
     SnapshotSequenceOfFirstEvent,
+    /// Actions: an error status that ends a streamed call's protocol call is taken for its normal end: a
+    /// client-streaming call is answered with an empty response, a response stream completes with OK.
+    ActionStreamErrorAsEnd,
     /// Variant. Event-sourced: after a reply with `restart`, the entity's new stream opens only when the
     /// next command comes, instead of at once.
     LazyRestart,

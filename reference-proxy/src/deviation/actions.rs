@@ -2,7 +2,8 @@
 //! client that goes away.
 //!
 //! Faults applied here: `action-payload-short-type-url`, `duplex-failure-keeps-stream`,
-//! `abandoned-action-call-kept` and `no-relay-timeout` (for unary calls).
+//! `abandoned-action-call-kept`, `no-relay-timeout` (for unary calls) and
+//! `action-stream-error-as-end`.
 
 use std::future::Future;
 use std::time::Duration;
@@ -25,6 +26,12 @@ pub(crate) fn payload_type_name(input: &MessageDescriptor) -> &str {
 /// Whether a failure in an action's output ends the client's stream: always, bidirectional or not.
 pub(crate) fn failure_ends_stream(bidirectional: bool) -> bool {
     !(bidirectional && fault::active(Fault::DuplexFailureKeepsStream))
+}
+
+/// Whether the error status that ends a streamed action's protocol call is passed to the client: always.
+/// Under `action-stream-error-as-end` it is taken for the normal end of the user function's answers.
+pub(crate) fn stream_error_reaches_client() -> bool {
+    !fault::active(Fault::ActionStreamErrorAsEnd)
 }
 
 /// How a unary action call ended.

@@ -108,7 +108,13 @@ impl ActionHandler {
         );
         let mut client = self.client();
         let response = tokio::select! {
-            result = client.handle_streamed_in(commands) => result?.into_inner(),
+            result = client.handle_streamed_in(commands) => match result {
+                Ok(response) => response.into_inner(),
+                Err(_) if !deviation::actions::stream_error_reaches_client() => {
+                    return Ok(single(Outcome::Reply(Bytes::new())));
+                }
+                Err(status) => return Err(status),
+            },
             Some(status) = failure.recv() => return Err(status),
         };
         let outcome = respond(&self.cx.effects, response).await?;

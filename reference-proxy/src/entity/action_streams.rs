@@ -153,6 +153,7 @@ pub(crate) fn responses(
         loop {
             let response = match responses.next().await {
                 None => return None,
+                Some(Err(_)) if !deviation::actions::stream_error_reaches_client() => return None,
                 Some(Err(status)) => return Some((Err(status), None)),
                 Some(Ok(response)) => response,
             };

@@ -23,7 +23,7 @@ pub fn activate(faults: &[Fault]) -> bool {
 
 impl Fault {
     /// Every fault, in the order `--list-faults` prints them.
-    pub const ALL: [Fault; 51] = [
+    pub const ALL: [Fault; 52] = [
         Fault::ReplyBeforeStored,
         Fault::NoReplay,
         Fault::CommandIdsFromZero,
@@ -75,6 +75,7 @@ impl Fault {
         Fault::PassivationForgetsState,
         Fault::ForwardEventsDropped,
         Fault::SnapshotSequenceOfFirstEvent,
+        Fault::ActionStreamErrorAsEnd,
     ];
 
     /// Every variant, in the order `--list-variants` prints them.
@@ -301,6 +302,10 @@ impl Fault {
                 "snapshot-sequence-of-first-event",
                 "event-sourced: a snapshot is stored with its reply's first event's sequence number",
             ),
+            Fault::ActionStreamErrorAsEnd => (
+                "action-stream-error-as-end",
+                "actions: an error status ending a streamed call is passed on as the call's normal end",
+            ),
             Fault::LazyRestart => (
                 "lazy-restart",
                 "event-sourced: after a restart the new stream opens only with the next command",
@@ -377,7 +382,7 @@ mod tests {
             assert_eq!(variant as usize, Fault::ALL.len() + index, "{variant}");
         }
         assert_eq!(
-            Fault::SnapshotSequenceOfFirstEvent as usize + 1,
+            Fault::ActionStreamErrorAsEnd as usize + 1,
             Fault::ALL.len(),
             "a fault declared after the last listed one is missing from Fault::ALL"
         );

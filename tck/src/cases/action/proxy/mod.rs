@@ -2,7 +2,8 @@
 //! and the `ActionProtocol` calls the proxy makes to the model behind it (spec chapter `action.md`,
 //! section "What the proxy does", and `frontend.md` for HTTP). These are cases 158 to 166 of the
 //! original Cloudstate TCK, in its order, and new ones: synchronous, failing and misdirected side
-//! effects, a chain of forwards, and the metadata of forwards and side effects.
+//! effects, a chain of forwards, the metadata of forwards and side effects, and streamed calls that the
+//! user function ends with an error status.
 
 mod calls;
 mod effects;
@@ -13,6 +14,7 @@ mod interventions;
 pub(crate) mod messages;
 mod probe;
 mod side_effects;
+mod stream_errors;
 
 use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, ACTION_TWO};
 
@@ -75,6 +77,27 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["ACT-034", "ACT-035", "ACT-036"],
         services: &[ACTION_TCK_MODEL, ACTION_TWO],
         run: failures::streamed_failures,
+    },
+    proxy_case! {
+        id: "action.proxy.client_streaming_error_status_reaches_the_client",
+        summary: "a client-streaming call whose protocol call the user function ends with UNAVAILABLE fails for the client instead of being answered",
+        requirements: ["ACT-041"],
+        services: &[ACTION_TCK_MODEL],
+        run: stream_errors::client_streaming_error_status_reaches_the_client,
+    },
+    proxy_case! {
+        id: "action.proxy.server_streaming_error_status_reaches_the_client",
+        summary: "a server-streaming call whose protocol call the user function ends with UNAVAILABLE ends the client's stream with an error, not status OK",
+        requirements: ["ACT-041"],
+        services: &[ACTION_TCK_MODEL],
+        run: stream_errors::server_streaming_error_status_reaches_the_client,
+    },
+    proxy_case! {
+        id: "action.proxy.duplex_error_status_reaches_the_client",
+        summary: "a duplex call whose protocol call the user function ends with UNAVAILABLE ends the client's stream with an error, not status OK",
+        requirements: ["ACT-041"],
+        services: &[ACTION_TCK_MODEL],
+        run: stream_errors::duplex_error_status_reaches_the_client,
     },
     proxy_case! {
         id: "action.proxy.unary_http_api",
