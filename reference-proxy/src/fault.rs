@@ -144,6 +144,13 @@ pub enum Fault {
     /// Actions: an error status that ends a streamed call's protocol call is taken for its normal end: a
     /// client-streaming call is answered with an empty response, a response stream completes with OK.
     ActionStreamErrorAsEnd,
+    /// A request header sent with several values (the same name repeated) gives the command's metadata
+    /// only its first value.
+    RepeatedHeaderFirstValueOnly,
+    /// CRDTs: commands carry no metadata, whatever request headers the client sent.
+    CrdtCommandMetadataDropped,
+    /// Actions: the header command of a client-streaming or bidirectional call carries no metadata.
+    StreamedHeaderWithoutMetadata,
     /// Variant. Event-sourced: after a reply with `restart`, the entity's new stream opens only when the
     /// next command comes, instead of at once.
     LazyRestart,

@@ -2,12 +2,13 @@
 //! client that goes away.
 //!
 //! Faults applied here: `action-payload-short-type-url`, `duplex-failure-keeps-stream`,
-//! `abandoned-action-call-kept`, `no-relay-timeout` (for unary calls) and
-//! `action-stream-error-as-end`.
+//! `abandoned-action-call-kept`, `no-relay-timeout` (for unary calls), `action-stream-error-as-end`
+//! and `streamed-header-without-metadata`.
 
 use std::future::Future;
 use std::time::Duration;
 
+use cloudstate_protocol::cloudstate::Metadata;
 use prost_reflect::MessageDescriptor;
 use tonic::Status;
 
@@ -26,6 +27,12 @@ pub(crate) fn payload_type_name(input: &MessageDescriptor) -> &str {
 /// Whether a failure in an action's output ends the client's stream: always, bidirectional or not.
 pub(crate) fn failure_ends_stream(bidirectional: bool) -> bool {
     !(bidirectional && fault::active(Fault::DuplexFailureKeepsStream))
+}
+
+/// The metadata of the header command that opens a client-streaming or bidirectional action call: the
+/// client's request headers.
+pub(crate) fn header_metadata(metadata: Option<Metadata>) -> Option<Metadata> {
+    metadata.filter(|_| !fault::active(Fault::StreamedHeaderWithoutMetadata))
 }
 
 /// Whether the error status that ends a streamed action's protocol call is passed to the client: always.

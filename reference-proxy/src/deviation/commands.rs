@@ -1,7 +1,8 @@
 //! What an entity command carries: the id it is numbered with, and its metadata.
 //!
 //! Faults applied here: `command-ids-from-zero`, `command-ids-repeat`, `command-ids-continue`
-//! (value and event-sourced entities only) and `entity-command-metadata`.
+//! (value and event-sourced entities only), `entity-command-metadata` and
+//! `crdt-command-metadata-dropped`.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
@@ -58,6 +59,11 @@ pub(crate) fn next_id(id: i64) -> i64 {
 /// The metadata an entity command carries: the client's, or none.
 pub(crate) fn metadata(client: Option<Metadata>) -> Option<Metadata> {
     client.or_else(|| fault::active(Fault::EntityCommandMetadata).then(Metadata::default))
+}
+
+/// The metadata a CRDT command carries: the client's, as for every entity ([`metadata`]).
+pub(crate) fn crdt_metadata(client: Option<Metadata>) -> Option<Metadata> {
+    metadata(client.filter(|_| !fault::active(Fault::CrdtCommandMetadataDropped)))
 }
 
 /// Under `command-ids-continue`: the next command id of each entity's last stream.

@@ -4,7 +4,8 @@
 //!
 //! Faults applied here: `size-limit-decimal`, `size-limit-out-of-range`, `unknown-method-not-found`,
 //! `http-wrong-method-404`, `http-bad-json-500`, `failure-http-502`, `json-without-defaults`,
-//! `request-headers-dropped`, `binary-header-as-text`, `reply-metadata-dropped`,
+//! `request-headers-dropped`, `binary-header-as-text`, `repeated-header-first-value-only`,
+//! `reply-metadata-dropped`,
 //! `reflection-without-user-services`, `eventing-without-subject`, and the variant
 //! `empty-reflection-answer`.
 
@@ -72,6 +73,12 @@ pub(crate) fn json_skips_default_fields() -> bool {
 /// The metadata a client's request headers give a command.
 pub(crate) fn request_metadata(metadata: Option<Metadata>) -> Option<Metadata> {
     metadata.filter(|_| !fault::active(Fault::RequestHeadersDropped))
+}
+
+/// Whether a further value of a request header already given (the same name again) becomes an entry of
+/// its own: always, one entry per value.
+pub(crate) fn repeated_header_kept() -> bool {
+    !fault::active(Fault::RepeatedHeaderFirstValueOnly)
 }
 
 /// The metadata value of a `-bin` request header, given its base64 text and its decoded bytes (`None`

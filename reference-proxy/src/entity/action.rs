@@ -195,7 +195,7 @@ fn header(service: &ServiceSpec, method: &MethodSpec, metadata: Option<Metadata>
         service_name: service.name.clone(),
         name: method.name().to_owned(),
         payload: None,
-        metadata,
+        metadata: deviation::actions::header_metadata(metadata),
     }
 }
 

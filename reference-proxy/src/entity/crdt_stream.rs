@@ -256,7 +256,7 @@ impl<'a> Session<'a> {
             name: command.name,
             payload: Some(command.payload),
             streamed: command.streamed,
-            metadata: deviation::commands::metadata(command.metadata),
+            metadata: deviation::commands::crdt_metadata(command.metadata),
         };
         if self.send(crdt_stream_in::Message::Command(message)) {
             self.pending.insert(

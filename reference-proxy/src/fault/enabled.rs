@@ -23,7 +23,7 @@ pub fn activate(faults: &[Fault]) -> bool {
 
 impl Fault {
     /// Every fault, in the order `--list-faults` prints them.
-    pub const ALL: [Fault; 52] = [
+    pub const ALL: [Fault; 55] = [
         Fault::ReplyBeforeStored,
         Fault::NoReplay,
         Fault::CommandIdsFromZero,
@@ -76,6 +76,9 @@ impl Fault {
         Fault::ForwardEventsDropped,
         Fault::SnapshotSequenceOfFirstEvent,
         Fault::ActionStreamErrorAsEnd,
+        Fault::RepeatedHeaderFirstValueOnly,
+        Fault::CrdtCommandMetadataDropped,
+        Fault::StreamedHeaderWithoutMetadata,
     ];
 
     /// Every variant, in the order `--list-variants` prints them.
@@ -306,6 +309,18 @@ impl Fault {
                 "action-stream-error-as-end",
                 "actions: an error status ending a streamed call is passed on as the call's normal end",
             ),
+            Fault::RepeatedHeaderFirstValueOnly => (
+                "repeated-header-first-value-only",
+                "a request header sent with several values gives the metadata only its first",
+            ),
+            Fault::CrdtCommandMetadataDropped => (
+                "crdt-command-metadata-dropped",
+                "CRDTs: commands carry no metadata, whatever headers the client sent",
+            ),
+            Fault::StreamedHeaderWithoutMetadata => (
+                "streamed-header-without-metadata",
+                "actions: the header command of a streamed-in or duplex call carries no metadata",
+            ),
             Fault::LazyRestart => (
                 "lazy-restart",
                 "event-sourced: after a restart the new stream opens only with the next command",
@@ -382,7 +397,7 @@ mod tests {
             assert_eq!(variant as usize, Fault::ALL.len() + index, "{variant}");
         }
         assert_eq!(
-            Fault::ActionStreamErrorAsEnd as usize + 1,
+            Fault::StreamedHeaderWithoutMetadata as usize + 1,
             Fault::ALL.len(),
             "a fault declared after the last listed one is missing from Fault::ALL"
         );

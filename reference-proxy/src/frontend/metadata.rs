@@ -33,6 +33,7 @@ fn is_transport_header(name: &str) -> bool {
 /// or `None` when there is no such header.
 pub(super) fn from_request_headers(headers: &HeaderMap) -> Option<Metadata> {
     let map = MetadataMap::from_headers(headers.clone());
+    let mut seen = std::collections::HashSet::new();
     let entries: Vec<MetadataEntry> = map
         .iter()
         .filter_map(|pair| {
@@ -52,6 +53,10 @@ pub(super) fn from_request_headers(headers: &HeaderMap) -> Option<Metadata> {
                     )?,
                 ),
             };
+            let again = !seen.insert(key.to_owned());
+            if again && !deviation::frontend::repeated_header_kept() {
+                return None;
+            }
             (!is_transport_header(key)).then(|| MetadataEntry {
                 key: key.to_owned(),
                 value: Some(value),

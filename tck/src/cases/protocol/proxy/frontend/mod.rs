@@ -1,14 +1,17 @@
 //! Proxy-mode protocol cases of the proxy's frontend (spec chapter `frontend.md`): calls the proxy must
-//! refuse itself (unknown methods, messages over the size limit), metadata in both directions, and a
-//! request just under the size limit. The HTTP cases of the frontend are the `http` area's.
+//! refuse itself (unknown methods, messages over the size limit), metadata in both directions (request headers for every entity type, a
+//! streamed call's first command and a repeated header), and a request just under the size limit. The HTTP cases of the frontend are the `http` area's.
 
+mod entity_headers;
 mod message_size;
 mod reply_metadata;
 mod request_metadata;
 pub(crate) mod support;
 mod unknown_methods;
 
-use cloudstate_protocol::names::model::{ACTION_TCK_MODEL, VALUE_ENTITY_TCK_MODEL};
+use cloudstate_protocol::names::model::{
+    ACTION_TCK_MODEL, CRDT_TCK_MODEL, EVENT_SOURCED_TCK_MODEL, VALUE_ENTITY_TCK_MODEL,
+};
 
 use crate::case::{Case, proxy_case};
 
@@ -36,6 +39,34 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["FRONT-016", "FRONT-017"],
         services: &[VALUE_ENTITY_TCK_MODEL],
         run: request_metadata::request_headers_reach_entity_metadata,
+    },
+    proxy_case! {
+        id: "protocol.proxy.request_headers_reach_event_sourced_metadata",
+        summary: "a text header and a -bin header of an event-sourced call reach the entity Command's metadata, the binary one as bytes",
+        requirements: ["FRONT-016", "FRONT-017"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: entity_headers::request_headers_reach_event_sourced_metadata,
+    },
+    proxy_case! {
+        id: "protocol.proxy.request_headers_reach_crdt_metadata",
+        summary: "a text header and a -bin header of a CRDT call reach the entity Command's metadata, the binary one as bytes",
+        requirements: ["FRONT-016", "FRONT-017"],
+        services: &[CRDT_TCK_MODEL],
+        run: entity_headers::request_headers_reach_crdt_metadata,
+    },
+    proxy_case! {
+        id: "protocol.proxy.request_headers_reach_the_first_streamed_command",
+        summary: "a text header and a -bin header of a client-streaming action call reach the metadata of the handleStreamedIn header command",
+        requirements: ["FRONT-016", "FRONT-017"],
+        services: &[ACTION_TCK_MODEL],
+        run: entity_headers::request_headers_reach_the_first_streamed_command,
+    },
+    proxy_case! {
+        id: "protocol.proxy.repeated_request_header_gives_one_entry_per_value",
+        summary: "a header sent twice with two values reaches the entity Command's metadata as two entries",
+        requirements: ["FRONT-016"],
+        services: &[VALUE_ENTITY_TCK_MODEL],
+        run: entity_headers::repeated_request_header_gives_one_entry_per_value,
     },
     proxy_case! {
         id: "protocol.proxy.action_reply_metadata_becomes_headers",

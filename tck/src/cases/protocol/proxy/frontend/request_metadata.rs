@@ -28,7 +28,7 @@ const BINARY_KEY: &str = "x-tck-trace-bin";
 const BINARY: &[u8] = &[0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff];
 
 /// `message` with the two request headers of these cases.
-fn with_headers<T>(message: T) -> tonic::Request<T> {
+pub(super) fn with_headers<T>(message: T) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     let headers = request.metadata_mut();
     headers.insert(TEXT_KEY, MetadataValue::from_static(TEXT));
@@ -37,7 +37,7 @@ fn with_headers<T>(message: T) -> tonic::Request<T> {
 }
 
 /// How the cases describe the headers they send.
-fn headers_sent() -> String {
+pub(super) fn headers_sent() -> String {
     format!("with request headers {TEXT_KEY}: {TEXT:?} and {BINARY_KEY}: {BINARY:?}")
 }
 
@@ -50,7 +50,7 @@ fn is_transport_header(key: &str) -> bool {
 }
 
 /// Checks that `metadata`, of `what`, holds both request headers and none of the transport's own.
-fn expect_headers(metadata: Option<&Metadata>, what: &str) -> Verdict {
+pub(super) fn expect_headers(metadata: Option<&Metadata>, what: &str) -> Verdict {
     let wanted = [text_entry(TEXT_KEY, TEXT), bytes_entry(BINARY_KEY, BINARY)];
     for entry in wanted {
         if !holds(metadata, &entry) {
