@@ -133,8 +133,8 @@ pub enum Fault {
     /// A forward's target is called twice and the caller gets the second answer, as a proxy that retries a
     /// forward it already made would.
     ForwardDeliveredTwice,
-    /// Value and event-sourced entities: the first activation after a passivation opens the entity as a
-    /// new one, without what is stored for it (a crash and restart still find it).
+    /// Value, event-sourced and CRDT entities: the first activation after a passivation opens the entity
+    /// as a new one, without what is stored or held for it (a crash and restart still find it).
     PassivationForgetsState,
     /// Event-sourced: the events of a reply whose client action is a forward are not stored.
     ForwardEventsDropped,

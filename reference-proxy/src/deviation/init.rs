@@ -57,7 +57,7 @@ fn passivated_entities() -> &'static Mutex<HashSet<EntityKey>> {
     PASSIVATED.get_or_init(Mutex::default)
 }
 
-/// Notes that a value or event-sourced entity was passivated.
+/// Notes that an entity was passivated.
 pub(crate) fn passivated(key: &EntityKey) {
     if fault::active(Fault::PassivationForgetsState) {
         passivated_entities()
@@ -67,7 +67,7 @@ pub(crate) fn passivated(key: &EntityKey) {
     }
 }
 
-/// Whether the activation of a value or event-sourced entity ignores what is stored for it: never (a
+/// Whether the activation of an entity ignores what is stored (or, for a CRDT, held) for it: never (a
 /// passivation frees the user function's memory and changes nothing stored), but under
 /// `passivation-forgets-state` the first activation after a passivation opens as a new entity.
 pub(crate) fn forgets_stored_state(service: &str, entity_id: &str) -> bool {

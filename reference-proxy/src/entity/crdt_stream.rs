@@ -131,6 +131,15 @@ impl EntityTask {
                 entity_id: self.key.entity_id.clone(),
                 delta: self.state.as_ref().map(CrdtState::to_delta),
             });
+            let init =
+                match deviation::init::forgets_stored_state(&self.key.service, &self.key.entity_id)
+                {
+                    true => CrdtInit {
+                        delta: None,
+                        ..init
+                    },
+                    false => init,
+                };
             let (to_user, mut requests) = mpsc::unbounded_channel();
             let _ = to_user.send(CrdtStreamIn {
                 message: Some(crdt_stream_in::Message::Init(init)),
@@ -195,7 +204,10 @@ impl<'a> Session<'a> {
                     Err(status) => break End::Failed(status),
                 },
                 () = sleep_until(passivate_at.unwrap_or(self.last_activity)),
-                    if accepting && idle && passivate_at.is_some() => self.half_close(),
+                    if accepting && idle && passivate_at.is_some() => {
+                        deviation::init::passivated(&self.task.key);
+                        self.half_close();
+                    }
                 () = sleep_until(unanswered_at.unwrap_or(self.last_activity)), if unanswered_at.is_some() => {
                     break End::Unanswered;
                 }

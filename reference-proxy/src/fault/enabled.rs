@@ -295,7 +295,7 @@ impl Fault {
             ),
             Fault::PassivationForgetsState => (
                 "passivation-forgets-state",
-                "value and event-sourced entities: the activation after a passivation ignores what is stored",
+                "entities: the activation after a passivation ignores what is stored or held for them",
             ),
             Fault::ForwardEventsDropped => (
                 "forward-events-dropped",

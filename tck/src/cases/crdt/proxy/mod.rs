@@ -6,6 +6,7 @@ mod effects;
 mod http_api;
 mod interventions;
 mod state;
+mod stored_state;
 mod streamed;
 mod support;
 
@@ -65,6 +66,13 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["CRDT-048"],
         services: &[CRDT_TCK_MODEL],
         run: interventions::reactivation_after_a_crash_sends_the_held_state,
+    },
+    proxy_case! {
+        id: "crdt.proxy.passivation_keeps_the_held_value",
+        summary: "a GCounter incremented to 4, passivation after a short timeout set by the TCK, then the new stream's init carries 4 (durable proxy)",
+        requirements: ["PASS-003", "CRDT-003"],
+        services: &[CRDT_TCK_MODEL],
+        run: stored_state::passivation_keeps_the_held_value,
     },
 ];
 
