@@ -16,6 +16,7 @@ mod restarts;
 mod state;
 mod stored_state;
 pub(crate) mod support;
+mod sync_effect;
 
 use cloudstate_protocol::names::model::{
     EVENT_SOURCED_CONFIGURED, EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO,
@@ -96,8 +97,15 @@ pub(crate) static ORDERING_CASES: &[Case] = &[proxy_case! {
     run: ordering::one_command_in_flight_while_the_answer_is_held,
 }];
 
-/// A forward to another entity.
+/// A synchronous side effect, a forward to another entity, and the events of a forwarding reply.
 pub(crate) static FORWARD_CASES: &[Case] = &[
+    proxy_case! {
+        id: "event_sourced.proxy.synchronous_side_effect_finishes_before_the_reply",
+        summary: "a synchronous side effect whose answer the TCK holds for 300 ms keeps the client waiting for its reply until then",
+        requirements: ["ES-029"],
+        services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
+        run: sync_effect::synchronous_side_effect_finishes_before_the_reply,
+    },
     proxy_case! {
         id: "event_sourced.proxy.forward_to_another_entity",
         summary: "a forward to another entity's id opens that entity's own stream, and the client gets its reply",
