@@ -362,9 +362,8 @@ impl FromStr for Fault {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
-
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
     fn names_are_distinct_kebab_case_and_parse_back() {
@@ -393,13 +392,9 @@ mod tests {
         for (index, fault) in Fault::ALL.into_iter().enumerate() {
             assert_eq!(fault as usize, index, "{fault}");
         }
+        // Variants are declared after every fault: a fault missing from Fault::ALL shifts them.
         for (index, variant) in Fault::VARIANTS.into_iter().enumerate() {
             assert_eq!(variant as usize, Fault::ALL.len() + index, "{variant}");
         }
-        assert_eq!(
-            Fault::StreamedHeaderWithoutMetadata as usize + 1,
-            Fault::ALL.len(),
-            "a fault declared after the last listed one is missing from Fault::ALL"
-        );
     }
 }

@@ -1,5 +1,6 @@
 //! Runs proxy-mode case bodies: each gets a fresh context, starts with an empty call record, and ends
-//! with the check that no unexpected call reached the user function.
+//! with the checks that no unexpected call reached the user function and that no call opened during the
+//! case carried a message the case did not read.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -10,6 +11,7 @@ use tokio::time::Instant;
 use tonic::transport::Channel;
 
 use super::cx::{ProxyCx, StartupDiscovery};
+use super::surplus::expect_no_surplus;
 use super::traffic::Traffic;
 use crate::case::{Case, CaseBody, CaseFailure, CaseSettings, FailureKind, ProxyCaseFn, Verdict};
 use crate::run::CaseExecutor;
@@ -123,19 +125,4 @@ async fn run_body(
     }
     cx.expect_no_call(QUIET_AFTER_CASE).await?;
     expect_no_surplus(traffic)
-}
-
-/// FWD-007 and the entity chapters' one-command-per-call rules: after the quiet window, every message the
-/// proxy sent on a call opened during the case must have been read by the case; one more (a command
-/// sent twice, a side effect made twice on a target's open stream) is a surplus.
-fn expect_no_surplus(traffic: &Traffic) -> Verdict {
-    let unread = traffic.journal().unread_from_proxy();
-    if unread.is_empty() {
-        return Ok(());
-    }
-    Err(CaseFailure::fail(format!(
-        "after the case, the proxy had sent the user function messages beyond those the case expected \
-         (FWD-007: each command, forward and side effect reaches its target once):\n  {}",
-        unread.join("\n  ")
-    )))
 }

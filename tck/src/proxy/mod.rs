@@ -7,6 +7,7 @@ mod cx;
 mod executor;
 mod intercept;
 mod journal;
+mod surplus;
 mod traffic;
 
 pub(crate) use control::Intervention;

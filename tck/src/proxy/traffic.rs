@@ -39,8 +39,8 @@ pub(crate) struct RecordedCall {
     /// When the interceptor saw the call open.
     pub opened_at: std::time::Instant,
     events: mpsc::UnboundedReceiver<(std::time::Instant, CallEvent)>,
-    journal: Journal,
-    slot: JournalSlot,
+    pub(super) journal: Journal,
+    pub(super) slot: JournalSlot,
 }
 
 /// Feeds a call record, stamping each event with the moment the interceptor saw it, and the journal.
@@ -79,7 +79,7 @@ impl RecordedCall {
     }
 
     /// The events that came already, without waiting, noted as read.
-    fn drain_now(&mut self) -> Vec<CallEvent> {
+    pub(super) fn drain_now(&mut self) -> Vec<CallEvent> {
         let mut events = Vec::new();
         while let Ok((_, event)) = self.events.try_recv() {
             self.journal.read(self.slot);
@@ -173,11 +173,11 @@ impl Traffic {
 /// case deadline.
 #[derive(Debug)]
 pub(crate) struct CallProbe {
-    call: RecordedCall,
-    label: String,
+    pub(super) call: RecordedCall,
+    pub(super) label: String,
     trace: Trace,
     deadline: Instant,
-    names: (&'static str, &'static str),
+    pub(super) names: (&'static str, &'static str),
 }
 
 impl CallProbe {
@@ -191,12 +191,6 @@ impl CallProbe {
             deadline,
             names,
         }
-    }
-
-    /// Ends the case's reading of this call on purpose: whatever else the proxy sends on it (the rest of
-    /// a call the case checked only the start of) is not a surplus.
-    pub(crate) fn waive(self) {
-        self.call.journal.waive(self.call.slot);
     }
 
     /// The call's path.
@@ -246,27 +240,6 @@ impl CallProbe {
         // Traced at the moment the interceptor saw it, so the trace reads in wire order.
         self.trace.record_at(at, &self.label, direction, text);
         Ok(event)
-    }
-
-    /// Fails when the proxy has sent, by now, a message on this call that nobody read: a surplus one
-    /// (`what` says what the case expected instead). Other events that came are read and dropped.
-    pub(crate) fn expect_nothing_more_sent(&mut self, what: &str) -> Verdict {
-        for event in self.call.drain_now() {
-            if let CallEvent::FromProxy(bytes) = event {
-                return Err(CaseFailure::mismatch(
-                    format!(
-                        "{}: the proxy sent a message the TCK did not expect on this call",
-                        self.label
-                    ),
-                    what.to_owned(),
-                    format!(
-                        "proxy -> user function {}",
-                        crate::wire::render_pretty(self.names.0, &bytes)
-                    ),
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// Expects the next event to be this message from the proxy to the user function.
