@@ -1,6 +1,6 @@
 //! Streamed action calls whose protocol call the user function ends with an error status, not with a
 //! failure in an `ActionResponse`: the TCK, as the user function's stand-in, ends the call with
-//! `UNAVAILABLE` in place of the model's first answer. The client must get an error too (ACT-041), not a
+//! `UNAVAILABLE` in place of the model's first answer. The client must get an error too (ACT-043), not a
 //! response the user function never sent nor a response stream completed with status OK.
 
 use cloudstate_protocol::cloudstate::tck::model::action::Request;
@@ -29,14 +29,14 @@ fn not_an_error(what: &str, got: String) -> CaseFailure {
     CaseFailure::mismatch(
         format!(
             "{what}: the TCK ended the protocol call with gRPC status UNAVAILABLE instead of the model's \
-             answer, but the client's call did not end with an error (ACT-041)"
+             answer, but the client's call did not end with an error (ACT-043)"
         ),
         EXPECTED.to_owned(),
         got,
     )
 }
 
-/// New (ACT-041): `ProcessStreamedIn` with one request `[reply two]`, then the client completes; the TCK
+/// New (ACT-043): `ProcessStreamedIn` with one request `[reply two]`, then the client completes; the TCK
 /// ends the `handleStreamedIn` call with UNAVAILABLE in place of the model's response. The client's call
 /// must fail, not be answered with a response.
 pub(super) async fn client_streaming_error_status_reaches_the_client(cx: ProxyCx) -> Verdict {
@@ -58,7 +58,7 @@ pub(super) async fn client_streaming_error_status_reaches_the_client(cx: ProxyCx
     call.expect_half_close().await
 }
 
-/// New (ACT-041): `ProcessStreamedOut [reply A] [reply B]`; the TCK ends the `handleStreamedOut` call with
+/// New (ACT-043): `ProcessStreamedOut [reply A] [reply B]`; the TCK ends the `handleStreamedOut` call with
 /// UNAVAILABLE in place of the model's first response. The client's response stream must end with an
 /// error, not complete with status OK.
 pub(super) async fn server_streaming_error_status_reaches_the_client(cx: ProxyCx) -> Verdict {
@@ -90,7 +90,7 @@ pub(super) async fn server_streaming_error_status_reaches_the_client(cx: ProxyCx
     call.expect_half_close().await
 }
 
-/// New (ACT-041): duplex `ProcessStreamed`, first request `[reply X]` with the client's stream left open;
+/// New (ACT-043): duplex `ProcessStreamed`, first request `[reply X]` with the client's stream left open;
 /// the TCK ends the `handleStreamed` call with UNAVAILABLE in place of the model's answer. The client's
 /// response stream must end with an error, not complete with status OK.
 pub(super) async fn duplex_error_status_reaches_the_client(cx: ProxyCx) -> Verdict {

@@ -116,7 +116,7 @@ pub(crate) static FORWARD_CASES: &[Case] = &[
     proxy_case! {
         id: "event_sourced.proxy.events_of_a_forwarding_reply_are_stored",
         summary: "a reply that emits A and forwards stores A: after a proxy restart the entity's init is followed by A at sequence 1 (durable proxy)",
-        requirements: ["ES-036", "ES-005", "ES-028"],
+        requirements: ["ES-038", "ES-005", "ES-028"],
         services: &[EVENT_SOURCED_TCK_MODEL, EVENT_SOURCED_TWO],
         run: stored_state::events_of_a_forwarding_reply_are_stored,
     },
@@ -134,7 +134,7 @@ pub(crate) static PASSIVATION_CASES: &[Case] = &[
     proxy_case! {
         id: "event_sourced.proxy.passivation_replays_snapshot_and_later_events",
         summary: "events A-G (snapshot at 7) and H, passivation after a short timeout set by the TCK, then the init carries the snapshot at 7 and only H follows (durable proxy)",
-        requirements: ["PASS-003", "ES-004", "ES-005", "ES-037"],
+        requirements: ["PASS-003", "ES-004", "ES-005", "ES-039"],
         services: &[EVENT_SOURCED_TCK_MODEL],
         run: stored_state::passivation_replays_snapshot_and_later_events,
     },

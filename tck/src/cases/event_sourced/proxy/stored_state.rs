@@ -18,7 +18,7 @@ use crate::proxy::ProxyCx;
 /// snapshots when a reply reaches or crosses a multiple of 5).
 const FIRST: [&str; 7] = ["A", "B", "C", "D", "E", "F", "G"];
 
-/// New (PASS-003, ES-004, ES-005, ES-037): `Process` emitting A to G (a snapshot at sequence 7), then
+/// New (PASS-003, ES-004, ES-005, ES-039): `Process` emitting A to G (a snapshot at sequence 7), then
 /// `Process` emitting H; the idle entity is passivated after the short timeout; the next `Process []`
 /// opens a new stream with the init carrying the snapshot `ABCDEFG` at sequence 7, then the event H at
 /// sequence 8 and nothing else, then command 1.
@@ -68,7 +68,7 @@ async fn snapshots_and_reactivates(cx: &ProxyCx) -> Verdict {
         .await
 }
 
-/// New (ES-036, ES-005): `Process [emit A, forward to EventSourcedTwo]` stores the event A although the
+/// New (ES-038, ES-005): `Process [emit A, forward to EventSourcedTwo]` stores the event A although the
 /// client gets the target's answer; after a crash and restart of the (durable) proxy, the entity's next
 /// stream replays A at sequence 1 before command 1.
 pub(super) async fn events_of_a_forwarding_reply_are_stored(cx: ProxyCx) -> Verdict {
