@@ -151,6 +151,9 @@ pub enum Fault {
     CrdtCommandMetadataDropped,
     /// Actions: the header command of a client-streaming or bidirectional call carries no metadata.
     StreamedHeaderWithoutMetadata,
+    /// Event-sourced: a top-level `Failure` is taken for a failure reply to the command it names: the
+    /// client gets its description, but the entity's stream stays open.
+    EventSourcedFailureAsReply,
     /// Variant. Event-sourced: after a reply with `restart`, the entity's new stream opens only when the
     /// next command comes, instead of at once.
     LazyRestart,

@@ -4,12 +4,14 @@
 //!
 //! Faults applied here: `wait-for-headers`, `two-commands-in-flight`, `no-relay-timeout`,
 //! `abandoned-command-frees-entity`, `wrong-command-id-accepted`, `answered-command-id-accepted`,
-//! `empty-stream-out-skipped`, `stream-failure-keeps-stream`, `no-passivation`,
-//! `passivate-immediately`, `passivate-during-command`, and the variant `lazy-restart`.
+//! `empty-stream-out-skipped`, `stream-failure-keeps-stream`, `event-sourced-failure-as-reply`,
+//! `no-passivation`, `passivate-immediately`, `passivate-during-command`, and the variant `lazy-restart`.
 
 use std::future::Future;
 use std::time::Duration;
 
+use cloudstate_protocol::cloudstate::eventsourced::EventSourcedReply;
+use cloudstate_protocol::cloudstate::{ClientAction, Failure, client_action};
 use futures::stream::{BoxStream, Stream, StreamExt as _, TryStreamExt as _};
 use tokio::time::Instant;
 use tonic::Status;
@@ -107,6 +109,25 @@ pub(crate) fn judge<R>(
         }
         incoming => correct(incoming),
     }
+}
+
+/// What a top-level `Failure` on an event-sourced stream is to the command in flight: a failure of the
+/// stream.
+pub(crate) fn event_sourced_failure(failure: Failure) -> Incoming<EventSourcedReply> {
+    if !fault::active(Fault::EventSourcedFailureAsReply) {
+        return Incoming::Failure(failure);
+    }
+    let command_id = failure.command_id;
+    Incoming::Reply(
+        command_id,
+        EventSourcedReply {
+            command_id,
+            client_action: Some(ClientAction {
+                action: Some(client_action::Action::Failure(failure)),
+            }),
+            ..EventSourcedReply::default()
+        },
+    )
 }
 
 /// How long an entity stays active with nothing to do, given the service's passivation timeout.

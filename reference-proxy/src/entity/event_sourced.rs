@@ -137,7 +137,9 @@ impl Protocol for EventSourcedProtocol {
             Some(event_sourced_stream_out::Message::Reply(reply)) => {
                 Incoming::Reply(reply.command_id, reply)
             }
-            Some(event_sourced_stream_out::Message::Failure(failure)) => Incoming::Failure(failure),
+            Some(event_sourced_stream_out::Message::Failure(failure)) => {
+                deviation::entity_stream::event_sourced_failure(failure)
+            }
             None => Incoming::Empty,
         }
     }

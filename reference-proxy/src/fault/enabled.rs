@@ -23,7 +23,7 @@ pub fn activate(faults: &[Fault]) -> bool {
 
 impl Fault {
     /// Every fault, in the order `--list-faults` prints them.
-    pub const ALL: [Fault; 55] = [
+    pub const ALL: [Fault; 56] = [
         Fault::ReplyBeforeStored,
         Fault::NoReplay,
         Fault::CommandIdsFromZero,
@@ -79,6 +79,7 @@ impl Fault {
         Fault::RepeatedHeaderFirstValueOnly,
         Fault::CrdtCommandMetadataDropped,
         Fault::StreamedHeaderWithoutMetadata,
+        Fault::EventSourcedFailureAsReply,
     ];
 
     /// Every variant, in the order `--list-variants` prints them.
@@ -320,6 +321,9 @@ impl Fault {
             Fault::StreamedHeaderWithoutMetadata => (
                 "streamed-header-without-metadata",
                 "actions: the header command of a streamed-in or duplex call carries no metadata",
+            Fault::EventSourcedFailureAsReply => (
+                "event-sourced-failure-as-reply",
+                "event-sourced: a top-level Failure is taken for a failure reply and the stream stays open",
             ),
             Fault::LazyRestart => (
                 "lazy-restart",

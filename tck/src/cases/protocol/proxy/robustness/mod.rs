@@ -46,6 +46,13 @@ pub(crate) static CASES: &[Case] = &[
         run: stream_failure::top_level_failure_ends_the_entity,
     },
     proxy_case! {
+        id: "protocol.proxy.top_level_failure_ends_an_event_sourced_entity",
+        summary: "a top-level Failure on an event-sourced stream fails the call with UNKNOWN and its description, ends the stream unreported, and the entity replays its stored events",
+        requirements: ["FAIL-001", "FAIL-002", "FAIL-003"],
+        services: &[EVENT_SOURCED_TCK_MODEL],
+        run: stream_failure::top_level_failure_ends_an_event_sourced_entity,
+    },
+    proxy_case! {
         id: "protocol.proxy.abandoned_action_call_is_cancelled",
         summary: "when a unary action's client gives up at its deadline, the proxy cancels its handleUnary call",
         requirements: ["FAIL-004"],
