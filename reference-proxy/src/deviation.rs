@@ -12,6 +12,7 @@
 //! | command ids and the metadata an entity command carries | [`commands`] |
 //! | what an entity's init carries, and when its state is stored | [`init`], [`write_behind`] |
 //! | judging a user function's reply, relay timeouts, passivation, restarts | [`entity_stream`] |
+//! | what a CRDT streamed message does: its end of stream and its side effects | [`crdt_streams`] |
 //! | forward and side-effect scheduling, the failure status of a reply | [`effects`] |
 //! | the payloads and failures of action calls | [`actions`] |
 //! | discovery acceptance and the announced version | [`discovery`] |
@@ -19,6 +20,7 @@
 
 pub(crate) mod actions;
 pub(crate) mod commands;
+pub(crate) mod crdt_streams;
 pub(crate) mod discovery;
 pub(crate) mod effects;
 pub(crate) mod entity_stream;

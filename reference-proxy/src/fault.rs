@@ -154,6 +154,10 @@ pub enum Fault {
     /// Event-sourced: a top-level `Failure` is taken for a failure reply to the command it names: the
     /// client gets its description, but the entity's stream stays open.
     EventSourcedFailureAsReply,
+    /// CRDTs: a streamed message's `end_stream` is ignored, so the client's stream stays open.
+    CrdtEndStreamIgnored,
+    /// CRDTs: the side effects of streamed messages are dropped.
+    CrdtStreamedSideEffectsDropped,
     /// Variant. Event-sourced: after a reply with `restart`, the entity's new stream opens only when the
     /// next command comes, instead of at once.
     LazyRestart,

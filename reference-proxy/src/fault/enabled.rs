@@ -23,7 +23,7 @@ pub fn activate(faults: &[Fault]) -> bool {
 
 impl Fault {
     /// Every fault, in the order `--list-faults` prints them.
-    pub const ALL: [Fault; 56] = [
+    pub const ALL: [Fault; 58] = [
         Fault::ReplyBeforeStored,
         Fault::NoReplay,
         Fault::CommandIdsFromZero,
@@ -80,6 +80,8 @@ impl Fault {
         Fault::CrdtCommandMetadataDropped,
         Fault::StreamedHeaderWithoutMetadata,
         Fault::EventSourcedFailureAsReply,
+        Fault::CrdtEndStreamIgnored,
+        Fault::CrdtStreamedSideEffectsDropped,
     ];
 
     /// Every variant, in the order `--list-variants` prints them.
@@ -324,6 +326,14 @@ impl Fault {
             Fault::EventSourcedFailureAsReply => (
                 "event-sourced-failure-as-reply",
                 "event-sourced: a top-level Failure is taken for a failure reply and the stream stays open",
+            ),
+            Fault::CrdtEndStreamIgnored => (
+                "crdt-end-stream-ignored",
+                "CRDTs: a streamed message's end_stream is ignored and the client's stream stays open",
+            ),
+            Fault::CrdtStreamedSideEffectsDropped => (
+                "crdt-streamed-side-effects-dropped",
+                "CRDTs: the side effects of streamed messages are dropped",
             ),
             Fault::LazyRestart => (
                 "lazy-restart",

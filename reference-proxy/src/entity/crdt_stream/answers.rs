@@ -10,6 +10,7 @@ use cloudstate_protocol::cloudstate::crdt::{
 use tonic::Status;
 
 use super::Session;
+use crate::deviation;
 use crate::entity::crdt::Step;
 use crate::entity::crdt_state::CrdtState;
 
@@ -60,15 +61,17 @@ impl Session<'_> {
 
     fn streamed(&mut self, message: CrdtStreamedMessage) -> Result<(), String> {
         let id = message.command_id;
+        let side_effects = deviation::crdt_streams::streamed_side_effects(message.side_effects);
+        let ends_stream = deviation::crdt_streams::ends_stream(message.end_stream);
         if let Some(delivery) = self.open.get(&id) {
-            delivery.send(Step::Answer(message.client_action, message.side_effects));
-            if message.end_stream {
+            delivery.send(Step::Answer(message.client_action, side_effects));
+            if ends_stream {
                 self.open.remove(&id);
             }
         } else if self.cancelling.contains(&id) {
             // The caller is gone; the message's side effects still run.
-            self.task.entities.side_effects(message.side_effects);
-            if message.end_stream {
+            self.task.entities.side_effects(side_effects);
+            if ends_stream {
                 self.cancelling.remove(&id);
                 self.ended_while_cancelling.insert(id);
             }

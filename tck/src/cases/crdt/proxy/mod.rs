@@ -7,6 +7,7 @@ mod http_api;
 mod interventions;
 mod state;
 mod stored_state;
+mod stream_ends;
 mod streamed;
 mod support;
 
@@ -45,6 +46,20 @@ pub(crate) static CASES: &[Case] = &[
         requirements: ["CRDT-003", "CRDT-023", "CRDT-029", "CRDT-036", "CRDT-037", "CRDT-038", "CRDT-039", "CRDT-043"],
         services: &[CRDT_TCK_MODEL, CRDT_TWO],
         run: streamed::streamed_responses_for_connection_tracking,
+    },
+    proxy_case! {
+        id: "crdt.proxy.end_stream_ends_the_client_stream",
+        summary: "a streamed message with end_stream ends the client's stream with OK, and no StreamCancelled follows when the client goes away",
+        requirements: ["CRDT-027", "CRDT-029", "CRDT-039"],
+        services: &[CRDT_TCK_MODEL],
+        run: stream_ends::end_stream_ends_the_client_stream,
+    },
+    proxy_case! {
+        id: "crdt.proxy.side_effects_of_streamed_messages",
+        summary: "the side effect a streamed message carries becomes one command on the CrdtTwo entity's stream",
+        requirements: ["CRDT-036", "CRDT-037", "CRDT-041"],
+        services: &[CRDT_TCK_MODEL, CRDT_TWO],
+        run: stream_ends::side_effects_of_streamed_messages,
     },
     proxy_case! {
         id: "crdt.proxy.http_api",

@@ -4,13 +4,12 @@
 
 use std::time::Duration;
 
+use cloudstate_protocol::cloudstate::tck::model::crdt::StreamedRequest;
 use cloudstate_protocol::cloudstate::tck::model::crdt::crdt_tck_model_client::CrdtTckModelClient;
-use cloudstate_protocol::cloudstate::tck::model::crdt::{Response, StreamedRequest};
 use cloudstate_protocol::names::model::CRDT_TCK_MODEL;
 use prost::Message as _;
-use tonic::Streaming;
 
-use super::support::{expect_new_stream, process_ok};
+use super::support::{client_expect, expect_new_stream, process_ok};
 use crate::case::{CaseFailure, Verdict};
 use crate::messages::crdt::{
     Expected, STREAMED_REQUEST, Streamed, cancelled, cancelled_response, delete, process,
@@ -36,40 +35,6 @@ struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
 impl<T> Drop for AbortOnDrop<T> {
     fn drop(&mut self) {
         self.0.abort();
-    }
-}
-
-/// Expects the next message of a client's response stream to be `expected`.
-async fn client_expect(
-    cx: &ProxyCx,
-    what: &str,
-    stream: &mut Streaming<Response>,
-    expected: &Response,
-) -> Verdict {
-    let next = tokio::time::timeout_at(cx.deadline(), stream.message())
-        .await
-        .map_err(|_| {
-            CaseFailure::fail(format!(
-                "{what}: the client got no message before the case deadline, expected {expected:?}"
-            ))
-        })?;
-    let actual = match &next {
-        Ok(Some(message)) => format!("{message:?}"),
-        Ok(None) => "(end of stream, status OK)".to_owned(),
-        Err(status) => format!("gRPC status {:?}: {}", status.code(), status.message()),
-    };
-    cx.trace().record(
-        &format!("client {what}"),
-        Direction::Received,
-        format!("proxy -> client {actual}"),
-    );
-    match next {
-        Ok(Some(message)) if message == *expected => Ok(()),
-        _ => Err(CaseFailure::mismatch(
-            format!("{what}: the client's response stream did not give the expected message"),
-            format!("{expected:?}"),
-            actual,
-        )),
     }
 }
 
