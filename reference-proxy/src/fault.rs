@@ -158,6 +158,9 @@ pub enum Fault {
     CrdtEndStreamIgnored,
     /// CRDTs: the side effects of streamed messages are dropped.
     CrdtStreamedSideEffectsDropped,
+    /// CRDTs: when a streamed message with `end_stream` ends a client's stream, the proxy also sends a
+    /// `StreamCancelled` for that command, as if the client had gone away.
+    CrdtCancelledAfterEndStream,
     /// Variant. Event-sourced: after a reply with `restart`, the entity's new stream opens only when the
     /// next command comes, instead of at once.
     LazyRestart,

@@ -2,7 +2,8 @@
 //! command, after which no `StreamCancelled` is sent for it (spec CRDT-027, CRDT-029), and its side
 //! effects are carried out (CRDT-041).
 //!
-//! Faults applied here: `crdt-end-stream-ignored` and `crdt-streamed-side-effects-dropped`.
+//! Faults applied here: `crdt-end-stream-ignored`, `crdt-cancelled-after-end-stream` and
+//! `crdt-streamed-side-effects-dropped`.
 
 use cloudstate_protocol::cloudstate::SideEffect;
 
@@ -11,6 +12,11 @@ use crate::fault::{self, Fault};
 /// Whether a streamed message ends its command's stream: when it says so with `end_stream`.
 pub(crate) fn ends_stream(end_stream: bool) -> bool {
     end_stream && !fault::active(Fault::CrdtEndStreamIgnored)
+}
+
+/// Whether the proxy sends `StreamCancelled` for a command whose stream the user function ended: never.
+pub(crate) fn cancels_ended_stream() -> bool {
+    fault::active(Fault::CrdtCancelledAfterEndStream)
 }
 
 /// The side effects of a streamed message that the proxy carries out: all of them.

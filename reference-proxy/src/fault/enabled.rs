@@ -23,7 +23,7 @@ pub fn activate(faults: &[Fault]) -> bool {
 
 impl Fault {
     /// Every fault, in the order `--list-faults` prints them.
-    pub const ALL: [Fault; 58] = [
+    pub const ALL: [Fault; 59] = [
         Fault::ReplyBeforeStored,
         Fault::NoReplay,
         Fault::CommandIdsFromZero,
@@ -82,6 +82,7 @@ impl Fault {
         Fault::EventSourcedFailureAsReply,
         Fault::CrdtEndStreamIgnored,
         Fault::CrdtStreamedSideEffectsDropped,
+        Fault::CrdtCancelledAfterEndStream,
     ];
 
     /// Every variant, in the order `--list-variants` prints them.
@@ -334,6 +335,10 @@ impl Fault {
             Fault::CrdtStreamedSideEffectsDropped => (
                 "crdt-streamed-side-effects-dropped",
                 "CRDTs: the side effects of streamed messages are dropped",
+            ),
+            Fault::CrdtCancelledAfterEndStream => (
+                "crdt-cancelled-after-end-stream",
+                "CRDTs: a client's stream ended by end_stream is also sent a StreamCancelled",
             ),
             Fault::LazyRestart => (
                 "lazy-restart",

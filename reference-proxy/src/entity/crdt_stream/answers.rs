@@ -67,6 +67,9 @@ impl Session<'_> {
             delivery.send(Step::Answer(message.client_action, side_effects));
             if ends_stream {
                 self.open.remove(&id);
+                if deviation::crdt_streams::cancels_ended_stream() {
+                    self.cancel(id);
+                }
             }
         } else if self.cancelling.contains(&id) {
             // The caller is gone; the message's side effects still run.
