@@ -161,6 +161,9 @@ pub enum Fault {
     /// CRDTs: when a streamed message with `end_stream` ends a client's stream, the proxy also sends a
     /// `StreamCancelled` for that command, as if the client had gone away.
     CrdtCancelledAfterEndStream,
+    /// CRDTs: a top-level `Failure` is only logged, whatever command it names, and that command waits on
+    /// for an answer.
+    CrdtStreamFailureIgnored,
     /// Variant. Event-sourced: after a reply with `restart`, the entity's new stream opens only when the
     /// next command comes, instead of at once.
     LazyRestart,

@@ -1,9 +1,10 @@
 //! What a `CrdtStreamedMessage` does at the proxy: `end_stream` ends the client's stream of that
 //! command, after which no `StreamCancelled` is sent for it (spec CRDT-027, CRDT-029), and its side
-//! effects are carried out (CRDT-041).
+//! effects are carried out (CRDT-041); and what a top-level `Failure` on a CRDT stream does to the
+//! command it names (FAIL-008).
 //!
-//! Faults applied here: `crdt-end-stream-ignored`, `crdt-cancelled-after-end-stream` and
-//! `crdt-streamed-side-effects-dropped`.
+//! Faults applied here: `crdt-end-stream-ignored`, `crdt-cancelled-after-end-stream`,
+//! `crdt-streamed-side-effects-dropped` and `crdt-stream-failure-ignored`.
 
 use cloudstate_protocol::cloudstate::SideEffect;
 
@@ -25,5 +26,14 @@ pub(crate) fn streamed_side_effects(side_effects: Vec<SideEffect>) -> Vec<SideEf
         Vec::new()
     } else {
         side_effects
+    }
+}
+
+/// The command a top-level `Failure` naming `command_id` fails: that one (0 names none).
+pub(crate) fn failed_command(command_id: i64) -> i64 {
+    if fault::active(Fault::CrdtStreamFailureIgnored) {
+        0
+    } else {
+        command_id
     }
 }

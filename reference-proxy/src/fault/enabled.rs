@@ -23,7 +23,7 @@ pub fn activate(faults: &[Fault]) -> bool {
 
 impl Fault {
     /// Every fault, in the order `--list-faults` prints them.
-    pub const ALL: [Fault; 59] = [
+    pub const ALL: [Fault; 60] = [
         Fault::ReplyBeforeStored,
         Fault::NoReplay,
         Fault::CommandIdsFromZero,
@@ -83,6 +83,7 @@ impl Fault {
         Fault::CrdtEndStreamIgnored,
         Fault::CrdtStreamedSideEffectsDropped,
         Fault::CrdtCancelledAfterEndStream,
+        Fault::CrdtStreamFailureIgnored,
     ];
 
     /// Every variant, in the order `--list-variants` prints them.
@@ -339,6 +340,10 @@ impl Fault {
             Fault::CrdtCancelledAfterEndStream => (
                 "crdt-cancelled-after-end-stream",
                 "CRDTs: a client's stream ended by end_stream is also sent a StreamCancelled",
+            ),
+            Fault::CrdtStreamFailureIgnored => (
+                "crdt-stream-failure-ignored",
+                "CRDTs: a top-level Failure is only logged and the command it names waits on",
             ),
             Fault::LazyRestart => (
                 "lazy-restart",

@@ -109,7 +109,7 @@ impl Session<'_> {
     }
 
     fn failure(&mut self, failure: Failure) -> Result<(), String> {
-        let id = failure.command_id;
+        let id = deviation::crdt_streams::failed_command(failure.command_id);
         let status = Status::unknown(failure.description.clone());
         if id == 0 {
             tracing::warn!(

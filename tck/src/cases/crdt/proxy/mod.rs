@@ -89,6 +89,13 @@ pub(crate) static CASES: &[Case] = &[
         services: &[CRDT_TCK_MODEL],
         run: stored_state::passivation_keeps_the_held_value,
     },
+    proxy_case! {
+        id: "crdt.proxy.top_level_failure_fails_the_named_command",
+        summary: "a top-level Failure naming a command gives its client UNKNOWN with the description, and the entity's next command is served",
+        requirements: ["FAIL-008"],
+        services: &[CRDT_TCK_MODEL],
+        run: interventions::top_level_failure_fails_the_named_command,
+    },
 ];
 
 /// The metadata of forwards and side effects.
