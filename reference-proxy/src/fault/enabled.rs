@@ -325,6 +325,7 @@ impl Fault {
             Fault::StreamedHeaderWithoutMetadata => (
                 "streamed-header-without-metadata",
                 "actions: the header command of a streamed-in or duplex call carries no metadata",
+            ),
             Fault::EventSourcedFailureAsReply => (
                 "event-sourced-failure-as-reply",
                 "event-sourced: a top-level Failure is taken for a failure reply and the stream stays open",
