@@ -143,7 +143,7 @@ pub(crate) fn not_sent_by_target(status: &Status) -> CaseFailure {
     let message = status.message();
     if message.contains("message length too large") {
         CaseFailure::error(format!(
-            "the TCK could not read the target's answer, a message over its 4 MiB limit ({message})"
+            "the TCK could not read the target's answer, a message over its 64 MiB limit ({message})"
         ))
     } else if message.contains("decode") {
         CaseFailure::fail(format!(
@@ -179,7 +179,9 @@ mod tests {
     fn the_tcks_own_troubles_are_told_apart() {
         let large = Status::out_of_range("decoded message length too large: found 52428805 bytes");
         let large = not_sent_by_target(&large);
-        assert!(large.kind == FailureKind::Error && large.message.contains("over its 4 MiB limit"));
+        assert!(
+            large.kind == FailureKind::Error && large.message.contains("over its 64 MiB limit")
+        );
         let dropped = not_sent_by_target(&Status::unknown("transport error"));
         assert!(
             dropped.kind == FailureKind::Error && dropped.message.contains("without a gRPC status")

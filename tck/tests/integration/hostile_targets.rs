@@ -70,7 +70,7 @@ impl RawAnswers for HostileAction {
     fn answer(&mut self, _requests: Streaming<Bytes>) -> BoxStream<'static, Result<Bytes, Status>> {
         match self.habit {
             Habit::Oversized => {
-                futures::stream::once(async { Ok(reply_of(vec![b'x'; 50 << 20])) }).boxed()
+                futures::stream::once(async { Ok(reply_of(vec![b'x'; 70 << 20])) }).boxed()
             }
             // `Response { message: "one" }`: the right answer to the case below, again and again.
             Habit::Endless => {
@@ -197,7 +197,7 @@ async fn an_answer_over_the_decoding_limit_is_an_error_not_a_failed_call() {
             "{case}: {stdout}"
         );
     }
-    assert!(stdout.contains("over its 4 MiB limit"), "{stdout}");
+    assert!(stdout.contains("over its 64 MiB limit"), "{stdout}");
 }
 
 #[tokio::test]
