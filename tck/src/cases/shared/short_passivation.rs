@@ -12,12 +12,26 @@ use cloudstate_protocol::cloudstate::{
     EntityPassivationStrategy, EntitySpec, TimeoutPassivationStrategy,
 };
 use prost::Message as _;
+use tokio::time::Instant;
 
 use crate::case::Verdict;
-use crate::proxy::ProxyCx;
+use crate::cases::shared::checks::{PASSIVATION_SLACK, expect_passivation};
+use crate::proxy::{CallProbe, ProxyCx};
 
 /// The passivation timeout the interceptor announces for the case's service.
 pub(crate) const SHORT_PASSIVATION: Duration = Duration::from_millis(300);
+
+/// Checks that the proxy passivates the entity of `probe` after [`SHORT_PASSIVATION`]: not before that
+/// timeout has passed since the last command was `sent`, and within the usual slack after it was
+/// `answered`.
+pub(crate) async fn expect_short_passivation(
+    probe: &mut CallProbe,
+    sent: Instant,
+    answered: Instant,
+) -> Verdict {
+    let latest = answered + SHORT_PASSIVATION + PASSIVATION_SLACK;
+    expect_passivation(probe, sent, latest, SHORT_PASSIVATION).await
+}
 
 /// The discovery call, whose answer the interceptor rewrites.
 const DISCOVER: &str = "/cloudstate.EntityDiscovery/discover";

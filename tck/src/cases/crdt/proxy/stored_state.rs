@@ -6,8 +6,7 @@ use tokio::time::Instant;
 
 use super::support::{expect_new_stream, process_ok};
 use crate::case::Verdict;
-use crate::cases::shared::checks::{PASSIVATION_SLACK, expect_passivation};
-use crate::cases::shared::short_passivation::{SHORT_PASSIVATION, with_short_passivation};
+use crate::cases::shared::short_passivation::{expect_short_passivation, with_short_passivation};
 use crate::messages::crdt::{
     Expected, HANDLE, gcounter, gcounter_delta, increment, init, process, request, response,
     updates,
@@ -32,13 +31,7 @@ async fn holds_and_reactivates(cx: &ProxyCx) -> Verdict {
     first
         .expect_exchange(process(1, &incrementing), reply.out())
         .await?;
-    expect_passivation(
-        &mut first,
-        sent,
-        answered + SHORT_PASSIVATION + PASSIVATION_SLACK,
-        SHORT_PASSIVATION,
-    )
-    .await?;
+    expect_short_passivation(&mut first, sent, answered).await?;
 
     let read = request(&id, Vec::new());
     process_ok(cx, &read, &response(gcounter(4))).await?;

@@ -18,7 +18,7 @@ use crate::messages::crdt::{
     gcounter, gcounter_delta, increment, init_of, process, process_streamed, request, response,
     updates,
 };
-use crate::proxy::ProxyCx;
+use crate::proxy::{CallProbe, ProxyCx};
 use crate::wire::{Direction, render_compact};
 
 /// How long the proxy has to end a client's stream after the streamed message that ends it, or to carry
@@ -50,6 +50,37 @@ async fn open_streamed(
     }
 }
 
+/// Opens the streamed command `watching` on a new GCounter (command 1, answered with 0 and `streamed`
+/// true) and increments the counter by 1 (command 2, answered with 1): the watching client's stream and
+/// the entity's stream, on which the model is about to send the streamed message for command 1.
+async fn watch_then_increment(
+    cx: &ProxyCx,
+    watching: &StreamedRequest,
+) -> Result<(Streaming<Response>, CallProbe), CaseFailure> {
+    let id = &watching.id;
+    let mut watcher = open_streamed(cx, watching).await?;
+    client_expect(cx, "watcher", &mut watcher, &response(gcounter(0))).await?;
+    let mut entity = expect_new_stream(cx, CRDT_TCK_MODEL, id).await?;
+    entity
+        .expect_exchange(
+            process_streamed(1, watching),
+            Expected::reply(1, gcounter(0)).streamed().out(),
+        )
+        .await?;
+
+    let incrementing = request(id, updates([increment(1)]));
+    process_ok(cx, &incrementing, &response(gcounter(1))).await?;
+    entity
+        .expect_exchange(
+            process(2, &incrementing),
+            Expected::reply(2, gcounter(1))
+                .update(gcounter_delta(1))
+                .out(),
+        )
+        .await?;
+    Ok((watcher, entity))
+}
+
 /// New (GCounter): a streamed command that ends at the value 1 gets 0 at once, as command 1 answered
 /// with `streamed` true. An increment by 1 (command 2) is answered, then the model sends the streamed
 /// message for command 1 with the value 1 and `end_stream` true: the watching client must get 1 and then
@@ -63,26 +94,7 @@ pub(super) async fn end_stream_ends_the_client_stream(cx: ProxyCx) -> Verdict {
         end_state: Some(gcounter(1)),
         ..StreamedRequest::default()
     };
-    let mut watcher = open_streamed(&cx, &watching).await?;
-    client_expect(&cx, "watcher", &mut watcher, &response(gcounter(0))).await?;
-    let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
-    entity
-        .expect_exchange(
-            process_streamed(1, &watching),
-            Expected::reply(1, gcounter(0)).streamed().out(),
-        )
-        .await?;
-
-    let incrementing = request(&id, updates([increment(1)]));
-    process_ok(&cx, &incrementing, &response(gcounter(1))).await?;
-    entity
-        .expect_exchange(
-            process(2, &incrementing),
-            Expected::reply(2, gcounter(1))
-                .update(gcounter_delta(1))
-                .out(),
-        )
-        .await?;
+    let (mut watcher, mut entity) = watch_then_increment(&cx, &watching).await?;
     entity
         .expect_from_user_function(Streamed::state(1, gcounter(1)).end_stream().out())
         .await?;
@@ -125,26 +137,7 @@ pub(super) async fn side_effects_of_streamed_messages(cx: ProxyCx) -> Verdict {
         }],
         ..StreamedRequest::default()
     };
-    let mut watcher = open_streamed(&cx, &watching).await?;
-    client_expect(&cx, "watcher", &mut watcher, &response(gcounter(0))).await?;
-    let mut entity = expect_new_stream(&cx, CRDT_TCK_MODEL, &id).await?;
-    entity
-        .expect_exchange(
-            process_streamed(1, &watching),
-            Expected::reply(1, gcounter(0)).streamed().out(),
-        )
-        .await?;
-
-    let incrementing = request(&id, updates([increment(1)]));
-    process_ok(&cx, &incrementing, &response(gcounter(1))).await?;
-    entity
-        .expect_exchange(
-            process(2, &incrementing),
-            Expected::reply(2, gcounter(1))
-                .update(gcounter_delta(1))
-                .out(),
-        )
-        .await?;
+    let (mut watcher, mut entity) = watch_then_increment(&cx, &watching).await?;
     entity
         .expect_from_user_function(
             Streamed::state(1, gcounter(1))

@@ -9,8 +9,7 @@ use tokio::time::Instant;
 
 use super::messages as es;
 use crate::case::Verdict;
-use crate::cases::shared::checks::{PASSIVATION_SLACK, expect_passivation};
-use crate::cases::shared::short_passivation::{SHORT_PASSIVATION, with_short_passivation};
+use crate::cases::shared::short_passivation::{expect_short_passivation, with_short_passivation};
 use crate::messages::event_sourced::init_snapshot;
 use crate::proxy::ProxyCx;
 
@@ -47,13 +46,7 @@ async fn snapshots_and_reactivates(cx: &ProxyCx) -> Verdict {
     first
         .recv_from_user_function::<EventSourcedStreamOut>()
         .await?;
-    expect_passivation(
-        &mut first,
-        sent,
-        answered + SHORT_PASSIVATION + PASSIVATION_SLACK,
-        SHORT_PASSIVATION,
-    )
-    .await?;
+    expect_short_passivation(&mut first, sent, answered).await?;
 
     let read = es::request(&id, Vec::new());
     es::process_ok(cx, &read, "ABCDEFGH").await?;

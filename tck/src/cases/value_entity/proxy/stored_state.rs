@@ -8,8 +8,7 @@ use tokio::time::Instant;
 
 use super::messages as ve;
 use crate::case::Verdict;
-use crate::cases::shared::checks::{PASSIVATION_SLACK, expect_passivation};
-use crate::cases::shared::short_passivation::{SHORT_PASSIVATION, with_short_passivation};
+use crate::cases::shared::short_passivation::{expect_short_passivation, with_short_passivation};
 use crate::proxy::ProxyCx;
 
 /// New (PASS-003, VE-029): `Process [update X]` stores `Persisted{X}`; the idle entity is passivated after
@@ -34,13 +33,7 @@ async fn stores_and_reactivates(cx: &ProxyCx) -> Verdict {
     first
         .recv_from_user_function::<ValueEntityStreamOut>()
         .await?;
-    expect_passivation(
-        &mut first,
-        sent,
-        answered + SHORT_PASSIVATION + PASSIVATION_SLACK,
-        SHORT_PASSIVATION,
-    )
-    .await?;
+    expect_short_passivation(&mut first, sent, answered).await?;
 
     let read = ve::request(&id, Vec::new());
     ve::process_ok(cx, &read, "X").await?;
