@@ -185,6 +185,13 @@ pub(crate) struct CommonArgs {
     /// case deadline.
     #[arg(long, value_name = "MS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub close_timeout_ms: u64,
+    /// How many cases run at once. Cases spend most of their time waiting (for a quiet period, a
+    /// passivation, a timeout), so several at a time hide the waits; against an SDK this also opens
+    /// several entity streams at once, as a real proxy does. Reports list the cases in the same order,
+    /// with the same outcomes, whatever N is. `--jobs 1` runs them one after another. A proxy the TCK
+    /// did not start (`--target`) runs its cases one at a time: it has one user function address.
+    #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub jobs: u64,
     /// Exit 0 even when no selected case ran (every one was skipped); without it such a run exits 4.
     #[arg(long)]
     pub allow_empty: bool,
@@ -249,12 +256,22 @@ pub(crate) struct FaultsArgs {
     /// property cases, which then prove nothing either way).
     #[arg(long, value_name = "N", default_value_t = crate::kill_matrix::default_jobs() as u64, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub jobs: u64,
-    /// How many faulty proxies run at once, each with its own model, interceptor and ports.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=16))]
+    /// How many faulty proxies run at once, each with its own model, interceptors and ports; the proxy
+    /// side of the matrix runs at the same time as the SDK side.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=16))]
     pub proxy_jobs: u64,
+    /// How many cases of each run go at once (as `--jobs` of `sdk` and `proxy`; fewer than there, since
+    /// several runs share the machine).
+    #[arg(long, value_name = "N", default_value_t = crate::kill_matrix::MATRIX_CASE_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub case_jobs: u64,
     /// The seed of every run (default: 0, so that every matrix runs the same property scenarios).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Generated scenarios per property case in each run: fewer than a certification run's 100, since
+    /// every property case must only be shown to fail under some fault and to pass without one, in each
+    /// of some 160 runs.
+    #[arg(long, value_name = "N", default_value_t = crate::kill_matrix::MATRIX_SCENARIOS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub scenarios: u64,
     /// When the built-in models send response headers: `late` (only with the first message, the habit
     /// of most real SDKs' gRPC servers) or `eager` (at once, as tonic does).
     #[arg(long, value_name = "HABIT", default_value_t = Headers::Late)]

@@ -15,6 +15,8 @@ pub(super) async fn run(args: FaultsArgs) -> Result<u8, TckError> {
         proxy_timeout_ms: args.proxy_timeout_ms,
         jobs: usize::try_from(args.jobs).unwrap_or(1),
         proxy_jobs: usize::try_from(args.proxy_jobs).unwrap_or(1),
+        case_jobs: usize::try_from(args.case_jobs).unwrap_or(1),
+        scenarios: args.scenarios,
         seed: args.seed,
         model_headers: args.model_headers,
     })

@@ -63,6 +63,7 @@ pub(super) fn prepare_cases(
             strict: common.strict,
             protocol_only: common.protocol_only,
         },
+        jobs: usize::try_from(common.jobs).unwrap_or(1),
     };
     let reporters = reporters(common);
     Ok(Prepared {

@@ -14,7 +14,10 @@ mod serve;
 pub(crate) use bench::run_bench;
 pub(crate) use model::{InProcessModel, start_model};
 pub(crate) use prepared::{Prepared, clock_seed};
-pub(crate) use proxy::{ProxyRunOptions, ProxyTarget, run_proxy_suite, start_session};
+pub(crate) use proxy::{
+    ProxyRunOptions, ProxyTarget, proxy_suite_on, run_proxy_suite, session_lanes, start_sessions,
+    stop_sessions,
+};
 pub(crate) use replay::run_replay;
 pub(crate) use sdk::{SdkTargetOptions, connect_error, gate, run_sdk_suite};
 pub(crate) use selftest::{REFERENCE_RELAY_TIMEOUT, SelftestOptions, run_selftest};

@@ -18,9 +18,13 @@ use crate::error::TckError;
 use crate::model::{Headers, ModelOptions};
 use crate::proxy::{CallEvent, Interceptor, ProxyExecutor, StartupDiscovery};
 use crate::run::{
-    CaseExecutor, RunScope, RunningTarget, TargetInfo, TargetMonitor, run_cases, served_services,
+    CaseExecutor, Lanes, RunScope, RunningTarget, TargetInfo, TargetMonitor, run_cases,
+    served_services,
 };
 use crate::session::{Discovery, SpawnedProxy, check_address, connect, discover, wait_until_ready};
+
+/// How many times a proxy whose port was taken before it bound it is started, on a new port each time.
+const START_ATTEMPTS: u32 = 3;
 
 /// Everything a proxy run needs once the proxy is up.
 #[derive(Debug)]
@@ -29,6 +33,7 @@ pub(crate) struct ProxySession {
     pub(crate) info: TargetInfo,
     pub(crate) served: Option<std::collections::BTreeSet<String>>,
     pub(crate) process: Option<SpawnedProxy>,
+    running: RunningTarget,
     _interceptor: Interceptor,
 }
 
@@ -83,23 +88,32 @@ pub(crate) async fn start_session(
         ProxyTarget::SpawnDurable(command) => (command, true),
     };
     let user_function_port = interceptor.address.port();
-    let process = SpawnedProxy::start(
-        &command,
-        user_function_port,
-        durable,
-        relay_timeout,
-        spawn_timeout,
-    )
-    .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
-    if let Err(error) = process.wait_until_ready().await {
+    let mut attempts = 1;
+    let process = loop {
+        let process = SpawnedProxy::start(
+            &command,
+            user_function_port,
+            durable,
+            relay_timeout,
+            spawn_timeout,
+        )
+        .map_err(|error| TckError::Setup(format!("cannot start `{command}`: {error}")))?;
+        let Err(error) = process.wait_until_ready().await else {
+            break process;
+        };
         process.stop(Duration::from_secs(2)).await;
         let output = process.output_text().await;
+        // Another socket took the free port the TCK chose before the proxy bound it: choose again.
+        if attempts < START_ATTEMPTS && output.contains("Address already in use") {
+            attempts += 1;
+            continue;
+        }
         return Err(TckError::Setup(if output.is_empty() {
             format!("{error}\nthe process printed nothing")
         } else {
             format!("{error}\nits last output:\n{output}")
         }));
-    }
+    };
     let address = process.address().to_owned();
     finish_session(address, Some(process), served, interceptor, relay_timeout).await
 }
@@ -116,6 +130,7 @@ async fn finish_session(
         .await
         .map_err(connect_error)?;
     let startup = capture_startup_discovery(&interceptor).await;
+    let address_of_proxy = address.clone();
     let info = TargetInfo {
         address: address.clone(),
         spawned: process.as_ref().map(|p| p.command().to_owned()),
@@ -136,6 +151,7 @@ async fn finish_session(
         info,
         served,
         process,
+        running: RunningTarget::new(address_of_proxy),
         _interceptor: interceptor,
     })
 }
@@ -228,7 +244,13 @@ async fn run_prepared(args: &ProxyRunOptions, prepared: &mut Prepared) -> Result
             ));
         }
     };
-    let session = start_session(
+    // A proxy the TCK did not start, or an interceptor on a fixed port, has one user function address.
+    let instances = match (&target, args.intercept_port) {
+        (ProxyTarget::Running(_), _) | (_, Some(_)) => 1,
+        _ => prepared.options.jobs.min(prepared.cases.len()),
+    };
+    let sessions = start_sessions(
+        instances,
         target,
         upstream,
         args.intercept_port,
@@ -236,43 +258,114 @@ async fn run_prepared(args: &ProxyRunOptions, prepared: &mut Prepared) -> Result
         args.relay_timeout,
     )
     .await?;
-    run_session(prepared, session).await
+    run_sessions(prepared, sessions).await
 }
 
-async fn run_session(prepared: &mut Prepared, mut session: ProxySession) -> Result<u8, TckError> {
+/// Starts `count` sessions (at least one), each with its own interceptor and proxy instance, side by
+/// side; their cases draw entity IDs from one counter, so that IDs are unique across the run.
+pub(crate) async fn start_sessions(
+    count: usize,
+    target: ProxyTarget,
+    upstream: Channel,
+    intercept_port: Option<u16>,
+    spawn_timeout: Duration,
+    relay_timeout: Option<Duration>,
+) -> Result<Vec<ProxySession>, TckError> {
+    let started = (0..count.max(1)).map(|_| {
+        start_session(
+            target.clone(),
+            upstream.clone(),
+            intercept_port,
+            spawn_timeout,
+            relay_timeout,
+        )
+    });
+    let mut sessions = futures::future::try_join_all(started).await?;
+    let entity_ids = Arc::new(AtomicU64::new(0));
+    let count = sessions.len();
+    for session in &mut sessions {
+        session.executor.entity_ids = entity_ids.clone();
+        if count > 1
+            && let Some(spawned) = &mut session.info.spawned
+        {
+            spawned.push_str(&format!(" ({count} instances, one per lane)"));
+        }
+    }
+    Ok(sessions)
+}
+
+async fn run_sessions(
+    prepared: &mut Prepared,
+    mut sessions: Vec<ProxySession>,
+) -> Result<u8, TckError> {
+    let (scope, executors) = proxy_suite_on(&sessions);
+    run_on_sessions(prepared, scope, executors, &mut sessions).await
+}
+
+/// The scope of a proxy-suite run on `sessions` (at least one), described by the first, and the executor
+/// of each session's lane.
+pub(crate) fn proxy_suite_on(sessions: &[ProxySession]) -> (RunScope, Vec<Box<dyn CaseExecutor>>) {
     let scope = RunScope {
         mode: Mode::Proxy,
-        target: session.info.clone(),
-        served: session.served.clone(),
+        target: sessions[0].info.clone(),
+        served: sessions[0].served.clone(),
     };
-    let mut executor = session.executor.clone();
-    run_on_session(prepared, scope, &mut executor, &mut session).await
+    let executors = sessions
+        .iter()
+        .map(|session| Box::new(session.executor.clone()) as Box<dyn CaseExecutor>)
+        .collect();
+    (scope, executors)
 }
 
-/// Runs the prepared cases with `executor` while `session`'s proxy is up (watching its process when the
-/// TCK started it), then stops that process; returns the exit code.
-pub(crate) async fn run_on_session(
+/// Runs the prepared cases with one executor per session, each case on the proxy of its lane (watching
+/// each proxy's process when the TCK started it), then stops those processes; returns the exit code.
+pub(crate) async fn run_on_sessions(
     prepared: &mut Prepared,
     scope: RunScope,
-    executor: &mut dyn CaseExecutor,
-    session: &mut ProxySession,
+    executors: Vec<Box<dyn CaseExecutor>>,
+    sessions: &mut [ProxySession],
 ) -> Result<u8, TckError> {
-    let mut running = RunningTarget::new(session.info.address.clone());
-    let monitor: &mut dyn TargetMonitor = match session.process.as_mut() {
-        Some(process) => process,
-        None => &mut running,
-    };
+    let lanes = session_lanes(executors, sessions);
     let summary = run_cases(
         &prepared.cases,
         scope,
         &prepared.options,
-        executor,
-        monitor,
+        lanes,
         &mut prepared.reporters,
     )
     .await;
-    if let Some(process) = session.process.as_mut() {
-        process.stop(Duration::from_secs(5)).await;
-    }
+    stop_sessions(sessions).await;
     prepared.exit_code(&summary?)
+}
+
+/// One lane per session: its executor, watched by the session's monitor.
+pub(crate) fn session_lanes<'a>(
+    executors: Vec<Box<dyn CaseExecutor>>,
+    sessions: &'a mut [ProxySession],
+) -> Lanes<'a> {
+    Lanes::separate(
+        executors
+            .into_iter()
+            .zip(sessions.iter_mut().map(ProxySession::monitor)),
+    )
+}
+
+/// Stops the proxies the TCK started.
+pub(crate) async fn stop_sessions(sessions: &mut [ProxySession]) {
+    for session in sessions.iter_mut() {
+        if let Some(process) = session.process.as_mut() {
+            process.stop(Duration::from_secs(5)).await;
+        }
+    }
+}
+
+impl ProxySession {
+    /// What watches this session's proxy: its process when the TCK started it, otherwise a probe of its
+    /// address.
+    fn monitor(&mut self) -> &mut dyn TargetMonitor {
+        match self.process.as_mut() {
+            Some(process) => process,
+            None => &mut self.running,
+        }
+    }
 }

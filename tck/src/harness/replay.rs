@@ -8,7 +8,7 @@ use crate::case::Mode;
 use crate::error::TckError;
 use crate::exit;
 use crate::record::ReplayCases;
-use crate::run::{NotSpawned, RunScope, ServiceInfoReport, TargetInfo, run_cases};
+use crate::run::{Lanes, NotSpawned, RunScope, ServiceInfoReport, TargetInfo, run_cases};
 use crate::session::{Discovery, connect, discover};
 
 /// How long the target is retried before the TCK gives up on it.
@@ -37,13 +37,14 @@ pub(crate) async fn run_replay(
         },
         served: None,
     };
-    let mut executor = replay.executor(channel);
+    let executor = replay.executor(channel);
+    let mut not_spawned = NotSpawned;
+    let lanes = Lanes::shared(executor, &mut not_spawned, prepared.options.jobs);
     let summary = run_cases(
         &prepared.cases,
         scope,
         &prepared.options,
-        &mut executor,
-        &mut NotSpawned,
+        lanes,
         &mut prepared.reporters,
     )
     .await?;

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::Prepared;
 use super::model::start_model;
-use super::proxy::{ProxyTarget, run_on_session, start_session};
+use super::proxy::{ProxyTarget, run_on_sessions, start_sessions};
 use crate::case::{Case, CaseBody, CaseSettings, Mode, Verdict};
 use crate::error::TckError;
 use crate::model::{Headers, ModelOptions};
@@ -20,7 +20,7 @@ use crate::session::{Discovery, discover, reference_proxy_command};
 use crate::wire::Trace;
 
 /// Runs SDK-mode cases against the model and proxy-mode cases through the proxy.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct SelftestExecutor {
     sdk: SdkExecutor,
     proxy: ProxyExecutor,
@@ -82,7 +82,9 @@ async fn run_prepared(args: &mut SelftestOptions, prepared: &mut Prepared) -> Re
         Some(command) => command,
         None => reference_proxy_command("--proxy-command")?,
     };
-    let mut session = start_session(
+    // One lane, with its own proxy instance, per case that can run at the same time.
+    let mut sessions = start_sessions(
+        prepared.options.jobs.min(prepared.cases.len()),
         ProxyTarget::SpawnDurable(command),
         model.channel.clone(),
         None,
@@ -90,7 +92,7 @@ async fn run_prepared(args: &mut SelftestOptions, prepared: &mut Prepared) -> Re
         Some(REFERENCE_RELAY_TIMEOUT),
     )
     .await?;
-    let mut info = session.info.clone();
+    let mut info = sessions[0].info.clone();
     info.spawned = Some(format!(
         "built-in model service at {} behind {}",
         model.address,
@@ -101,9 +103,16 @@ async fn run_prepared(args: &mut SelftestOptions, prepared: &mut Prepared) -> Re
         target: info,
         served,
     };
-    let mut executor = SelftestExecutor {
-        sdk,
-        proxy: session.executor.clone(),
-    };
-    run_on_session(prepared, scope, &mut executor, &mut session).await
+    // The SDK cases share the model, and their entity IDs come from the proxy cases' counter.
+    let sdk = sdk.with_entity_ids(sessions[0].executor.entity_ids.clone());
+    let executors: Vec<Box<dyn CaseExecutor>> = sessions
+        .iter()
+        .map(|session| {
+            Box::new(SelftestExecutor {
+                sdk: sdk.clone(),
+                proxy: session.executor.clone(),
+            }) as Box<dyn CaseExecutor>
+        })
+        .collect();
+    run_on_sessions(prepared, scope, executors, &mut sessions).await
 }

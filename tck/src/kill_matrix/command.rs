@@ -37,6 +37,10 @@ pub(crate) struct MatrixArgs {
     pub(crate) jobs: usize,
     /// How many faulty proxies run at once.
     pub(crate) proxy_jobs: usize,
+    /// How many cases of each run go at once.
+    pub(crate) case_jobs: usize,
+    /// Generated scenarios per property case in each run.
+    pub(crate) scenarios: u64,
     /// The seed of the property cases; 0 when absent, so that every matrix runs the same scenarios.
     pub(crate) seed: Option<u64>,
     /// When the model behind the proxy sends its response headers.
@@ -49,6 +53,8 @@ pub(crate) async fn run_fault_matrix(args: MatrixArgs) -> Result<u8, TckError> {
     let options = MatrixOptions {
         case_timeout: Duration::from_millis(args.timeout_ms),
         jobs: args.jobs,
+        case_jobs: args.case_jobs,
+        scenarios: args.scenarios,
         seed: args.seed.unwrap_or(0),
     };
     let mut matrix = Matrix {
@@ -65,20 +71,27 @@ pub(crate) async fn run_fault_matrix(args: MatrixArgs) -> Result<u8, TckError> {
         options.jobs,
         options.seed
     );
-    let control = sdk_control(&options).await;
-    outln!("{}", control_line(Mode::Sdk, &control));
-    matrix.controls.push((Mode::Sdk, control));
-    if matrix.control_problems().is_empty() {
-        let faults = sdk_faults(Fault::ALL, &options, |fault| {
-            outln!("{}", report::fault_line(fault));
-        })
-        .await;
-        matrix.faults.extend(faults);
-        let variants = sdk_faults(Fault::VARIANTS, &options, |variant| {
-            outln!("{}", report::variant_line(variant));
-        })
-        .await;
-        matrix.variants.extend(variants);
+    // The two sides share nothing but the machine: they run at the same time, each into its own
+    // matrix, and their lines interleave as runs end.
+    let sdk_side = async {
+        let mut side = Matrix::default();
+        let control = sdk_control(&options).await;
+        outln!("{}", control_line(Mode::Sdk, &control));
+        side.controls.push((Mode::Sdk, control));
+        if side.control_problems().is_empty() {
+            side.faults = sdk_faults(Fault::ALL, &options, |fault| {
+                outln!("{}", report::fault_line(fault));
+            })
+            .await;
+            side.variants = sdk_faults(Fault::VARIANTS, &options, |variant| {
+                outln!("{}", report::variant_line(variant));
+            })
+            .await;
+        }
+        side
+    };
+    let proxy_side = async {
+        let mut side = Matrix::default();
         if let Some(command) = &args.proxy_command {
             let proxy_options = RunOptions {
                 case_timeout: Duration::from_millis(args.proxy_timeout_ms),
@@ -89,11 +102,15 @@ pub(crate) async fn run_fault_matrix(args: MatrixArgs) -> Result<u8, TckError> {
                 args.model_headers,
                 &proxy_options,
                 args.proxy_jobs,
-                &mut matrix,
+                &mut side,
             )
             .await;
         }
-    }
+        side
+    };
+    let (sdk_side, proxy_side) = tokio::join!(sdk_side, proxy_side);
+    matrix.merge(sdk_side);
+    matrix.merge(proxy_side);
     matrix.duration = started.elapsed();
     out!("{}", report::summary(&matrix));
     report::write(&matrix, &args.json, &args.markdown).map_err(|source| {

@@ -72,6 +72,14 @@ impl FaultRun {
 }
 
 impl Matrix {
+    /// Adds the runs and notes of one side of the matrix (SDK or proxy).
+    pub(crate) fn merge(&mut self, side: Matrix) {
+        self.controls.extend(side.controls);
+        self.faults.extend(side.faults);
+        self.variants.extend(side.variants);
+        self.notes.extend(side.notes);
+    }
+
     /// Every case of the control runs, in run order.
     pub(crate) fn cases(&self) -> Vec<&CaseResult> {
         self.controls

@@ -12,9 +12,12 @@ use super::report;
 use super::run::{SuiteRun, run_collecting};
 use crate::case::{Case, Mode};
 use crate::cases::all_cases;
-use crate::harness::{ProxyTarget, REFERENCE_RELAY_TIMEOUT, start_model, start_session};
+use crate::harness::{
+    ProxyTarget, REFERENCE_RELAY_TIMEOUT, proxy_suite_on, session_lanes, start_model,
+    start_sessions, stop_sessions,
+};
 use crate::model::{Headers, ModelOptions};
-use crate::run::{RunOptions, RunScope};
+use crate::run::RunOptions;
 use crate::stdout::outln;
 
 /// How long a proxy may take to come up, and to list its faults.
@@ -163,30 +166,27 @@ async fn run_proxy(
         None => command.to_owned(),
     };
     let target = ProxyTarget::SpawnDurable(spawn);
-    let started_session = start_session(
+    let started_sessions = start_sessions(
+        options.jobs.min(cases.len()),
         target,
         model.channel.clone(),
         None,
         PROXY_START,
         Some(REFERENCE_RELAY_TIMEOUT),
     );
-    let mut session = match started_session.await {
-        Ok(session) => session,
+    let mut sessions = match started_sessions.await {
+        Ok(sessions) => sessions,
         Err(error) => return SuiteRun::not_started(error.to_string(), started.elapsed()),
     };
-    let scope = RunScope {
-        mode: Mode::Proxy,
-        target: session.info.clone(),
-        served: session.served.clone(),
-    };
-    let mut executor = session.executor.clone();
-    let mut run = match session.process.as_mut() {
-        Some(process) => run_collecting(cases, scope, options, &mut executor, process).await,
-        None => SuiteRun::not_started("the proxy was not started".to_owned(), started.elapsed()),
-    };
-    if let Some(process) = session.process.as_mut() {
-        process.stop(Duration::from_secs(5)).await;
-    }
+    let (scope, executors) = proxy_suite_on(&sessions);
+    let mut run = run_collecting(
+        cases,
+        scope,
+        options,
+        session_lanes(executors, &mut sessions),
+    )
+    .await;
+    stop_sessions(&mut sessions).await;
     run.duration = started.elapsed();
     run
 }

@@ -12,8 +12,8 @@ use crate::case::{Case, Mode, Outcome};
 use crate::model::{Fault, ModelOptions, serve_model};
 use crate::report::CaseOutcome;
 use crate::run::{
-    CaseExecutor, NotSpawned, ReportError, Reporter, RunEvent, RunOptions, RunScope, SdkExecutor,
-    TargetInfo, TargetMonitor, run_cases, served_services,
+    Lanes, NotSpawned, ReportError, Reporter, RunEvent, RunOptions, RunScope, SdkExecutor,
+    TargetInfo, run_cases, served_services,
 };
 use crate::session::{Discovery, connect, discover};
 
@@ -88,18 +88,17 @@ impl Reporter for Collector {
     }
 }
 
-/// Runs `cases` with `executor` and keeps each outcome; nothing is printed.
+/// Runs `cases` on `lanes` and keeps each outcome; nothing is printed.
 pub(crate) async fn run_collecting(
     cases: &[&'static Case],
     scope: RunScope,
     options: &RunOptions,
-    executor: &mut dyn CaseExecutor,
-    monitor: &mut dyn TargetMonitor,
+    lanes: Lanes<'_>,
 ) -> SuiteRun {
     let started = Instant::now();
     let collector = Collector::default();
     let mut reporters: Vec<Box<dyn Reporter + Send>> = vec![Box::new(collector.clone())];
-    let finished = run_cases(cases, scope, options, executor, monitor, &mut reporters).await;
+    let finished = run_cases(cases, scope, options, lanes, &mut reporters).await;
     SuiteRun {
         results: collector.take(),
         setup_error: finished.err().map(|error| error.to_string()),
@@ -152,8 +151,10 @@ pub(crate) async fn run_model(
         },
         served: spec.as_deref().map(served_services),
     };
-    let mut executor = SdkExecutor::new(channel, spec);
-    let mut run = run_collecting(cases, scope, options, &mut executor, &mut NotSpawned).await;
+    let executor = SdkExecutor::new(channel, spec);
+    let mut not_spawned = NotSpawned;
+    let lanes = Lanes::shared(executor, &mut not_spawned, options.jobs);
+    let mut run = run_collecting(cases, scope, options, lanes).await;
     let _ = stop.send(());
     run.duration = started.elapsed();
     run

@@ -19,9 +19,19 @@ pub(crate) struct MatrixOptions {
     pub case_timeout: Duration,
     /// How many faulty models run at once.
     pub jobs: usize,
+    /// How many cases of each run go at once.
+    pub case_jobs: usize,
+    /// Generated scenarios per property case in each run.
+    pub scenarios: u64,
     /// The seed of every run.
     pub seed: u64,
 }
+
+/// How many cases of each run of the matrix go at once by default.
+pub(crate) const MATRIX_CASE_JOBS: usize = 8;
+
+/// Generated scenarios per property case in each run of the matrix by default.
+pub(crate) const MATRIX_SCENARIOS: u64 = 20;
 
 /// How many faulty models run at once by default: one per CPU. Each run is mostly idle, but property
 /// cases run as many scenarios as their deadline allows, and more runs than CPUs leave them too few.
@@ -34,6 +44,8 @@ impl Default for MatrixOptions {
         MatrixOptions {
             case_timeout: Duration::from_millis(1500),
             jobs: default_jobs(),
+            case_jobs: MATRIX_CASE_JOBS,
+            scenarios: MATRIX_SCENARIOS,
             seed: 0,
         }
     }
@@ -45,7 +57,7 @@ impl MatrixOptions {
         RunOptions {
             case_timeout: self.case_timeout,
             seed: self.seed,
-            scenarios: crate::case::DEFAULT_SCENARIOS,
+            scenarios: self.scenarios,
             expected: ExpectedFailures::default(),
             close_timeout: crate::sdk::DEFAULT_CLOSE_WAIT,
             // Every failure is a kill, whatever its severity.
@@ -53,6 +65,7 @@ impl MatrixOptions {
                 strict: true,
                 protocol_only: false,
             },
+            jobs: self.case_jobs,
         }
     }
 }

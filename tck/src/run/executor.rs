@@ -11,6 +11,7 @@ use futures::future::BoxFuture;
 use tokio::time::Instant;
 use tonic::transport::Channel;
 
+use super::lanes::Lanes;
 use super::runner::{RunScope, run_cases};
 use super::{ReportError, Reporter, RunOptions, RunSummary, TargetInfo, TargetMonitor};
 use crate::case::{Case, CaseBody, CaseFailure, CaseSettings, Mode, Verdict};
@@ -61,6 +62,11 @@ impl SdkExecutor {
         }
     }
 
+    /// This executor, whose cases draw entity IDs from `entity_ids`.
+    pub(crate) fn with_entity_ids(self, entity_ids: Arc<AtomicU64>) -> Self {
+        SdkExecutor { entity_ids, ..self }
+    }
+
     /// This executor, whose cases wait at most `close_wait` for a call to end once nothing else is
     /// expected on it.
     pub(crate) fn with_close_wait(self, close_wait: Duration) -> Self {
@@ -100,7 +106,7 @@ impl CaseExecutor for SdkExecutor {
     }
 }
 
-/// Runs SDK-mode cases against a user function, in order, and reports every step.
+/// Runs SDK-mode cases against a user function, `options.jobs` at a time, and reports every step.
 pub(crate) async fn run_sdk(
     cases: &[&'static Case],
     target: &SdkTarget,
@@ -109,14 +115,15 @@ pub(crate) async fn run_sdk(
     reporters: &mut [Box<dyn Reporter + Send>],
 ) -> Result<RunSummary, ReportError> {
     let served = target.spec.as_ref().map(|spec| served_services(spec));
-    let mut executor = SdkExecutor::new(target.channel.clone(), target.spec.clone())
+    let executor = SdkExecutor::new(target.channel.clone(), target.spec.clone())
         .with_close_wait(options.close_timeout);
     let scope = RunScope {
         mode: Mode::Sdk,
         target: target.info.clone(),
         served,
     };
-    run_cases(cases, scope, options, &mut executor, monitor, reporters).await
+    let lanes = Lanes::shared(executor, monitor, options.jobs);
+    run_cases(cases, scope, options, lanes, reporters).await
 }
 
 /// The names of the services a spec announces.

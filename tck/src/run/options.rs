@@ -21,6 +21,8 @@ pub(crate) struct RunOptions {
     pub close_timeout: Duration,
     /// Which severities of failure fail the run.
     pub policy: Policy,
+    /// How many cases run at once (at least one).
+    pub jobs: usize,
 }
 
 /// Which severities of failure fail the run; the others are warnings.

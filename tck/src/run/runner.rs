@@ -1,24 +1,23 @@
-//! The runner: takes the selected cases one by one, gives each a context and a deadline, and tells the
-//! reporters what happened. It never formats output itself.
+//! The runner: takes the selected cases, runs them side by side on the run's lanes (one case per lane at
+//! a time), and tells the reporters what happened, always in the order of the selection whatever order
+//! the cases end in. It never formats output itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex as SyncMutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::Local;
+use tokio::sync::{Mutex, RwLock, Semaphore, mpsc};
 use tokio::time::Instant;
 
 use super::RunOptions;
-use super::executor::CaseExecutor;
+use super::case_run::{Ran, Shared, Watched, not_run, run_case, runs_alone};
 use super::expected::ExpectedFailures;
+use super::lanes::Lanes;
+use super::version::version_note;
 use super::{CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary, TargetInfo};
-
-use super::monitor::{TargetMonitor, died_during, lost_connection};
-use super::version::{VersionNote, version_note};
-use crate::case::{Case, CaseFailure, CaseSettings, Mode, Outcome, Verdict};
-use crate::wire::Trace;
-
-/// How long a failure that looks like a lost connection waits for a spawned target's exit to show.
-const EXIT_GRACE: Duration = Duration::from_millis(200);
+use crate::case::{Case, CaseSettings, Mode, Outcome};
 
 /// What a run certifies and what the target serves.
 #[derive(Debug, Clone)]
@@ -31,13 +30,18 @@ pub(crate) struct RunScope {
     pub served: Option<BTreeSet<String>>,
 }
 
-/// Runs cases in order with the given executor, and reports every step.
+/// A case that ended: its place in the selection and its report.
+struct Finished {
+    index: usize,
+    report: CaseReport,
+}
+
+/// Runs `cases` on `lanes` and reports every step, in the order of `cases`.
 pub(crate) async fn run_cases(
     cases: &[&'static Case],
     scope: RunScope,
     options: &RunOptions,
-    executor: &mut dyn CaseExecutor,
-    monitor: &mut dyn TargetMonitor,
+    lanes: Lanes<'_>,
     reporters: &mut [Box<dyn Reporter + Send>],
 ) -> Result<RunSummary, ReportError> {
     let started = Instant::now();
@@ -55,79 +59,111 @@ pub(crate) async fn run_cases(
         protocol_note: version.as_ref().map(|note| note.text.clone()),
     };
     emit(reporters, &RunEvent::RunStarted(info))?;
-    let served = scope.served;
-    let mut reports = Vec::with_capacity(cases.len());
-    // Once a target the TCK cannot restart has died, the remaining cases are not run.
-    let mut dead: Option<String> = None;
-    let mut announced = false;
-
-    for case in cases {
-        if super::interrupt::requested() {
-            break;
-        }
-        emit(reporters, &RunEvent::CaseStarted { info: case.info })?;
-        let case_started = Instant::now();
-        let started_at = Local::now().fixed_offset();
-        let trace = Trace::new();
-        let missing: Vec<&str> = match &served {
-            Some(served) => case
-                .info
-                .services
-                .iter()
-                .copied()
-                .filter(|s| !served.contains(*s))
-                .collect(),
-            None => Vec::new(),
-        };
-        let outcome = if let Some(death) = &dead {
-            Outcome::Skip {
-                reason: format!("not run: {death}"),
-            }
-        } else if !missing.is_empty() {
-            Outcome::Skip {
-                reason: format!("the target does not serve {}", missing.join(", ")),
-            }
-        } else {
-            let settings = CaseSettings {
-                seed: options.seed,
-                scenarios: options.scenarios,
-            };
-            let deadline = Instant::now() + options.case_timeout;
-            let body = executor.start(case, trace.clone(), deadline, settings);
-            let verdict = tokio::select! {
-                verdict = run_with_deadline(body, options.case_timeout) => verdict,
-                () = super::interrupt::wait() => {
-                    Err(CaseFailure::error("the run was interrupted (Ctrl-C) while this case ran"))
+    let shared = Shared {
+        options,
+        version: version.as_ref(),
+        concurrent: lanes.len() > 1,
+        gate: RwLock::new(()),
+        single: Semaphore::new(1),
+        dead: SyncMutex::new(None),
+        running: SyncMutex::new(BTreeSet::new()),
+        stop: AtomicBool::new(false),
+    };
+    let Lanes {
+        executors,
+        watched_by,
+        monitors,
+    } = lanes;
+    let monitors: Vec<Mutex<Watched<'_>>> = monitors
+        .into_iter()
+        .map(|monitor| {
+            Mutex::new(Watched {
+                monitor,
+                restarts: 0,
+            })
+        })
+        .collect();
+    let order = schedule(cases, shared.concurrent);
+    let next = AtomicUsize::new(0);
+    let served = scope.served.as_ref();
+    let (finished, mut ends) = mpsc::unbounded_channel::<Finished>();
+    let lanes_done = futures::future::join_all(executors.into_iter().zip(watched_by).map(
+        |(mut executor, monitor)| {
+            let finished = finished.clone();
+            let (shared, order, next, monitors) = (&shared, &order, &next, &monitors);
+            async move {
+                while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if super::interrupt::requested() || shared.stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let case = cases[index];
+                    let ran = match missing_services(case, served) {
+                        Some(reason) => not_run(reason),
+                        None => {
+                            let settings = CaseSettings {
+                                seed: options.seed,
+                                scenarios: options.scenarios,
+                            };
+                            run_case(
+                                case,
+                                executor.as_mut(),
+                                &monitors[monitor],
+                                shared,
+                                settings,
+                            )
+                            .await
+                        }
+                    };
+                    let report = case_report(case, ran, options);
+                    if finished.send(Finished { index, report }).is_err() {
+                        break;
+                    }
                 }
-            };
-            let verdict = watch(verdict, case, monitor, &mut dead).await;
-            Outcome::from_verdict(with_version_note(verdict, case, version.as_ref()))
-        };
-        let warning =
-            matches!(outcome, Outcome::Fail(_)) && !options.policy.fails_run(case.info.severity());
-        let report = CaseReport {
-            info: case.info,
-            outcome,
-            duration: case_started.elapsed(),
-            started_at,
-            trace: trace.entries(),
-            expected_failure: options.expected.reason(case.info.id).map(str::to_owned),
-            warning,
-            severity: case.info.severity(),
-        };
-        emit(reporters, &RunEvent::CaseFinished(Box::new(report.clone())))?;
-        reports.push(report);
-        if let Some(death) = &dead
-            && !announced
-        {
-            announced = true;
-            emit(reporters, &RunEvent::TargetLost(death.clone()))?;
+            }
+        },
+    ));
+    drop(finished);
+    let emitted = async {
+        let mut reports = Vec::with_capacity(cases.len());
+        let mut waiting = BTreeMap::new();
+        let mut announced = false;
+        let mut failed = None;
+        while let Some(ended) = ends.recv().await {
+            waiting.insert(ended.index, ended.report);
+            // Whatever order cases end in, reporters hear of them in the order of the selection.
+            while let Some(report) = waiting.remove(&reports.len()) {
+                if failed.is_none() {
+                    let lost = if announced { None } else { shared.dead() };
+                    announced |= lost.is_some();
+                    if let Err(error) = emit_case(reporters, &report, lost) {
+                        shared.stop.store(true, Ordering::Relaxed);
+                        failed = Some(error);
+                    }
+                }
+                reports.push(report);
+            }
         }
-    }
-
+        // An interrupted run ends with the cases that ran, in order.
+        for report in waiting.into_values() {
+            if failed.is_none()
+                && let Err(error) = emit_case(reporters, &report, None)
+            {
+                failed = Some(error);
+            }
+            reports.push(report);
+        }
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(reports),
+        }
+    };
+    let (_, emitted) = tokio::join!(lanes_done, emitted);
+    let reports = emitted?;
     let mut summary = summarize(&reports, &options.expected, started.elapsed());
-    summary.target_lost = dead;
-    let target_output = monitor.output();
+    summary.target_lost = shared.dead();
+    let target_output = monitors
+        .iter()
+        .find_map(|watched| watched.try_lock().ok().and_then(|w| w.monitor.output()));
     emit(
         reporters,
         &RunEvent::RunFinished {
@@ -138,80 +174,61 @@ pub(crate) async fn run_cases(
     Ok(summary)
 }
 
-/// The verdict of a case, seen against the target's health: a spawned target that exited during the case
-/// failed it and is started again; a running target that is gone failed it, and `dead` says why for the
-/// cases after it.
-async fn watch(
-    verdict: Verdict,
-    case: &Case,
-    monitor: &mut dyn TargetMonitor,
-    dead: &mut Option<String>,
-) -> Verdict {
-    let lost = lost_connection(&verdict);
-    let exit = match monitor.exited() {
-        None if lost && monitor.output().is_some() => {
-            // The process may be exiting right now: give it a moment to be seen.
-            tokio::time::sleep(EXIT_GRACE).await;
-            monitor.exited()
-        }
-        exit => exit,
-    };
-    if let Some(exit) = exit {
-        let mut failure = died_during(verdict, &exit, monitor.output());
-        match monitor.restart().await {
-            Some(Ok(restarted)) => failure.message = format!("{}\n{restarted}", failure.message),
-            Some(Err(problem)) => {
-                failure.message = format!(
-                    "{}\nrestarting the target failed: {problem}",
-                    failure.message
-                );
-                *dead = Some(format!(
-                    "the target died during {} and did not restart",
-                    case.info.id
-                ));
-            }
-            None => *dead = Some(format!("the target died during {}", case.info.id)),
-        }
-        return Err(failure);
+/// The order in which the lanes take the cases: the selection's, except that side by side the cases
+/// that run alone go first (each of them waits for every case running to end, and they are short), then
+/// the property cases (the longest).
+fn schedule(cases: &[&'static Case], concurrent: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    if concurrent {
+        order.sort_by_key(|&index| {
+            let case = cases[index];
+            (!runs_alone(case), !case.info.id.contains(".property_"))
+        });
     }
-    if lost && let Some(gone) = monitor.gone().await {
-        *dead = Some(format!("{gone} (since {})", case.info.id));
-        return Err(died_during(verdict, &gone, None));
-    }
-    verdict
+    order
 }
 
-/// A failure that may follow from the protocol version the target announced says so.
-fn with_version_note(verdict: Verdict, case: &Case, note: Option<&VersionNote>) -> Verdict {
-    match (verdict, note) {
-        (Err(mut failure), Some(note)) if note.applies_to(case.info.requirements) => {
-            failure.message = format!("{}\n{}", failure.message, note.short);
-            Err(failure)
-        }
-        (verdict, _) => verdict,
+/// Why `case` cannot run against a target that serves `served`, if it cannot.
+fn missing_services(case: &Case, served: Option<&BTreeSet<String>>) -> Option<String> {
+    let served = served?;
+    let missing: Vec<&str> = case
+        .info
+        .services
+        .iter()
+        .copied()
+        .filter(|service| !served.contains(*service))
+        .collect();
+    (!missing.is_empty()).then(|| format!("the target does not serve {}", missing.join(", ")))
+}
+
+/// The report of a case as it ran.
+fn case_report(case: &'static Case, ran: Ran, options: &RunOptions) -> CaseReport {
+    let warning =
+        matches!(ran.outcome, Outcome::Fail(_)) && !options.policy.fails_run(case.info.severity());
+    CaseReport {
+        info: case.info,
+        outcome: ran.outcome,
+        duration: ran.duration,
+        started_at: ran.started_at,
+        trace: ran.trace.entries(),
+        expected_failure: options.expected.reason(case.info.id).map(str::to_owned),
+        warning,
+        severity: case.info.severity(),
     }
 }
 
-/// Runs a case body in its own task, so that a panic or a hang in one case cannot take the run down.
-async fn run_with_deadline(
-    body: futures::future::BoxFuture<'static, Verdict>,
-    deadline: Duration,
-) -> Verdict {
-    // Waits inside a case end at the deadline themselves; the grace covers bodies that wait elsewhere.
-    let mut task = tokio::spawn(body);
-    match tokio::time::timeout(deadline + Duration::from_millis(250), &mut task).await {
-        Ok(Ok(verdict)) => verdict,
-        Ok(Err(join_error)) => Err(CaseFailure::error(format!(
-            "the case itself crashed (a TCK bug): {join_error}"
-        ))),
-        Err(_) => {
-            task.abort();
-            Err(CaseFailure::fail(format!(
-                "the case did not finish within its deadline of {} ms",
-                deadline.as_millis()
-            )))
-        }
+/// Tells the reporters of a case: its start, its end, and (`lost`) that the target died with it.
+fn emit_case(
+    reporters: &mut [Box<dyn Reporter + Send>],
+    report: &CaseReport,
+    lost: Option<String>,
+) -> Result<(), ReportError> {
+    emit(reporters, &RunEvent::CaseStarted { info: report.info })?;
+    emit(reporters, &RunEvent::CaseFinished(Box::new(report.clone())))?;
+    if let Some(lost) = lost {
+        emit(reporters, &RunEvent::TargetLost(lost))?;
     }
+    Ok(())
 }
 
 fn summarize(

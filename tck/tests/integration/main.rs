@@ -3,6 +3,7 @@
 
 mod architecture;
 mod cli;
+mod concurrency;
 mod expected_failures;
 mod faults;
 mod hostile_targets;
