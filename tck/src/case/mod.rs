@@ -15,4 +15,4 @@ pub(crate) use registry::{Case, CaseBody, ProxyCaseFn};
 #[allow(unused_imports)]
 pub(crate) use registry::{count_cases, join_cases, proxy_case, sdk_case};
 pub(crate) use select::Selection;
-pub(crate) use settings::{CaseSettings, DEFAULT_SCENARIOS};
+pub(crate) use settings::{CaseSettings, DEFAULT_SCENARIOS, ENTITIES_PER_CASE};

@@ -13,13 +13,21 @@ pub(crate) struct CaseSettings {
     pub seed: u64,
     /// How many scenarios each property case runs (at least one).
     pub scenarios: u64,
+    /// The case's entity IDs number from here: each case of a run has its own range
+    /// ([`ENTITIES_PER_CASE`] wide, by its place in the selection), so IDs are unique in the run and
+    /// the same whatever order cases run in.
+    pub first_entity: u64,
 }
+
+/// How many entity IDs each case of a run has to itself.
+pub(crate) const ENTITIES_PER_CASE: u64 = 100_000;
 
 impl Default for CaseSettings {
     fn default() -> Self {
         CaseSettings {
             seed: 0,
             scenarios: DEFAULT_SCENARIOS,
+            first_entity: 0,
         }
     }
 }

@@ -64,6 +64,7 @@ pub(super) fn prepare_cases(
             protocol_only: common.protocol_only,
         },
         jobs: usize::try_from(common.jobs).unwrap_or(1),
+        cpu_jobs: crate::run::default_cpu_jobs(),
     };
     let reporters = reporters(common);
     Ok(Prepared {

@@ -2,7 +2,6 @@
 //! (or reaches) the proxy pointed at the interceptor, and runs the proxy-mode cases as the proxy's client.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use cloudstate_protocol::cloudstate::{EntitySpec, ProxyInfo};
@@ -141,7 +140,6 @@ async fn finish_session(
         http_address: address,
         traffic: interceptor.traffic.clone(),
         startup: Arc::new(startup),
-        entity_ids: Arc::new(AtomicU64::new(0)),
         spawned: process.clone(),
         relay_timeout,
         last_failed: Arc::default(),
@@ -262,7 +260,7 @@ async fn run_prepared(args: &ProxyRunOptions, prepared: &mut Prepared) -> Result
 }
 
 /// Starts `count` sessions (at least one), each with its own interceptor and proxy instance, side by
-/// side; their cases draw entity IDs from one counter, so that IDs are unique across the run.
+/// side.
 pub(crate) async fn start_sessions(
     count: usize,
     target: ProxyTarget,
@@ -281,10 +279,8 @@ pub(crate) async fn start_sessions(
         )
     });
     let mut sessions = futures::future::try_join_all(started).await?;
-    let entity_ids = Arc::new(AtomicU64::new(0));
     let count = sessions.len();
     for session in &mut sessions {
-        session.executor.entity_ids = entity_ids.clone();
         if count > 1
             && let Some(spawned) = &mut session.info.spawned
         {

@@ -103,8 +103,6 @@ async fn run_prepared(args: &mut SelftestOptions, prepared: &mut Prepared) -> Re
         target: info,
         served,
     };
-    // The SDK cases share the model, and their entity IDs come from the proxy cases' counter.
-    let sdk = sdk.with_entity_ids(sessions[0].executor.entity_ids.clone());
     let executors: Vec<Box<dyn CaseExecutor>> = sessions
         .iter()
         .map(|session| {

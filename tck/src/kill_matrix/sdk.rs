@@ -27,16 +27,13 @@ pub(crate) struct MatrixOptions {
     pub seed: u64,
 }
 
-/// How many cases of each run of the matrix go at once by default.
-pub(crate) const MATRIX_CASE_JOBS: usize = 8;
-
 /// Generated scenarios per property case in each run of the matrix by default.
 pub(crate) const MATRIX_SCENARIOS: u64 = 20;
 
 /// How many faulty models run at once by default: one per CPU. Each run is mostly idle, but property
 /// cases run as many scenarios as their deadline allows, and more runs than CPUs leave them too few.
 pub(crate) fn default_jobs() -> usize {
-    std::thread::available_parallelism().map_or(2, usize::from)
+    crate::run::default_cpu_jobs()
 }
 
 impl Default for MatrixOptions {
@@ -44,7 +41,7 @@ impl Default for MatrixOptions {
         MatrixOptions {
             case_timeout: Duration::from_millis(1500),
             jobs: default_jobs(),
-            case_jobs: MATRIX_CASE_JOBS,
+            case_jobs: crate::run::DEFAULT_JOBS,
             scenarios: MATRIX_SCENARIOS,
             seed: 0,
         }
@@ -66,6 +63,8 @@ impl MatrixOptions {
                 protocol_only: false,
             },
             jobs: self.case_jobs,
+            // Each run shares the machine with other runs and their deadlines are short.
+            cpu_jobs: 1,
         }
     }
 }

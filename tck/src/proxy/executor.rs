@@ -39,8 +39,6 @@ pub(crate) struct ProxyExecutor {
     pub traffic: Traffic,
     /// The discovery exchange at start-up.
     pub startup: Arc<StartupDiscovery>,
-    /// Numbers entity IDs across the run.
-    pub entity_ids: Arc<AtomicU64>,
     /// The proxy process, when the TCK started it: cases may restart it or start another instance.
     pub spawned: Option<SpawnedProxy>,
     /// The proxy's relay timeout, when the run was told it.
@@ -73,7 +71,7 @@ impl CaseExecutor for ProxyExecutor {
             self.startup.clone(),
             trace,
             deadline,
-            self.entity_ids.clone(),
+            Arc::new(AtomicU64::new(settings.first_entity)),
             self.spawned.clone(),
         )
         .with_relay_timeout(self.relay_timeout)

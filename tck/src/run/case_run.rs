@@ -36,8 +36,8 @@ pub(super) struct Shared<'a> {
     pub(super) concurrent: bool,
     /// Ordinary cases hold it shared; a case that runs alone holds it exclusively.
     pub(super) gate: RwLock<()>,
-    /// Held by a case that runs one at a time ([`one_at_a_time`]).
-    pub(super) single: Semaphore,
+    /// Held by a CPU-bound case ([`cpu_bound`]): `RunOptions::cpu_jobs` permits.
+    pub(super) cpu: Semaphore,
     /// Once a target the TCK cannot restart has died: why. The cases after it do not run.
     pub(super) dead: SyncMutex<Option<String>>,
     /// The cases running now.
@@ -83,11 +83,11 @@ pub(super) fn runs_alone(case: &Case) -> bool {
     case.info.area() == Area::Discovery && case.info.mode() == Mode::Sdk
 }
 
-/// Whether a case is one of those that run one at a time, beside the other cases: SDK-mode property
-/// cases run as many scenarios as their deadline allows, all of it CPU time, and are an error below a
-/// minimum, so they do not share the CPU with each other (proxy-mode ones spend their time waiting on
-/// the proxy).
-pub(super) fn one_at_a_time(case: &Case) -> bool {
+/// Whether a case is CPU-bound: SDK-mode property cases run as many scenarios as their deadline allows,
+/// all of it CPU time, and are an error below a minimum, so no more of them run at once than
+/// `RunOptions::cpu_jobs` says, beside the other cases (proxy-mode ones spend their time waiting on the
+/// proxy).
+pub(super) fn cpu_bound(case: &Case) -> bool {
     case.info.mode() == Mode::Sdk && case.info.id.contains(".property_")
 }
 
@@ -107,8 +107,8 @@ pub(super) async fn run_case(
     shared: &Shared<'_>,
     settings: CaseSettings,
 ) -> Ran {
-    let _single = match one_at_a_time(case) {
-        true => shared.single.acquire().await.ok(),
+    let _cpu = match cpu_bound(case) {
+        true => shared.cpu.acquire().await.ok(),
         false => None,
     };
     // A turn on the target: shared with the other ordinary cases, or alone.

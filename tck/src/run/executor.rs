@@ -47,7 +47,6 @@ pub(crate) trait CaseExecutor: Send {
 pub(crate) struct SdkExecutor {
     channel: Channel,
     spec: Option<Arc<EntitySpec>>,
-    entity_ids: Arc<AtomicU64>,
     close_wait: CloseWait,
 }
 
@@ -57,14 +56,8 @@ impl SdkExecutor {
         SdkExecutor {
             channel,
             spec,
-            entity_ids: Arc::new(AtomicU64::new(0)),
             close_wait: CloseWait::default(),
         }
-    }
-
-    /// This executor, whose cases draw entity IDs from `entity_ids`.
-    pub(crate) fn with_entity_ids(self, entity_ids: Arc<AtomicU64>) -> Self {
-        SdkExecutor { entity_ids, ..self }
     }
 
     /// This executor, whose cases wait at most `close_wait` for a call to end once nothing else is
@@ -92,7 +85,7 @@ impl CaseExecutor for SdkExecutor {
                     self.spec.clone(),
                     trace,
                     deadline,
-                    self.entity_ids.clone(),
+                    Arc::new(AtomicU64::new(settings.first_entity)),
                 )
                 .with_close_wait(self.close_wait.clone())
                 .with_settings(settings),

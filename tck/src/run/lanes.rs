@@ -10,6 +10,11 @@ use super::monitor::TargetMonitor;
 /// passivation and relay timeouts) on any machine, since the cases spend most of their time waiting.
 pub(crate) const DEFAULT_JOBS: usize = 16;
 
+/// How many CPU-bound cases run at once by default: one per CPU.
+pub(crate) fn default_cpu_jobs() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
+
 /// The lanes of a run and the monitors that watch them.
 pub(crate) struct Lanes<'a> {
     pub(super) executors: Vec<Box<dyn CaseExecutor + 'a>>,

@@ -18,7 +18,7 @@ pub(crate) use events::{
 };
 pub(crate) use executor::{CaseExecutor, SdkExecutor, SdkTarget, run_sdk, served_services};
 pub(crate) use expected::ExpectedFailures;
-pub(crate) use lanes::{DEFAULT_JOBS, Lanes};
+pub(crate) use lanes::{DEFAULT_JOBS, Lanes, default_cpu_jobs};
 pub(crate) use monitor::{NotSpawned, RunningTarget, TargetMonitor};
 pub(crate) use options::{Policy, RunOptions};
 pub(crate) use runner::{RunScope, run_cases};

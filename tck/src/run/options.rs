@@ -23,6 +23,8 @@ pub(crate) struct RunOptions {
     pub policy: Policy,
     /// How many cases run at once (at least one).
     pub jobs: usize,
+    /// How many CPU-bound cases (SDK-mode property cases) run at once, beside the others.
+    pub cpu_jobs: usize,
 }
 
 /// Which severities of failure fail the run; the others are warnings.

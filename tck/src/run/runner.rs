@@ -17,7 +17,7 @@ use super::expected::ExpectedFailures;
 use super::lanes::Lanes;
 use super::version::version_note;
 use super::{CaseReport, ReportError, Reporter, RunEvent, RunInfo, RunSummary, TargetInfo};
-use crate::case::{Case, CaseSettings, Mode, Outcome};
+use crate::case::{Case, CaseSettings, ENTITIES_PER_CASE, Mode, Outcome};
 
 /// What a run certifies and what the target serves.
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ pub(crate) async fn run_cases(
         version: version.as_ref(),
         concurrent: lanes.len() > 1,
         gate: RwLock::new(()),
-        single: Semaphore::new(1),
+        cpu: Semaphore::new(options.cpu_jobs.max(1)),
         dead: SyncMutex::new(None),
         running: SyncMutex::new(BTreeSet::new()),
         stop: AtomicBool::new(false),
@@ -103,6 +103,7 @@ pub(crate) async fn run_cases(
                             let settings = CaseSettings {
                                 seed: options.seed,
                                 scenarios: options.scenarios,
+                                first_entity: index as u64 * ENTITIES_PER_CASE,
                             };
                             run_case(
                                 case,

@@ -129,6 +129,7 @@ async fn run(ids: &[&'static str], jobs: usize) -> (Vec<CaseReport>, u64) {
         close_timeout: Duration::from_secs(1),
         policy: Policy::default(),
         jobs,
+        cpu_jobs: 1,
     };
     let scope = RunScope {
         mode: Mode::Sdk,
