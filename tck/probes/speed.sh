@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures the speed figures of the README's Performance section on this machine, from a release build:
 # the self-test (at the default --jobs and at --jobs 1), the SDK suite against the built-in model over
-# --spawn, both fault matrices together, and the size of the reports of a green full SDK run. Each time
-# is the median of RUNS runs (default 3). Prints a Markdown table.
+# --spawn (and against a model that never ends its streams), both fault matrices together, and the size
+# of the reports of a green full SDK run. Each time is the median of RUNS runs (default 3). Prints a
+# Markdown table.
 #
 #   bash tck/probes/speed.sh            # from anywhere in the repository
 #   RUNS=5 bash tck/probes/speed.sh
@@ -48,6 +49,8 @@ selftest_cases=$(python3 -c "import json, sys; print(len(json.load(open(sys.argv
 selftest_one=$(median_s "$tck" selftest --jobs 1)
 sdk=$(median_s "$tck" sdk --spawn "$tck serve-model" --json "$scratch/sdk.json" --html "$scratch/sdk.html" --junit "$scratch/sdk.xml")
 sdk_cases=$(python3 -c "import json, sys; print(len(json.load(open(sys.argv[1]))['cases']))" "$scratch/sdk.json")
+# A user function that never ends its streams: the run exits 100, which is what it must do.
+never_closes=$(median_s sh -c "$tck sdk --spawn '$tck serve-model --fault never-closes-streams'; test \$? -eq 100")
 matrices=$(median_s "$tck" faults --proxy-command "$faulty_proxy" --json "$scratch/faults.json" --markdown "$scratch/faults.md")
 
 echo
@@ -56,5 +59,6 @@ echo "|---|---|"
 echo "| \`selftest\` ($selftest_cases cases, default --jobs) | $selftest |"
 echo "| \`selftest --jobs 1\` | $selftest_one |"
 echo "| \`sdk --spawn 'cloudstate-tck serve-model'\` ($sdk_cases cases) | $sdk |"
+echo "| the same against \`serve-model --fault never-closes-streams\` | $never_closes |"
 echo "| \`faults\`: both matrices | $matrices |"
 echo "| reports of that SDK run: HTML / JSON / JUnit | $(size_kb "$scratch/sdk.html") / $(size_kb "$scratch/sdk.json") / $(size_kb "$scratch/sdk.xml") |"
