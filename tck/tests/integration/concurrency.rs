@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use cloudstate_tck::{ModelFault, ModelOptions};
 
-use crate::support::{ModelServer, describe, run_tck};
+use crate::support::{HEAVY, ModelServer, describe, run_tck};
 
 /// Each case's ID and outcome, in report order, from a JSON report.
 fn outcomes(json: &std::path::Path) -> Vec<(String, String)> {
@@ -59,6 +59,7 @@ fn differences(one: &[(String, String)], other: &[(String, String)]) -> Vec<Stri
 
 #[tokio::test]
 async fn the_selftest_ends_the_same_one_at_a_time_and_side_by_side() {
+    let _turn = HEAVY.lock().await;
     let args = ["selftest", "--seed", "11"];
     let (alone, alone_output) = run_outcomes(&args, Some("1")).await;
     let (side_by_side, output) = run_outcomes(&args, None).await;
@@ -82,6 +83,7 @@ async fn the_selftest_ends_the_same_one_at_a_time_and_side_by_side() {
 
 #[tokio::test]
 async fn the_sdk_suite_against_a_faulty_model_ends_the_same_one_at_a_time_and_side_by_side() {
+    let _turn = HEAVY.lock().await;
     // A fault that fails cases of several entity types, so that failures run beside passes.
     let model =
         ModelServer::start_with(ModelOptions::with_fault(ModelFault::ForwardUnqualified)).await;

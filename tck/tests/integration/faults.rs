@@ -4,10 +4,11 @@
 
 use std::time::Duration;
 
-use crate::support::{describe, faulty_proxy, run_tck, run_tck_within, workspace};
+use crate::support::{HEAVY, describe, faulty_proxy, run_tck, run_tck_within, workspace};
 
 #[tokio::test]
 async fn every_fault_is_caught_and_every_case_fails_under_one() {
+    let _turn = HEAVY.lock().await;
     let proxy = tokio::task::spawn_blocking(faulty_proxy)
         .await
         .expect("join");

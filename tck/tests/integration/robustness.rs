@@ -11,10 +11,11 @@ use tonic::{Status, Streaming};
 
 use crate::misbehaving::GarbageFunction;
 use crate::raw_service::{Raw, RawAnswers};
-use crate::support::{closing_line, counts, describe, run_tck, tck_binary};
+use crate::support::{HEAVY, closing_line, counts, describe, run_tck, tck_binary};
 
 #[tokio::test]
 async fn a_spawned_target_killed_mid_run_fails_the_case_in_flight_and_is_restarted() {
+    let _turn = HEAVY.lock().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let mark = dir.path().join("started-once");
     let json = dir.path().join("report.json");

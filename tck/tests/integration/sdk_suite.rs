@@ -1,10 +1,11 @@
 //! The whole SDK suite against the built-in model service: every case passes, over `--target` and over
 //! `--spawn`, and the reports load.
 
-use crate::support::{ModelServer, closing_line, counts, describe, run_tck, tck_binary};
+use crate::support::{HEAVY, ModelServer, closing_line, counts, describe, run_tck, tck_binary};
 
 #[tokio::test]
 async fn the_sdk_suite_passes_against_the_model_service() {
+    let _turn = HEAVY.lock().await;
     let model = ModelServer::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let junit = dir.path().join("sdk.xml");

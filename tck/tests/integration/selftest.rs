@@ -1,10 +1,11 @@
 //! The self-test: the SDK suite against the built-in model service and the proxy suite against the
 //! reference proxy in front of it, all passing, nothing skipped.
 
-use crate::support::{closing_line, counts, describe, run_tck, tck_binary};
+use crate::support::{HEAVY, closing_line, counts, describe, run_tck, tck_binary};
 
 #[tokio::test]
 async fn selftest_passes_every_case_of_both_modes() {
+    let _turn = HEAVY.lock().await;
     let proxy = std::path::Path::new(tck_binary()).with_file_name("reference-proxy");
     assert!(
         proxy.exists(),

@@ -8,6 +8,11 @@ use cloudstate_tck::{ModelOptions, serve_model};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+/// Tests that load the whole machine (a full self-test, the fault matrix, property cases, runs compared
+/// at two `--jobs`) take turns: beside each other, the time budgets of their cases would measure the other
+/// test's load rather than the target. Hold it for the whole test: `let _turn = HEAVY.lock().await;`.
+pub(crate) static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The binary under test.
 pub(crate) fn tck_binary() -> &'static str {
     env!("CARGO_BIN_EXE_cloudstate-tck")
