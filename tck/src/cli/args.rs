@@ -258,10 +258,11 @@ pub(crate) struct FaultsArgs {
     pub jobs: u64,
     /// How many faulty proxies run at once, each with its own model, interceptors and ports; the proxy
     /// side of the matrix runs at the same time as the SDK side.
-    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u64).range(1..=16))]
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=16))]
     pub proxy_jobs: u64,
-    /// How many cases of each run go at once (as `--jobs` of `sdk` and `proxy`).
-    #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=64))]
+    /// How many cases of each run go at once (as `--jobs` of `sdk` and `proxy`; fewer by default, since
+    /// several runs share the machine).
+    #[arg(long, value_name = "N", default_value_t = crate::kill_matrix::MATRIX_CASE_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub case_jobs: u64,
     /// The seed of every run (default: 0, so that every matrix runs the same property scenarios).
     #[arg(long, value_name = "N")]

@@ -16,16 +16,10 @@ async fn every_fault_is_caught_and_every_case_fails_under_one() {
     let reports = workspace().join("reports");
     let json = reports.join("faults.json");
     let markdown = reports.join("faults.md");
-    // A debug build spends several times the CPU of a release one, and the test runs beside other tests:
-    // fewer runs and cases at once than the defaults keep the timing of every case honest.
     let output = run_tck_within(
         Duration::from_secs(40 * 60),
         &[
             "faults",
-            "--proxy-jobs",
-            "4",
-            "--case-jobs",
-            "8",
             "--proxy-command",
             proxy.to_str().expect("utf-8"),
             "--json",
