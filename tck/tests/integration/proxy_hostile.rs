@@ -41,6 +41,32 @@ impl StoppableModel {
             .status()
             .expect("kill runs");
         assert!(status.success(), "kill {signal}");
+        if signal == "-STOP" {
+            self.wait_until_stopped();
+        }
+    }
+
+    /// Waits until the kernel shows every thread of the model stopped (`T` in `/proc/PID/task/*/stat`):
+    /// a thread running on another CPU stops only when it is next interrupted.
+    fn wait_until_stopped(&self) {
+        let tasks = format!("/proc/{}/task", self.0.id());
+        let by = Instant::now() + Duration::from_secs(5);
+        loop {
+            let stopped = std::fs::read_dir(&tasks).is_ok_and(|threads| {
+                threads.filter_map(Result::ok).all(|thread| {
+                    std::fs::read_to_string(thread.path().join("stat")).is_ok_and(|stat| {
+                        stat.rsplit_once(')')
+                            .and_then(|(_, rest)| rest.split_whitespace().next())
+                            .is_some_and(|state| state == "T" || state == "t")
+                    })
+                })
+            });
+            if stopped {
+                return;
+            }
+            assert!(Instant::now() < by, "the model did not stop");
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 }
 
