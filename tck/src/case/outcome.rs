@@ -30,6 +30,11 @@ pub(crate) enum FailureKind {
     Fail,
     /// The TCK could not run the case: unreachable target, crash, no exchange at all.
     Error,
+    /// An error too: the time to the case deadline was too short for the case to judge the target (a
+    /// property case ran too few scenarios). A case that ran out of time beside other cases runs again
+    /// alone. Reported as an error.
+    #[serde(rename = "error")]
+    OutOfTime,
     /// The case does not apply to this target or run (for example it needs to start the proxy itself,
     /// and the proxy was not started by the TCK); it ends as skipped with the message as its reason.
     NotApplicable,
@@ -63,6 +68,15 @@ impl CaseFailure {
             message: message.into(),
             expected: None,
             actual: None,
+        }
+    }
+
+    /// An error: the case ran out of time before it could judge the target (see
+    /// [`FailureKind::OutOfTime`]).
+    pub(crate) fn out_of_time(message: impl Into<String>) -> Self {
+        CaseFailure {
+            kind: FailureKind::OutOfTime,
+            ..CaseFailure::error(message)
         }
     }
 
@@ -111,7 +125,9 @@ impl Outcome {
     pub(crate) fn from_verdict(verdict: Verdict) -> Outcome {
         match verdict {
             Ok(()) => Outcome::Pass,
-            Err(failure) if failure.kind == FailureKind::Error => Outcome::Error(failure),
+            Err(failure) if matches!(failure.kind, FailureKind::Error | FailureKind::OutOfTime) => {
+                Outcome::Error(failure)
+            }
             Err(failure) if failure.kind == FailureKind::NotApplicable => Outcome::Skip {
                 reason: failure.message,
             },

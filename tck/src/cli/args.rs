@@ -258,10 +258,10 @@ pub(crate) struct FaultsArgs {
     pub jobs: u64,
     /// How many faulty proxies run at once, each with its own model, interceptors and ports; the proxy
     /// side of the matrix runs at the same time as the SDK side.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=16))]
+    #[arg(long, value_name = "N", default_value_t = crate::kill_matrix::MATRIX_PROXY_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=16))]
     pub proxy_jobs: u64,
-    /// How many cases of each run go at once (as `--jobs` of `sdk` and `proxy`; fewer by default, since
-    /// several runs share the machine).
+    /// How many cases of each run go at once (as `--jobs` of `sdk` and `proxy`). A property case that
+    /// runs out of time beside others runs again alone.
     #[arg(long, value_name = "N", default_value_t = crate::kill_matrix::MATRIX_CASE_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub case_jobs: u64,
     /// The seed of every run (default: 0, so that every matrix runs the same property scenarios).

@@ -104,7 +104,7 @@ impl Matrix {
                     "{} did not pass without a fault ({}): {}",
                     result.id,
                     result.verdict.as_str(),
-                    result.message
+                    result.message.lines().next().unwrap_or_default()
                 ));
             }
         }

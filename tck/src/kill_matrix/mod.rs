@@ -13,4 +13,4 @@ pub(crate) mod run;
 pub(crate) mod sdk;
 
 pub(crate) use command::{MatrixArgs, run_fault_matrix};
-pub(crate) use sdk::{MATRIX_CASE_JOBS, MATRIX_SCENARIOS, default_jobs};
+pub(crate) use sdk::{MATRIX_CASE_JOBS, MATRIX_PROXY_JOBS, MATRIX_SCENARIOS, default_jobs};

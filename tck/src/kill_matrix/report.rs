@@ -86,6 +86,9 @@ pub(crate) fn summary(matrix: &Matrix) -> String {
             variant.name,
             abbreviated(&failed)
         );
+        for rejection in rejections(variant) {
+            let _ = writeln!(text, "  {rejection}");
+        }
     }
     for fault in matrix.surviving() {
         let _ = write!(text, "fault no case caught: {} {}", fault.mode, fault.name);
@@ -159,7 +162,21 @@ pub(crate) fn to_json(matrix: &Matrix) -> Value {
     let variants: Vec<Value> = matrix
         .variants
         .iter()
-        .map(|variant| run_json(variant, "rejected"))
+        .map(|variant| {
+            let mut entry = run_json(variant, "rejected");
+            entry["failures"] = variant
+                .failed()
+                .iter()
+                .map(|result| {
+                    json!({
+                        "id": result.id,
+                        "outcome": result.verdict.as_str(),
+                        "message": result.message,
+                    })
+                })
+                .collect();
+            entry
+        })
         .collect();
     let cases: Vec<Value> = matrix
         .cases()
@@ -238,12 +255,16 @@ pub(crate) fn to_markdown(matrix: &Matrix) -> String {
         .iter()
         .map(|variant| {
             let failed: Vec<&str> = variant.failed().iter().map(|result| result.id).collect();
-            format!(
+            let mut item = format!(
                 "`{}` ({}): {}",
                 variant.name,
                 variant.mode,
                 abbreviated(&failed)
-            )
+            );
+            for rejection in rejections(variant) {
+                let _ = write!(item, "\n  - {rejection}");
+            }
+            item
         })
         .collect();
     section(&mut page, "Variants a case rejected", &rejected);
@@ -335,6 +356,24 @@ pub(crate) fn write(
     std::fs::write(markdown_path, to_markdown(matrix))
 }
 
+/// One line per case that rejected a variant: the case, how it ended and the first line of its message
+/// (the JSON report keeps all of it), so that a rejection seen once in a busy run can be understood from
+/// the report alone.
+fn rejections(variant: &FaultRun) -> Vec<String> {
+    variant
+        .failed()
+        .iter()
+        .map(|result| {
+            format!(
+                "{} ({}): {}",
+                result.id,
+                result.verdict.as_str(),
+                first_line(&result.message)
+            )
+        })
+        .collect()
+}
+
 fn abbreviated(ids: &[&str]) -> String {
     let mut shown = ids
         .iter()
@@ -350,4 +389,43 @@ fn abbreviated(ids: &[&str]) -> String {
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Mode;
+    use crate::kill_matrix::run::{CaseResult, SuiteRun};
+    use crate::report::CaseOutcome;
+
+    #[test]
+    fn a_rejected_variant_is_reported_with_the_message_of_each_case_that_failed_it() {
+        let rejected = FaultRun {
+            mode: Mode::Proxy,
+            name: "lazy-restart".to_owned(),
+            description: String::new(),
+            run: SuiteRun {
+                results: vec![CaseResult {
+                    id: "action.proxy.unary",
+                    mode: Mode::Proxy,
+                    verdict: CaseOutcome::Fail,
+                    message: "no call before the deadline\nthe target's last output:\nbind failed"
+                        .to_owned(),
+                }],
+                ..SuiteRun::default()
+            },
+        };
+        let matrix = Matrix {
+            variants: vec![rejected],
+            ..Matrix::default()
+        };
+        let line = "action.proxy.unary (fail): no call before the deadline";
+        assert!(summary(&matrix).contains(&format!("\n  {line}\n")));
+        assert!(to_markdown(&matrix).contains(&format!("\n  - {line}\n")));
+        let json = to_json(&matrix);
+        assert_eq!(
+            json["variants"][0]["failures"][0]["message"],
+            "no call before the deadline\nthe target's last output:\nbind failed"
+        );
+    }
 }

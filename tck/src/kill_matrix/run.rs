@@ -26,7 +26,7 @@ pub(crate) struct CaseResult {
     pub mode: Mode,
     /// How it ended.
     pub verdict: CaseOutcome,
-    /// The first line of the failure message or skip reason (empty for a pass).
+    /// The failure message or skip reason (empty for a pass).
     pub message: String,
 }
 
@@ -77,7 +77,7 @@ impl Reporter for Collector {
                 id: report.info.id,
                 mode: report.info.mode(),
                 verdict,
-                message: message.lines().next().unwrap_or_default().to_owned(),
+                message: message.to_owned(),
             };
             self.results
                 .lock()

@@ -27,9 +27,12 @@ pub(crate) struct MatrixOptions {
     pub seed: u64,
 }
 
-/// How many cases of each run of the matrix go at once by default: with 16, and six faulty proxies at
-/// once, proxy variants were now and then rejected by cases unrelated to them.
-pub(crate) const MATRIX_CASE_JOBS: usize = 8;
+/// How many cases of each run of the matrix go at once by default.
+pub(crate) const MATRIX_CASE_JOBS: usize = 16;
+
+/// How many faulty proxies run at once by default. Each lane of a proxy run has its own proxy process,
+/// so this many times `MATRIX_CASE_JOBS` proxies are up at a time.
+pub(crate) const MATRIX_PROXY_JOBS: usize = 6;
 
 /// Generated scenarios per property case in each run of the matrix by default.
 pub(crate) const MATRIX_SCENARIOS: u64 = 20;

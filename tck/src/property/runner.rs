@@ -248,7 +248,7 @@ fn passed(trace: &Trace, seed: u64, ran: u64, count: u64) -> Verdict {
          deadline) ran out"
     );
     if ran < minimum {
-        return Err(CaseFailure::error(format!(
+        return Err(CaseFailure::out_of_time(format!(
             "{budget}, fewer than the {minimum} a property must run to pass; the target answers too \
              slowly for this deadline: raise --timeout-ms"
         )));

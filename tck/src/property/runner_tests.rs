@@ -98,7 +98,7 @@ async fn a_property_that_barely_ran_is_an_error() {
     )
     .await;
     let failure = verdict.expect_err("too few scenarios ran");
-    assert_eq!(failure.kind, crate::case::FailureKind::Error);
+    assert_eq!(failure.kind, crate::case::FailureKind::OutOfTime);
     assert!(
         failure.message.contains("fewer than the 10"),
         "{}",

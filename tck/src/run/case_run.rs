@@ -1,7 +1,8 @@
 //! Running one case on a lane: waiting for its turn (a case that needs the whole target runs alone), its
 //! body under the deadline, and its verdict seen against the target's health. When the target died while
 //! several cases ran, the first case to end gets the death, with the names of the cases beside it, and
-//! every other case that failed while the target restarted runs again alone.
+//! every other case that failed while the target restarted runs again alone, as does a case that ran out
+//! of time beside others.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
@@ -16,7 +17,7 @@ use super::RunOptions;
 use super::executor::CaseExecutor;
 use super::monitor::{TargetMonitor, died_during, lost_connection};
 use super::version::VersionNote;
-use crate::case::{Area, Case, CaseFailure, CaseSettings, Mode, Outcome, Verdict};
+use crate::case::{Area, Case, CaseFailure, CaseSettings, FailureKind, Mode, Outcome, Verdict};
 use crate::wire::{Direction, Trace};
 
 /// How long a failure that looks like a lost connection waits for a spawned target's exit to show.
@@ -236,7 +237,8 @@ enum Seen {
 /// not run. Side by side (`beside_others`), the first case to end after the death (the one whose own
 /// exchange broke first) gets it, with the names of the cases beside it; another case that failed while
 /// the target restarted runs again alone, and one that failed after a target that cannot restart was
-/// lost is reported as not run.
+/// lost is reported as not run. A case that ran out of time beside others (too few property scenarios
+/// within its deadline) runs again alone: the cases beside it took the time.
 async fn watch(
     verdict: Verdict,
     case: &Case,
@@ -292,6 +294,9 @@ async fn watch(
     if lost && let Some(gone) = watched.monitor.gone().await {
         shared.set_dead(format!("{gone} (since {})", case.info.id));
         return Seen::Verdict(Err(with_beside(died_during(verdict, &gone, None), beside)));
+    }
+    if beside_others && matches!(&verdict, Err(failure) if failure.kind == FailureKind::OutOfTime) {
+        return Seen::Again(again("the case ran out of time"));
     }
     Seen::Verdict(verdict)
 }

@@ -1,6 +1,6 @@
 //! The runner side by side: reports in the selection's order whatever order cases end in, and a case
 //! during which a shared target died runs again alone, so that the death is pinned on the case that
-//! caused it.
+//! caused it; a case that ran out of time beside others runs again alone too.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,7 +43,9 @@ struct FakeTarget {
 }
 
 /// Starts the test cases: `action.sdk.slow_N` sleeps N ms and passes, the crasher kills the target, and
-/// `action.sdk.innocent` fails as a call to a dead target does when the target died while it ran.
+/// `action.sdk.innocent` fails as a call to a dead target does when the target died while it ran;
+/// `action.sdk.starved` runs out of time while a slow case runs beside it, and `action.sdk.too_slow`
+/// always does.
 #[derive(Debug, Clone)]
 struct FakeExecutor(Arc<FakeTarget>);
 
@@ -65,6 +67,15 @@ impl CaseExecutor for FakeExecutor {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
                 target.running.fetch_sub(1, Ordering::SeqCst);
                 return Ok(());
+            }
+            if id == "action.sdk.starved" || id == "action.sdk.too_slow" {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let beside = target.running.load(Ordering::SeqCst) > 0;
+                return if beside || id == "action.sdk.too_slow" {
+                    Err(CaseFailure::out_of_time("ran 3 of 20 scenarios"))
+                } else {
+                    Ok(())
+                };
             }
             if id == "action.sdk.crasher" {
                 tokio::time::sleep(Duration::from_millis(10)).await;
@@ -181,6 +192,29 @@ async fn a_death_beside_other_cases_is_pinned_on_the_case_that_caused_it() {
         "{}",
         failure.message
     );
+}
+
+#[tokio::test]
+async fn a_case_out_of_time_beside_others_runs_again_alone() {
+    let ids = [
+        "action.sdk.slow_200",
+        "action.sdk.starved",
+        "action.sdk.too_slow",
+    ];
+    let (reports, _) = run(&ids, 3).await;
+    let starved = &reports[1];
+    assert_eq!(starved.outcome, Outcome::Pass, "{starved:?}");
+    assert!(
+        starved.trace.iter().any(|entry| entry
+            .text
+            .contains("ran out of time while this case ran beside")),
+        "{:?}",
+        starved.trace
+    );
+    let Outcome::Error(failure) = &reports[2].outcome else {
+        panic!("a case out of time alone is not an error: {:?}", reports[2]);
+    };
+    assert!(failure.message.contains("3 of 20"), "{}", failure.message);
 }
 
 #[tokio::test]
