@@ -104,7 +104,7 @@ impl Matrix {
                     "{} did not pass without a fault ({}): {}",
                     result.id,
                     result.verdict.as_str(),
-                    result.message.lines().next().unwrap_or_default()
+                    result.first_line()
                 ));
             }
         }

@@ -368,7 +368,7 @@ fn rejections(variant: &FaultRun) -> Vec<String> {
                 "{} ({}): {}",
                 result.id,
                 result.verdict.as_str(),
-                first_line(&result.message)
+                result.first_line()
             )
         })
         .collect()

@@ -30,6 +30,13 @@ pub(crate) struct CaseResult {
     pub message: String,
 }
 
+impl CaseResult {
+    /// The first line of its message: the line a console summary or a Markdown list shows.
+    pub(crate) fn first_line(&self) -> &str {
+        self.message.lines().next().unwrap_or_default()
+    }
+}
+
 /// The outcome of one run of a suite.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SuiteRun {

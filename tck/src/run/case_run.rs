@@ -108,9 +108,10 @@ pub(super) async fn run_case(
     shared: &Shared<'_>,
     settings: CaseSettings,
 ) -> Ran {
-    let _cpu = match cpu_bound(case) {
-        true => shared.cpu.acquire().await.ok(),
-        false => None,
+    let _cpu = if cpu_bound(case) {
+        shared.cpu.acquire().await.ok()
+    } else {
+        None
     };
     // A turn on the target: shared with the other ordinary cases, or alone.
     let turn: (

@@ -157,6 +157,17 @@ async fn run(ids: &[&'static str], jobs: usize) -> (Vec<CaseReport>, u64) {
     (reports.clone(), target.most_running.load(Ordering::SeqCst))
 }
 
+/// Checks that the trace of `report` opens with the note of a case run again alone, for `why`.
+fn assert_ran_again_alone(report: &CaseReport, why: &str) {
+    let note =
+        format!("{why} while this case ran beside other cases, so the TCK ran it again alone");
+    assert!(
+        report.trace.iter().any(|entry| entry.text.contains(&note)),
+        "{:?}",
+        report.trace
+    );
+}
+
 #[tokio::test]
 async fn reports_follow_the_selection_whatever_order_cases_end_in() {
     let ids = [
@@ -176,14 +187,7 @@ async fn a_death_beside_other_cases_is_pinned_on_the_case_that_caused_it() {
     let (reports, _) = run(&["action.sdk.innocent", "action.sdk.crasher"], 2).await;
     let innocent = &reports[0];
     assert_eq!(innocent.outcome, Outcome::Pass, "{innocent:?}");
-    assert!(
-        innocent
-            .trace
-            .iter()
-            .any(|entry| entry.text.contains("ran it again alone")),
-        "{:?}",
-        innocent.trace
-    );
+    assert_ran_again_alone(innocent, "the target was restarted");
     let Outcome::Fail(failure) = &reports[1].outcome else {
         panic!("the crasher did not fail: {:?}", reports[1]);
     };
@@ -204,13 +208,7 @@ async fn a_case_out_of_time_beside_others_runs_again_alone() {
     let (reports, _) = run(&ids, 3).await;
     let starved = &reports[1];
     assert_eq!(starved.outcome, Outcome::Pass, "{starved:?}");
-    assert!(
-        starved.trace.iter().any(|entry| entry
-            .text
-            .contains("ran out of time while this case ran beside")),
-        "{:?}",
-        starved.trace
-    );
+    assert_ran_again_alone(starved, "the case ran out of time");
     let Outcome::Error(failure) = &reports[2].outcome else {
         panic!("a case out of time alone is not an error: {:?}", reports[2]);
     };
